@@ -1,0 +1,85 @@
+package io.trackflow.core.config;
+
+/**
+ * Every configuration setting: its key in the config file, its environment variable, its default
+ * and what it means. The README's configuration table lists exactly these (a test checks it).
+ */
+public enum Setting {
+  ROLES("roles", "collector,writer,query", Kind.LIST,
+      "Roles this process runs: any of collector, writer, query."),
+  HTTP_HOST("http.host", "0.0.0.0", Kind.STRING, "Address the HTTP server binds to."),
+  HTTP_PORT("http.port", "8080", Kind.PORT, "HTTP port for every role in this process."),
+  DATA_DIR("data.dir", "./data", Kind.STRING,
+      "Directory for embedded stores (DuckDB files, generated keys)."),
+  KAFKA_BOOTSTRAP("kafka.bootstrap", "", Kind.STRING,
+      "Kafka bootstrap servers; when set the queue is Kafka instead of the in-process queue."),
+  KAFKA_TOPIC("kafka.topic", "trackflow.events", Kind.STRING, "Topic events are published to."),
+  KAFKA_GROUP("kafka.group", "trackflow-writer", Kind.STRING, "Consumer group of the writers."),
+  REDIS_URL("redis.url", "", Kind.URL,
+      "Redis URL (redis://host:port); when set dedup, sessions, salts and cache use Redis."),
+  CLICKHOUSE_URL("clickhouse.url", "", Kind.URL,
+      "ClickHouse HTTP URL (http://host:8123); when set events are stored in ClickHouse."),
+  CLICKHOUSE_DATABASE("clickhouse.database", "trackflow", Kind.STRING,
+      "ClickHouse database holding the events table."),
+  CLICKHOUSE_USER("clickhouse.user", "default", Kind.STRING, "ClickHouse user."),
+  CLICKHOUSE_PASSWORD("clickhouse.password", "", Kind.SECRET, "ClickHouse password."),
+  PG_URL("pg.url", "", Kind.SECRET_URL,
+      "PostgreSQL URL (postgresql://user:pass@host:5432/db); when set accounts live there."),
+  ADMIN_EMAIL("admin.email", "", Kind.STRING,
+      "On first start, with no user yet, create this admin user."),
+  ADMIN_PASSWORD("admin.password", "", Kind.SECRET, "Password of that first admin user."),
+  QUEUE_CAPACITY("queue.capacity", "100000", Kind.POSITIVE_INT,
+      "Events the in-process queue holds before beacons get 503."),
+  WRITER_BATCH_SIZE("writer.batch.size", "10000", Kind.POSITIVE_INT,
+      "Rows per insert: a batch is flushed when it reaches this size."),
+  WRITER_BATCH_AGE_MS("writer.batch.age.ms", "1000", Kind.POSITIVE_INT,
+      "A batch is flushed when its oldest row is this old (milliseconds)."),
+  TRUSTED_PROXIES("collector.trusted.proxies", "", Kind.LIST,
+      "Proxy addresses or CIDRs whose X-Forwarded-For is trusted for the client IP."),
+  SHUTDOWN_TIMEOUT_MS("shutdown.timeout.ms", "8000", Kind.POSITIVE_INT,
+      "How long a clean shutdown may take to flush before it gives up."),
+  LOG_LEVEL("log.level", "INFO", Kind.STRING, "Root log level: ERROR, WARN, INFO, DEBUG.");
+
+  /** How a setting's value is checked. */
+  public enum Kind {
+    STRING, SECRET, LIST, PORT, POSITIVE_INT, URL, SECRET_URL
+  }
+
+  private final String key;
+  private final String defaultValue;
+  private final Kind kind;
+  private final String description;
+
+  Setting(String key, String defaultValue, Kind kind, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.kind = kind;
+    this.description = description;
+  }
+
+  /** Key in the config file, dotted for nesting (http.port is {@code http: {port: …}}). */
+  public String key() {
+    return key;
+  }
+
+  /** The environment variable that overrides the file, e.g. TRACKFLOW_HTTP_PORT. */
+  public String env() {
+    return "TRACKFLOW_" + name();
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public boolean secret() {
+    return kind == Kind.SECRET || kind == Kind.SECRET_URL;
+  }
+}

@@ -1,0 +1,26 @@
+package io.trackflow.core.queue;
+
+import io.vertx.core.Future;
+
+/**
+ * Queue port, consuming side, with at-least-once delivery.
+ *
+ * <p>The consumer hands deliveries to a {@link DeliveryHandler}. Several deliveries may be
+ * outstanding at once; the consumer bounds them (pausing its source) and acknowledges a delivery
+ * (commits its offsets) only after the handler's future for it, and for every earlier delivery of
+ * the same partition, succeeded. A failed future means the events were not stored: the consumer
+ * delivers them again.
+ */
+public interface EventConsumer {
+
+  /** Starts consuming; the future completes once the subscription is in place. */
+  Future<Void> start(DeliveryHandler handler);
+
+  /** True while the queue is reachable; feeds the readiness check. */
+  default boolean healthy() {
+    return true;
+  }
+
+  /** Stops fetching; acknowledges what was already stored; releases resources. */
+  Future<Void> stop();
+}

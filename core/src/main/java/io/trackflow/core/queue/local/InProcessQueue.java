@@ -1,0 +1,177 @@
+package io.trackflow.core.queue.local;
+
+import io.trackflow.core.event.Event;
+import io.trackflow.core.queue.DeliveryHandler;
+import io.trackflow.core.queue.EventConsumer;
+import io.trackflow.core.queue.EventPublisher;
+import io.trackflow.core.queue.QueueUnavailableException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The standalone queue: a bounded in-memory buffer between collector and writer in one JVM.
+ *
+ * <p>Capacity counts events waiting and events delivered but not yet stored, so a slow store makes
+ * publishers fail fast (503 to beacons) instead of growing memory. Publishers may call from any
+ * event loop; deliveries run on the consumer's context.
+ */
+public final class InProcessQueue implements EventPublisher, EventConsumer {
+
+  private final Vertx vertx;
+  private final int capacity;
+  private final int maxDelivery;
+  private final int maxInFlightDeliveries;
+  private final Object lock = new Object();
+  private final ArrayDeque<Event> waiting = new ArrayDeque<>();
+  private int held;
+  private int inFlightDeliveries;
+  private boolean draining;
+  private Context consumerContext;
+  private DeliveryHandler handler;
+  private Promise<Void> stopped;
+
+  public InProcessQueue(Vertx vertx, int capacity) {
+    this(vertx, capacity, 1000, 16);
+  }
+
+  public InProcessQueue(Vertx vertx, int capacity, int maxDelivery, int maxInFlightDeliveries) {
+    this.vertx = vertx;
+    this.capacity = capacity;
+    this.maxDelivery = maxDelivery;
+    this.maxInFlightDeliveries = maxInFlightDeliveries;
+  }
+
+  @Override
+  public Future<Void> publish(List<Event> events) {
+    Context target;
+    synchronized (lock) {
+      if (stopped != null) {
+        return Future.failedFuture(new QueueUnavailableException("queue is shutting down"));
+      }
+      if (held + events.size() > capacity) {
+        return Future.failedFuture(new QueueUnavailableException("in-process queue is full"));
+      }
+      waiting.addAll(events);
+      held += events.size();
+      target = consumerContext;
+    }
+    if (target != null) {
+      target.runOnContext(v -> deliver());
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Events waiting or being stored; exported as a gauge. */
+  public int size() {
+    synchronized (lock) {
+      return held;
+    }
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  @Override
+  public Future<Void> start(DeliveryHandler handler) {
+    Context context = vertx.getOrCreateContext();
+    synchronized (lock) {
+      if (this.handler != null) {
+        return Future.failedFuture(new IllegalStateException("the in-process queue has one consumer"));
+      }
+      this.handler = handler;
+      this.consumerContext = context;
+    }
+    context.runOnContext(v -> deliver());
+    return Future.succeededFuture();
+  }
+
+  private void deliver() {
+    while (true) {
+      List<Event> batch;
+      DeliveryHandler h;
+      synchronized (lock) {
+        if (handler == null || waiting.isEmpty() || inFlightDeliveries >= maxInFlightDeliveries) {
+          completeStopIfDrained();
+          return;
+        }
+        batch = new ArrayList<>(Math.min(maxDelivery, waiting.size()));
+        while (batch.size() < maxDelivery && !waiting.isEmpty()) {
+          batch.add(waiting.poll());
+        }
+        inFlightDeliveries++;
+        h = handler;
+      }
+      Future<Void> stored;
+      try {
+        stored = h.handle(batch);
+      } catch (RuntimeException e) {
+        stored = Future.failedFuture(e);
+      }
+      stored.onComplete(ar -> {
+        synchronized (lock) {
+          inFlightDeliveries--;
+          if (ar.succeeded()) {
+            held -= batch.size();
+          } else {
+            // Not stored: put the events back in front so they are delivered again.
+            for (int i = batch.size() - 1; i >= 0; i--) {
+              waiting.addFirst(batch.get(i));
+            }
+          }
+        }
+        if (ar.failed()) {
+          // Retry after a pause instead of spinning on a failing store.
+          vertx.setTimer(200, t -> deliver());
+        } else {
+          deliver();
+        }
+      });
+    }
+  }
+
+  private void completeStopIfDrained() {
+    if (stopped != null && draining && waiting.isEmpty() && inFlightDeliveries == 0) {
+      Promise<Void> p = stopped;
+      draining = false;
+      handler = null;
+      consumerContext = null;
+      vertx.runOnContext(v -> p.tryComplete());
+    }
+  }
+
+  /** Delivers every event still waiting, waits until all are stored, then detaches the consumer. */
+  @Override
+  public Future<Void> stop() {
+    Context target;
+    synchronized (lock) {
+      if (stopped != null) {
+        return stopped.future();
+      }
+      stopped = Promise.promise();
+      draining = true;
+      target = consumerContext;
+      if (target == null) {
+        stopped.complete();
+        return stopped.future();
+      }
+    }
+    target.runOnContext(v -> deliver());
+    return stopped.future();
+  }
+
+  @Override
+  public boolean healthy() {
+    return true;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

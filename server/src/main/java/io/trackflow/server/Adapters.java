@@ -1,0 +1,41 @@
+package io.trackflow.server;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.trackflow.core.config.Setting;
+import io.trackflow.core.config.TrackflowConfig;
+import io.trackflow.core.queue.EventConsumer;
+import io.trackflow.core.queue.EventPublisher;
+import io.trackflow.core.queue.local.InProcessQueue;
+import io.trackflow.core.role.Components;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * The one place that decides which adapter backs each port: an external service's address in the
+ * configuration switches its port to the real adapter; otherwise the embedded one is used.
+ */
+final class Adapters {
+
+  private Adapters() {}
+
+  static Components register(Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
+    Components components = new Components();
+    registerQueue(components, vertx, config, registry);
+    return components;
+  }
+
+  private static void registerQueue(
+      Components components, Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
+    if (config.kafkaBootstrap().isPresent()) {
+      // Kafka adapters are registered here once the queue/kafka adapter exists.
+      return;
+    }
+    InProcessQueue queue = new InProcessQueue(vertx, config.integer(Setting.QUEUE_CAPACITY));
+    Gauge.builder("trackflow.queue.size", queue, InProcessQueue::size)
+        .description("Events held by the in-process queue (waiting or being stored)")
+        .register(registry);
+    components.register(EventPublisher.class, () -> Future.succeededFuture(queue), q -> q.close());
+    components.register(EventConsumer.class, () -> Future.succeededFuture(queue), q -> q.stop());
+  }
+}

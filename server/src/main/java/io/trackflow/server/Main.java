@@ -1,0 +1,63 @@
+package io.trackflow.server;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.trackflow.core.config.ConfigException;
+import io.trackflow.core.config.ConfigLoader;
+import io.trackflow.core.config.Setting;
+import io.trackflow.core.config.TrackflowConfig;
+import io.trackflow.core.metrics.Observability;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of trackflow.jar: resolves configuration, builds Vert.x with metrics, starts. */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    TrackflowConfig config;
+    try {
+      config = ConfigLoader.load(System.getenv());
+    } catch (ConfigException e) {
+      log.error("Configuration error: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    applyLogLevel(config.string(Setting.LOG_LEVEL));
+    PrometheusMeterRegistry registry = Observability.newRegistry();
+    Vertx vertx = Observability.newVertx(registry, new VertxOptions());
+    TrackflowServer server = new TrackflowServer(vertx, config, registry);
+
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down");
+      server.stop()
+          .eventually(vertx::close)
+          .onComplete(ar -> stopped.complete(null));
+      try {
+        stopped.get(config.integer(Setting.SHUTDOWN_TIMEOUT_MS) + 1000L,
+            TimeUnit.MILLISECONDS);
+        log.info("Stopped");
+      } catch (Exception e) {
+        log.warn("Shutdown did not finish in time: {}", e.toString());
+      }
+    }, "trackflow-shutdown"));
+
+    server.start().onFailure(e -> {
+      log.error("Start-up failed: {}", e.getMessage(), e);
+      System.exit(1);
+    });
+  }
+
+  private static void applyLogLevel(String level) {
+    if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(ch.qos.logback.classic.Level.toLevel(level, ch.qos.logback.classic.Level.INFO));
+    }
+  }
+}
