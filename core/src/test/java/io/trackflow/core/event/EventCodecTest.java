@@ -1,0 +1,58 @@
+package io.trackflow.core.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+  static Event fullEvent(long id) {
+    return Event.builder()
+        .eventId(id).site("example.com").timestampMillis(1_764_000_000_123L).name("Signup")
+        .hostname("www.example.com").pathname("/pricing/ünïcode").referrer("https://news.ycombinator.com/item?id=1")
+        .referrerSource("Hacker News").utmSource("hn").utmMedium("social").utmCampaign("launch")
+        .utmTerm("analytics").utmContent("banner").visitorId(Long.MIN_VALUE).sessionId(Long.MAX_VALUE)
+        .browser("Firefox").browserVersion("133.0").os("Linux").osVersion("").device("Desktop")
+        .country("DE").screenSize("Desktop").props(List.of("plan", "emoji"), List.of("pro", "🚀"))
+        .interactive(false).scrollDepth(87).engagementMillis(12_345L)
+        .build();
+  }
+
+  @Test
+  @DisplayName("Every field of several events survives an encode/decode round trip unchanged")
+  void roundTripsEveryField() {
+    List<Event> events = List.of(fullEvent(1), fullEvent(-2), Event.builder().build());
+    assertThat(EventCodec.decode(EventCodec.encode(events))).isEqualTo(events);
+  }
+
+  @Test
+  @DisplayName("A truncated record is rejected with an IllegalArgumentException, not decoded into garbage")
+  void rejectsTruncatedRecords() {
+    Buffer encoded = EventCodec.encode(List.of(fullEvent(7)));
+    for (int cut = 0; cut < encoded.length(); cut += 7) {
+      Buffer truncated = encoded.getBuffer(0, cut);
+      assertThatThrownBy(() -> EventCodec.decode(truncated)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  @DisplayName("A record in an unknown format version or with trailing bytes is rejected")
+  void rejectsUnknownFormatAndTrailingBytes() {
+    Buffer encoded = EventCodec.encode(List.of(fullEvent(7)));
+    Buffer wrongVersion = encoded.copy().setByte(0, (byte) 99);
+    assertThatThrownBy(() -> EventCodec.decode(wrongVersion)).hasMessageContaining("format");
+    Buffer trailing = encoded.copy().appendByte((byte) 0);
+    assertThatThrownBy(() -> EventCodec.decode(trailing)).hasMessageContaining("trailing");
+  }
+
+  @Test
+  @DisplayName("Mismatched prop key and value lists are refused when an event is built")
+  void refusesMismatchedProps() {
+    assertThatThrownBy(() -> Event.builder().props(List.of("a", "b"), List.of("1")).build())
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
