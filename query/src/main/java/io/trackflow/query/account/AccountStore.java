@@ -1,0 +1,110 @@
+package io.trackflow.query.account;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Account store port: users, sites, memberships, share links, API keys and the token state of
+ * sign-ins. PostgreSQL in cluster, embedded DuckDB standalone; one contract test suite runs
+ * against both. Emails and domains are matched lower-cased. Unique violations fail with
+ * {@link AccountConflictException}. Times are epoch milliseconds.
+ */
+public interface AccountStore {
+
+  /** Creates or upgrades the schema (versioned, recorded in {@code schema_migrations}). */
+  Future<Void> migrate();
+
+  /** Schema versions applied so far, oldest first. */
+  Future<List<Integer>> appliedMigrations();
+
+  // ---- users
+
+  Future<User> createUser(String email, String passwordHash, boolean instanceAdmin);
+
+  Future<Optional<User>> findUserByEmail(String email);
+
+  Future<Optional<User>> findUser(long id);
+
+  Future<Long> countUsers();
+
+  // ---- sites and memberships
+
+  /** Creates the site and makes the user its owner, in one transaction. */
+  Future<Site> createSite(Site site, long ownerId);
+
+  Future<Optional<Site>> findSite(String domain);
+
+  /** Every site (the collector's list). */
+  Future<List<Site>> listSites();
+
+  /** Changes the name and/or time zone (a null leaves it as it is); empty when no such site. */
+  Future<Optional<Site>> updateSite(String domain, String name, String timezone);
+
+  /** Deletes the site with its memberships, share links and API key scopes. */
+  Future<Boolean> deleteSite(String domain);
+
+  /** The sites a user belongs to, with the user's role, ordered by domain. */
+  Future<List<SiteMembership>> sitesOf(long userId);
+
+  /** One site as a user sees it; empty when the site does not exist or the user is no member. */
+  Future<Optional<SiteMembership>> membership(long userId, String domain);
+
+  Future<List<Member>> members(String domain);
+
+  /** Adds the user to the site or changes their role. */
+  Future<Member> putMember(String domain, long userId, SiteRole role);
+
+  Future<Boolean> removeMember(String domain, long userId);
+
+  // ---- share links
+
+  Future<ShareLink> createShareLink(String domain, String tokenHash, String label, long createdBy);
+
+  Future<List<ShareLink>> shareLinks(String domain);
+
+  Future<Optional<ShareLink>> findShareLink(String tokenHash);
+
+  Future<Boolean> deleteShareLink(String domain, long id);
+
+  // ---- API keys
+
+  Future<ApiKey> createApiKey(long userId, String name, String prefix, String keyHash, List<String> sites);
+
+  Future<List<ApiKey>> apiKeys(long userId);
+
+  Future<Optional<ApiKey>> findApiKey(String keyHash);
+
+  Future<Boolean> deleteApiKey(long userId, long id);
+
+  // ---- sign-in state
+
+  Future<Void> storeRefreshToken(RefreshToken token);
+
+  /**
+   * Consumes a refresh token and stores its successor in the same family, atomically. Empty when
+   * the token is unknown or expired; when it was already consumed, the whole family is revoked.
+   */
+  Future<Optional<RefreshToken>> rotateRefreshToken(String tokenHash, String newTokenHash, long newExpiresAt, long now);
+
+  /** Revokes the family the token belongs to (sign-out). */
+  Future<Void> revokeRefreshToken(String tokenHash);
+
+  /** Deny-lists an access token id until it would have expired anyway. */
+  Future<Void> revokeAccessToken(String jti, long expiresAt);
+
+  Future<Boolean> isAccessTokenRevoked(String jti);
+
+  /** Drops expired refresh tokens and deny-list entries. */
+  Future<Void> purgeExpired(long now);
+
+  // ---- change notification
+
+  /**
+   * Registers a callback run after sites change (created, deleted, time zone changed) — by this
+   * process or, for a shared store, by any process. Runs on the context that registered it.
+   */
+  void onSitesChanged(Runnable listener);
+
+  Future<Void> close();
+}

@@ -1,0 +1,14 @@
+package io.trackflow.query.account;
+
+import java.util.List;
+
+/**
+ * A programmatic credential of one user, limited to some sites. Only its SHA-256 is stored; the
+ * prefix (first characters of the key) lets people tell their keys apart.
+ */
+public record ApiKey(long id, long userId, String name, String prefix, List<String> sites, long createdAt) {
+
+  public ApiKey {
+    sites = List.copyOf(sites);
+  }
+}

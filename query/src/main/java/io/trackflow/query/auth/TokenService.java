@@ -1,0 +1,93 @@
+package io.trackflow.query.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Issues and verifies the short-lived access tokens (JWT, HS256 only). Only an HS256 key is
+ * registered, so tokens claiming any other algorithm ({@code none}, RS256, HS512) fail; issuer,
+ * audience and expiry are checked on every verification.
+ */
+public final class TokenService {
+
+  public static final String ALGORITHM = "HS256";
+  public static final String ISSUER = "trackflow";
+  public static final String AUDIENCE = "trackflow-api";
+
+  private final JWTAuth jwt;
+  private final Duration ttl;
+  private final Clock clock;
+
+  /** The verified content of an access token. */
+  public record AccessClaims(long userId, String email, String jti, long expiresAt) {}
+
+  /** A freshly issued access token. */
+  public record IssuedToken(String token, String jti, long expiresAt) {}
+
+  public TokenService(Vertx vertx, String secret, Duration ttl, Clock clock) {
+    this.ttl = ttl;
+    this.clock = clock;
+    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
+        .setJWTOptions(new JWTOptions()
+            .setAlgorithm(ALGORITHM)
+            .setIssuer(ISSUER)
+            .setAudience(List.of(AUDIENCE))
+            .setLeeway(0)));
+  }
+
+  public Duration ttl() {
+    return ttl;
+  }
+
+  public IssuedToken issue(long userId, String email) {
+    long nowSeconds = clock.millis() / 1000;
+    long expSeconds = nowSeconds + ttl.toSeconds();
+    String jti = UUID.randomUUID().toString();
+    JsonObject claims = new JsonObject()
+        .put("sub", Long.toString(userId))
+        .put("email", email)
+        .put("jti", jti)
+        .put("iss", ISSUER)
+        .put("aud", AUDIENCE)
+        .put("iat", nowSeconds)
+        .put("exp", expSeconds);
+    // Timestamps come from our clock, not the library's, so tests can issue expired tokens.
+    String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setNoTimestamp(true));
+    return new IssuedToken(token, jti, expSeconds * 1000);
+  }
+
+  /** Verifies signature, algorithm, issuer, audience and expiry; fails on anything else. */
+  public Future<AccessClaims> verify(String token) {
+    return jwt.authenticate(new TokenCredentials(token)).compose(user -> {
+      JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+      Object exp = claims.getValue("exp");
+      String sub = claims.getString("sub");
+      String jti = claims.getString("jti");
+      if (!(exp instanceof Number number) || sub == null || jti == null) {
+        return Future.failedFuture("token lacks exp, sub or jti");
+      }
+      if (number.longValue() * 1000 <= clock.millis()) {
+        return Future.failedFuture("token expired");
+      }
+      long userId;
+      try {
+        userId = Long.parseLong(sub);
+      } catch (NumberFormatException e) {
+        return Future.failedFuture("bad subject");
+      }
+      return Future.succeededFuture(
+          new AccessClaims(userId, claims.getString("email", ""), jti, number.longValue() * 1000));
+    });
+  }
+}
