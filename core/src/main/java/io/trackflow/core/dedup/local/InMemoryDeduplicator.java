@@ -64,6 +64,12 @@ public final class InMemoryDeduplicator implements Deduplicator {
     });
   }
 
+  /** True when the key was seen within the retention window; does not record it. */
+  public synchronized boolean seen(String key) {
+    Long expiry = expiries.get(key);
+    return expiry != null && expiry > clock.millis();
+  }
+
   public synchronized int size() {
     return expiries.size();
   }
