@@ -15,6 +15,8 @@ public enum Setting {
       "Kafka bootstrap servers; when set the queue is Kafka instead of the in-process queue."),
   KAFKA_TOPIC("kafka.topic", "trackflow.events", Kind.STRING, "Topic events are published to."),
   KAFKA_GROUP("kafka.group", "trackflow-writer", Kind.STRING, "Consumer group of the writers."),
+  KAFKA_PARTITIONS("kafka.partitions", "6", Kind.POSITIVE_INT,
+      "Partitions of the events topic when it is created at start-up; writers scale up to this."),
   REDIS_URL("redis.url", "", Kind.URL,
       "Redis URL (redis://host:port); when set dedup, sessions, salts and cache use Redis."),
   CLICKHOUSE_URL("clickhouse.url", "", Kind.URL,

@@ -21,6 +21,14 @@ public interface EventConsumer {
     return true;
   }
 
+  /**
+   * Events in the queue that this consumer has not fetched yet (Kafka: end offsets minus positions
+   * of its partitions, sampled periodically), or -1 when unknown. Feeds the writer's lag gauge.
+   */
+  default long lag() {
+    return -1;
+  }
+
   /** Stops fetching; acknowledges what was already stored; releases resources. */
   Future<Void> stop();
 }

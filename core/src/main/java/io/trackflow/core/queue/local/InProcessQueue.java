@@ -84,6 +84,11 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
       if (this.handler != null) {
         return Future.failedFuture(new IllegalStateException("the in-process queue has one consumer"));
       }
+      if (stopped != null && !stopped.future().isComplete()) {
+        return Future.failedFuture(new IllegalStateException("the in-process queue is still stopping"));
+      }
+      // A consumer that stopped may be followed by a new one (a writer redeployed in-process).
+      stopped = null;
       this.handler = handler;
       this.consumerContext = context;
     }
@@ -168,6 +173,13 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
   @Override
   public boolean healthy() {
     return true;
+  }
+
+  @Override
+  public long lag() {
+    synchronized (lock) {
+      return waiting.size();
+    }
   }
 
   @Override
