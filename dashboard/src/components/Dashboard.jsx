@@ -1,0 +1,71 @@
+import { useCallback } from 'react';
+import { useFetch } from '../lib/useFetch.js';
+import { navigate, sitePath } from '../lib/router.js';
+import { parseState, serializeState } from '../lib/urlState.js';
+import { addChip, removeChip } from '../lib/filters.js';
+import { hasGoalFilter, kpiQuery } from '../lib/query.js';
+import { todayIn } from '../lib/periods.js';
+import { readKpis } from '../lib/kpis.js';
+import DatePicker from './DatePicker.jsx';
+import SiteSwitcher from './SiteSwitcher.jsx';
+import RealtimeBadge from './RealtimeBadge.jsx';
+import FilterBar from './FilterBar.jsx';
+import Overview from './Overview.jsx';
+import BreakdownCard from './BreakdownCard.jsx';
+import { CARDS } from './breakdowns.jsx';
+import { ErrorBox } from './ui.jsx';
+
+export default function Dashboard({ client, domain, search, shared }) {
+  const state = parseState(search);
+  const base = shared ? `/share/${encodeURIComponent(domain)}` : sitePath(domain);
+  const sites = useFetch((signal) => (shared ? Promise.resolve(null) : client.sites({ signal })), `${shared}:${domain}`);
+  const site = sites.data?.find((s) => s.domain === domain);
+  const today = todayIn(site?.timezone);
+
+  const update = useCallback((patch) => {
+    navigate(base + serializeState({ ...parseState(window.location.search), ...patch }));
+  }, [base]);
+
+  const kpiBody = kpiQuery(domain, state);
+  const kpis = useFetch((signal) => client.query(kpiBody, { signal }), JSON.stringify(kpiBody));
+  const totals = kpis.data ? readKpis(kpiBody.metrics, kpis.data) : null;
+  const totalVisitors = totals && !hasGoalFilter(state) ? totals[0].value : null;
+
+  if (sites.data && !site) {
+    return (
+      <main className="mx-auto max-w-6xl px-4 py-10">
+        <ErrorBox error={{ message: `You have no access to ${domain}, or it does not exist.` }} />
+        <button type="button" className="mt-4 text-sm text-indigo-700 underline" onClick={() => navigate('/sites')}>See your sites</button>
+      </main>
+    );
+  }
+
+  return (
+    <main className="mx-auto max-w-6xl space-y-4 px-3 py-4 sm:px-4 sm:py-6">
+      <div className="sticky top-0 z-20 -mx-3 flex flex-wrap items-center gap-2 bg-gray-50/90 px-3 py-2 backdrop-blur sm:-mx-4 sm:px-4 dark:bg-gray-950/90">
+        {shared
+          ? <span className="px-2 text-lg font-semibold text-gray-900 dark:text-gray-100">{domain}</span>
+          : <SiteSwitcher domain={domain} sites={sites.data} search={search} />}
+        <RealtimeBadge client={client} domain={domain} />
+        <div className="ml-auto">
+          <DatePicker key={`${state.period}:${state.from}:${state.to}`} state={state} today={today} onChange={update} />
+        </div>
+      </div>
+      {sites.error && <ErrorBox error={sites.error} onRetry={sites.reload} />}
+      <FilterBar filters={state.filters}
+        onRemove={(i) => update({ filters: removeChip(state.filters, i) })}
+        onClear={() => update({ filters: [] })} />
+      <Overview client={client} site={domain} state={state} today={today} timeZone={site?.timezone} kpiBody={kpiBody} kpis={kpis}
+        onSelectMetric={(metric) => update({ metric })} onSelectInterval={(interval) => update({ interval })} />
+      <div className="grid gap-4 lg:grid-cols-2">
+        {CARDS.map((card) => (
+          <div key={card.id} className={`min-w-0 ${card.wide ? 'lg:col-span-2' : ''}`}>
+            <BreakdownCard title={card.title} tabs={card.tabs} client={client} site={domain} state={state}
+              totalVisitors={totalVisitors} compact={card.wide}
+              onFilter={(chip) => update({ filters: addChip(state.filters, chip) })} />
+          </div>
+        ))}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,127 @@
+// The API client: bearer tokens with one refresh on 401, or a share link's ?auth= token.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const KEYS = { token: 'tf.token', refresh: 'tf.refresh', expires: 'tf.expires', user: 'tf.user' };
+
+export function createSession(storage) {
+  return {
+    get token() { return storage.getItem(KEYS.token); },
+    get refreshToken() { return storage.getItem(KEYS.refresh); },
+    get user() { return storage.getItem(KEYS.user); },
+    save(auth) {
+      storage.setItem(KEYS.token, auth.token);
+      if (auth.refresh_token) storage.setItem(KEYS.refresh, auth.refresh_token);
+      if (auth.expires_at) storage.setItem(KEYS.expires, String(auth.expires_at));
+      if (auth.user?.email) storage.setItem(KEYS.user, auth.user.email);
+    },
+    clear() {
+      Object.values(KEYS).forEach((k) => storage.removeItem(k));
+    },
+  };
+}
+
+async function readError(response) {
+  let code = `http_${response.status}`;
+  let message = response.statusText || `Request failed (${response.status})`;
+  try {
+    const body = await response.json();
+    if (body?.code) code = body.code;
+    if (body?.message) message = body.message;
+  } catch {
+    // Not JSON (a proxy error page, say): keep the status text.
+  }
+  return new ApiError(response.status, code, message);
+}
+
+/**
+ * @param fetchFn   window.fetch or a test double
+ * @param session   from createSession
+ * @param shareToken when set, every call carries ?auth= and no bearer token (read-only share view)
+ * @param onAuthFailure called when a 401 survives the refresh (login page), or on a share link's 401
+ */
+export function createClient({ fetchFn, session, shareToken = null, onAuthFailure = () => {} }) {
+  let refreshing = null;
+
+  function url(path) {
+    if (!shareToken) return path;
+    return `${path}${path.includes('?') ? '&' : '?'}auth=${encodeURIComponent(shareToken)}`;
+  }
+
+  function send(method, path, body, signal) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (!shareToken && session.token) headers.Authorization = `Bearer ${session.token}`;
+    return fetchFn(url(path), {
+      method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  // Concurrent 401s share one refresh call.
+  function refresh() {
+    if (!refreshing) {
+      const token = session.refreshToken;
+      refreshing = (token
+        ? fetchFn('/api/auth/refresh', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify({ refresh_token: token }),
+        }).then(async (r) => {
+          if (!r.ok) return false;
+          session.save(await r.json());
+          return true;
+        }).catch(() => false)
+        : Promise.resolve(false)
+      ).finally(() => { refreshing = null; });
+    }
+    return refreshing;
+  }
+
+  async function request(method, path, body, { signal } = {}) {
+    let response = await send(method, path, body, signal);
+    if (response.status === 401) {
+      // A share token cannot be refreshed: a 401 means the link was revoked.
+      if (!shareToken && await refresh()) response = await send(method, path, body, signal);
+      if (response.status === 401) {
+        if (!shareToken) session.clear();
+        onAuthFailure();
+      }
+    }
+    if (!response.ok) throw await readError(response);
+    if (response.status === 204) return null;
+    const text = await response.text();
+    return text ? JSON.parse(text) : null;
+  }
+
+  return {
+    shared: Boolean(shareToken),
+    async login(email, password) {
+      const response = await fetchFn('/api/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      if (!response.ok) throw await readError(response);
+      const auth = await response.json();
+      session.save(auth);
+      return auth;
+    },
+    async logout() {
+      try {
+        await send('POST', '/api/auth/logout', { refresh_token: session.refreshToken ?? undefined });
+      } finally {
+        session.clear();
+      }
+    },
+    sites: (opts) => request('GET', '/api/sites', undefined, opts),
+    createSite: (site) => request('POST', '/api/sites', site),
+    query: (body, opts) => request('POST', '/api/v2/query', body, opts),
+    realtime: (domain, opts) => request('GET', `/api/sites/${encodeURIComponent(domain)}/realtime`, undefined, opts),
+  };
+}

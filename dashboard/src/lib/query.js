@@ -1,0 +1,59 @@
+// Builds Stats API v2 request bodies from the dashboard state.
+import { toApiFilters } from './filters.js';
+import { intervalFor } from './periods.js';
+
+export const KPI_METRICS = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'];
+
+export function dateRange(state) {
+  return state.period === 'custom' ? [state.from, state.to] : state.period;
+}
+
+export function hasGoalFilter(state) {
+  return state.filters.some((c) => c.dimension === 'event:name' && c.op === 'is');
+}
+
+export function buildQuery(site, state, {
+  metrics, dimensions = [], orderBy, limit, offset = 0, include, extraFilters = [],
+}) {
+  const body = {
+    site_id: site,
+    metrics,
+    date_range: dateRange(state),
+    filters: [...toApiFilters(state.filters), ...extraFilters],
+  };
+  if (dimensions.length) body.dimensions = dimensions;
+  if (orderBy) body.order_by = orderBy;
+  if (include && Object.keys(include).length) body.include = include;
+  if (limit !== undefined) body.pagination = { limit, offset };
+  return body;
+}
+
+/** The KPI row: totals with the change against the previous period ("all" has none). */
+export function kpiQuery(site, state) {
+  const metrics = hasGoalFilter(state) ? [...KPI_METRICS, 'events', 'conversion_rate'] : KPI_METRICS;
+  const include = state.period === 'all' ? {} : { comparisons: { mode: 'previous_period' } };
+  return buildQuery(site, state, { metrics, include });
+}
+
+export function timeseriesQuery(site, state, metric = state.metric) {
+  const interval = intervalFor(state);
+  return buildQuery(site, state, {
+    metrics: [metric],
+    dimensions: [`time:${interval}`],
+    orderBy: [[`time:${interval}`, 'asc']],
+    include: { time_labels: true },
+  });
+}
+
+export function breakdownQuery(site, state, dimension, {
+  metrics = ['visitors'], limit = 10, extraFilters = [],
+} = {}) {
+  return buildQuery(site, state, {
+    metrics,
+    dimensions: [dimension],
+    orderBy: [[metrics[0], 'desc']],
+    limit,
+    extraFilters,
+    include: { total_rows: true },
+  });
+}
