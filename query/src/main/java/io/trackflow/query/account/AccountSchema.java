@@ -1,0 +1,116 @@
+package io.trackflow.query.account;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The versioned schema of the account store. Both adapters apply the same numbered migrations,
+ * recorded in {@code schema_migrations}; the SQL is the subset PostgreSQL and DuckDB share, and
+ * each adapter adds its own extras (PostgreSQL: indexes and the change notification trigger).
+ * Released migrations are never edited: a change is a new version.
+ */
+public final class AccountSchema {
+
+  /** One schema step. */
+  public record Migration(int version, String description, List<String> statements) {}
+
+  public static final String SITES_CHANNEL = "trackflow_sites";
+
+  private AccountSchema() {}
+
+  public static final String CREATE_MIGRATIONS_TABLE = """
+      CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY,
+        description VARCHAR NOT NULL,
+        applied_at BIGINT NOT NULL)""";
+
+  private static final List<String> V1 = List.of(
+      "CREATE SEQUENCE user_ids START 1",
+      """
+      CREATE TABLE users (
+        id BIGINT PRIMARY KEY DEFAULT nextval('user_ids'),
+        email VARCHAR NOT NULL UNIQUE,
+        password_hash VARCHAR NOT NULL,
+        instance_admin BOOLEAN NOT NULL,
+        created_at BIGINT NOT NULL)""",
+      """
+      CREATE TABLE sites (
+        domain VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        timezone VARCHAR NOT NULL,
+        created_at BIGINT NOT NULL)""",
+      """
+      CREATE TABLE memberships (
+        domain VARCHAR NOT NULL,
+        user_id BIGINT NOT NULL,
+        role VARCHAR NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (domain, user_id))""",
+      "CREATE SEQUENCE share_ids START 1",
+      """
+      CREATE TABLE share_links (
+        id BIGINT PRIMARY KEY DEFAULT nextval('share_ids'),
+        domain VARCHAR NOT NULL,
+        token_hash VARCHAR NOT NULL UNIQUE,
+        label VARCHAR NOT NULL,
+        created_by BIGINT NOT NULL,
+        created_at BIGINT NOT NULL)""",
+      "CREATE SEQUENCE api_key_ids START 1",
+      """
+      CREATE TABLE api_keys (
+        id BIGINT PRIMARY KEY DEFAULT nextval('api_key_ids'),
+        user_id BIGINT NOT NULL,
+        name VARCHAR NOT NULL,
+        prefix VARCHAR NOT NULL,
+        key_hash VARCHAR NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL)""",
+      """
+      CREATE TABLE api_key_sites (
+        key_id BIGINT NOT NULL,
+        domain VARCHAR NOT NULL,
+        PRIMARY KEY (key_id, domain))""",
+      """
+      CREATE TABLE refresh_tokens (
+        token_hash VARCHAR PRIMARY KEY,
+        user_id BIGINT NOT NULL,
+        family VARCHAR NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used BOOLEAN NOT NULL,
+        created_at BIGINT NOT NULL)""",
+      """
+      CREATE TABLE revoked_tokens (
+        jti VARCHAR PRIMARY KEY,
+        expires_at BIGINT NOT NULL)""");
+
+  private static final List<String> V2_POSTGRES = List.of(
+      "CREATE INDEX memberships_user ON memberships (user_id)",
+      "CREATE INDEX api_keys_user ON api_keys (user_id)",
+      "CREATE INDEX refresh_tokens_family ON refresh_tokens (family)",
+      // Any change to sites, by any process, wakes every collector's LISTEN.
+      """
+      CREATE FUNCTION trackflow_notify_sites() RETURNS trigger AS $$
+      BEGIN
+        PERFORM pg_notify('%s', '');
+        RETURN NULL;
+      END;
+      $$ LANGUAGE plpgsql""".formatted(SITES_CHANNEL),
+      """
+      CREATE TRIGGER sites_changed AFTER INSERT OR UPDATE OR DELETE ON sites
+        FOR EACH STATEMENT EXECUTE FUNCTION trackflow_notify_sites()""");
+
+  public static List<Migration> postgres() {
+    List<Migration> all = new ArrayList<>();
+    all.add(new Migration(1, "users, sites, memberships, share links, API keys, tokens", V1));
+    all.add(new Migration(2, "indexes and site change notification", V2_POSTGRES));
+    return all;
+  }
+
+  public static List<Migration> duckdb() {
+    // DuckDB's secondary indexes make updates of indexed tables fragile, and the tables stay
+    // small in a standalone install; the in-process callback replaces NOTIFY.
+    List<Migration> all = new ArrayList<>();
+    all.add(new Migration(1, "users, sites, memberships, share links, API keys, tokens", V1));
+    all.add(new Migration(2, "indexes and site change notification", List.of()));
+    return all;
+  }
+}

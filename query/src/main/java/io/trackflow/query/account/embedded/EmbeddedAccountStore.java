@@ -1,0 +1,531 @@
+package io.trackflow.query.account.embedded;
+
+import io.trackflow.query.account.AccountConflictException;
+import io.trackflow.query.account.AccountSchema;
+import io.trackflow.query.account.AccountStore;
+import io.trackflow.query.account.ApiKey;
+import io.trackflow.query.account.BoundedWorker;
+import io.trackflow.query.account.Member;
+import io.trackflow.query.account.RefreshToken;
+import io.trackflow.query.account.ShareLink;
+import io.trackflow.query.account.Site;
+import io.trackflow.query.account.SiteMembership;
+import io.trackflow.query.account.SiteRole;
+import io.trackflow.query.account.User;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Account store in an embedded DuckDB file (standalone). Every statement runs on a bounded
+ * worker pool, never on an event loop; each worker borrows one of a few duplicated connections.
+ * Site changes are announced to in-process listeners after the transaction commits.
+ */
+public final class EmbeddedAccountStore implements AccountStore {
+
+  private final Vertx vertx;
+  private final BoundedWorker worker;
+  private final DuckDBConnection root;
+  private final BlockingQueue<Connection> connections;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  private record Listener(Context context, Runnable action) {}
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private EmbeddedAccountStore(Vertx vertx, BoundedWorker worker, DuckDBConnection root, int size)
+      throws SQLException {
+    this.vertx = vertx;
+    this.worker = worker;
+    this.root = root;
+    this.connections = new ArrayBlockingQueue<>(size);
+    for (int i = 0; i < size; i++) {
+      connections.add(root.duplicate());
+    }
+  }
+
+  /** Opens (creating if needed) the DuckDB file on the worker pool and migrates it. */
+  public static Future<EmbeddedAccountStore> open(Vertx vertx, Path file, BoundedWorker worker, int connections) {
+    return worker.run(() -> {
+          java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+          DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+          return new EmbeddedAccountStore(vertx, worker, root, connections);
+        })
+        .compose(store -> store.migrate().map(store));
+  }
+
+  private <T> Future<T> read(Work<T> work) {
+    return worker.run(() -> {
+      Connection c = connections.take();
+      try {
+        return work.run(c);
+      } catch (SQLException e) {
+        throw translate(e);
+      } finally {
+        connections.add(c);
+      }
+    });
+  }
+
+  private <T> Future<T> transaction(Work<T> work) {
+    return read(c -> {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    });
+  }
+
+  private static RuntimeException translate(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("Constraint Error") || message.contains("Duplicate key")) {
+      return new AccountConflictException("already exists");
+    }
+    return new IllegalStateException("account store: " + message, e);
+  }
+
+  // ---- schema
+
+  @Override
+  public Future<Void> migrate() {
+    return transaction(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute(AccountSchema.CREATE_MIGRATIONS_TABLE);
+      }
+      List<Integer> applied = versions(c);
+      for (AccountSchema.Migration m : AccountSchema.duckdb()) {
+        if (applied.contains(m.version())) {
+          continue;
+        }
+        try (Statement s = c.createStatement()) {
+          for (String sql : m.statements()) {
+            s.execute(sql);
+          }
+        }
+        update(c, "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+            m.version(), m.description(), System.currentTimeMillis());
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<List<Integer>> appliedMigrations() {
+    return read(EmbeddedAccountStore::versions);
+  }
+
+  private static List<Integer> versions(Connection c) throws SQLException {
+    List<Integer> versions = new ArrayList<>();
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT version FROM schema_migrations ORDER BY version")) {
+      while (rs.next()) {
+        versions.add(rs.getInt(1));
+      }
+    }
+    return versions;
+  }
+
+  // ---- users
+
+  @Override
+  public Future<User> createUser(String email, String passwordHash, boolean instanceAdmin) {
+    String normalized = email.trim().toLowerCase(Locale.ROOT);
+    long now = System.currentTimeMillis();
+    return transaction(c -> one(c,
+        "INSERT INTO users (email, password_hash, instance_admin, created_at) VALUES (?, ?, ?, ?) "
+            + "RETURNING id, email, password_hash, instance_admin, created_at",
+        EmbeddedAccountStore::user, normalized, passwordHash, instanceAdmin, now).orElseThrow());
+  }
+
+  @Override
+  public Future<Optional<User>> findUserByEmail(String email) {
+    return read(c -> one(c, "SELECT id, email, password_hash, instance_admin, created_at FROM users WHERE email = ?",
+        EmbeddedAccountStore::user, email.trim().toLowerCase(Locale.ROOT)));
+  }
+
+  @Override
+  public Future<Optional<User>> findUser(long id) {
+    return read(c -> one(c, "SELECT id, email, password_hash, instance_admin, created_at FROM users WHERE id = ?",
+        EmbeddedAccountStore::user, id));
+  }
+
+  @Override
+  public Future<Long> countUsers() {
+    return read(c -> one(c, "SELECT count(*) FROM users", rs -> rs.getLong(1)).orElse(0L));
+  }
+
+  // ---- sites
+
+  @Override
+  public Future<Site> createSite(Site site, long ownerId) {
+    Site stored = new Site(site.domain().toLowerCase(Locale.ROOT), site.name(), site.timezone(), site.createdAt());
+    return this.<Site>transaction(c -> {
+      update(c, "INSERT INTO sites (domain, name, timezone, created_at) VALUES (?, ?, ?, ?)",
+          stored.domain(), stored.name(), stored.timezone(), stored.createdAt());
+      update(c, "INSERT INTO memberships (domain, user_id, role, created_at) VALUES (?, ?, ?, ?)",
+          stored.domain(), ownerId, SiteRole.OWNER.label(), stored.createdAt());
+      return stored;
+    }).onSuccess(s -> sitesChanged());
+  }
+
+  @Override
+  public Future<Optional<Site>> findSite(String domain) {
+    return read(c -> one(c, "SELECT domain, name, timezone, created_at FROM sites WHERE domain = ?",
+        EmbeddedAccountStore::site, domain.toLowerCase(Locale.ROOT)));
+  }
+
+  @Override
+  public Future<List<Site>> listSites() {
+    return read(c -> list(c, "SELECT domain, name, timezone, created_at FROM sites ORDER BY domain",
+        EmbeddedAccountStore::site));
+  }
+
+  @Override
+  public Future<Optional<Site>> updateSite(String domain, String name, String timezone) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    return this.<Optional<Site>>transaction(c -> {
+      Optional<Site> current = one(c, "SELECT domain, name, timezone, created_at FROM sites WHERE domain = ?",
+          EmbeddedAccountStore::site, d);
+      if (current.isEmpty()) {
+        return current;
+      }
+      Site next = new Site(d, name == null ? current.get().name() : name,
+          timezone == null ? current.get().timezone() : timezone, current.get().createdAt());
+      update(c, "UPDATE sites SET name = ?, timezone = ? WHERE domain = ?", next.name(), next.timezone(), d);
+      return Optional.of(next);
+    }).onSuccess(s -> {
+      if (s.isPresent() && timezone != null) {
+        sitesChanged();
+      }
+    });
+  }
+
+  @Override
+  public Future<Boolean> deleteSite(String domain) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    return this.<Boolean>transaction(c -> {
+      update(c, "DELETE FROM memberships WHERE domain = ?", d);
+      update(c, "DELETE FROM share_links WHERE domain = ?", d);
+      update(c, "DELETE FROM api_key_sites WHERE domain = ?", d);
+      return update(c, "DELETE FROM sites WHERE domain = ?", d) > 0;
+    }).onSuccess(deleted -> {
+      if (deleted) {
+        sitesChanged();
+      }
+    });
+  }
+
+  @Override
+  public Future<List<SiteMembership>> sitesOf(long userId) {
+    return read(c -> list(c,
+        "SELECT s.domain, s.name, s.timezone, s.created_at, m.role FROM sites s "
+            + "JOIN memberships m ON m.domain = s.domain WHERE m.user_id = ? ORDER BY s.domain",
+        EmbeddedAccountStore::membership, userId));
+  }
+
+  @Override
+  public Future<Optional<SiteMembership>> membership(long userId, String domain) {
+    return read(c -> one(c,
+        "SELECT s.domain, s.name, s.timezone, s.created_at, m.role FROM sites s "
+            + "JOIN memberships m ON m.domain = s.domain WHERE m.user_id = ? AND s.domain = ?",
+        EmbeddedAccountStore::membership, userId, domain.toLowerCase(Locale.ROOT)));
+  }
+
+  @Override
+  public Future<List<Member>> members(String domain) {
+    return read(c -> list(c,
+        "SELECT m.domain, m.user_id, u.email, m.role, m.created_at FROM memberships m "
+            + "JOIN users u ON u.id = m.user_id WHERE m.domain = ? ORDER BY u.email",
+        EmbeddedAccountStore::member, domain.toLowerCase(Locale.ROOT)));
+  }
+
+  @Override
+  public Future<Member> putMember(String domain, long userId, SiteRole role) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    long now = System.currentTimeMillis();
+    return transaction(c -> {
+      int changed = update(c, "UPDATE memberships SET role = ? WHERE domain = ? AND user_id = ?", role.label(), d, userId);
+      if (changed == 0) {
+        update(c, "INSERT INTO memberships (domain, user_id, role, created_at) VALUES (?, ?, ?, ?)",
+            d, userId, role.label(), now);
+      }
+      return one(c, "SELECT m.domain, m.user_id, u.email, m.role, m.created_at FROM memberships m "
+              + "JOIN users u ON u.id = m.user_id WHERE m.domain = ? AND m.user_id = ?",
+          EmbeddedAccountStore::member, d, userId).orElseThrow();
+    });
+  }
+
+  @Override
+  public Future<Boolean> removeMember(String domain, long userId) {
+    return transaction(c -> update(c, "DELETE FROM memberships WHERE domain = ? AND user_id = ?",
+        domain.toLowerCase(Locale.ROOT), userId) > 0);
+  }
+
+  // ---- share links
+
+  @Override
+  public Future<ShareLink> createShareLink(String domain, String tokenHash, String label, long createdBy) {
+    long now = System.currentTimeMillis();
+    return transaction(c -> one(c,
+        "INSERT INTO share_links (domain, token_hash, label, created_by, created_at) VALUES (?, ?, ?, ?, ?) "
+            + "RETURNING id, domain, label, created_by, created_at",
+        EmbeddedAccountStore::share, domain.toLowerCase(Locale.ROOT), tokenHash, label, createdBy, now).orElseThrow());
+  }
+
+  @Override
+  public Future<List<ShareLink>> shareLinks(String domain) {
+    return read(c -> list(c, "SELECT id, domain, label, created_by, created_at FROM share_links WHERE domain = ? ORDER BY id",
+        EmbeddedAccountStore::share, domain.toLowerCase(Locale.ROOT)));
+  }
+
+  @Override
+  public Future<Optional<ShareLink>> findShareLink(String tokenHash) {
+    return read(c -> one(c, "SELECT id, domain, label, created_by, created_at FROM share_links WHERE token_hash = ?",
+        EmbeddedAccountStore::share, tokenHash));
+  }
+
+  @Override
+  public Future<Boolean> deleteShareLink(String domain, long id) {
+    return transaction(c -> update(c, "DELETE FROM share_links WHERE domain = ? AND id = ?",
+        domain.toLowerCase(Locale.ROOT), id) > 0);
+  }
+
+  // ---- API keys
+
+  @Override
+  public Future<ApiKey> createApiKey(long userId, String name, String prefix, String keyHash, List<String> sites) {
+    long now = System.currentTimeMillis();
+    List<String> domains = sites.stream().map(s -> s.toLowerCase(Locale.ROOT)).distinct().sorted().toList();
+    return transaction(c -> {
+      long id = one(c, "INSERT INTO api_keys (user_id, name, prefix, key_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+          rs -> rs.getLong(1), userId, name, prefix, keyHash, now).orElseThrow();
+      for (String domain : domains) {
+        update(c, "INSERT INTO api_key_sites (key_id, domain) VALUES (?, ?)", id, domain);
+      }
+      return new ApiKey(id, userId, name, prefix, domains, now);
+    });
+  }
+
+  @Override
+  public Future<List<ApiKey>> apiKeys(long userId) {
+    return read(c -> keys(c, "k.user_id = ?", userId));
+  }
+
+  @Override
+  public Future<Optional<ApiKey>> findApiKey(String keyHash) {
+    return read(c -> keys(c, "k.key_hash = ?", keyHash).stream().findFirst());
+  }
+
+  private static List<ApiKey> keys(Connection c, String where, Object arg) throws SQLException {
+    Map<Long, ApiKey> byId = new LinkedHashMap<>();
+    Map<Long, List<String>> sites = new LinkedHashMap<>();
+    try (PreparedStatement ps = prepare(c,
+        "SELECT k.id, k.user_id, k.name, k.prefix, k.created_at, s.domain FROM api_keys k "
+            + "LEFT JOIN api_key_sites s ON s.key_id = k.id WHERE " + where + " ORDER BY k.id, s.domain", arg);
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long id = rs.getLong(1);
+        byId.putIfAbsent(id, new ApiKey(id, rs.getLong(2), rs.getString(3), rs.getString(4), List.of(), rs.getLong(5)));
+        List<String> domains = sites.computeIfAbsent(id, k -> new ArrayList<>());
+        String domain = rs.getString(6);
+        if (domain != null) {
+          domains.add(domain);
+        }
+      }
+    }
+    List<ApiKey> result = new ArrayList<>();
+    byId.forEach((id, k) -> result.add(new ApiKey(id, k.userId(), k.name(), k.prefix(), sites.get(id), k.createdAt())));
+    return result;
+  }
+
+  @Override
+  public Future<Boolean> deleteApiKey(long userId, long id) {
+    return transaction(c -> {
+      int deleted = update(c, "DELETE FROM api_keys WHERE user_id = ? AND id = ?", userId, id);
+      if (deleted > 0) {
+        update(c, "DELETE FROM api_key_sites WHERE key_id = ?", id);
+      }
+      return deleted > 0;
+    });
+  }
+
+  // ---- sign-in state
+
+  @Override
+  public Future<Void> storeRefreshToken(RefreshToken t) {
+    return transaction(c -> {
+      update(c, "INSERT INTO refresh_tokens (token_hash, user_id, family, expires_at, used, created_at) VALUES (?, ?, ?, ?, false, ?)",
+          t.tokenHash(), t.userId(), t.family(), t.expiresAt(), t.createdAt());
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Optional<RefreshToken>> rotateRefreshToken(String tokenHash, String newTokenHash, long newExpiresAt, long now) {
+    return transaction(c -> {
+      record Row(RefreshToken token, boolean used) {}
+      Optional<Row> row = one(c, "SELECT token_hash, user_id, family, expires_at, created_at, used FROM refresh_tokens WHERE token_hash = ?",
+          rs -> new Row(refresh(rs), rs.getBoolean(6)), tokenHash);
+      if (row.isEmpty()) {
+        return Optional.<RefreshToken>empty();
+      }
+      RefreshToken old = row.get().token();
+      if (row.get().used()) {
+        update(c, "DELETE FROM refresh_tokens WHERE family = ?", old.family());
+        return Optional.<RefreshToken>empty();
+      }
+      if (old.expiresAt() <= now) {
+        return Optional.<RefreshToken>empty();
+      }
+      update(c, "UPDATE refresh_tokens SET used = true WHERE token_hash = ?", tokenHash);
+      RefreshToken next = new RefreshToken(newTokenHash, old.userId(), old.family(), newExpiresAt, now);
+      update(c, "INSERT INTO refresh_tokens (token_hash, user_id, family, expires_at, used, created_at) VALUES (?, ?, ?, ?, false, ?)",
+          next.tokenHash(), next.userId(), next.family(), next.expiresAt(), next.createdAt());
+      return Optional.of(next);
+    });
+  }
+
+  @Override
+  public Future<Void> revokeRefreshToken(String tokenHash) {
+    return transaction(c -> {
+      update(c, "DELETE FROM refresh_tokens WHERE family IN (SELECT family FROM refresh_tokens WHERE token_hash = ?)", tokenHash);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> revokeAccessToken(String jti, long expiresAt) {
+    return transaction(c -> {
+      if (update(c, "UPDATE revoked_tokens SET expires_at = ? WHERE jti = ?", expiresAt, jti) == 0) {
+        update(c, "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?)", jti, expiresAt);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Boolean> isAccessTokenRevoked(String jti) {
+    return read(c -> one(c, "SELECT 1 FROM revoked_tokens WHERE jti = ?", rs -> true, jti).isPresent());
+  }
+
+  @Override
+  public Future<Void> purgeExpired(long now) {
+    return transaction(c -> {
+      update(c, "DELETE FROM revoked_tokens WHERE expires_at <= ?", now);
+      update(c, "DELETE FROM refresh_tokens WHERE expires_at <= ?", now);
+      return null;
+    });
+  }
+
+  // ---- change notification
+
+  @Override
+  public void onSitesChanged(Runnable listener) {
+    Context context = vertx.getOrCreateContext();
+    listeners.add(new Listener(context, listener));
+  }
+
+  private void sitesChanged() {
+    listeners.forEach(l -> l.context().runOnContext(v -> l.action().run()));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return worker.run(() -> {
+      for (Connection c : connections) {
+        c.close();
+      }
+      root.close();
+      return null;
+    }).mapEmpty();
+  }
+
+  // ---- JDBC helpers
+
+  @FunctionalInterface
+  private interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, args[i]);
+    }
+    return ps;
+  }
+
+  private static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, args)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  private static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+    }
+  }
+
+  private static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+    List<T> rows = new ArrayList<>();
+    try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        rows.add(mapper.map(rs));
+      }
+    }
+    return rows;
+  }
+
+  private static User user(ResultSet rs) throws SQLException {
+    return new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getLong(5));
+  }
+
+  private static Site site(ResultSet rs) throws SQLException {
+    return new Site(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
+  }
+
+  private static SiteMembership membership(ResultSet rs) throws SQLException {
+    return new SiteMembership(site(rs), SiteRole.parse(rs.getString(5)).orElse(SiteRole.VIEWER));
+  }
+
+  private static Member member(ResultSet rs) throws SQLException {
+    return new Member(rs.getString(1), rs.getLong(2), rs.getString(3),
+        SiteRole.parse(rs.getString(4)).orElse(SiteRole.VIEWER), rs.getLong(5));
+  }
+
+  private static ShareLink share(ResultSet rs) throws SQLException {
+    return new ShareLink(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5));
+  }
+
+  private static RefreshToken refresh(ResultSet rs) throws SQLException {
+    return new RefreshToken(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5));
+  }
+}

@@ -1,0 +1,460 @@
+package io.trackflow.query.account.postgres;
+
+import io.trackflow.query.account.AccountConflictException;
+import io.trackflow.query.account.AccountSchema;
+import io.trackflow.query.account.AccountStore;
+import io.trackflow.query.account.ApiKey;
+import io.trackflow.query.account.Member;
+import io.trackflow.query.account.RefreshToken;
+import io.trackflow.query.account.ShareLink;
+import io.trackflow.query.account.Site;
+import io.trackflow.query.account.SiteMembership;
+import io.trackflow.query.account.SiteRole;
+import io.trackflow.query.account.User;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Account store in PostgreSQL (cluster), fully non-blocking through vertx-pg-client. Site
+ * changes by any process reach every process's listeners through {@code LISTEN/NOTIFY}: a
+ * statement trigger on {@code sites} notifies, and a {@link PgSubscriber} (reconnecting) listens.
+ */
+public final class PgAccountStore implements AccountStore {
+
+  private static final Logger log = LoggerFactory.getLogger(PgAccountStore.class);
+  /** Serialises migrations of replicas starting at once. */
+  private static final long MIGRATION_LOCK = 0x7472_6163_6b66L;
+
+  private final Vertx vertx;
+  private final PgConnectOptions connectOptions;
+  private final Pool pool;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private PgSubscriber subscriber;
+
+  private record Listener(Context context, Runnable action) {}
+
+  public PgAccountStore(Vertx vertx, String url, int poolSize) {
+    this.vertx = vertx;
+    this.connectOptions = PgConnectOptions.fromUri(url);
+    this.pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(poolSize).setName("trackflow-accounts"))
+        .connectingTo(connectOptions)
+        .using(vertx)
+        .build();
+  }
+
+  /** Connects, migrates and returns the store. */
+  public static Future<PgAccountStore> open(Vertx vertx, String url, int poolSize) {
+    PgAccountStore store = new PgAccountStore(vertx, url, poolSize);
+    return store.migrate().map(store);
+  }
+
+  // ---- schema
+
+  @Override
+  public Future<Void> migrate() {
+    return pool.withTransaction(c -> c.query("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")").execute()
+        .compose(r -> c.query(AccountSchema.CREATE_MIGRATIONS_TABLE).execute())
+        .compose(r -> c.query("SELECT version FROM schema_migrations").execute())
+        .compose(rows -> {
+          List<Integer> applied = new ArrayList<>();
+          rows.forEach(row -> applied.add(row.getInteger(0)));
+          Future<Void> chain = Future.succeededFuture();
+          for (AccountSchema.Migration m : AccountSchema.postgres()) {
+            if (applied.contains(m.version())) {
+              continue;
+            }
+            for (String sql : m.statements()) {
+              chain = chain.compose(v -> c.query(sql).execute().mapEmpty());
+            }
+            chain = chain.compose(v -> c.preparedQuery(
+                    "INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)")
+                .execute(Tuple.of(m.version(), m.description(), System.currentTimeMillis())).mapEmpty());
+          }
+          return chain;
+        }));
+  }
+
+  @Override
+  public Future<List<Integer>> appliedMigrations() {
+    return list(pool, "SELECT version FROM schema_migrations ORDER BY version", Tuple.tuple(), r -> r.getInteger(0));
+  }
+
+  // ---- users
+
+  @Override
+  public Future<User> createUser(String email, String passwordHash, boolean instanceAdmin) {
+    return one(pool, "INSERT INTO users (email, password_hash, instance_admin, created_at) VALUES ($1, $2, $3, $4) "
+            + "RETURNING id, email, password_hash, instance_admin, created_at",
+        Tuple.of(email.trim().toLowerCase(Locale.ROOT), passwordHash, instanceAdmin, System.currentTimeMillis()),
+        PgAccountStore::user).map(Optional::orElseThrow);
+  }
+
+  @Override
+  public Future<Optional<User>> findUserByEmail(String email) {
+    return one(pool, "SELECT id, email, password_hash, instance_admin, created_at FROM users WHERE email = $1",
+        Tuple.of(email.trim().toLowerCase(Locale.ROOT)), PgAccountStore::user);
+  }
+
+  @Override
+  public Future<Optional<User>> findUser(long id) {
+    return one(pool, "SELECT id, email, password_hash, instance_admin, created_at FROM users WHERE id = $1",
+        Tuple.of(id), PgAccountStore::user);
+  }
+
+  @Override
+  public Future<Long> countUsers() {
+    return one(pool, "SELECT count(*) FROM users", Tuple.tuple(), r -> r.getLong(0)).map(o -> o.orElse(0L));
+  }
+
+  // ---- sites
+
+  @Override
+  public Future<Site> createSite(Site site, long ownerId) {
+    Site stored = new Site(site.domain().toLowerCase(Locale.ROOT), site.name(), site.timezone(), site.createdAt());
+    return pool.withTransaction(c -> update(c, "INSERT INTO sites (domain, name, timezone, created_at) VALUES ($1, $2, $3, $4)",
+            Tuple.of(stored.domain(), stored.name(), stored.timezone(), stored.createdAt()))
+        .compose(n -> update(c, "INSERT INTO memberships (domain, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
+            Tuple.of(stored.domain(), ownerId, SiteRole.OWNER.label(), stored.createdAt())))
+        .map(stored))
+        .recover(PgAccountStore::translate)
+        .onSuccess(s -> sitesChanged());
+  }
+
+  @Override
+  public Future<Optional<Site>> findSite(String domain) {
+    return one(pool, "SELECT domain, name, timezone, created_at FROM sites WHERE domain = $1",
+        Tuple.of(domain.toLowerCase(Locale.ROOT)), PgAccountStore::site);
+  }
+
+  @Override
+  public Future<List<Site>> listSites() {
+    return list(pool, "SELECT domain, name, timezone, created_at FROM sites ORDER BY domain", Tuple.tuple(), PgAccountStore::site);
+  }
+
+  @Override
+  public Future<Optional<Site>> updateSite(String domain, String name, String timezone) {
+    return one(pool, "UPDATE sites SET name = COALESCE($2, name), timezone = COALESCE($3, timezone) WHERE domain = $1 "
+            + "RETURNING domain, name, timezone, created_at",
+        Tuple.of(domain.toLowerCase(Locale.ROOT), name, timezone), PgAccountStore::site)
+        .onSuccess(s -> {
+          if (s.isPresent() && timezone != null) {
+            sitesChanged();
+          }
+        });
+  }
+
+  @Override
+  public Future<Boolean> deleteSite(String domain) {
+    Tuple d = Tuple.of(domain.toLowerCase(Locale.ROOT));
+    return pool.withTransaction(c -> update(c, "DELETE FROM memberships WHERE domain = $1", d)
+            .compose(n -> update(c, "DELETE FROM share_links WHERE domain = $1", d))
+            .compose(n -> update(c, "DELETE FROM api_key_sites WHERE domain = $1", d))
+            .compose(n -> update(c, "DELETE FROM sites WHERE domain = $1", d))
+            .map(n -> n > 0))
+        .onSuccess(deleted -> {
+          if (deleted) {
+            sitesChanged();
+          }
+        });
+  }
+
+  private static final String MEMBERSHIP_SELECT =
+      "SELECT s.domain, s.name, s.timezone, s.created_at, m.role FROM sites s JOIN memberships m ON m.domain = s.domain ";
+
+  @Override
+  public Future<List<SiteMembership>> sitesOf(long userId) {
+    return list(pool, MEMBERSHIP_SELECT + "WHERE m.user_id = $1 ORDER BY s.domain", Tuple.of(userId), PgAccountStore::membership);
+  }
+
+  @Override
+  public Future<Optional<SiteMembership>> membership(long userId, String domain) {
+    return one(pool, MEMBERSHIP_SELECT + "WHERE m.user_id = $1 AND s.domain = $2",
+        Tuple.of(userId, domain.toLowerCase(Locale.ROOT)), PgAccountStore::membership);
+  }
+
+  private static final String MEMBER_SELECT =
+      "SELECT m.domain, m.user_id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id ";
+
+  @Override
+  public Future<List<Member>> members(String domain) {
+    return list(pool, MEMBER_SELECT + "WHERE m.domain = $1 ORDER BY u.email", Tuple.of(domain.toLowerCase(Locale.ROOT)),
+        PgAccountStore::member);
+  }
+
+  @Override
+  public Future<Member> putMember(String domain, long userId, SiteRole role) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    return pool.withTransaction(c -> update(c,
+            "INSERT INTO memberships (domain, user_id, role, created_at) VALUES ($1, $2, $3, $4) "
+                + "ON CONFLICT (domain, user_id) DO UPDATE SET role = EXCLUDED.role",
+            Tuple.of(d, userId, role.label(), System.currentTimeMillis()))
+        .compose(n -> one(c, MEMBER_SELECT + "WHERE m.domain = $1 AND m.user_id = $2", Tuple.of(d, userId), PgAccountStore::member))
+        .map(Optional::orElseThrow))
+        .recover(PgAccountStore::translate);
+  }
+
+  @Override
+  public Future<Boolean> removeMember(String domain, long userId) {
+    return update(pool, "DELETE FROM memberships WHERE domain = $1 AND user_id = $2",
+        Tuple.of(domain.toLowerCase(Locale.ROOT), userId)).map(n -> n > 0);
+  }
+
+  // ---- share links
+
+  private static final String SHARE_COLUMNS = "id, domain, label, created_by, created_at";
+
+  @Override
+  public Future<ShareLink> createShareLink(String domain, String tokenHash, String label, long createdBy) {
+    return one(pool, "INSERT INTO share_links (domain, token_hash, label, created_by, created_at) VALUES ($1, $2, $3, $4, $5) "
+            + "RETURNING " + SHARE_COLUMNS,
+        Tuple.of(domain.toLowerCase(Locale.ROOT), tokenHash, label, createdBy, System.currentTimeMillis()),
+        PgAccountStore::share).map(Optional::orElseThrow);
+  }
+
+  @Override
+  public Future<List<ShareLink>> shareLinks(String domain) {
+    return list(pool, "SELECT " + SHARE_COLUMNS + " FROM share_links WHERE domain = $1 ORDER BY id",
+        Tuple.of(domain.toLowerCase(Locale.ROOT)), PgAccountStore::share);
+  }
+
+  @Override
+  public Future<Optional<ShareLink>> findShareLink(String tokenHash) {
+    return one(pool, "SELECT " + SHARE_COLUMNS + " FROM share_links WHERE token_hash = $1", Tuple.of(tokenHash),
+        PgAccountStore::share);
+  }
+
+  @Override
+  public Future<Boolean> deleteShareLink(String domain, long id) {
+    return update(pool, "DELETE FROM share_links WHERE domain = $1 AND id = $2",
+        Tuple.of(domain.toLowerCase(Locale.ROOT), id)).map(n -> n > 0);
+  }
+
+  // ---- API keys
+
+  @Override
+  public Future<ApiKey> createApiKey(long userId, String name, String prefix, String keyHash, List<String> sites) {
+    long now = System.currentTimeMillis();
+    List<String> domains = sites.stream().map(s -> s.toLowerCase(Locale.ROOT)).distinct().sorted().toList();
+    return pool.withTransaction(c -> one(c,
+            "INSERT INTO api_keys (user_id, name, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            Tuple.of(userId, name, prefix, keyHash, now), r -> r.getLong(0))
+        .compose(id -> {
+          Future<Integer> chain = Future.succeededFuture(0);
+          for (String domain : domains) {
+            chain = chain.compose(n -> update(c, "INSERT INTO api_key_sites (key_id, domain) VALUES ($1, $2)",
+                Tuple.of(id.orElseThrow(), domain)));
+          }
+          return chain.map(n -> new ApiKey(id.orElseThrow(), userId, name, prefix, domains, now));
+        }))
+        .recover(PgAccountStore::translate);
+  }
+
+  @Override
+  public Future<List<ApiKey>> apiKeys(long userId) {
+    return keys("k.user_id = $1", Tuple.of(userId));
+  }
+
+  @Override
+  public Future<Optional<ApiKey>> findApiKey(String keyHash) {
+    return keys("k.key_hash = $1", Tuple.of(keyHash)).map(l -> l.stream().findFirst());
+  }
+
+  private Future<List<ApiKey>> keys(String where, Tuple args) {
+    return pool.preparedQuery("SELECT k.id, k.user_id, k.name, k.prefix, k.created_at, s.domain FROM api_keys k "
+            + "LEFT JOIN api_key_sites s ON s.key_id = k.id WHERE " + where + " ORDER BY k.id, s.domain")
+        .execute(args)
+        .map(rows -> {
+          Map<Long, ApiKey> byId = new LinkedHashMap<>();
+          Map<Long, List<String>> sites = new LinkedHashMap<>();
+          for (Row r : rows) {
+            long id = r.getLong(0);
+            byId.putIfAbsent(id, new ApiKey(id, r.getLong(1), r.getString(2), r.getString(3), List.of(), r.getLong(4)));
+            List<String> domains = sites.computeIfAbsent(id, k -> new ArrayList<>());
+            if (r.getString(5) != null) {
+              domains.add(r.getString(5));
+            }
+          }
+          List<ApiKey> result = new ArrayList<>();
+          byId.forEach((id, k) -> result.add(new ApiKey(id, k.userId(), k.name(), k.prefix(), sites.get(id), k.createdAt())));
+          return result;
+        });
+  }
+
+  @Override
+  public Future<Boolean> deleteApiKey(long userId, long id) {
+    return pool.withTransaction(c -> update(c, "DELETE FROM api_keys WHERE user_id = $1 AND id = $2", Tuple.of(userId, id))
+        .compose(n -> n == 0
+            ? Future.succeededFuture(false)
+            : update(c, "DELETE FROM api_key_sites WHERE key_id = $1", Tuple.of(id)).map(x -> true)));
+  }
+
+  // ---- sign-in state
+
+  private static final String INSERT_REFRESH =
+      "INSERT INTO refresh_tokens (token_hash, user_id, family, expires_at, used, created_at) VALUES ($1, $2, $3, $4, false, $5)";
+
+  @Override
+  public Future<Void> storeRefreshToken(RefreshToken t) {
+    return update(pool, INSERT_REFRESH, Tuple.of(t.tokenHash(), t.userId(), t.family(), t.expiresAt(), t.createdAt()))
+        .recover(PgAccountStore::translate)
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<RefreshToken>> rotateRefreshToken(String tokenHash, String newTokenHash, long newExpiresAt, long now) {
+    record Current(RefreshToken token, boolean used) {}
+    return pool.withTransaction(c -> one(c,
+            "SELECT token_hash, user_id, family, expires_at, created_at, used FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE",
+            Tuple.of(tokenHash), r -> new Current(refresh(r), r.getBoolean(5)))
+        .compose(found -> {
+          if (found.isEmpty()) {
+            return Future.succeededFuture(Optional.<RefreshToken>empty());
+          }
+          RefreshToken old = found.get().token();
+          if (found.get().used()) {
+            return update(c, "DELETE FROM refresh_tokens WHERE family = $1", Tuple.of(old.family()))
+                .map(n -> Optional.<RefreshToken>empty());
+          }
+          if (old.expiresAt() <= now) {
+            return Future.succeededFuture(Optional.<RefreshToken>empty());
+          }
+          RefreshToken next = new RefreshToken(newTokenHash, old.userId(), old.family(), newExpiresAt, now);
+          return update(c, "UPDATE refresh_tokens SET used = true WHERE token_hash = $1", Tuple.of(tokenHash))
+              .compose(n -> update(c, INSERT_REFRESH,
+                  Tuple.of(next.tokenHash(), next.userId(), next.family(), next.expiresAt(), next.createdAt())))
+              .map(n -> Optional.of(next));
+        }));
+  }
+
+  @Override
+  public Future<Void> revokeRefreshToken(String tokenHash) {
+    return update(pool, "DELETE FROM refresh_tokens WHERE family IN (SELECT family FROM refresh_tokens WHERE token_hash = $1)",
+        Tuple.of(tokenHash)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> revokeAccessToken(String jti, long expiresAt) {
+    return update(pool, "INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2) "
+        + "ON CONFLICT (jti) DO UPDATE SET expires_at = EXCLUDED.expires_at", Tuple.of(jti, expiresAt)).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> isAccessTokenRevoked(String jti) {
+    return one(pool, "SELECT 1 FROM revoked_tokens WHERE jti = $1", Tuple.of(jti), r -> true).map(Optional::isPresent);
+  }
+
+  @Override
+  public Future<Void> purgeExpired(long now) {
+    return update(pool, "DELETE FROM revoked_tokens WHERE expires_at <= $1", Tuple.of(now))
+        .compose(n -> update(pool, "DELETE FROM refresh_tokens WHERE expires_at <= $1", Tuple.of(now)))
+        .mapEmpty();
+  }
+
+  // ---- change notification
+
+  @Override
+  public synchronized void onSitesChanged(Runnable listener) {
+    listeners.add(new Listener(vertx.getOrCreateContext(), listener));
+    if (subscriber == null) {
+      subscriber = PgSubscriber.subscriber(vertx, connectOptions)
+          // Keep listening through PostgreSQL restarts; the collectors' periodic refresh covers the gap.
+          .reconnectPolicy(attempt -> 1_000L);
+      subscriber.channel(AccountSchema.SITES_CHANNEL)
+          .subscribeHandler(v -> sitesChanged())
+          .handler(payload -> sitesChanged());
+      subscriber.connect().onFailure(e -> log.warn("Cannot LISTEN for site changes yet: {}", e.getMessage()));
+    }
+  }
+
+  private void sitesChanged() {
+    listeners.forEach(l -> l.context().runOnContext(v -> l.action().run()));
+  }
+
+  @Override
+  public Future<Void> close() {
+    PgSubscriber s;
+    synchronized (this) {
+      s = subscriber;
+      subscriber = null;
+    }
+    Future<Void> closing = s == null ? Future.succeededFuture() : s.close();
+    return closing.eventually(pool::close);
+  }
+
+  // ---- helpers
+
+  private static <T> Future<T> translate(Throwable e) {
+    if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      return Future.failedFuture(new AccountConflictException("already exists"));
+    }
+    return Future.failedFuture(e);
+  }
+
+  private static Future<Integer> update(SqlClient client, String sql, Tuple args) {
+    return client.preparedQuery(sql).execute(args).map(RowSet::rowCount);
+  }
+
+  private static <T> Future<Optional<T>> one(SqlClient client, String sql, Tuple args, Function<Row, T> mapper) {
+    return client.preparedQuery(sql).execute(args)
+        .recover(PgAccountStore::translate)
+        .map(rows -> {
+          var it = rows.iterator();
+          return it.hasNext() ? Optional.of(mapper.apply(it.next())) : Optional.<T>empty();
+        });
+  }
+
+  private static <T> Future<List<T>> list(SqlClient client, String sql, Tuple args, Function<Row, T> mapper) {
+    return client.preparedQuery(sql).execute(args).map(rows -> {
+      List<T> out = new ArrayList<>();
+      rows.forEach(r -> out.add(mapper.apply(r)));
+      return out;
+    });
+  }
+
+  private static User user(Row r) {
+    return new User(r.getLong(0), r.getString(1), r.getString(2), r.getBoolean(3), r.getLong(4));
+  }
+
+  private static Site site(Row r) {
+    return new Site(r.getString(0), r.getString(1), r.getString(2), r.getLong(3));
+  }
+
+  private static SiteMembership membership(Row r) {
+    return new SiteMembership(site(r), SiteRole.parse(r.getString(4)).orElse(SiteRole.VIEWER));
+  }
+
+  private static Member member(Row r) {
+    return new Member(r.getString(0), r.getLong(1), r.getString(2), SiteRole.parse(r.getString(3)).orElse(SiteRole.VIEWER),
+        r.getLong(4));
+  }
+
+  private static ShareLink share(Row r) {
+    return new ShareLink(r.getLong(0), r.getString(1), r.getString(2), r.getLong(3), r.getLong(4));
+  }
+
+  private static RefreshToken refresh(Row r) {
+    return new RefreshToken(r.getString(0), r.getLong(1), r.getString(2), r.getLong(3), r.getLong(4));
+  }
+}

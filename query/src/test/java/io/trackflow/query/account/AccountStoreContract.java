@@ -1,0 +1,249 @@
+package io.trackflow.query.account;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every account store adapter must show; each adapter's test extends this. */
+public abstract class AccountStoreContract {
+
+  protected Vertx vertx;
+  protected AccountStore store;
+
+  /** A migrated store over fresh, empty storage. */
+  protected abstract AccountStore newStore(Vertx vertx) throws Exception;
+
+  @BeforeEach
+  void openStore() throws Exception {
+    vertx = Vertx.vertx();
+    store = newStore(vertx);
+  }
+
+  @AfterEach
+  void closeStore() throws Exception {
+    await(store.close());
+    await(vertx.close());
+  }
+
+  protected static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  private User user(String email) throws Exception {
+    return await(store.createUser(email, "hash-of-" + email, false));
+  }
+
+  private Site site(String domain, User owner) throws Exception {
+    return await(store.createSite(new Site(domain, "Name of " + domain, "Europe/Berlin", 1_000L), owner.id()));
+  }
+
+  @Test
+  @DisplayName("Migrations are recorded by version and applying them again changes nothing")
+  void migrationsAreVersioned() throws Exception {
+    assertThat(await(store.appliedMigrations())).containsExactly(1, 2);
+    await(store.migrate());
+    assertThat(await(store.appliedMigrations())).containsExactly(1, 2);
+  }
+
+  @Test
+  @DisplayName("Emails are unique regardless of case and found in any case")
+  void emailsUniqueCaseInsensitively() throws Exception {
+    User alice = await(store.createUser("Alice@Example.COM", "h1", true));
+    assertThat(alice.email()).isEqualTo("alice@example.com");
+    assertThat(alice.instanceAdmin()).isTrue();
+    assertThatThrownBy(() -> await(store.createUser("alice@example.com", "h2", false)))
+        .isInstanceOf(AccountConflictException.class);
+    assertThat(await(store.findUserByEmail("ALICE@example.com"))).contains(alice);
+    assertThat(await(store.findUser(alice.id()))).contains(alice);
+    assertThat(await(store.findUserByEmail("bob@example.com"))).isEmpty();
+    assertThat(await(store.countUsers())).isEqualTo(1L);
+  }
+
+  @Test
+  @DisplayName("Creating a site makes its creator the owner, and a second site with that domain conflicts")
+  void createSiteMakesOwner() throws Exception {
+    User owner = user("owner@example.com");
+    User other = user("other@example.com");
+    Site created = site("Shop.Example.com", owner);
+    assertThat(created.domain()).isEqualTo("shop.example.com");
+
+    assertThat(await(store.findSite("shop.example.com"))).contains(created);
+    assertThat(await(store.membership(owner.id(), "shop.example.com")))
+        .contains(new SiteMembership(created, SiteRole.OWNER));
+    assertThat(await(store.membership(other.id(), "shop.example.com"))).isEmpty();
+    assertThat(await(store.sitesOf(owner.id()))).containsExactly(new SiteMembership(created, SiteRole.OWNER));
+    assertThat(await(store.sitesOf(other.id()))).isEmpty();
+    assertThatThrownBy(() -> site("shop.example.com", other)).isInstanceOf(AccountConflictException.class);
+    assertThat(await(store.membership(other.id(), "shop.example.com"))).isEmpty();
+    assertThat(await(store.listSites())).extracting(Site::domain).containsExactly("shop.example.com");
+  }
+
+  @Test
+  @DisplayName("Updating a site changes only the given fields, and an unknown site is reported empty")
+  void updateSite() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    Optional<Site> renamed = await(store.updateSite("a.example", "Renamed", null));
+    assertThat(renamed).map(Site::name).contains("Renamed");
+    assertThat(renamed).map(Site::timezone).contains("Europe/Berlin");
+    Optional<Site> moved = await(store.updateSite("a.example", null, "America/New_York"));
+    assertThat(moved).map(Site::name).contains("Renamed");
+    assertThat(await(store.findSite("a.example"))).map(Site::timezone).contains("America/New_York");
+    assertThat(await(store.updateSite("missing.example", "x", null))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("Members are added, re-roled and removed, and listed with their emails")
+  void members() throws Exception {
+    User owner = user("owner@example.com");
+    User viewer = user("viewer@example.com");
+    site("a.example", owner);
+    Member added = await(store.putMember("a.example", viewer.id(), SiteRole.VIEWER));
+    assertThat(added.email()).isEqualTo("viewer@example.com");
+    assertThat(added.role()).isEqualTo(SiteRole.VIEWER);
+    assertThat(await(store.putMember("a.example", viewer.id(), SiteRole.ADMIN)).role()).isEqualTo(SiteRole.ADMIN);
+    assertThat(await(store.members("a.example")))
+        .extracting(Member::email, Member::role)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("owner@example.com", SiteRole.OWNER),
+            org.assertj.core.groups.Tuple.tuple("viewer@example.com", SiteRole.ADMIN));
+    assertThat(await(store.removeMember("a.example", viewer.id()))).isTrue();
+    assertThat(await(store.removeMember("a.example", viewer.id()))).isFalse();
+    assertThat(await(store.membership(viewer.id(), "a.example"))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("Deleting a site removes its memberships, share links and API key scopes, and nothing of other sites")
+  void deleteSiteCascades() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    site("b.example", owner);
+    await(store.createShareLink("a.example", "share-a", "public", owner.id()));
+    await(store.createShareLink("b.example", "share-b", "public", owner.id()));
+    ApiKey key = await(store.createApiKey(owner.id(), "ci", "tf_abc", "key-hash", List.of("a.example", "b.example")));
+    assertThat(key.sites()).containsExactly("a.example", "b.example");
+
+    assertThat(await(store.deleteSite("a.example"))).isTrue();
+    assertThat(await(store.deleteSite("a.example"))).isFalse();
+
+    assertThat(await(store.findSite("a.example"))).isEmpty();
+    assertThat(await(store.membership(owner.id(), "a.example"))).isEmpty();
+    assertThat(await(store.findShareLink("share-a"))).isEmpty();
+    assertThat(await(store.findShareLink("share-b"))).isPresent();
+    assertThat(await(store.findApiKey("key-hash"))).map(ApiKey::sites).contains(List.of("b.example"));
+    assertThat(await(store.sitesOf(owner.id()))).extracting(m -> m.site().domain()).containsExactly("b.example");
+  }
+
+  @Test
+  @DisplayName("Share links are found by their token hash and deleted only through their own site")
+  void shareLinks() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    site("b.example", owner);
+    ShareLink link = await(store.createShareLink("a.example", "hash-1", "board", owner.id()));
+    assertThat(link.domain()).isEqualTo("a.example");
+    assertThat(link.label()).isEqualTo("board");
+    assertThat(await(store.findShareLink("hash-1"))).contains(link);
+    assertThat(await(store.shareLinks("a.example"))).containsExactly(link);
+    assertThat(await(store.shareLinks("b.example"))).isEmpty();
+    assertThatThrownBy(() -> await(store.createShareLink("b.example", "hash-1", "dup", owner.id())))
+        .isInstanceOf(AccountConflictException.class);
+    assertThat(await(store.deleteShareLink("b.example", link.id()))).isFalse();
+    assertThat(await(store.deleteShareLink("a.example", link.id()))).isTrue();
+    assertThat(await(store.findShareLink("hash-1"))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("API keys are found by hash, listed per user and deleted only by their own user")
+  void apiKeys() throws Exception {
+    User owner = user("owner@example.com");
+    User other = user("other@example.com");
+    site("a.example", owner);
+    ApiKey key = await(store.createApiKey(owner.id(), "reporting", "tf_1234", "hash-k", List.of("A.example")));
+    assertThat(key.sites()).containsExactly("a.example");
+    assertThat(await(store.findApiKey("hash-k"))).contains(key);
+    assertThat(await(store.apiKeys(owner.id()))).containsExactly(key);
+    assertThat(await(store.apiKeys(other.id()))).isEmpty();
+    assertThat(await(store.deleteApiKey(other.id(), key.id()))).isFalse();
+    assertThat(await(store.deleteApiKey(owner.id(), key.id()))).isTrue();
+    assertThat(await(store.findApiKey("hash-k"))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("A refresh token rotates once; presenting it again revokes its whole family")
+  void refreshRotation() throws Exception {
+    User u = user("u@example.com");
+    long now = 10_000L;
+    await(store.storeRefreshToken(new RefreshToken("r1", u.id(), "fam", now + 1000, now)));
+    Optional<RefreshToken> r2 = await(store.rotateRefreshToken("r1", "r2", now + 2000, now + 10));
+    assertThat(r2).map(RefreshToken::userId).contains(u.id());
+    assertThat(r2).map(RefreshToken::family).contains("fam");
+
+    // Reuse of r1 (stolen?) kills r2 as well.
+    assertThat(await(store.rotateRefreshToken("r1", "r3", now + 2000, now + 20))).isEmpty();
+    assertThat(await(store.rotateRefreshToken("r2", "r4", now + 2000, now + 30))).isEmpty();
+    assertThat(await(store.rotateRefreshToken("unknown", "r5", now + 2000, now))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("An expired refresh token does not rotate, and revoking one ends its family")
+  void refreshExpiryAndRevocation() throws Exception {
+    User u = user("u@example.com");
+    await(store.storeRefreshToken(new RefreshToken("old", u.id(), "f1", 500L, 0L)));
+    assertThat(await(store.rotateRefreshToken("old", "new", 5_000L, 1_000L))).isEmpty();
+
+    await(store.storeRefreshToken(new RefreshToken("a1", u.id(), "f2", 10_000L, 0L)));
+    Optional<RefreshToken> a2 = await(store.rotateRefreshToken("a1", "a2", 10_000L, 100L));
+    assertThat(a2).isPresent();
+    await(store.revokeRefreshToken("a2"));
+    assertThat(await(store.rotateRefreshToken("a2", "a3", 10_000L, 200L))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("Revoked access token ids are deny-listed until they expire and then purged")
+  void accessTokenDenyList() throws Exception {
+    assertThat(await(store.isAccessTokenRevoked("jti-1"))).isFalse();
+    await(store.revokeAccessToken("jti-1", 5_000L));
+    await(store.revokeAccessToken("jti-1", 6_000L));
+    assertThat(await(store.isAccessTokenRevoked("jti-1"))).isTrue();
+    await(store.purgeExpired(5_500L));
+    assertThat(await(store.isAccessTokenRevoked("jti-1"))).isTrue();
+    await(store.purgeExpired(6_000L));
+    assertThat(await(store.isAccessTokenRevoked("jti-1"))).isFalse();
+  }
+
+  @Test
+  @DisplayName("Listeners hear of a created, re-zoned and deleted site")
+  void siteChangesAreAnnounced() throws Exception {
+    User owner = user("owner@example.com");
+    CountDownLatch created = new CountDownLatch(1);
+    CountDownLatch all = new CountDownLatch(3);
+    store.onSitesChanged(() -> {
+      created.countDown();
+      all.countDown();
+    });
+    site("a.example", owner);
+    assertThat(created.await(10, TimeUnit.SECONDS)).isTrue();
+    await(store.updateSite("a.example", null, "UTC"));
+    await(store.deleteSite("a.example"));
+    assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+  }
+}
