@@ -13,6 +13,14 @@ public interface Deduplicator {
    */
   Future<List<Boolean>> firstSeen(List<String> keys);
 
+  /**
+   * Forgets keys, so they count as new again: used when events marked seen could not be
+   * published, so that the client's retry is not mistaken for a duplicate. Best effort.
+   */
+  default Future<Void> forget(List<String> keys) {
+    return Future.succeededFuture();
+  }
+
   /** True while the backing store is reachable (a local fallback may be in use otherwise). */
   default boolean healthy() {
     return true;

@@ -143,6 +143,17 @@ public abstract class DeduplicatorContract {
   }
 
   @Test
+  @DisplayName("A forgotten key counts as new again, so a retry after a failed publish is not dropped")
+  void forgottenKeysAreNewAgain() throws Exception {
+    Deduplicator d = dedup(Duration.ofMinutes(10));
+    String a = key("a");
+    String b = key("b");
+    await(d.firstSeen(List.of(a, b)));
+    await(d.forget(List.of(a)));
+    assertThat(await(d.firstSeen(List.of(a, b)))).containsExactly(true, false);
+  }
+
+  @Test
   @DisplayName("An adapter whose store is reachable reports itself healthy")
   void healthyWhenReachable() throws Exception {
     Deduplicator d = dedup(Duration.ofMinutes(10));

@@ -64,6 +64,14 @@ public final class InMemoryDeduplicator implements Deduplicator {
     });
   }
 
+  @Override
+  public Future<Void> forget(List<String> keys) {
+    synchronized (this) {
+      keys.forEach(expiries::remove);
+    }
+    return Future.succeededFuture();
+  }
+
   /** True when the key was seen within the retention window; does not record it. */
   public synchronized boolean seen(String key) {
     Long expiry = expiries.get(key);

@@ -1,0 +1,149 @@
+package io.trackflow.adapters.dedup.redis;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.trackflow.core.dedup.Deduplicator;
+import io.trackflow.core.dedup.local.InMemoryDeduplicator;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deduplicator over Redis: one pipeline of {@code SET key 1 NX PX ttl} per call, so a whole
+ * beacon batch costs one round trip. A local expiring set in front answers keys this process has
+ * already seen without asking Redis. When Redis cannot be reached the local set decides alone
+ * (collectors keep accepting), the fallback is counted and {@link #healthy()} turns false; Redis
+ * is tried again after a short back-off.
+ */
+public final class RedisDeduplicator implements Deduplicator {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisDeduplicator.class);
+  /** Metric counting keys decided locally because Redis was unreachable. */
+  public static final String FALLBACK_METRIC = "trackflow.collector.dedup.fallback";
+
+  private final Redis redis;
+  private final String prefix;
+  private final long ttlMillis;
+  private final long timeoutMillis;
+  private final Clock clock;
+  private final InMemoryDeduplicator local;
+  private final Counter fallback;
+  private final boolean ownsClient;
+  private volatile boolean healthy = true;
+  private volatile long retryAt;
+
+  /**
+   * @param redis client to use; closed with this adapter when {@code ownsClient}
+   * @param prefix prefix of every key, e.g. {@code trackflow:dedup:}
+   * @param ttl how long a key is remembered
+   * @param localKeys bound of the local set in front of Redis
+   */
+  public RedisDeduplicator(Redis redis, boolean ownsClient, String prefix, Duration ttl,
+      int localKeys, Duration timeout, Clock clock, MeterRegistry registry) {
+    this.redis = redis;
+    this.ownsClient = ownsClient;
+    this.prefix = prefix;
+    this.ttlMillis = ttl.toMillis();
+    this.timeoutMillis = timeout.toMillis();
+    this.clock = clock;
+    this.local = new InMemoryDeduplicator(clock, ttlMillis, localKeys);
+    this.fallback = Counter.builder(FALLBACK_METRIC)
+        .description("Dedup keys decided by the local cache alone because Redis was unreachable")
+        .register(registry);
+  }
+
+  @Override
+  public Future<List<Boolean>> firstSeen(List<String> keys) {
+    Boolean[] answers = new Boolean[keys.size()];
+    List<Integer> asked = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      if (local.seen(keys.get(i))) {
+        answers[i] = false;
+      } else {
+        asked.add(i);
+      }
+    }
+    if (asked.isEmpty()) {
+      return Future.succeededFuture(Arrays.asList(answers));
+    }
+    if (clock.millis() < retryAt) {
+      return Future.succeededFuture(decideLocally(keys, asked, answers));
+    }
+    List<Request> requests = new ArrayList<>(asked.size());
+    for (int i : asked) {
+      requests.add(Request.cmd(Command.SET).arg(prefix + keys.get(i)).arg("1").arg("NX")
+          .arg("PX").arg(ttlMillis));
+    }
+    return redis.batch(requests)
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .map(responses -> {
+          Map<String, Boolean> decided = new LinkedHashMap<>();
+          for (int j = 0; j < asked.size(); j++) {
+            Response r = responses.get(j);
+            // SET NX answers OK when it set the key, nil when the key already existed.
+            answers[asked.get(j)] = r != null;
+            decided.put(keys.get(asked.get(j)), Boolean.TRUE);
+          }
+          local.remember(decided);
+          if (!healthy) {
+            log.info("Redis is reachable again; deduplication is shared across collectors");
+            healthy = true;
+          }
+          return Arrays.asList(answers);
+        })
+        .recover(e -> {
+          if (healthy) {
+            log.warn("Redis unreachable for deduplication ({}); deduplicating locally", e.toString());
+            healthy = false;
+          }
+          retryAt = clock.millis() + 1000;
+          return Future.succeededFuture(decideLocally(keys, asked, answers));
+        });
+  }
+
+  private List<Boolean> decideLocally(List<String> keys, List<Integer> asked, Boolean[] answers) {
+    List<String> askedKeys = new ArrayList<>(asked.size());
+    asked.forEach(i -> askedKeys.add(keys.get(i)));
+    List<Boolean> local = this.local.check(askedKeys);
+    for (int j = 0; j < asked.size(); j++) {
+      answers[asked.get(j)] = local.get(j);
+    }
+    fallback.increment(asked.size());
+    return Arrays.asList(answers);
+  }
+
+  @Override
+  public Future<Void> forget(List<String> keys) {
+    local.forget(keys);
+    if (keys.isEmpty() || clock.millis() < retryAt) {
+      return Future.succeededFuture();
+    }
+    Request del = Request.cmd(Command.DEL);
+    keys.forEach(k -> del.arg(prefix + k));
+    return redis.send(del).timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
+  }
+
+  @Override
+  public boolean healthy() {
+    return healthy;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return ownsClient ? redis.close() : Future.succeededFuture();
+  }
+}
