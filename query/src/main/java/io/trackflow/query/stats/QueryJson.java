@@ -1,0 +1,99 @@
+package io.trackflow.query.stats;
+
+import io.trackflow.query.stats.Query.OrderBy;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The normalised form of a query: echoed in answers and hashed into cache keys, so that two
+ * requests meaning the same thing (field order, defaults spelled out or not, "7d" on the same
+ * day) share one cache entry.
+ */
+final class QueryJson {
+
+  /** Bumped when the answer format or a metric's definition changes, so old entries are ignored. */
+  static final String VERSION = "v1";
+
+  private QueryJson() {}
+
+  static JsonObject echo(Query query, DateRange range) {
+    String[] dates = range.echo();
+    JsonArray metrics = new JsonArray();
+    query.metrics().forEach(m -> metrics.add(m.apiName()));
+    JsonArray dimensions = new JsonArray();
+    query.dimensions().forEach(d -> dimensions.add(d.name()));
+    JsonArray filters = new JsonArray();
+    query.filters().forEach(f -> filters.add(filter(f)));
+    JsonArray orderBy = new JsonArray();
+    for (OrderBy o : ResultShaper.effectiveOrder(query)) {
+      orderBy.add(new JsonArray().add(o.field()).add(o.descending() ? "desc" : "asc"));
+    }
+    JsonObject include = new JsonObject()
+        .put("time_labels", query.include().timeLabels())
+        .put("total_rows", query.include().totalRows())
+        .put("totals", query.include().totals());
+    query.include().comparisonMode()
+        .ifPresent(c -> include.put("comparisons", new JsonObject().put("mode", c.apiName())));
+    return new JsonObject()
+        .put("site_id", query.siteId())
+        .put("metrics", metrics)
+        .put("date_range", new JsonArray().add(dates[0]).add(dates[1]))
+        .put("dimensions", dimensions)
+        .put("filters", filters)
+        .put("order_by", orderBy)
+        .put("include", include)
+        .put("pagination", new JsonObject()
+            .put("limit", query.pagination().limit())
+            .put("offset", query.pagination().offset()));
+  }
+
+  static JsonArray filter(Filter f) {
+    return switch (f) {
+      case Filter.Condition c -> {
+        JsonArray a = new JsonArray().add(c.op().apiName()).add(c.dimension().name())
+            .add(new JsonArray(new java.util.ArrayList<>(c.values())));
+        if (!c.caseSensitive()) {
+          a.add(new JsonObject().put("case_sensitive", false));
+        }
+        yield a;
+      }
+      case Filter.And and -> new JsonArray().add("and").add(children(and.children()));
+      case Filter.Or or -> new JsonArray().add("or").add(children(or.children()));
+      case Filter.Not not -> new JsonArray().add("not").add(filter(not.child()));
+    };
+  }
+
+  private static JsonArray children(java.util.List<Filter> children) {
+    JsonArray a = new JsonArray();
+    children.forEach(c -> a.add(filter(c)));
+    return a;
+  }
+
+  /** Prefix of every cache entry of a site, for invalidation when its data changes. */
+  static String sitePrefix(String site) {
+    return "stats:" + VERSION + ":" + site + ":";
+  }
+
+  /**
+   * Cache key: the site, then a SHA-256 of the normalised query with its resolved instants and
+   * zone (a relative range on another day is another key).
+   */
+  static String cacheKey(String site, Query query, DateRange range) {
+    JsonObject normalised = echo(query, range)
+        .put("zone", range.zone().getId())
+        .put("from_ms", range.fromInstant().toEpochMilli())
+        .put("to_ms", range.toInstant().toEpochMilli());
+    normalised.remove("site_id");
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(normalised.encode().getBytes(StandardCharsets.UTF_8));
+      return sitePrefix(site) + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

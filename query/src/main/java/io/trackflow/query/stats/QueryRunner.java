@@ -1,0 +1,251 @@
+package io.trackflow.query.stats;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.trackflow.core.store.EventStore;
+import io.trackflow.core.store.QueryResult;
+import io.trackflow.query.stats.Query.OrderBy;
+import io.trackflow.query.stats.SqlBuilder.Agg;
+import io.trackflow.query.stats.SqlBuilder.Page;
+import io.trackflow.query.stats.SqlBuilder.Spec;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plans the statements a query needs, runs them on the event store and merges their raw
+ * aggregates per dimension values. Metrics are derived from these by {@link ResultShaper}.
+ */
+final class QueryRunner {
+
+  /** Raw aggregates of one group of the answer. */
+  record Row(List<String> dimensions, Map<Agg, Long> aggs) {
+    long get(Agg agg) {
+      return aggs.getOrDefault(agg, 0L);
+    }
+  }
+
+  /**
+   * Everything computed for one date range.
+   *
+   * @param pagedInSql rows are already ordered and paged by the store
+   * @param totalRows number of groups before paging, when counted by the store
+   * @param totalVisitors visitors without dimensions, for {@code percentage}
+   * @param goalBase visitors per group without the goal filters, for {@code conversion_rate}
+   */
+  record Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors,
+      Map<List<String>, Long> goalBase) {}
+
+  private final EventStore store;
+  private final SqlBuilder sql;
+  private final Timer latency;
+
+  QueryRunner(EventStore store, MeterRegistry registry) {
+    this.store = store;
+    this.sql = new SqlBuilder(Dialect.of(store.dialect()));
+    this.latency = Timer.builder("trackflow.query.latency")
+        .description("Time the event store takes to answer one stats query (all its statements)")
+        .tag("dialect", store.dialect().name().toLowerCase(Locale.ROOT))
+        .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  SqlBuilder sql() {
+    return sql;
+  }
+
+  EventStore store() {
+    return store;
+  }
+
+  /** The day of the site's first event in the zone, or today when it has none. */
+  Future<LocalDate> firstDay(String site, ZoneId zone, LocalDate today) {
+    return store.query(sql.firstEvent(site)).map(r -> {
+      Object first = r.rows().isEmpty() ? null : r.rows().get(0).get(0);
+      long ms = toLong(first);
+      return first == null || ms <= 0 ? today : Instant.ofEpochMilli(ms).atZone(zone).toLocalDate();
+    });
+  }
+
+  /** Runs a query for one range; {@code restriction} narrows the groups (comparisons). */
+  Future<Raw> run(Query query, String site, DateRange range, List<Filter> restriction,
+      boolean allowPaging) {
+    long started = System.nanoTime();
+    Plan plan = plan(query, allowPaging);
+    List<Filter> filters = new ArrayList<>(query.filters());
+    filters.addAll(restriction);
+
+    List<Future<List<Row>>> parts = new ArrayList<>();
+    for (Statement st : plan.statements()) {
+      Spec spec = spec(site, range, query.dimensions(), filters, st.aggs(), plan.page());
+      parts.add(rows(st.sessions() ? sql.sessions(spec) : sql.events(spec), query.dimensions().size()));
+    }
+    Future<Long> totalRows = Future.succeededFuture(null);
+    if (plan.page() != null && query.include().totalRows()) {
+      Statement st = plan.statements().get(0);
+      Spec spec = spec(site, range, query.dimensions(), filters, st.aggs(), null);
+      String statement = st.sessions() ? sql.sessions(spec) : sql.events(spec);
+      totalRows = store.query(sql.countRows(statement)).map(r -> toLong(r.rows().get(0).get(0)));
+    }
+    Future<Long> totalVisitors = Future.succeededFuture(null);
+    if (query.has(Metric.PERCENTAGE)) {
+      Spec spec = spec(site, range, List.of(), query.filters(), Set.of(Agg.VISITORS), null);
+      totalVisitors = rows(sql.events(spec), 0).map(r -> r.isEmpty() ? 0L : r.get(0).get(Agg.VISITORS));
+    }
+    Future<Map<List<String>, Long>> goalBase = Future.succeededFuture(null);
+    if (query.has(Metric.CONVERSION_RATE)) {
+      List<Filter> withoutGoals = new ArrayList<>(query.filters());
+      withoutGoals.removeAll(query.goalFilters());
+      withoutGoals.addAll(restriction);
+      Spec spec = spec(site, range, query.dimensions(), withoutGoals, Set.of(Agg.VISITORS), null);
+      goalBase = rows(plan.visitorsFromSessions() ? sql.sessions(spec) : sql.events(spec),
+          query.dimensions().size()).map(rows -> {
+            Map<List<String>, Long> base = new HashMap<>();
+            rows.forEach(r -> base.put(r.dimensions(), r.get(Agg.VISITORS)));
+            return base;
+          });
+    }
+    Future<Long> fTotalRows = totalRows;
+    Future<Long> fTotalVisitors = totalVisitors;
+    Future<Map<List<String>, Long>> fGoalBase = goalBase;
+    return Future.all(List.of(Future.all(parts), fTotalRows, fTotalVisitors, fGoalBase)).map(done -> {
+      latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      Map<List<String>, Row> merged = new LinkedHashMap<>();
+      for (Future<List<Row>> part : parts) {
+        for (Row row : part.result()) {
+          merged.merge(row.dimensions(), row, (a, b) -> {
+            a.aggs().putAll(b.aggs());
+            return a;
+          });
+        }
+      }
+      return new Raw(new ArrayList<>(merged.values()), plan.page() != null, fTotalRows.result(),
+          fTotalVisitors.result(), fGoalBase.result());
+    });
+  }
+
+  private static Spec spec(String site, DateRange range, List<Dimension> dims, List<Filter> filters,
+      Set<Agg> aggs, Page page) {
+    return new Spec(site, range.fromInstant(), range.toInstant(), range.zone(), dims, filters, aggs, page);
+  }
+
+  private Future<List<Row>> rows(String statement, int dimensions) {
+    return store.query(statement).map(result -> toRows(result, dimensions));
+  }
+
+  private static List<Row> toRows(QueryResult result, int dimensions) {
+    List<Row> rows = new ArrayList<>(result.rows().size());
+    List<String> columns = result.columns();
+    for (List<Object> values : result.rows()) {
+      List<String> dims = new ArrayList<>(dimensions);
+      Map<Agg, Long> aggs = new EnumMap<>(Agg.class);
+      for (int i = 0; i < columns.size(); i++) {
+        String column = columns.get(i);
+        if (column.startsWith("d") && i < dimensions) {
+          Object v = values.get(i);
+          dims.add(v == null ? "" : v.toString());
+        } else if (column.startsWith("m_")) {
+          aggs.put(Agg.valueOf(column.substring(2).toUpperCase(Locale.ROOT)), toLong(values.get(i)));
+        }
+      }
+      rows.add(new Row(List.copyOf(dims), aggs));
+    }
+    return rows;
+  }
+
+  static long toLong(Object value) {
+    return switch (value) {
+      case null -> 0L;
+      case Number n -> n.longValue();
+      case Boolean b -> b ? 1L : 0L;
+      default -> {
+        String s = value.toString();
+        yield s.isEmpty() ? 0L : new java.math.BigDecimal(s).longValue();
+      }
+    };
+  }
+
+  /** One statement of a plan: which shape and which aggregates. */
+  record Statement(boolean sessions, Set<Agg> aggs) {}
+
+  /** The statements of a query, and the paging pushed into SQL when there is a single one. */
+  record Plan(List<Statement> statements, Page page, boolean visitorsFromSessions) {}
+
+  static Plan plan(Query query, boolean allowPaging) {
+    Set<Agg> eventAggs = EnumSet.noneOf(Agg.class);
+    Set<Agg> sessionAggs = EnumSet.noneOf(Agg.class);
+    for (Metric m : query.metrics()) {
+      switch (m) {
+        case VISITORS, PERCENTAGE, CONVERSION_RATE -> eventAggs.add(Agg.VISITORS);
+        case VISITS -> eventAggs.add(Agg.VISITS);
+        case PAGEVIEWS -> eventAggs.add(Agg.PAGEVIEWS);
+        case EVENTS -> eventAggs.add(Agg.EVENTS);
+        case BOUNCE_RATE -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.BOUNCES));
+        case VISIT_DURATION -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.DURATION_MS));
+        case VIEWS_PER_VISIT -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.SESSION_PAGEVIEWS));
+      }
+    }
+    boolean visitDims = query.dimensions().stream().anyMatch(Dimension::isVisit);
+    boolean eventOrTime = query.dimensions().stream().anyMatch(d -> d.isEvent() || d.isTime());
+    List<Statement> statements = new ArrayList<>();
+    boolean sessionOnly = !eventOrTime && (!sessionAggs.isEmpty() || visitDims);
+    if (sessionOnly) {
+      // Without event or time-of-event groups, one pass over sessions yields every metric.
+      Set<Agg> all = EnumSet.noneOf(Agg.class);
+      all.addAll(eventAggs);
+      all.addAll(sessionAggs);
+      statements.add(new Statement(true, all));
+    } else {
+      if (!eventAggs.isEmpty()) {
+        statements.add(new Statement(false, eventAggs));
+      }
+      if (!sessionAggs.isEmpty()) {
+        statements.add(new Statement(true, sessionAggs));
+      }
+    }
+    Page page = null;
+    boolean gapFilled = ResultShaper.gapFilled(query);
+    if (allowPaging && statements.size() == 1 && !gapFilled) {
+      List<String> order = new ArrayList<>();
+      for (OrderBy o : ResultShaper.effectiveOrder(query)) {
+        String column = sqlColumn(query, o.field());
+        if (column == null) {
+          order = null;
+          break;
+        }
+        order.add(column + (o.descending() ? " DESC" : " ASC"));
+      }
+      if (order != null) {
+        page = new Page(order, query.pagination().limit(), query.pagination().offset());
+      }
+    }
+    return new Plan(statements, page, sessionOnly);
+  }
+
+  /** The SQL column an order field sorts by, or null when only Java can order by it. */
+  private static String sqlColumn(Query query, String field) {
+    for (int i = 0; i < query.dimensions().size(); i++) {
+      if (query.dimensions().get(i).name().equals(field)) {
+        return "d" + i;
+      }
+    }
+    return switch (field) {
+      case "visitors", "percentage" -> Agg.VISITORS.column();
+      case "visits" -> Agg.VISITS.column();
+      case "pageviews" -> Agg.PAGEVIEWS.column();
+      case "events" -> Agg.EVENTS.column();
+      default -> null;
+    };
+  }
+}

@@ -1,0 +1,125 @@
+package io.trackflow.query.stats;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.trackflow.core.cache.QueryCache;
+import io.trackflow.core.http.HttpFailure;
+import io.trackflow.core.http.HttpRoutes;
+import io.trackflow.core.store.EventStore;
+import io.trackflow.query.auth.AccessControl;
+import io.trackflow.query.auth.Permission;
+import io.trackflow.query.auth.SiteAccess;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stats endpoints: {@code POST /api/v2/query} (Plausible Stats API v2 shape) and
+ * {@code GET /api/sites/{domain}/realtime}. Each authorizes the site for reading, then answers
+ * from {@link StatsService}.
+ */
+public final class StatsRoutes implements HttpRoutes {
+
+  private static final Logger log = LoggerFactory.getLogger(StatsRoutes.class);
+  static final int MAX_BODY = 64 * 1024;
+
+  /** Authorizes reading a site's stats; {@link AccessControl} in production. */
+  @FunctionalInterface
+  interface SiteAuthorizer {
+    Future<SiteAccess> authorize(RoutingContext ctx, String domain);
+  }
+
+  private final StatsService service;
+  private final SiteAuthorizer authorizer;
+  private final QueryParser parser = new QueryParser();
+  private final MeterRegistry registry;
+
+  public StatsRoutes(EventStore store, QueryCache cache, AccessControl access,
+      MeterRegistry registry, Clock clock) {
+    this(new StatsService(store, cache, registry, clock),
+        (ctx, domain) -> access.authorizeSite(ctx, domain, Permission.READ), registry);
+  }
+
+  StatsRoutes(StatsService service, SiteAuthorizer authorizer, MeterRegistry registry) {
+    this.service = service;
+    this.authorizer = authorizer;
+    this.registry = registry;
+  }
+
+  /** The service behind the routes, e.g. to invalidate a deleted site's cached answers. */
+  public StatsService service() {
+    return service;
+  }
+
+  @Override
+  public void mount(Vertx vertx, Router router) {
+    router.post("/api/v2/query")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
+        .handler(this::query);
+    router.get("/api/sites/:domain/realtime").handler(this::realtime);
+  }
+
+  private void query(RoutingContext ctx) {
+    Query query;
+    try {
+      query = parser.parse(ctx.body().buffer());
+    } catch (HttpFailure e) {
+      rejected("invalid_query");
+      ctx.fail(e);
+      return;
+    }
+    authorizer.authorize(ctx, query.siteId())
+        .compose(access -> service.query(query, access.domain(), zone(access)).recover(StatsRoutes::unavailable))
+        .onSuccess(answer -> respond(ctx, answer))
+        .onFailure(ctx::fail);
+  }
+
+  private void realtime(RoutingContext ctx) {
+    authorizer.authorize(ctx, ctx.pathParam("domain"))
+        .compose(access -> service.realtime(access.domain(), zone(access)).recover(StatsRoutes::unavailable))
+        .onSuccess(answer -> respond(ctx, answer))
+        .onFailure(ctx::fail);
+  }
+
+  private static void respond(RoutingContext ctx, StatsService.Answer answer) {
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .putHeader("x-trackflow-cache", answer.cached() ? "hit" : "miss")
+        .end(answer.body());
+  }
+
+  private static ZoneId zone(SiteAccess access) {
+    try {
+      return ZoneId.of(access.timezone());
+    } catch (DateTimeException | NullPointerException e) {
+      // Sites are validated when saved; an unknown zone here falls back rather than failing reads.
+      log.warn("Site {} has an unknown time zone '{}', using UTC", access.domain(), access.timezone());
+      return ZoneOffset.UTC;
+    }
+  }
+
+  private static <T> Future<T> unavailable(Throwable e) {
+    if (e instanceof HttpFailure) {
+      return Future.failedFuture(e);
+    }
+    log.error("Stats query failed in the event store", e);
+    return Future.failedFuture(new HttpFailure(503, "store_unavailable",
+        "the event store could not answer; try again shortly"));
+  }
+
+  private void rejected(String reason) {
+    Counter.builder("trackflow.query.rejected")
+        .description("Stats requests refused before reaching the store, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+}
