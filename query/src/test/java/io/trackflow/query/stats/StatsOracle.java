@@ -1,0 +1,274 @@
+package io.trackflow.query.stats;
+
+import io.trackflow.core.event.Event;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Computes what the stats API must answer, in plain Java over the raw events, without SQL and
+ * without the production code's helpers: the definitions written out a second time.
+ *
+ * <ul>
+ *   <li>Events: each event id once; the site's events in [from, to); engagement pings ignored.
+ *   <li>A session: the events of one session id in the range. Its visit attributes are those of
+ *       its earliest event (time, then event id); entry/exit page: first/last pageview's path.
+ *   <li>Bounced: at most one pageview and no interactive event other than pageviews.
+ *   <li>Event metrics count events that match the event filters and whose session matches the
+ *       visit filters; session metrics count sessions that match the visit filters and hold at
+ *       least one event matching the event filters.
+ * </ul>
+ */
+final class StatsOracle {
+
+  private final List<Event> events;
+
+  StatsOracle(List<Event> raw) {
+    Map<Long, Event> unique = new LinkedHashMap<>();
+    raw.forEach(e -> unique.putIfAbsent(e.eventId(), e));
+    this.events = List.copyOf(unique.values());
+  }
+
+  /** A session as the definitions say. */
+  record Session(long id, long visitor, Event first, long startMs, long endMs, String entry,
+      String exit, int pageviews, int interactive, List<Event> events) {}
+
+  /** Expected metric values per dimension values for the query over [from, to). */
+  Map<List<String>, List<Object>> answer(Query q, String site, ZoneId zone, Instant from, Instant to) {
+    List<Event> inRange = events.stream()
+        .filter(e -> e.site().equals(site))
+        .filter(e -> e.timestampMillis() >= from.toEpochMilli() && e.timestampMillis() < to.toEpochMilli())
+        .filter(e -> !e.name().equals("engagement"))
+        .toList();
+    Map<Long, Session> sessions = sessions(inRange);
+
+    Map<List<String>, Set<Long>> visitors = new HashMap<>();
+    Map<List<String>, Set<Long>> visits = new HashMap<>();
+    Map<List<String>, Long> pageviews = new HashMap<>();
+    Map<List<String>, Long> eventCounts = new HashMap<>();
+    Map<List<String>, Set<Long>> baseVisitors = new HashMap<>();
+    Set<Long> allVisitors = new HashSet<>();
+    for (Event e : inRange) {
+      Session s = sessions.get(e.sessionId());
+      List<String> key = key(q.dimensions(), e, s, zone, false);
+      if (passesVisit(q.filters(), s)) {
+        boolean withoutGoals = q.filters().stream()
+            .filter(f -> !(Query.isGoal(f))).allMatch(f -> !eventLevel(f) || test(f, e, s));
+        if (withoutGoals) {
+          baseVisitors.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
+        }
+      }
+      if (!passesVisit(q.filters(), s) || !passesEvent(q.filters(), e, s)) {
+        continue;
+      }
+      allVisitors.add(e.visitorId());
+      visitors.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
+      visits.computeIfAbsent(key, k -> new HashSet<>()).add(e.sessionId());
+      pageviews.merge(key, e.name().equals("pageview") ? 1L : 0L, Long::sum);
+      eventCounts.merge(key, 1L, Long::sum);
+    }
+
+    Map<List<String>, long[]> sessionAggs = new HashMap<>(); // sessions, bounces, duration, pageviews
+    for (Session s : sessions.values()) {
+      if (!passesVisit(q.filters(), s)) {
+        continue;
+      }
+      boolean matched = s.events().stream().anyMatch(e -> passesEvent(q.filters(), e, s));
+      if (!matched) {
+        continue;
+      }
+      List<String> key = key(q.dimensions(), s.first(), s, zone, true);
+      long[] a = sessionAggs.computeIfAbsent(key, k -> new long[4]);
+      a[0]++;
+      a[1] += s.pageviews() <= 1 && s.interactive() == 0 ? 1 : 0;
+      a[2] += s.endMs() - s.startMs();
+      a[3] += s.pageviews();
+    }
+
+    // Groups: those with matching events, and those with matching sessions when session metrics are asked.
+    boolean sessionMetric = q.metrics().stream().anyMatch(m -> m.level() == Metric.Level.SESSION);
+    boolean eventMetric = q.metrics().stream().anyMatch(m -> m.level() != Metric.Level.SESSION);
+    Set<List<String>> keys = new HashSet<>(eventMetric ? visitors.keySet() : Set.of());
+    if (sessionMetric) {
+      keys.addAll(sessionAggs.keySet());
+    }
+    Map<List<String>, List<Object>> answer = new HashMap<>();
+    for (List<String> key : keys) {
+      long[] a = sessionAggs.getOrDefault(key, new long[4]);
+      long v = visitors.getOrDefault(key, Set.of()).size();
+      List<Object> values = new ArrayList<>();
+      for (Metric m : q.metrics()) {
+        values.add(switch (m) {
+          case VISITORS -> v;
+          case VISITS -> (long) visits.getOrDefault(key, Set.of()).size();
+          case PAGEVIEWS -> pageviews.getOrDefault(key, 0L);
+          case EVENTS -> eventCounts.getOrDefault(key, 0L);
+          case BOUNCE_RATE -> a[0] == 0 ? 0L : div(100L * a[1], a[0], 0).longValue();
+          case VISIT_DURATION -> a[0] == 0 ? 0L : div(a[2], a[0] * 1000L, 0).longValue();
+          case VIEWS_PER_VISIT -> a[0] == 0 ? 0.0 : div(a[3], a[0], 2).doubleValue();
+          case PERCENTAGE -> allVisitors.isEmpty() ? 0.0 : div(100L * v, allVisitors.size(), 1).doubleValue();
+          case CONVERSION_RATE -> {
+            long base = baseVisitors.getOrDefault(key, Set.of()).size();
+            yield base == 0 ? 0.0 : div(100L * v, base, 2).doubleValue();
+          }
+        });
+      }
+      answer.put(key, values);
+    }
+    return answer;
+  }
+
+  private static BigDecimal div(long num, long den, int scale) {
+    return new BigDecimal(num).divide(new BigDecimal(den), scale, RoundingMode.HALF_UP);
+  }
+
+  private static Map<Long, Session> sessions(List<Event> inRange) {
+    Map<Long, List<Event>> bySession = new HashMap<>();
+    inRange.forEach(e -> bySession.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e));
+    Comparator<Event> order = Comparator.comparingLong(Event::timestampMillis).thenComparingLong(Event::eventId);
+    Map<Long, Session> sessions = new HashMap<>();
+    for (Map.Entry<Long, List<Event>> entry : bySession.entrySet()) {
+      List<Event> list = new ArrayList<>(entry.getValue());
+      list.sort(order);
+      List<Event> pvs = list.stream().filter(e -> e.name().equals("pageview")).toList();
+      int interactive = (int) list.stream().filter(e -> !e.name().equals("pageview") && e.interactive()).count();
+      Event first = list.get(0);
+      sessions.put(entry.getKey(), new Session(entry.getKey(), first.visitorId(), first,
+          first.timestampMillis(), list.get(list.size() - 1).timestampMillis(),
+          pvs.isEmpty() ? "" : pvs.get(0).pathname(), pvs.isEmpty() ? "" : pvs.get(pvs.size() - 1).pathname(),
+          pvs.size(), interactive, list));
+    }
+    return sessions;
+  }
+
+  private static List<String> key(List<Dimension> dims, Event e, Session s, ZoneId zone, boolean sessionTime) {
+    List<String> key = new ArrayList<>();
+    for (Dimension d : dims) {
+      if (d.isTime()) {
+        long ms = sessionTime ? s.startMs() : e.timestampMillis();
+        key.add(timeLabel(d.name(), Instant.ofEpochMilli(ms).atZone(zone)));
+      } else if (d.isVisit()) {
+        key.add(visitValue(d.name(), s));
+      } else {
+        key.add(eventValue(d, e));
+      }
+    }
+    return key;
+  }
+
+  static String timeLabel(String dimension, ZonedDateTime t) {
+    LocalDateTime local = t.toLocalDateTime();
+    return switch (dimension) {
+      case "time:hour" -> String.format(Locale.ROOT, "%04d-%02d-%02d %02d:00:00",
+          local.getYear(), local.getMonthValue(), local.getDayOfMonth(), local.getHour());
+      case "time:day" -> local.toLocalDate().toString();
+      case "time:week" -> local.toLocalDate().minusDays(local.getDayOfWeek().getValue() - DayOfWeek.MONDAY.getValue()).toString();
+      case "time:month" -> String.format(Locale.ROOT, "%04d-%02d-01", local.getYear(), local.getMonthValue());
+      default -> throw new IllegalArgumentException(dimension);
+    };
+  }
+
+  static String eventValue(Dimension d, Event e) {
+    if (d.name().startsWith("event:props:")) {
+      String v = e.prop(d.name().substring("event:props:".length()));
+      return v == null ? "(none)" : v;
+    }
+    return switch (d.name()) {
+      case "event:page" -> e.pathname();
+      case "event:name" -> e.name();
+      case "event:hostname" -> e.hostname();
+      default -> throw new IllegalArgumentException(d.name());
+    };
+  }
+
+  static String visitValue(String name, Session s) {
+    Event f = s.first();
+    return switch (name) {
+      case "visit:entry_page" -> s.entry();
+      case "visit:exit_page" -> s.exit();
+      case "visit:source" -> f.referrerSource();
+      case "visit:referrer" -> f.referrer();
+      case "visit:utm_source" -> f.utmSource();
+      case "visit:utm_medium" -> f.utmMedium();
+      case "visit:utm_campaign" -> f.utmCampaign();
+      case "visit:utm_term" -> f.utmTerm();
+      case "visit:utm_content" -> f.utmContent();
+      case "visit:country" -> f.country();
+      case "visit:device" -> f.device();
+      case "visit:browser" -> f.browser();
+      case "visit:browser_version" -> f.browserVersion();
+      case "visit:os" -> f.os();
+      case "visit:os_version" -> f.osVersion();
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  private static boolean eventLevel(Filter f) {
+    return switch (f) {
+      case Filter.Condition c -> !c.dimension().name().startsWith("visit:");
+      case Filter.And a -> a.children().stream().allMatch(StatsOracle::eventLevel);
+      case Filter.Or o -> o.children().stream().allMatch(StatsOracle::eventLevel);
+      case Filter.Not n -> eventLevel(n.child());
+    };
+  }
+
+  private static boolean passesVisit(List<Filter> filters, Session s) {
+    return filters.stream().filter(f -> !eventLevel(f)).allMatch(f -> test(f, null, s));
+  }
+
+  private static boolean passesEvent(List<Filter> filters, Event e, Session s) {
+    return filters.stream().filter(StatsOracle::eventLevel).allMatch(f -> test(f, e, s));
+  }
+
+  private static boolean test(Filter f, Event e, Session s) {
+    return switch (f) {
+      case Filter.And a -> a.children().stream().allMatch(c -> test(c, e, s));
+      case Filter.Or o -> o.children().stream().anyMatch(c -> test(c, e, s));
+      case Filter.Not n -> !test(n.child(), e, s);
+      case Filter.Condition c -> {
+        String value = c.dimension().name().startsWith("visit:")
+            ? visitValue(c.dimension().name(), s) : eventValue(c.dimension(), e);
+        yield condition(c, value);
+      }
+    };
+  }
+
+  private static boolean condition(Filter.Condition c, String value) {
+    boolean cs = c.caseSensitive();
+    String v = cs ? value : value.toLowerCase(Locale.ROOT);
+    return switch (c.op()) {
+      case IS -> c.values().stream().anyMatch(x -> (cs ? x : x.toLowerCase(Locale.ROOT)).equals(v));
+      case IS_NOT -> c.values().stream().noneMatch(x -> (cs ? x : x.toLowerCase(Locale.ROOT)).equals(v));
+      case CONTAINS -> c.values().stream().anyMatch(x -> v.contains(cs ? x : x.toLowerCase(Locale.ROOT)));
+      case MATCHES -> c.values().stream().anyMatch(x -> glob(cs ? x : x.toLowerCase(Locale.ROOT), v));
+    };
+  }
+
+  /** Wildcard match by dynamic programming: '*' is any run of characters, all else literal. */
+  static boolean glob(String pattern, String value) {
+    int[] p = pattern.codePoints().toArray();
+    int[] s = value.codePoints().toArray();
+    boolean[][] ok = new boolean[p.length + 1][s.length + 1];
+    ok[0][0] = true;
+    for (int i = 1; i <= p.length; i++) {
+      ok[i][0] = ok[i - 1][0] && p[i - 1] == '*';
+      for (int j = 1; j <= s.length; j++) {
+        ok[i][j] = p[i - 1] == '*' ? ok[i - 1][j] || ok[i][j - 1] : ok[i - 1][j - 1] && p[i - 1] == s[j - 1];
+      }
+    }
+    return ok[p.length][s.length];
+  }
+}
