@@ -2,6 +2,12 @@ package io.trackflow.server;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.trackflow.adapters.queue.kafka.KafkaEventConsumer;
+import io.trackflow.adapters.queue.kafka.KafkaEventPublisher;
+import io.trackflow.adapters.queue.kafka.KafkaQueueOptions;
+import io.trackflow.adapters.cache.redis.RedisQueryCache;
+import io.trackflow.core.cache.QueryCache;
+import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.config.Setting;
 import io.trackflow.core.config.TrackflowConfig;
 import io.trackflow.core.queue.EventConsumer;
@@ -22,13 +28,19 @@ final class Adapters {
   static Components register(Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
     Components components = new Components();
     registerQueue(components, vertx, config, registry);
+    registerQueryCache(components, vertx, config);
     return components;
   }
 
   private static void registerQueue(
       Components components, Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
     if (config.kafkaBootstrap().isPresent()) {
-      // Kafka adapters are registered here once the queue/kafka adapter exists.
+      // Each side creates the topic if it is missing, so collectors and writers start in any order.
+      KafkaQueueOptions options = KafkaQueueOptions.fromConfig(config);
+      components.register(EventPublisher.class,
+          () -> KafkaEventPublisher.create(vertx, options), EventPublisher::close);
+      components.register(EventConsumer.class,
+          () -> KafkaEventConsumer.create(vertx, options, registry), EventConsumer::stop);
       return;
     }
     InProcessQueue queue = new InProcessQueue(vertx, config.integer(Setting.QUEUE_CAPACITY));
@@ -37,5 +49,19 @@ final class Adapters {
         .register(registry);
     components.register(EventPublisher.class, () -> Future.succeededFuture(queue), q -> q.close());
     components.register(EventConsumer.class, () -> Future.succeededFuture(queue), q -> q.stop());
+  }
+
+  /** Redis when configured (shared by query replicas), else a bounded in-memory LRU. */
+  private static void registerQueryCache(Components components, Vertx vertx, TrackflowConfig config) {
+    if (config.redisUrl().isPresent()) {
+      String url = config.redisUrl().get().toString();
+      components.register(QueryCache.class,
+          () -> Future.succeededFuture(RedisQueryCache.create(vertx, url, "trackflow:cache:")),
+          QueryCache::close);
+      return;
+    }
+    components.register(QueryCache.class,
+        () -> Future.succeededFuture(new InMemoryQueryCache(java.time.Clock.systemUTC(), 10_000)),
+        QueryCache::close);
   }
 }
