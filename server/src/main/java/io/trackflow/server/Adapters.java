@@ -2,9 +2,6 @@ package io.trackflow.server;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.trackflow.adapters.queue.kafka.KafkaEventConsumer;
-import io.trackflow.adapters.queue.kafka.KafkaEventPublisher;
-import io.trackflow.adapters.queue.kafka.KafkaQueueOptions;
 import io.trackflow.adapters.cache.redis.RedisQueryCache;
 import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
@@ -35,12 +32,7 @@ final class Adapters {
   private static void registerQueue(
       Components components, Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
     if (config.kafkaBootstrap().isPresent()) {
-      // Each side creates the topic if it is missing, so collectors and writers start in any order.
-      KafkaQueueOptions options = KafkaQueueOptions.fromConfig(config);
-      components.register(EventPublisher.class,
-          () -> KafkaEventPublisher.create(vertx, options), EventPublisher::close);
-      components.register(EventConsumer.class,
-          () -> KafkaEventConsumer.create(vertx, options, registry), EventConsumer::stop);
+      // Kafka adapters are registered here once the queue/kafka adapter exists.
       return;
     }
     InProcessQueue queue = new InProcessQueue(vertx, config.integer(Setting.QUEUE_CAPACITY));
