@@ -1,0 +1,221 @@
+package io.trackflow.query.auth;
+
+import static io.trackflow.query.QueryStack.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trackflow.query.QueryStack;
+import io.trackflow.query.account.Site;
+import io.trackflow.query.account.SiteRole;
+import io.trackflow.query.account.User;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every route of the query role, called as every kind of caller, against the real embedded stack:
+ * the expected status for each pair is written down here, table by table.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Authorization matrix")
+class AuthorizationMatrixTest {
+
+  enum Caller { ANONYMOUS, VIEWER, ADMIN, OWNER, OTHER_OWNER, SHARE, API_KEY, EXPIRED, TAMPERED, INSTANCE_ADMIN }
+
+  /** One route: how to call it on a fresh site, and the status each caller must get. */
+  record Route(String name, HttpMethod method, String path, Body body, int... expected) {
+    int expectedFor(Caller caller) {
+      return expected[caller.ordinal()];
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  @FunctionalInterface
+  interface Body {
+    JsonObject make(Fixture f);
+  }
+
+  /** What one call works on: a site nobody else's call touched. */
+  record Fixture(String site, String memberEmail, long shareId, Map<Caller, Long> keyIds, int n) {}
+
+  // Columns:                    ANON VIEW ADMN OWNR OTHR SHAR KEY  EXPD TAMP IADM
+  private static final List<Route> ROUTES = List.of(
+      new Route("GET /api/sites", HttpMethod.GET, "/api/sites", null,
+          401, 200, 200, 200, 200, 200, 200, 401, 401, 200),
+      new Route("POST /api/sites", HttpMethod.POST, "/api/sites",
+          f -> new JsonObject().put("domain", "new-" + f.n() + ".test").put("timezone", "UTC"),
+          401, 201, 201, 201, 201, 403, 403, 401, 401, 201),
+      new Route("GET /api/sites/{domain}", HttpMethod.GET, "/api/sites/{site}", null,
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("PATCH /api/sites/{domain}", HttpMethod.PATCH, "/api/sites/{site}",
+          f -> new JsonObject().put("name", "Renamed"),
+          401, 403, 200, 200, 404, 403, 403, 401, 401, 404),
+      new Route("DELETE /api/sites/{domain}", HttpMethod.DELETE, "/api/sites/{site}", null,
+          401, 403, 403, 204, 404, 403, 403, 401, 401, 404),
+      new Route("GET /api/sites/{domain}/members", HttpMethod.GET, "/api/sites/{site}/members", null,
+          401, 403, 200, 200, 404, 403, 403, 401, 401, 404),
+      new Route("POST /api/sites/{domain}/members", HttpMethod.POST, "/api/sites/{site}/members",
+          f -> new JsonObject().put("email", "added-" + f.n() + "@example.test").put("role", "viewer")
+              .put("password", "a-long-password"),
+          401, 403, 201, 201, 404, 403, 403, 401, 401, 404),
+      new Route("DELETE /api/sites/{domain}/members/{email}", HttpMethod.DELETE, "/api/sites/{site}/members/{member}", null,
+          401, 403, 204, 204, 404, 403, 403, 401, 401, 404),
+      new Route("GET /api/sites/{domain}/shares", HttpMethod.GET, "/api/sites/{site}/shares", null,
+          401, 403, 200, 200, 404, 403, 403, 401, 401, 404),
+      new Route("POST /api/sites/{domain}/shares", HttpMethod.POST, "/api/sites/{site}/shares",
+          f -> new JsonObject().put("label", "board"),
+          401, 403, 201, 201, 404, 403, 403, 401, 401, 404),
+      new Route("DELETE /api/sites/{domain}/shares/{id}", HttpMethod.DELETE, "/api/sites/{site}/shares/{share}", null,
+          401, 403, 204, 204, 404, 403, 403, 401, 401, 404),
+      new Route("GET /api/keys", HttpMethod.GET, "/api/keys", null,
+          401, 200, 200, 200, 200, 403, 403, 401, 401, 200),
+      new Route("POST /api/keys", HttpMethod.POST, "/api/keys",
+          f -> new JsonObject().put("name", "ci").put("sites", new JsonArray().add(f.site())),
+          401, 201, 201, 201, 404, 403, 403, 401, 401, 404),
+      new Route("DELETE /api/keys/{id}", HttpMethod.DELETE, "/api/keys/{key}", null,
+          401, 204, 204, 204, 204, 403, 403, 401, 401, 204),
+      new Route("POST /api/users", HttpMethod.POST, "/api/users",
+          f -> new JsonObject().put("email", "created-" + f.n() + "@example.test").put("password", "a-long-password"),
+          401, 403, 403, 403, 403, 403, 403, 401, 401, 201),
+      new Route("POST /api/auth/logout", HttpMethod.POST, "/api/auth/logout", f -> new JsonObject(),
+          204, 204, 204, 204, 204, 204, 204, 204, 204, 204),
+      new Route("GET /api/openapi.json", HttpMethod.GET, "/api/openapi.json", null,
+          200, 200, 200, 200, 200, 200, 200, 200, 200, 200));
+
+
+  private QueryStack stack;
+  private final Map<Caller, User> users = new EnumMap<>(Caller.class);
+  private final Map<Caller, String> tokens = new EnumMap<>(Caller.class);
+  private final AtomicInteger counter = new AtomicInteger();
+  private String otherSite;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    stack = QueryStack.start(dir, Optional.empty());
+    for (Caller c : List.of(Caller.VIEWER, Caller.ADMIN, Caller.OWNER, Caller.OTHER_OWNER, Caller.INSTANCE_ADMIN)) {
+      users.put(c, await(stack.store.createUser(c.name().toLowerCase() + "@example.test", "unused",
+          c == Caller.INSTANCE_ADMIN)));
+      tokens.put(c, stack.assembly.tokens().issue(users.get(c).id(), users.get(c).email()).token());
+    }
+    otherSite = "other.test";
+    await(stack.store.createSite(new Site(otherSite, "Other", "UTC", 1L), users.get(Caller.OTHER_OWNER).id()));
+    // Issued an hour ago with a 15-minute lifetime: expired, though correctly signed.
+    TokenService past = new TokenService(stack.vertx, QueryStack.SECRET, Duration.ofMinutes(15),
+        Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)));
+    tokens.put(Caller.EXPIRED, past.issue(users.get(Caller.OWNER).id(), "owner@example.test").token());
+    tokens.put(Caller.TAMPERED, tamper(tokens.get(Caller.VIEWER), users.get(Caller.OWNER).id()));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    stack.close();
+  }
+
+  /** The viewer's token with its subject switched to the owner, signature left as it was. */
+  static String tamper(String token, long newSubject) {
+    String[] parts = token.split("\\.");
+    JsonObject payload = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    payload.put("sub", Long.toString(newSubject));
+    String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.encode().getBytes(StandardCharsets.UTF_8));
+    return parts[0] + "." + forged + "." + parts[2];
+  }
+
+  Stream<Arguments> cases() {
+    List<Arguments> all = new ArrayList<>();
+    for (Route route : ROUTES) {
+      for (Caller caller : Caller.values()) {
+        all.add(Arguments.of(route, caller, route.expectedFor(caller)));
+      }
+    }
+    return all.stream();
+  }
+
+  @ParameterizedTest(name = "{0} as {1} answers {2}")
+  @MethodSource("cases")
+  @DisplayName("Each route answers each kind of caller with exactly the expected status")
+  void matrix(Route route, Caller caller, int expected) throws Exception {
+    Fixture f = fixture();
+    String path = route.path()
+        .replace("{site}", f.site())
+        .replace("{member}", f.memberEmail())
+        .replace("{share}", Long.toString(f.shareId()))
+        .replace("{key}", Long.toString(f.keyIds().getOrDefault(caller, f.keyIds().get(Caller.OWNER))));
+    HttpRequest<Buffer> request = stack.request(route.method(), path);
+    switch (caller) {
+      case ANONYMOUS -> { }
+      case SHARE -> request.addQueryParam("auth", shareToken(f));
+      case API_KEY -> request.putHeader("Authorization", "Bearer " + apiKey(f));
+      default -> request.putHeader("Authorization", "Bearer " + tokens.get(caller));
+    }
+    HttpResponse<Buffer> response = await(route.body() == null ? request.send()
+        : request.sendJsonObject(route.body().make(f)));
+    assertThat(response.statusCode())
+        .as("%s as %s: %s", route.name(), caller, response.bodyAsString())
+        .isEqualTo(expected);
+    if (expected >= 400) {
+      assertThat(response.bodyAsJsonObject().getString("code")).isNotBlank();
+    }
+  }
+
+  private final Map<Integer, String> shareTokens = new java.util.HashMap<>();
+  private final Map<Integer, String> apiKeys = new java.util.HashMap<>();
+
+  /** A fresh site with an owner, an admin, a viewer, a removable member, a share link and keys. */
+  private Fixture fixture() throws Exception {
+    int n = counter.incrementAndGet();
+    String site = "site-" + n + ".test";
+    await(stack.store.createSite(new Site(site, "Site " + n, "Europe/Berlin", 1L), users.get(Caller.OWNER).id()));
+    await(stack.store.putMember(site, users.get(Caller.ADMIN).id(), SiteRole.ADMIN));
+    await(stack.store.putMember(site, users.get(Caller.VIEWER).id(), SiteRole.VIEWER));
+    User member = await(stack.store.createUser("member-" + n + "@example.test", "unused", false));
+    await(stack.store.putMember(site, member.id(), SiteRole.VIEWER));
+    String share = Secrets.randomToken();
+    long shareId = await(stack.store.createShareLink(site, Secrets.sha256(share), "", users.get(Caller.OWNER).id())).id();
+    shareTokens.put(n, share);
+    String key = Secrets.newApiKey();
+    await(stack.store.createApiKey(users.get(Caller.OWNER).id(), "matrix", key.substring(0, 10), Secrets.sha256(key),
+        List.of(site)));
+    apiKeys.put(n, key);
+    Map<Caller, Long> keyIds = new EnumMap<>(Caller.class);
+    for (Map.Entry<Caller, User> e : users.entrySet()) {
+      String own = Secrets.newApiKey();
+      keyIds.put(e.getKey(), await(stack.store.createApiKey(e.getValue().id(), "own", own.substring(0, 10),
+          Secrets.sha256(own), List.of())).id());
+    }
+    return new Fixture(site, member.email(), shareId, keyIds, n);
+  }
+
+  private String shareToken(Fixture f) {
+    return shareTokens.get(f.n());
+  }
+
+  private String apiKey(Fixture f) {
+    return apiKeys.get(f.n());
+  }
+}
