@@ -1,0 +1,352 @@
+package io.trackflow.adapters.store.duckdb;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.trackflow.adapters.store.Migration;
+import io.trackflow.adapters.store.StoreMetrics;
+import io.trackflow.core.event.Event;
+import io.trackflow.core.store.EventStore;
+import io.trackflow.core.store.EventsSchema;
+import io.trackflow.core.store.QueryResult;
+import io.trackflow.core.store.SqlDialect;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Event store in an embedded DuckDB file, for standalone deployments. JDBC blocks, so every call
+ * runs on a named Vert.x worker pool, never on an event loop: one writer thread owns the write
+ * connection (migrations, inserts, deletes, one at a time), and a small reader pool runs queries,
+ * each on its own connection duplicated from the same database. Both pools are bounded: work
+ * beyond their queue fails fast with {@link RejectedExecutionException}.
+ *
+ * <p>Inserts append the batch into a temporary staging table and copy only the rows whose event
+ * is not stored yet (an anti-join restricted to the batch's time range, which DuckDB's zone maps
+ * prune), so a replay never stores an event twice and queries read {@code events} directly.
+ */
+public final class DuckDbEventStore implements EventStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbEventStore.class);
+
+  /** Queries waiting per reader thread before new ones are refused. */
+  private static final int QUEUE_PER_READER = 32;
+  /** Writes (insert batches, deletes) waiting before new ones are refused. */
+  private static final int WRITE_QUEUE = 64;
+  private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
+  private static final long MAX_EXECUTE_MINUTES = 10;
+  private static final String STAGING = "events_staging";
+
+  private final Path file;
+  private final int readers;
+  private final StoreMetrics metrics;
+  private final WorkerExecutor writer;
+  private final WorkerExecutor reader;
+  private final AtomicInteger pendingWrites = new AtomicInteger();
+  private final AtomicInteger pendingQueries = new AtomicInteger();
+  private final BlockingQueue<Connection> readConnections;
+  // Written and read on the writer thread only (volatile for the reader pool's "opened?" check).
+  private volatile DuckDBConnection writeConnection;
+  private volatile boolean closed;
+
+  /** A store in {@code file} (created with its directory on {@link #migrate()}), with two readers. */
+  public DuckDbEventStore(Vertx vertx, Path file, MeterRegistry registry) {
+    this(vertx, file, registry, 2);
+  }
+
+  public DuckDbEventStore(Vertx vertx, Path file, MeterRegistry registry, int readers) {
+    if (readers < 1) {
+      throw new IllegalArgumentException("DuckDB store needs at least one reader: " + readers);
+    }
+    this.file = file.toAbsolutePath();
+    this.readers = readers;
+    this.metrics = new StoreMetrics(registry, "duckdb");
+    this.readConnections = new ArrayBlockingQueue<>(readers);
+    this.writer = vertx.createSharedWorkerExecutor("trackflow-duckdb-writer", 1, MAX_EXECUTE_MINUTES, TimeUnit.MINUTES);
+    this.reader = vertx.createSharedWorkerExecutor("trackflow-duckdb-reader", readers, MAX_EXECUTE_MINUTES, TimeUnit.MINUTES);
+  }
+
+  /** Opens the file (creating it) and applies pending schema versions; call before anything else. */
+  @Override
+  public Future<Void> migrate() {
+    return onWriter(() -> {
+      open();
+      applyMigrations();
+      return null;
+    });
+  }
+
+  private void open() throws Exception {
+    if (writeConnection != null) {
+      return;
+    }
+    if (closed) {
+      throw new IllegalStateException("DuckDB event store " + file + " is closed");
+    }
+    Files.createDirectories(file.getParent());
+    Properties properties = new Properties();
+    // Queries must not reach files or the network: the store answers about its own table only.
+    properties.setProperty("enable_external_access", "false");
+    DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+    try {
+      utc(connection);
+      for (int i = 0; i < readers; i++) {
+        Connection read = connection.duplicate();
+        utc(read);
+        // Every query runs in a transaction that is rolled back: whatever it tried to change is
+        // undone, which makes the read connections effectively read-only.
+        read.setAutoCommit(false);
+        readConnections.add(read);
+      }
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+    writeConnection = connection;
+    LOG.info("DuckDB event store opened at {}", file);
+  }
+
+  // Dates and hours the query builder derives from TIMESTAMPTZ values must not depend on the host.
+  private static void utc(Connection connection) throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      st.execute("SET TimeZone = 'UTC'");
+    }
+  }
+
+  private void applyMigrations() throws SQLException {
+    Set<Integer> applied = new HashSet<>();
+    try (Statement st = writeConnection.createStatement()) {
+      st.execute(DuckDbMigrations.CREATE_MIGRATIONS_TABLE);
+      try (ResultSet rs = st.executeQuery("SELECT version FROM " + EventsSchema.MIGRATIONS_TABLE)) {
+        while (rs.next()) {
+          applied.add(rs.getInt(1));
+        }
+      }
+    }
+    for (Migration migration : DuckDbMigrations.ALL) {
+      if (!applied.contains(migration.version())) {
+        apply(migration);
+      }
+    }
+  }
+
+  // DuckDB's DDL is transactional: a version and its record commit together or not at all.
+  private void apply(Migration migration) throws SQLException {
+    writeConnection.setAutoCommit(false);
+    try (Statement st = writeConnection.createStatement();
+        PreparedStatement record = writeConnection.prepareStatement(
+            "INSERT INTO " + EventsSchema.MIGRATIONS_TABLE + " VALUES (?, ?, now()::TIMESTAMP)")) {
+      for (String statement : migration.statements()) {
+        st.execute(statement);
+      }
+      record.setInt(1, migration.version());
+      record.setString(2, migration.description());
+      record.executeUpdate();
+      writeConnection.commit();
+      LOG.info("DuckDB {}: applied schema version {} ({})", file, migration.version(), migration.description());
+    } catch (SQLException e) {
+      writeConnection.rollback();
+      throw e;
+    } finally {
+      writeConnection.setAutoCommit(true);
+    }
+  }
+
+  @Override
+  public Future<Void> insert(List<Event> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return metrics.record(events.size(), () -> onWriter(() -> {
+      write(events);
+      return null;
+    }));
+  }
+
+  private void write(List<Event> events) throws SQLException {
+    DuckDBConnection connection = opened();
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    try (Statement st = connection.createStatement()) {
+      // A fresh temporary table per batch: emptying one with DELETE kept its memory.
+      st.execute("CREATE OR REPLACE TEMP TABLE " + STAGING + " AS SELECT * FROM " + EventsSchema.TABLE + " LIMIT 0");
+      try {
+        Set<EventKey> seen = new HashSet<>(events.size() * 2);
+        try (DuckDBAppender appender = connection.createAppender("temp", "main", STAGING)) {
+          for (Event e : events) {
+            long millis = EventsSchema.storedMillis(e.timestampMillis());
+            if (seen.add(new EventKey(e.eventId(), millis))) {
+              append(appender, e, millis);
+              lo = Math.min(lo, millis);
+              hi = Math.max(hi, millis);
+            }
+          }
+        }
+        // Replays carry the same id and time; the constant range lets DuckDB skip row groups.
+        st.executeUpdate("INSERT INTO " + EventsSchema.TABLE + " SELECT s.* FROM " + STAGING + " s"
+            + " WHERE NOT EXISTS (SELECT 1 FROM " + EventsSchema.TABLE + " e"
+            + " WHERE e.timestamp_ms BETWEEN " + lo + " AND " + hi
+            + " AND e.timestamp_ms = s.timestamp_ms AND e.event_id = s.event_id)");
+      } finally {
+        st.execute("DROP TABLE IF EXISTS " + STAGING);
+      }
+    }
+  }
+
+  private record EventKey(long eventId, long millis) {}
+
+  private static void append(DuckDBAppender a, Event e, long millis) throws SQLException {
+    a.beginRow();
+    a.append(e.eventId());
+    a.append(e.site());
+    a.appendEpochMicros(Math.floorDiv(millis, 1000) * 1_000_000L);
+    a.append(millis);
+    a.append(e.name());
+    a.append(e.hostname());
+    a.append(e.pathname());
+    a.append(e.referrer());
+    a.append(e.referrerSource());
+    a.append(e.utmSource());
+    a.append(e.utmMedium());
+    a.append(e.utmCampaign());
+    a.append(e.utmTerm());
+    a.append(e.utmContent());
+    a.append(e.visitorId());
+    a.append(e.sessionId());
+    a.append(e.browser());
+    a.append(e.browserVersion());
+    a.append(e.os());
+    a.append(e.osVersion());
+    a.append(e.device());
+    a.append(e.country());
+    a.append(e.screenSize());
+    a.append(e.propKeys());
+    a.append(e.propValues());
+    a.append((byte) (e.interactive() ? 1 : 0));
+    a.append(e.scrollDepth());
+    a.append(e.engagementMillis());
+    a.endRow();
+  }
+
+  @Override
+  public Future<QueryResult> query(String sql) {
+    if (pendingQueries.incrementAndGet() > readers * QUEUE_PER_READER) {
+      pendingQueries.decrementAndGet();
+      return Future.failedFuture(new RejectedExecutionException(
+          "DuckDB event store is busy: " + readers * QUEUE_PER_READER + " queries already waiting"));
+    }
+    return reader.<QueryResult>executeBlocking(() -> read(sql), false)
+        .andThen(r -> pendingQueries.decrementAndGet());
+  }
+
+  private QueryResult read(String sql) throws Exception {
+    opened();
+    Connection connection = readConnections.poll(QUERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    if (connection == null) {
+      throw new RejectedExecutionException("no DuckDB read connection free within " + QUERY_TIMEOUT);
+    }
+    try (Statement st = connection.createStatement()) {
+      st.setQueryTimeout((int) QUERY_TIMEOUT.toSeconds());
+      try (ResultSet rs = st.executeQuery(sql)) {
+        return DuckDbResults.read(rs);
+      }
+    } finally {
+      try {
+        connection.rollback();
+      } finally {
+        readConnections.add(connection);
+      }
+    }
+  }
+
+  @Override
+  public Future<Void> deleteSite(String site) {
+    return onWriter(() -> {
+      try (PreparedStatement delete = opened().prepareStatement(
+          "DELETE FROM " + EventsSchema.TABLE + " WHERE site = ?")) {
+        delete.setString(1, site);
+        int rows = delete.executeUpdate();
+        LOG.info("DuckDB {}: deleted {} events of site {}", file, rows, site);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public SqlDialect dialect() {
+    return SqlDialect.DUCKDB;
+  }
+
+  /** Waits for running queries to hand their connections back, then closes the database. */
+  @Override
+  public Future<Void> close() {
+    return this.<Void>onWriter(() -> {
+      closed = true;
+      if (writeConnection != null) {
+        for (int i = 0; i < readers; i++) {
+          Connection read = readConnections.poll(QUERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+          if (read != null) {
+            closeQuietly(read);
+          }
+        }
+        closeQuietly(writeConnection);
+        writeConnection = null;
+        LOG.info("DuckDB event store closed at {}", file);
+      }
+      return null;
+    }).eventually(() -> Future.join(writer.close(), reader.close()));
+  }
+
+  private DuckDBConnection opened() {
+    DuckDBConnection connection = writeConnection;
+    if (connection == null) {
+      throw new IllegalStateException(closed
+          ? "DuckDB event store " + file + " is closed"
+          : "DuckDB event store " + file + " is not open: call migrate() first");
+    }
+    return connection;
+  }
+
+  private <T> Future<T> onWriter(Callable<T> work) {
+    if (pendingWrites.incrementAndGet() > WRITE_QUEUE) {
+      pendingWrites.decrementAndGet();
+      return Future.failedFuture(new RejectedExecutionException(
+          "DuckDB event store is busy: " + WRITE_QUEUE + " writes already waiting"));
+    }
+    return writer.<T>executeBlocking(work, true).andThen(r -> pendingWrites.decrementAndGet());
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.warn("closing a DuckDB connection failed", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DuckDbEventStore[" + file + "]";
+  }
+}

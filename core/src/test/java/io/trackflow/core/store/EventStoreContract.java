@@ -1,0 +1,362 @@
+package io.trackflow.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.trackflow.core.event.Event;
+import io.trackflow.core.testdata.EventGenerator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link EventStore} adapter must have. An adapter's test extends this and
+ * says how to build a store over fresh storage (a new database, a new file); each test migrates
+ * it, uses sites of its own and closes it. Queries are written in the store's dialect and read
+ * deduplicated events through {@link EventsSchema#deduplicated}.
+ */
+public abstract class EventStoreContract {
+
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final long T0 = Instant.parse("2025-03-14T15:09:26.535Z").toEpochMilli();
+
+  protected Vertx vertx;
+  protected SimpleMeterRegistry registry;
+  protected EventStore store;
+
+  /** Builds a store over storage no other test uses; the contract migrates and closes it. */
+  protected abstract EventStore create(Vertx vertx, MeterRegistry registry) throws Exception;
+
+  /** The {@code store} tag of this adapter's metrics: {@code clickhouse} or {@code duckdb}. */
+  protected abstract String metricsTag();
+
+  @BeforeEach
+  void openStore() throws Exception {
+    vertx = Vertx.vertx();
+    registry = new SimpleMeterRegistry();
+    store = create(vertx, registry);
+    await(store.migrate());
+  }
+
+  @AfterEach
+  void closeStore() throws Exception {
+    try {
+      await(store.close());
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  protected static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  protected static String newSite() {
+    return "site-" + UUID.randomUUID() + ".example";
+  }
+
+  protected String quote(String value) {
+    return SqlLiterals.quote(store.dialect(), value);
+  }
+
+  protected String from() {
+    return EventsSchema.deduplicated(store.dialect());
+  }
+
+  protected QueryResult query(String sql) throws Exception {
+    return await(store.query(sql));
+  }
+
+  protected long count(String site) throws Exception {
+    return (Long) query("SELECT count(*) AS c FROM " + from() + " WHERE site = " + quote(site)).rows().get(0).get(0);
+  }
+
+  protected static Event.Builder event(String site, long id, long timestampMillis) {
+    return Event.builder().eventId(id).site(site).timestampMillis(timestampMillis).pathname("/p" + id);
+  }
+
+  protected static List<Event> events(String site, long firstId, int n) {
+    return IntStream.range(0, n).mapToObj(i -> event(site, firstId + i, T0 + i * 1_000L).build()).toList();
+  }
+
+  /** The row a store must return for {@code e} when asked for {@link EventsSchema#COLUMNS}. */
+  protected static List<Object> expectedRow(Event e) {
+    long millis = EventsSchema.storedMillis(e.timestampMillis());
+    return List.of(e.eventId(), e.site(), SECONDS.format(Instant.ofEpochMilli(millis)), millis, e.name(),
+        e.hostname(), e.pathname(), e.referrer(), e.referrerSource(), e.utmSource(), e.utmMedium(),
+        e.utmCampaign(), e.utmTerm(), e.utmContent(), e.visitorId(), e.sessionId(), e.browser(),
+        e.browserVersion(), e.os(), e.osVersion(), e.device(), e.country(), e.screenSize(), e.propKeys(),
+        e.propValues(), e.interactive() ? 1L : 0L, (long) e.scrollDepth(), e.engagementMillis());
+  }
+
+  private List<List<Object>> rowsOf(String site) throws Exception {
+    return query("SELECT " + String.join(", ", EventsSchema.COLUMNS) + " FROM " + from()
+        + " WHERE site = " + quote(site) + " ORDER BY timestamp_ms, event_id").rows();
+  }
+
+  @Test
+  @DisplayName("Inserted events are read back: their count and their ids")
+  void insertAndReadBack() throws Exception {
+    String site = newSite();
+    await(store.insert(events(site, 1, 3)));
+
+    assertThat(count(site)).isEqualTo(3);
+    QueryResult ids = query("SELECT event_id FROM " + from() + " WHERE site = " + quote(site) + " ORDER BY event_id");
+    assertThat(ids.columns()).containsExactly("event_id");
+    assertThat(ids.rows()).containsExactly(List.of(1L), List.of(2L), List.of(3L));
+  }
+
+  @Test
+  @DisplayName("The events table has exactly the documented columns, in order")
+  void schemaHasDocumentedColumns() throws Exception {
+    QueryResult empty = query("SELECT * FROM " + EventsSchema.TABLE + " WHERE 1 = 0");
+    assertThat(empty.columns()).containsExactlyElementsOf(EventsSchema.COLUMNS);
+    assertThat(empty.rows()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("Every column of a fully populated event round-trips with its normalised Java type")
+  void everyColumnRoundTrips() throws Exception {
+    String site = newSite();
+    Event full = EventGenerator.fullEvent(987_654_321_012L, site, T0);
+    await(store.insert(List.of(full)));
+
+    assertThat(rowsOf(site)).containsExactly(expectedRow(full));
+  }
+
+  @Test
+  @DisplayName("Unicode, quotes, backslashes, NUL and control characters round-trip and match as quoted literals")
+  void unicodeAndSpecialCharacters() throws Exception {
+    String site = newSite();
+    List<String> values = List.of(
+        "Grüße aus München", "日本語のページ", "🎉 party 👩‍👩‍👧 family", "עברית ومرحبا", "e\u0301 combining",
+        "it's \"quoted\"", "back\\slash \\' \\\\", "nul\0inside", "tab\tnew\nline\rreturn",
+        "\u0001\u001f\u007f control", "100% _like_ patterns", "' OR 1 = 1 --", "\uFEFFbom and \u200B zero-width");
+    List<Event> batch = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      String v = values.get(i);
+      batch.add(event(site, 100 + i, T0 + i).pathname(v).referrer(v).browser(v).country(v)
+          .props(List.of(v, "k"), List.of("v", v)).build());
+    }
+    await(store.insert(batch));
+
+    List<List<Object>> rows = rowsOf(site);
+    assertThat(rows).containsExactlyElementsOf(batch.stream().map(EventStoreContract::expectedRow).toList());
+    for (String v : values) {
+      QueryResult match = query("SELECT pathname FROM " + from() + " WHERE site = " + quote(site)
+          + " AND pathname = " + quote(v) + " AND browser = " + quote(v));
+      assertThat(match.rows()).as("match for %s", v).containsExactly(List.of(v));
+    }
+  }
+
+  @Test
+  @DisplayName("Empty strings, empty props and the extreme values of every numeric column are kept exactly")
+  void emptyAndExtremeValues() throws Exception {
+    String site = newSite();
+    Event empty = Event.builder().eventId(0).site(site).timestampMillis(T0).name("").build();
+    Event min = event(site, Long.MIN_VALUE, T0 + 1).visitorId(Long.MIN_VALUE).sessionId(Long.MIN_VALUE)
+        .scrollDepth(Integer.MIN_VALUE).engagementMillis(Long.MIN_VALUE).build();
+    Event max = event(site, Long.MAX_VALUE, T0 + 2).visitorId(Long.MAX_VALUE).sessionId(Long.MAX_VALUE)
+        .scrollDepth(Integer.MAX_VALUE).engagementMillis(Long.MAX_VALUE).build();
+    await(store.insert(List.of(empty, min, max)));
+
+    assertThat(rowsOf(site)).containsExactly(expectedRow(empty), expectedRow(min), expectedRow(max));
+  }
+
+  @Test
+  @DisplayName("Long strings and an event with a thousand props are stored whole")
+  void longStringsAndManyProps() throws Exception {
+    String site = newSite();
+    String longPath = "/" + "ä€😀x".repeat(25_000);
+    List<String> keys = IntStream.range(0, 1_000).mapToObj(i -> "key" + i).toList();
+    List<String> values = IntStream.range(0, 1_000).mapToObj(i -> "välue'" + i).toList();
+    Event big = event(site, 42, T0).pathname(longPath).referrer(longPath).props(keys, values).build();
+    await(store.insert(List.of(big)));
+
+    assertThat(rowsOf(site)).containsExactly(expectedRow(big));
+  }
+
+  @Test
+  @DisplayName("Event times are kept to the millisecond and times outside 2000–2099 are clamped to that range")
+  void timestampsAndClamping() throws Exception {
+    String site = newSite();
+    Event early = event(site, 1, 0).build();
+    Event late = event(site, 2, Long.MAX_VALUE).build();
+    Event first = event(site, 3, EventsSchema.MIN_TIMESTAMP_MILLIS).build();
+    Event last = event(site, 4, EventsSchema.MAX_TIMESTAMP_MILLIS).build();
+    Event precise = event(site, 5, T0).build();
+    await(store.insert(List.of(early, late, first, last, precise)));
+
+    QueryResult result = query("SELECT event_id, timestamp, timestamp_ms FROM " + from()
+        + " WHERE site = " + quote(site) + " ORDER BY event_id");
+    assertThat(result.rows()).containsExactly(
+        List.of(1L, "2000-01-01 00:00:00", EventsSchema.MIN_TIMESTAMP_MILLIS),
+        List.of(2L, "2099-12-31 23:59:59", EventsSchema.MAX_TIMESTAMP_MILLIS),
+        List.of(3L, "2000-01-01 00:00:00", EventsSchema.MIN_TIMESTAMP_MILLIS),
+        List.of(4L, "2099-12-31 23:59:59", EventsSchema.MAX_TIMESTAMP_MILLIS),
+        List.of(5L, "2025-03-14 15:09:26", T0));
+  }
+
+  @Test
+  @DisplayName("Replayed events, again or overlapping or repeated inside a batch, leave every count unchanged")
+  void reinsertIsIdempotent() throws Exception {
+    String site = newSite();
+    List<Event> first = events(site, 1_000, 100);
+    await(store.insert(first));
+    await(store.insert(first));
+    List<Event> overlapping = new ArrayList<>(first.subList(50, 100));
+    overlapping.addAll(events(site, 1_100, 50));
+    await(store.insert(overlapping));
+    List<Event> repeated = new ArrayList<>(events(site, 1_150, 10));
+    repeated.addAll(events(site, 1_150, 10));
+    repeated.add(first.get(0));
+    await(store.insert(repeated));
+
+    assertThat(count(site)).isEqualTo(160);
+    QueryResult totals = query("SELECT count(DISTINCT event_id) AS ids, sum(event_id) AS total FROM " + from()
+        + " WHERE site = " + quote(site));
+    long expectedSum = LongStreamSum.of(1_000, 1_160);
+    assertThat(totals.rows()).containsExactly(List.of(160L, expectedSum));
+  }
+
+  @Test
+  @DisplayName("Deleting a site removes all of its events and none of another site's")
+  void deleteSiteRemovesOnlyThatSite() throws Exception {
+    String gone = newSite();
+    String kept = newSite();
+    await(store.insert(events(gone, 1, 20)));
+    await(store.insert(events(kept, 101, 30)));
+
+    await(store.deleteSite(gone));
+
+    assertThat(count(gone)).isZero();
+    assertThat(count(kept)).isEqualTo(30);
+    assertThat(query("SELECT count(*) FROM " + EventsSchema.TABLE + " WHERE site = " + quote(gone)).rows())
+        .containsExactly(List.of(0L));
+    await(store.deleteSite(newSite()));
+    assertThat(count(kept)).isEqualTo(30);
+  }
+
+  @Test
+  @DisplayName("A malformed query or one on a missing table fails its future with the store's message, and the store keeps working")
+  void queryErrorsAreFailedFutures() throws Exception {
+    assertThatThrownBy(() -> query("SELEC nonsense FROM"))
+        .isInstanceOf(Exception.class)
+        .message().isNotBlank();
+    assertThatThrownBy(() -> query("SELECT count(*) FROM no_such_table_here"))
+        .isInstanceOf(Exception.class)
+        .hasMessageContaining("no_such_table_here");
+
+    assertThat(query("SELECT 1 AS one").rows()).containsExactly(List.of(1L));
+    assertThat(await(store.ping())).isTrue();
+  }
+
+  @Test
+  @DisplayName("Queries cannot change data: a write through query() fails and leaves the events untouched")
+  void queriesAreReadOnly() throws Exception {
+    String site = newSite();
+    await(store.insert(events(site, 1, 5)));
+
+    assertThatThrownBy(() -> query("INSERT INTO " + EventsSchema.TABLE + " (event_id, site) VALUES (99, " + quote(site) + ")"))
+        .isInstanceOf(Exception.class);
+    assertThat(count(site)).isEqualTo(5);
+  }
+
+  @Test
+  @DisplayName("Query results carry unsigned integers as Long, decimals as Double, strings, nulls and arrays as lists")
+  void resultTypesAreNormalised() throws Exception {
+    QueryResult r = query("SELECT CAST(7 AS " + (store.dialect() == SqlDialect.CLICKHOUSE ? "UInt64" : "UBIGINT")
+        + ") AS u, 2.5 AS d, 'x' AS s, NULL AS n, " + intArray() + " AS a");
+    assertThat(r.columns()).containsExactly("u", "d", "s", "n", "a");
+    assertThat(r.rows()).containsExactly(java.util.Arrays.asList(7L, 2.5, "x", null, List.of(1L, 2L)));
+  }
+
+  private String intArray() {
+    return store.dialect() == SqlDialect.CLICKHOUSE ? "[toInt64(1), toInt64(2)]" : "[1, 2]";
+  }
+
+  @Test
+  @DisplayName("An empty batch succeeds without touching the store")
+  void emptyInsert() throws Exception {
+    await(store.insert(List.of()));
+    assertThat(registry.find("trackflow.store.insert").tag("store", metricsTag()).timer().count()).isZero();
+  }
+
+  @Test
+  @DisplayName("Concurrent inserts and queries all complete and every event lands once")
+  void concurrentInsertsAndQueries() throws Exception {
+    String site = newSite();
+    List<Future<?>> all = new ArrayList<>();
+    for (int b = 0; b < 8; b++) {
+      all.add(store.insert(events(site, b * 1_000L, 500)));
+      all.add(store.query("SELECT count(*) FROM " + from() + " WHERE site = " + quote(site)));
+    }
+    await(Future.all(all));
+
+    assertThat(count(site)).isEqualTo(4_000);
+  }
+
+  @Test
+  @DisplayName("Migrating again is a no-op: data stays and the schema version is recorded once per version")
+  void migrateIsIdempotent() throws Exception {
+    String site = newSite();
+    await(store.insert(events(site, 1, 10)));
+
+    await(store.migrate());
+
+    assertThat(count(site)).isEqualTo(10);
+    // Versions are 1, 2, … with no gap; a concurrent start may record one twice, hence DISTINCT.
+    QueryResult versions = query("SELECT count(DISTINCT version) AS versions, min(version) AS first,"
+        + " max(version) AS latest FROM " + EventsSchema.MIGRATIONS_TABLE);
+    List<Object> row = versions.rows().get(0);
+    assertThat(row.get(1)).isEqualTo(1L);
+    assertThat(row.get(0)).isEqualTo(row.get(2));
+  }
+
+  @Test
+  @DisplayName("Rows inserted and insert latency are counted under the store's tag")
+  void insertMetrics() throws Exception {
+    String site = newSite();
+    await(store.insert(events(site, 1, 25)));
+    await(store.insert(events(site, 1, 25)));
+
+    assertThat(registry.find("trackflow.store.rows.inserted").tag("store", metricsTag()).counter().count())
+        .isEqualTo(50.0);
+    assertThat(registry.find("trackflow.store.insert").tag("store", metricsTag()).timer().count()).isEqualTo(2);
+    assertThat(registry.find("trackflow.store.insert.failures").tag("store", metricsTag()).counter().count())
+        .isZero();
+  }
+
+  /** Sums of consecutive ids, computed independently of the store. */
+  private static final class LongStreamSum {
+    static long of(long fromInclusive, long toExclusive) {
+      long sum = 0;
+      for (long i = fromInclusive; i < toExclusive; i++) {
+        sum += i;
+      }
+      return sum;
+    }
+  }
+}
