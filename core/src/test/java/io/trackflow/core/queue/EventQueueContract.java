@@ -64,7 +64,11 @@ public abstract class EventQueueContract {
 
   /** Starts a new consumer with {@code handler}; the test's tear-down stops it. */
   protected EventConsumer startConsumer(DeliveryHandler handler) {
-    EventConsumer consumer = newConsumer();
+    return startConsumer(newConsumer(), handler);
+  }
+
+  /** Starts {@code consumer} (built by the test itself) with {@code handler}; tear-down stops it. */
+  protected <C extends EventConsumer> C startConsumer(C consumer, DeliveryHandler handler) {
     consumers.add(consumer);
     await(consumer.start(handler));
     return consumer;

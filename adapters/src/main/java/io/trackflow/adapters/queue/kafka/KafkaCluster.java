@@ -1,0 +1,121 @@
+package io.trackflow.adapters.queue.kafka;
+
+import io.trackflow.core.queue.QueueUnavailableException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue adapters' admin view of the cluster: creates the events topic at start-up and probes
+ * every few seconds whether a broker answers, which is what {@code healthy()} reports. The admin
+ * client's calls are asynchronous (its own I/O thread); only creating and closing it can block,
+ * so those run on a worker.
+ */
+final class KafkaCluster {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaCluster.class);
+  private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
+  private static final int PROBE_TIMEOUT_MS = 3_000;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Admin admin;
+  private final String bootstrap;
+  private final AtomicBoolean probing = new AtomicBoolean();
+  private volatile boolean reachable = true;
+  private volatile long lastReachedNanos = System.nanoTime();
+  private volatile boolean closed;
+  private long timer = -1;
+
+  private KafkaCluster(Vertx vertx, Admin admin, String bootstrap) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.admin = admin;
+    this.bootstrap = bootstrap;
+  }
+
+  /** Creates the admin client and starts probing. */
+  static Future<KafkaCluster> connect(Vertx vertx, String bootstrap, String clientId) {
+    return vertx.executeBlocking(() -> Admin.create(Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            AdminClientConfig.CLIENT_ID_CONFIG, clientId,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
+            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000)))
+        .map(admin -> {
+          KafkaCluster cluster = new KafkaCluster(vertx, admin, bootstrap);
+          cluster.timer = vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> cluster.probe());
+          return cluster;
+        });
+  }
+
+  /** Creates {@code topic} with {@code partitions} partitions unless it exists (then left as is). */
+  Future<Void> ensureTopic(String topic, int partitions) {
+    NewTopic wanted = new NewTopic(topic, Optional.of(partitions), Optional.empty());
+    return Future.fromCompletionStage(admin.createTopics(List.of(wanted)).all().toCompletionStage(), context)
+        .onSuccess(v -> log.info("Created Kafka topic {} with {} partitions", topic, partitions))
+        .recover(e -> {
+          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          if (cause instanceof TopicExistsException) {
+            return Future.succeededFuture();
+          }
+          reachable = false;
+          return Future.failedFuture(new QueueUnavailableException(
+              "cannot create Kafka topic " + topic + " on " + bootstrap + ": " + cause.getMessage(), cause));
+        });
+  }
+
+  /** Whether the last probe reached a broker. */
+  boolean reachable() {
+    return reachable;
+  }
+
+  /** {@link System#nanoTime()} of the last probe that reached a broker. */
+  long lastReachedNanos() {
+    return lastReachedNanos;
+  }
+
+  private void probe() {
+    if (closed || !probing.compareAndSet(false, true)) {
+      return;
+    }
+    admin.describeCluster(new DescribeClusterOptions().timeoutMs(PROBE_TIMEOUT_MS)).nodes()
+        .whenComplete((nodes, error) -> {
+          boolean now = error == null && nodes != null && !nodes.isEmpty();
+          if (now != reachable) {
+            if (now) {
+              log.info("Kafka at {} is reachable again", bootstrap);
+            } else {
+              log.warn("Kafka at {} is unreachable: {}", bootstrap, error == null ? "no broker" : error.getMessage());
+            }
+          }
+          reachable = now;
+          if (now) {
+            lastReachedNanos = System.nanoTime();
+          }
+          probing.set(false);
+        });
+  }
+
+  Future<Void> close() {
+    closed = true;
+    vertx.cancelTimer(timer);
+    return vertx.executeBlocking(() -> {
+      admin.close(Duration.ofSeconds(2));
+      return null;
+    });
+  }
+}
