@@ -182,7 +182,7 @@ abstract class Dialect {
     @Override String prop(String key) {
       return "coalesce(prop_values[list_position(prop_keys, " + key + ")], '(none)')";
     }
-    @Override String isTrue(String column) { return column; }
+    @Override String isTrue(String column) { return column + " = 1"; }
     @Override String lower(String expr) { return "lower(" + expr + ")"; }
     @Override String joinSessions(String left, String right) {
       return "(" + left + ") AS e INNER JOIN (" + right + ") AS s USING (session_id)";

@@ -12,5 +12,6 @@ final class EventColumns {
   static final String CLICKHOUSE_MILLIS = "timestamp_ms";
   static final String DUCKDB_EVENTS = "events";
   static final String DUCKDB_MILLIS = "timestamp_ms";
-  static final String DUCKDB_TIME = "timestamp";
+  /** DuckDB keeps UTC wall time in a plain TIMESTAMP; this makes it an instant for timezone(). */
+  static final String DUCKDB_TIME = "timezone('UTC', timestamp)";
 }
