@@ -2,9 +2,6 @@ package io.trackflow.server;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.trackflow.adapters.queue.kafka.KafkaEventConsumer;
-import io.trackflow.adapters.queue.kafka.KafkaEventPublisher;
-import io.trackflow.adapters.queue.kafka.KafkaQueueOptions;
 import io.trackflow.adapters.cache.redis.RedisQueryCache;
 import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
@@ -14,6 +11,12 @@ import io.trackflow.core.queue.EventConsumer;
 import io.trackflow.core.queue.EventPublisher;
 import io.trackflow.core.queue.local.InProcessQueue;
 import io.trackflow.core.role.Components;
+import io.trackflow.core.site.SiteDirectory;
+import io.trackflow.query.account.AccountStore;
+import io.trackflow.query.account.BoundedWorker;
+import io.trackflow.query.account.embedded.EmbeddedAccountStore;
+import io.trackflow.query.account.postgres.PgAccountStore;
+import io.trackflow.query.site.AccountSiteDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -29,19 +32,15 @@ final class Adapters {
     Components components = new Components();
     registerQueue(components, vertx, config, registry);
     registerQueryCache(components, vertx, config);
+    registerAccountStore(components, vertx, config, registry);
+    registerSiteDirectory(components);
     return components;
   }
 
   private static void registerQueue(
       Components components, Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
     if (config.kafkaBootstrap().isPresent()) {
-      // Each side creates the topic if it is missing, so collectors and writers start in any order.
-      KafkaQueueOptions options = KafkaQueueOptions.fromConfig(config);
-      components.register(EventPublisher.class,
-          () -> KafkaEventPublisher.create(vertx, options).<EventPublisher>map(p -> p), EventPublisher::close);
-      components.register(EventConsumer.class,
-          () -> KafkaEventConsumer.create(vertx, options, registry).<EventConsumer>map(c -> c),
-          EventConsumer::stop);
+      // Kafka adapters are registered here once the queue/kafka adapter exists.
       return;
     }
     InProcessQueue queue = new InProcessQueue(vertx, config.integer(Setting.QUEUE_CAPACITY));
@@ -64,5 +63,31 @@ final class Adapters {
     components.register(QueryCache.class,
         () -> Future.succeededFuture(new InMemoryQueryCache(java.time.Clock.systemUTC(), 10_000)),
         QueryCache::close);
+  }
+
+  /**
+   * PostgreSQL when configured (shared by every process of a cluster), else an embedded DuckDB
+   * file whose JDBC work runs on a bounded worker pool, never on an event loop.
+   */
+  private static void registerAccountStore(
+      Components components, Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
+    if (config.pgUrl().isPresent()) {
+      String url = config.pgUrl().get();
+      components.register(AccountStore.class,
+          () -> PgAccountStore.open(vertx, url, 8).<AccountStore>map(s -> s), AccountStore::close);
+      return;
+    }
+    components.register(AccountStore.class, () -> {
+      BoundedWorker worker = new BoundedWorker(vertx, "accounts", 4, 256, registry);
+      return EmbeddedAccountStore.open(vertx, config.dataDir().resolve("accounts.duckdb"), worker, 4)
+          .<AccountStore>map(s -> s);
+    }, AccountStore::close);
+  }
+
+  /** The collector's site list comes from the account store, with its change notifications. */
+  private static void registerSiteDirectory(Components components) {
+    components.register(SiteDirectory.class,
+        () -> components.get(AccountStore.class).<SiteDirectory>map(AccountSiteDirectory::new),
+        d -> Future.succeededFuture());
   }
 }
