@@ -2,6 +2,9 @@ package io.trackflow.server;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.trackflow.adapters.queue.kafka.KafkaEventConsumer;
+import io.trackflow.adapters.queue.kafka.KafkaEventPublisher;
+import io.trackflow.adapters.queue.kafka.KafkaQueueOptions;
 import io.trackflow.adapters.cache.redis.RedisQueryCache;
 import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
@@ -40,7 +43,13 @@ final class Adapters {
   private static void registerQueue(
       Components components, Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
     if (config.kafkaBootstrap().isPresent()) {
-      // Kafka adapters are registered here once the queue/kafka adapter exists.
+      // Each side creates the topic if it is missing, so collectors and writers start in any order.
+      KafkaQueueOptions options = KafkaQueueOptions.fromConfig(config);
+      components.register(EventPublisher.class,
+          () -> KafkaEventPublisher.create(vertx, options).<EventPublisher>map(p -> p), EventPublisher::close);
+      components.register(EventConsumer.class,
+          () -> KafkaEventConsumer.create(vertx, options, registry).<EventConsumer>map(c -> c),
+          EventConsumer::stop);
       return;
     }
     InProcessQueue queue = new InProcessQueue(vertx, config.integer(Setting.QUEUE_CAPACITY));
