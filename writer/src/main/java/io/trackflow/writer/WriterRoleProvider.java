@@ -1,0 +1,57 @@
+package io.trackflow.writer;
+
+import io.trackflow.core.config.Role;
+import io.trackflow.core.health.ReadinessCheck;
+import io.trackflow.core.http.HttpRoutes;
+import io.trackflow.core.queue.EventConsumer;
+import io.trackflow.core.role.RoleContext;
+import io.trackflow.core.role.RoleInstance;
+import io.trackflow.core.role.RoleProvider;
+import io.trackflow.core.store.EventStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * The writer role: migrates the event store, then deploys one {@link WriterVerticle} that moves
+ * events from the process's queue consumer into the store. Readiness covers both adapters.
+ */
+public final class WriterRoleProvider implements RoleProvider {
+
+  @Override
+  public Role role() {
+    return Role.WRITER;
+  }
+
+  @Override
+  public Future<RoleInstance> start(RoleContext context) {
+    Future<EventConsumer> consumer = context.components().get(EventConsumer.class);
+    Future<EventStore> store = context.components().get(EventStore.class);
+    return Future.all(consumer, store)
+        .compose(both -> store.result().migrate())
+        .compose(migrated -> {
+          WriterOptions options = WriterOptions.fromConfig(context.config());
+          WriterMetrics metrics = new WriterMetrics(context.registry(), consumer.result());
+          context.health()
+              .add(ReadinessCheck.of("writer-queue", () -> Future.succeededFuture(consumer.result().healthy())))
+              .add(ReadinessCheck.of("writer-store", () -> store.result().ping()));
+          return context.vertx().deployVerticle(new WriterVerticle(consumer.result(), store.result(), options, metrics));
+        })
+        .map(deployment -> instance(context.vertx(), deployment));
+  }
+
+  private static RoleInstance instance(Vertx vertx, String deployment) {
+    return new RoleInstance() {
+      @Override
+      public List<HttpRoutes> routes() {
+        return List.of();
+      }
+
+      @Override
+      public Future<Void> stop() {
+        // Undeploying stops the verticle: it flushes and lets the consumer commit.
+        return vertx.undeploy(deployment);
+      }
+    };
+  }
+}
