@@ -275,7 +275,9 @@ final class SqlBuilder {
   }
 
   private String condition(Filter.Condition c, String expr) {
-    boolean fold = !c.caseSensitive() && c.op() != Filter.Op.MATCHES;
+    // Case-insensitive means both sides lower-cased, for patterns too: ClickHouse 18.16 prefilters
+    // a regex by its literal substring and ignores a (?i) flag while doing so.
+    boolean fold = !c.caseSensitive();
     String subject = fold ? dialect.lower(expr) : expr;
     List<String> values = c.values().stream()
         .map(v -> fold ? v.toLowerCase(Locale.ROOT) : v)
@@ -286,7 +288,7 @@ final class SqlBuilder {
       case CONTAINS -> values.stream().map(v -> dialect.contains(subject, dialect.literal(v)))
           .collect(Collectors.joining(" OR ", "(", ")"));
       case MATCHES -> values.stream()
-          .map(v -> dialect.matches(subject, dialect.literal(SqlLiterals.wildcardRegex(v, c.caseSensitive()))))
+          .map(v -> dialect.matches(subject, dialect.literal(SqlLiterals.wildcardRegex(v, true))))
           .collect(Collectors.joining(" OR ", "(", ")"));
     };
   }
