@@ -1,5 +1,6 @@
 package io.trackflow.core.metrics;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -15,6 +17,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Duration;
 
 /**
  * Builds the Prometheus registry (with JVM and process metrics, which Vert.x leaves off) and a
@@ -32,6 +35,7 @@ public final class Observability {
     registry.config().meterFilter(MeterFilter.deny(id ->
         id.getName().startsWith("vertx.http.server")
             && (METRICS_PATH.equals(id.getTag("route")) || isHealth(id.getTag("route")))));
+    registry.config().meterFilter(latencyHistograms());
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -40,6 +44,30 @@ public final class Observability {
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
     return registry;
+  }
+
+  /**
+   * Publishes histogram buckets for request and TrackFlow timers so Grafana can show p95/p99
+   * across instances (client-side percentiles cannot be aggregated).
+   */
+  private static MeterFilter latencyHistograms() {
+    return new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        boolean timed = id.getType() == Meter.Type.TIMER
+            && (id.getName().startsWith("trackflow.")
+                || id.getName().equals("vertx.http.server.response.time"));
+        if (!timed) {
+          return config;
+        }
+        return DistributionStatisticConfig.builder()
+            .percentilesHistogram(true)
+            .minimumExpectedValue((double) Duration.ofMillis(1).toNanos())
+            .maximumExpectedValue((double) Duration.ofSeconds(30).toNanos())
+            .build()
+            .merge(config);
+      }
+    };
   }
 
   private static boolean isHealth(String route) {
