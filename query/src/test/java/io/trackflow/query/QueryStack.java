@@ -2,6 +2,7 @@ package io.trackflow.query;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.trackflow.adapters.store.duckdb.DuckDbEventStore;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.http.HttpServerVerticle;
 import io.trackflow.core.store.EventStore;
@@ -36,11 +37,13 @@ public final class QueryStack implements AutoCloseable {
   public final PrometheusMeterRegistry registry;
   public final EmbeddedAccountStore store;
   public final QueryAssembly assembly;
+  public final Optional<EventStore> events;
   public final WebClient client;
   public final int port;
 
   private QueryStack(Vertx vertx, PrometheusMeterRegistry registry, EmbeddedAccountStore store,
-      QueryAssembly assembly, WebClient client, int port) {
+      QueryAssembly assembly, Optional<EventStore> events, WebClient client, int port) {
+    this.events = events;
     this.vertx = vertx;
     this.registry = registry;
     this.store = store;
@@ -55,21 +58,28 @@ public final class QueryStack implements AutoCloseable {
         Duration.ofMinutes(15), List.of(), Duration.ZERO);
   }
 
-  public static QueryStack start(Path dir, Optional<EventStore> events) throws Exception {
-    return start(dir, events, o -> o, Clock.systemUTC());
+  public static QueryStack start(Path dir, boolean withEvents) throws Exception {
+    return start(dir, withEvents, o -> o, Clock.systemUTC());
   }
 
-  public static QueryStack start(Path dir, Optional<EventStore> events, UnaryOperator<QueryAssembly.Options> tweak,
+  /** With events, a real DuckDB event store backs the stats routes and site deletion. */
+  public static QueryStack start(Path dir, boolean withEvents, UnaryOperator<QueryAssembly.Options> tweak,
       Clock clock) throws Exception {
     Vertx vertx = Vertx.vertx();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Optional<EventStore> events = Optional.empty();
+    if (withEvents) {
+      DuckDbEventStore duck = new DuckDbEventStore(vertx, dir.resolve("events.duckdb"), registry);
+      await(duck.migrate());
+      events = Optional.of(duck);
+    }
     BoundedWorker worker = new BoundedWorker(vertx, "accounts", 2, 256, registry);
     EmbeddedAccountStore store = await(EmbeddedAccountStore.open(vertx, dir.resolve("accounts.duckdb"), worker, 2));
     QueryAssembly assembly = new QueryAssembly(vertx, registry, store, events,
         new InMemoryQueryCache(clock, 1000), tweak.apply(options()), clock);
     HttpServerVerticle server = new HttpServerVerticle("127.0.0.1", 0, assembly.routes());
     await(vertx.deployVerticle(server));
-    return new QueryStack(vertx, registry, store, assembly, WebClient.create(vertx), server.actualPort());
+    return new QueryStack(vertx, registry, store, assembly, events, WebClient.create(vertx), server.actualPort());
   }
 
   public static <T> T await(Future<T> future) throws Exception {
@@ -101,6 +111,9 @@ public final class QueryStack implements AutoCloseable {
     client.close();
     await(assembly.close());
     await(store.close());
+    if (events.isPresent()) {
+      await(events.get().close());
+    }
     await(vertx.close());
   }
 }

@@ -37,7 +37,7 @@ class AuthFlowTest {
   }
 
   private QueryStack start(int perIp, int perAccount) throws Exception {
-    stack = QueryStack.start(dir, Optional.empty(), o -> new io.trackflow.query.QueryAssembly.Options(
+    stack = QueryStack.start(dir, false, o -> new io.trackflow.query.QueryAssembly.Options(
         o.jwtSecret(), o.accessTokenTtl(), o.refreshTokenTtl(), o.bcryptCost(), perIp, perAccount,
         o.loginWindow(), o.trustedProxies(), o.deletedSiteSweep()), Clock.systemUTC());
     return stack;

@@ -22,7 +22,6 @@ import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -105,31 +104,43 @@ class AuthorizationMatrixTest {
           401, 403, 403, 403, 403, 403, 403, 401, 401, 201),
       new Route("POST /api/auth/logout", HttpMethod.POST, "/api/auth/logout", f -> new JsonObject(),
           204, 204, 204, 204, 204, 204, 204, 204, 204, 204),
+      new Route("POST /api/v2/query", HttpMethod.POST, "/api/v2/query",
+          f -> new JsonObject().put("site_id", f.site()).put("metrics", new JsonArray().add("visitors"))
+              .put("date_range", "7d"),
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("GET /api/sites/{domain}/realtime", HttpMethod.GET, "/api/sites/{site}/realtime", null,
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
       new Route("GET /api/openapi.json", HttpMethod.GET, "/api/openapi.json", null,
           200, 200, 200, 200, 200, 200, 200, 200, 200, 200));
 
 
   private QueryStack stack;
   private final Map<Caller, User> users = new EnumMap<>(Caller.class);
-  private final Map<Caller, String> tokens = new EnumMap<>(Caller.class);
+  private TokenService past;
   private final AtomicInteger counter = new AtomicInteger();
   private String otherSite;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    stack = QueryStack.start(dir, Optional.empty());
+    stack = QueryStack.start(dir, true);
     for (Caller c : List.of(Caller.VIEWER, Caller.ADMIN, Caller.OWNER, Caller.OTHER_OWNER, Caller.INSTANCE_ADMIN)) {
       users.put(c, await(stack.store.createUser(c.name().toLowerCase() + "@example.test", "unused",
           c == Caller.INSTANCE_ADMIN)));
-      tokens.put(c, stack.assembly.tokens().issue(users.get(c).id(), users.get(c).email()).token());
     }
     otherSite = "other.test";
     await(stack.store.createSite(new Site(otherSite, "Other", "UTC", 1L), users.get(Caller.OTHER_OWNER).id()));
     // Issued an hour ago with a 15-minute lifetime: expired, though correctly signed.
-    TokenService past = new TokenService(stack.vertx, QueryStack.SECRET, Duration.ofMinutes(15),
+    past = new TokenService(stack.vertx, QueryStack.SECRET, Duration.ofMinutes(15),
         Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)));
-    tokens.put(Caller.EXPIRED, past.issue(users.get(Caller.OWNER).id(), "owner@example.test").token());
-    tokens.put(Caller.TAMPERED, tamper(tokens.get(Caller.VIEWER), users.get(Caller.OWNER).id()));
+  }
+
+  /** A fresh token per call, since the sign-out route revokes the one it is given. */
+  private String token(Caller caller) {
+    return switch (caller) {
+      case EXPIRED -> past.issue(users.get(Caller.OWNER).id(), "owner@example.test").token();
+      case TAMPERED -> tamper(token(Caller.VIEWER), users.get(Caller.OWNER).id());
+      default -> stack.assembly.tokens().issue(users.get(caller).id(), users.get(caller).email()).token();
+    };
   }
 
   @AfterAll
@@ -171,7 +182,7 @@ class AuthorizationMatrixTest {
       case ANONYMOUS -> { }
       case SHARE -> request.addQueryParam("auth", shareToken(f));
       case API_KEY -> request.putHeader("Authorization", "Bearer " + apiKey(f));
-      default -> request.putHeader("Authorization", "Bearer " + tokens.get(caller));
+      default -> request.putHeader("Authorization", "Bearer " + token(caller));
     }
     HttpResponse<Buffer> response = await(route.body() == null ? request.send()
         : request.sendJsonObject(route.body().make(f)));
