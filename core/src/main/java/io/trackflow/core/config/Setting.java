@@ -46,6 +46,12 @@ public enum Setting {
       "A batch is flushed when its oldest row is this old (milliseconds)."),
   TRUSTED_PROXIES("collector.trusted.proxies", "", Kind.LIST,
       "Proxy addresses or CIDRs whose X-Forwarded-For is trusted for the client IP."),
+  COLLECTOR_PATH_QUERY("collector.path.query", "", Kind.LIST,
+      "Query parameters kept in page paths (names, or * for all but UTM tags); none by default."),
+  COLLECTOR_MAX_BODY_BYTES("collector.max.body.bytes", "262144", Kind.POSITIVE_INT,
+      "Largest beacon request body accepted; larger ones get 413."),
+  COLLECTOR_DEDUP_WINDOW_MS("collector.dedup.window.ms", "3600000", Kind.POSITIVE_INT,
+      "How long an event id is remembered so a repeated hit (a retry) is dropped."),
   SHUTDOWN_TIMEOUT_MS("shutdown.timeout.ms", "8000", Kind.POSITIVE_INT,
       "How long a clean shutdown may take to flush before it gives up."),
   LOG_LEVEL("log.level", "INFO", Kind.STRING, "Root log level: ERROR, WARN, INFO, DEBUG.");

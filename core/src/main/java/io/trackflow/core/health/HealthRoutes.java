@@ -9,6 +9,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Liveness, readiness and the Prometheus scrape, served by every role. */
@@ -16,6 +19,7 @@ public final class HealthRoutes implements HttpRoutes {
 
   private final PrometheusMeterRegistry registry;
   private final List<ReadinessCheck> checks = new CopyOnWriteArrayList<>();
+  private final Map<String, BooleanSupplier> degradations = new ConcurrentHashMap<>();
 
   public HealthRoutes(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -24,6 +28,15 @@ public final class HealthRoutes implements HttpRoutes {
   /** Adds a check; roles register theirs as their adapters are built. */
   public HealthRoutes add(ReadinessCheck check) {
     checks.add(check);
+    return this;
+  }
+
+  /**
+   * Adds a degradation signal: while it is true the part named runs on a fallback (e.g. local
+   * dedup with Redis unreachable). Readiness stays UP but reports it as DEGRADED.
+   */
+  public HealthRoutes addDegradation(String name, BooleanSupplier degraded) {
+    degradations.put(name, degraded);
     return this;
   }
 
@@ -60,7 +73,17 @@ public final class HealthRoutes implements HttpRoutes {
         detail.put(checks.get(i).name(), ok ? "UP" : "DOWN");
         up &= ok;
       }
-      return new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", detail);
+      boolean degraded = false;
+      for (Map.Entry<String, BooleanSupplier> d : degradations.entrySet()) {
+        if (d.getValue().getAsBoolean()) {
+          detail.put(d.getKey(), "DEGRADED");
+          degraded = true;
+        } else if (!detail.containsKey(d.getKey())) {
+          detail.put(d.getKey(), "UP");
+        }
+      }
+      JsonObject body = new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", detail);
+      return degraded ? body.put("degraded", true) : body;
     });
   }
 }

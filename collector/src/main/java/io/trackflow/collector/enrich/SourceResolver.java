@@ -1,0 +1,81 @@
+package io.trackflow.collector.enrich;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Page path, referrer, source and UTM tags of a hit. The path carries no query string (except the
+ * parameters configured to be kept) and no fragment (unless the site uses hash routing). The
+ * source is, in order: {@code utm_source}, {@code ref} or {@code source} on the page URL; else the
+ * referring site's known name or its host; a referral from the page's own host is ignored.
+ */
+public final class SourceResolver {
+
+  private static final int MAX_TAG = 300;
+
+  private final ReferrerSources sources;
+  private final Set<String> keptParams;
+  private final boolean keepAllParams;
+
+  /**
+   * @param keptQueryParams names of query parameters kept in paths; {@code *} keeps every one
+   *     except UTM tags
+   */
+  public SourceResolver(ReferrerSources sources, List<String> keptQueryParams) {
+    this.sources = sources;
+    this.keepAllParams = keptQueryParams.contains("*");
+    this.keptParams = Set.copyOf(keptQueryParams);
+  }
+
+  public TrafficSource resolve(PageUrl page, String referrerUrl, boolean hashRouting) {
+    String hostname = page.bareHost();
+    String pathname = path(page, hashRouting);
+
+    String utmSource = tag(page.param("utm_source"));
+    String tagged = !utmSource.isEmpty() ? utmSource : tag(firstNonBlank(page.param("ref"), page.param("source")));
+
+    String referrer = "";
+    String source = "";
+    PageUrl ref = referrerUrl == null || referrerUrl.isBlank() ? null : PageUrl.parse(referrerUrl.trim());
+    if (ref != null && !ref.bareHost().equals(hostname)) {
+      referrer = ref.bareHost() + ("/".equals(ref.path()) ? "" : ref.path());
+      String known = sources.forHost(ref.bareHost());
+      source = known != null ? known : ref.bareHost();
+    }
+    if (!tagged.isEmpty()) {
+      source = sources.forTag(tagged);
+    }
+    return new TrafficSource(hostname, pathname, referrer, source, utmSource,
+        tag(page.param("utm_medium")), tag(page.param("utm_campaign")),
+        tag(page.param("utm_term")), tag(page.param("utm_content")));
+  }
+
+  private String path(PageUrl page, boolean hashRouting) {
+    StringBuilder path = new StringBuilder(PageUrl.decodePath(page.path()));
+    if (!page.query().isEmpty() && (keepAllParams || !keptParams.isEmpty())) {
+      char sep = '?';
+      for (String[] p : page.params()) {
+        if (!p[0].startsWith("utm_") && (keepAllParams || keptParams.contains(p[0]))) {
+          path.append(sep).append(p[2]);
+          sep = '&';
+        }
+      }
+    }
+    if (hashRouting && !page.fragment().isEmpty()) {
+      path.append('#').append(page.fragment());
+    }
+    return path.toString();
+  }
+
+  private static String tag(String value) {
+    if (value == null) {
+      return "";
+    }
+    String v = value.trim();
+    return v.length() > MAX_TAG ? v.substring(0, MAX_TAG) : v;
+  }
+
+  private static String firstNonBlank(String a, String b) {
+    return a != null && !a.isBlank() ? a : b;
+  }
+}

@@ -1,0 +1,108 @@
+package io.trackflow.collector.enrich;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import nl.basjes.parse.useragent.UserAgent;
+import nl.basjes.parse.useragent.UserAgentAnalyzer;
+
+/**
+ * User agent → browser, OS, device and bot flag, with Yauaa. Building the analyzer takes seconds
+ * and ~130 MB, so it is built once per process, off the event loop, with only the fields used and
+ * its cache on (an unseen agent costs tens of microseconds, a cached one almost nothing).
+ */
+public final class UserAgentParser {
+
+  private static final String AGENT_NAME = "AgentName";
+  private static final String AGENT_VERSION = "AgentVersionMajor";
+  private static final String OS_NAME = "OperatingSystemName";
+  private static final String OS_VERSION = "OperatingSystemVersionMajor";
+  private static final String DEVICE_CLASS = "DeviceClass";
+
+  /** Yauaa's device classes that mean an automated client. */
+  private static final Set<String> BOT_CLASSES =
+      Set.of("Robot", "Robot Mobile", "Robot Imitator", "Hacker", "Spy");
+  private static final Set<String> MOBILE_CLASSES =
+      Set.of("Phone", "Mobile", "Watch", "Handheld Game Console");
+  private static final Set<String> TABLET_CLASSES = Set.of("Tablet", "eReader");
+  private static final Set<String> UNKNOWN = Set.of("", "??", "Unknown");
+
+  /** Crawlers Yauaa may not classify; only consulted when it could not tell the device class. */
+  private static final Pattern CRAWLER = Pattern.compile(
+      "(?i)(bot\\b|crawl|spider|slurp|scrape|fetch|monitor|http-?client|python|java/|curl|wget|"
+          + "headless|phantom|preview|check)");
+
+  private static final Map<String, String> BROWSER_NAMES = Map.of(
+      "SamsungBrowser", "Samsung Internet",
+      "Chrome Webview", "Chrome",
+      "Safari Webview", "Safari",
+      "Edge Webview", "Edge");
+  private static final Map<String, String> OS_NAMES = Map.of(
+      "Windows NT", "Windows",
+      "Mac OS", "macOS",
+      "Mac OS X", "macOS",
+      "Chrome OS", "ChromeOS",
+      "iPadOS", "iOS");
+
+  private final UserAgentAnalyzer analyzer;
+
+  private UserAgentParser(UserAgentAnalyzer analyzer) {
+    this.analyzer = analyzer;
+  }
+
+  /** Builds the analyzer (blocking, seconds): call once at start-up from a worker thread. */
+  public static UserAgentParser build(int cacheSize) {
+    UserAgentAnalyzer analyzer = UserAgentAnalyzer.newBuilder()
+        .hideMatcherLoadStats()
+        .withCache(cacheSize)
+        .withField(AGENT_NAME)
+        .withField(AGENT_VERSION)
+        .withField(OS_NAME)
+        .withField(OS_VERSION)
+        .withField(DEVICE_CLASS)
+        .immediateInitialization()
+        .build();
+    return new UserAgentParser(analyzer);
+  }
+
+  public UserAgentInfo parse(String userAgent) {
+    if (userAgent == null || userAgent.isBlank()) {
+      return UserAgentInfo.BOT; // real browsers always send one
+    }
+    UserAgent ua = analyzer.parse(userAgent);
+    String deviceClass = ua.getValue(DEVICE_CLASS);
+    if (BOT_CLASSES.contains(deviceClass)
+        || (UNKNOWN.contains(deviceClass) && CRAWLER.matcher(userAgent).find())) {
+      return UserAgentInfo.BOT;
+    }
+    String browser = known(ua.getValue(AGENT_NAME));
+    String os = known(ua.getValue(OS_NAME));
+    return new UserAgentInfo(
+        BROWSER_NAMES.getOrDefault(browser, browser),
+        browser.isEmpty() ? "" : version(ua.getValue(AGENT_VERSION)),
+        OS_NAMES.getOrDefault(os, os),
+        os.isEmpty() ? "" : version(ua.getValue(OS_VERSION)),
+        device(deviceClass),
+        false);
+  }
+
+  private static String device(String deviceClass) {
+    if (MOBILE_CLASSES.contains(deviceClass)) {
+      return "Mobile";
+    }
+    if (TABLET_CLASSES.contains(deviceClass)) {
+      return "Tablet";
+    }
+    return UNKNOWN.contains(deviceClass) ? "" : "Desktop";
+  }
+
+  private static String known(String value) {
+    return value == null || UNKNOWN.contains(value) ? "" : value;
+  }
+
+  /** Yauaa writes ranges it cannot narrow as {@code >=10}; keep the number. */
+  private static String version(String value) {
+    String v = known(value);
+    return v.startsWith(">=") ? v.substring(2) : v;
+  }
+}

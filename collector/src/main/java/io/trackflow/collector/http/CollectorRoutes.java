@@ -1,0 +1,78 @@
+package io.trackflow.collector.http;
+
+import io.trackflow.collector.CollectorMetrics;
+import io.trackflow.collector.enrich.ClientIpResolver;
+import io.trackflow.collector.pipeline.DropReason;
+import io.trackflow.collector.pipeline.HitBatcher;
+import io.trackflow.collector.pipeline.InFlight;
+import io.trackflow.collector.pipeline.Limits;
+import io.trackflow.collector.pipeline.Pipeline;
+import io.trackflow.core.dedup.Deduplicator;
+import io.trackflow.core.http.ApiError;
+import io.trackflow.core.http.HttpRoutes;
+import io.trackflow.core.queue.EventPublisher;
+import io.trackflow.core.session.SessionStore;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The collector's endpoints: {@code GET /i}, {@code POST /api/event} (with CORS) and
+ * {@code GET /tracker.js}. Mounted once per HTTP verticle, each with its own {@link HitBatcher}
+ * on that verticle's event loop.
+ */
+public final class CollectorRoutes implements HttpRoutes {
+
+  private final Pipeline pipeline;
+  private final Deduplicator dedup;
+  private final SessionStore sessions;
+  private final EventPublisher publisher;
+  private final ClientIpResolver ips;
+  private final CollectorMetrics metrics;
+  private final Clock clock;
+  private final Limits limits;
+  private final InFlight inFlight;
+  private final Optional<TrackerScript> script;
+
+  public CollectorRoutes(Pipeline pipeline, Deduplicator dedup, SessionStore sessions,
+      EventPublisher publisher, ClientIpResolver ips, CollectorMetrics metrics, Clock clock,
+      Limits limits, InFlight inFlight, Optional<TrackerScript> script) {
+    this.pipeline = pipeline;
+    this.dedup = dedup;
+    this.sessions = sessions;
+    this.publisher = publisher;
+    this.ips = ips;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.limits = limits;
+    this.inFlight = inFlight;
+    this.script = script;
+  }
+
+  @Override
+  public void mount(Vertx vertx, Router router) {
+    // Called on the HTTP verticle's event loop: the batcher belongs to that loop.
+    HitBatcher batcher = new HitBatcher(vertx.getOrCreateContext(), dedup, sessions, publisher,
+        metrics, inFlight, 1000);
+    router.get("/i").handler(new PixelHandler(pipeline, batcher, ips, metrics, clock));
+    router.options("/api/event").handler(Cors::preflight);
+    router.post("/api/event")
+        .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
+        .handler(new BeaconHandler(pipeline, batcher, ips, metrics, clock, limits))
+        .failureHandler(ctx -> {
+          if (ctx.statusCode() != 413) {
+            ctx.next();
+            return;
+          }
+          metrics.received(false, 1);
+          metrics.dropped(DropReason.BODY_TOO_LARGE);
+          Cors.allowAnyOrigin(ctx.response()).setStatusCode(413)
+              .putHeader("Content-Type", "application/json")
+              .end(new ApiError(DropReason.BODY_TOO_LARGE.code(), DropReason.BODY_TOO_LARGE.message()
+                  + " (" + limits.maxBodyBytes() + " bytes)").toJson().encode());
+        });
+    script.ifPresent(s -> router.get("/tracker.js").handler(s::handle));
+  }
+}

@@ -1,0 +1,149 @@
+package io.trackflow.collector.pipeline;
+
+import io.trackflow.collector.CollectorMetrics;
+import io.trackflow.core.dedup.Deduplicator;
+import io.trackflow.core.event.Event;
+import io.trackflow.core.queue.EventPublisher;
+import io.trackflow.core.session.SessionStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The asynchronous part of ingestion, batched per event-loop tick: every hit that passed the
+ * pipeline during one turn of the loop goes through dedup → session → publish together, so a
+ * tick of requests costs one Redis pipeline per store and one publish. One batcher per event
+ * loop; it is only touched from that loop.
+ *
+ * <p>If publishing fails, the batch's keys are forgotten by the deduplicator before the failure
+ * is reported, so the client's retry is not dropped as a duplicate.
+ */
+public final class HitBatcher {
+
+  /** What happened to one submission's hits. */
+  public record Outcome(int accepted, int duplicates) {}
+
+  private record Pending(List<Hit> hits, Promise<Outcome> promise) {}
+
+  private final Context context;
+  private final Deduplicator dedup;
+  private final SessionStore sessions;
+  private final EventPublisher publisher;
+  private final CollectorMetrics metrics;
+  private final InFlight inFlight;
+  private final int maxBatch;
+  private List<Pending> pending = new ArrayList<>();
+  private int pendingHits;
+  private boolean scheduled;
+
+  public HitBatcher(Context context, Deduplicator dedup, SessionStore sessions,
+      EventPublisher publisher, CollectorMetrics metrics, InFlight inFlight, int maxBatch) {
+    this.context = context;
+    this.dedup = dedup;
+    this.sessions = sessions;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.inFlight = inFlight;
+    this.maxBatch = maxBatch;
+  }
+
+  /** Queues hits for this tick's batch; the future completes once they are published or dropped. */
+  public Future<Outcome> submit(List<Hit> hits) {
+    Promise<Outcome> promise = Promise.promise();
+    pending.add(new Pending(hits, promise));
+    pendingHits += hits.size();
+    if (pendingHits >= maxBatch) {
+      flush();
+    } else if (!scheduled) {
+      scheduled = true;
+      // Runs after the loop has handled the requests already read in this turn.
+      context.runOnContext(v -> {
+        scheduled = false;
+        flush();
+      });
+    }
+    return promise.future();
+  }
+
+  private void flush() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<Pending> batch = pending;
+    pending = new ArrayList<>();
+    pendingHits = 0;
+    List<Hit> hits = new ArrayList<>();
+    batch.forEach(p -> hits.addAll(p.hits()));
+    Future<Void> done = process(hits);
+    inFlight.track(done);
+    done.onComplete(ar -> {
+      // Metrics first: a client reading its response must already see them counted.
+      if (ar.succeeded()) {
+        int duplicates = (int) hits.stream().filter(h -> h.duplicate).count();
+        metrics.accepted(hits.size() - duplicates);
+        metrics.duplicates(duplicates);
+      } else {
+        metrics.queueError();
+      }
+      for (Pending p : batch) {
+        if (ar.failed()) {
+          p.promise().fail(ar.cause());
+          continue;
+        }
+        int duplicates = 0;
+        for (Hit h : p.hits()) {
+          if (h.duplicate) {
+            duplicates++;
+          }
+        }
+        p.promise().complete(new Outcome(p.hits().size() - duplicates, duplicates));
+      }
+    });
+  }
+
+  private Future<Void> process(List<Hit> hits) {
+    List<String> keys = new ArrayList<>(hits.size());
+    hits.forEach(h -> keys.add(h.dedupKey));
+    return dedup.firstSeen(keys).compose(firsts -> {
+      List<Hit> fresh = new ArrayList<>(hits.size());
+      List<String> freshKeys = new ArrayList<>(hits.size());
+      for (int i = 0; i < hits.size(); i++) {
+        Hit h = hits.get(i);
+        if (firsts.get(i)) {
+          fresh.add(h);
+          freshKeys.add(h.dedupKey);
+        } else {
+          h.duplicate = true;
+        }
+      }
+      if (fresh.isEmpty()) {
+        return Future.<Void>succeededFuture();
+      }
+      return sessionsAndPublish(fresh)
+          .recover(e -> dedup.forget(freshKeys).transform(x -> Future.<Void>failedFuture(e)));
+    });
+  }
+
+  private Future<Void> sessionsAndPublish(List<Hit> fresh) {
+    List<String> visitors = new ArrayList<>(fresh.size());
+    fresh.forEach(h -> visitors.add(Long.toHexString(h.visitorId)));
+    return sessions.touch(visitors).compose(ids -> {
+      List<Event> events = new ArrayList<>(fresh.size());
+      for (int i = 0; i < fresh.size(); i++) {
+        events.add(fresh.get(i).event.sessionId(ids.get(i)).build());
+      }
+      long start = System.nanoTime();
+      Future<Void> published;
+      try {
+        published = publisher.publish(events);
+      } catch (RuntimeException e) {
+        published = Future.failedFuture(e);
+      }
+      return published.andThen(ar ->
+          metrics.publishLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+    });
+  }
+}

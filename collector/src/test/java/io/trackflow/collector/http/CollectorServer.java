@@ -1,0 +1,105 @@
+package io.trackflow.collector.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.trackflow.collector.CollectorRole;
+import io.trackflow.collector.Enrichers;
+import io.trackflow.core.config.Setting;
+import io.trackflow.core.config.TrackflowConfig;
+import io.trackflow.core.dedup.Deduplicator;
+import io.trackflow.core.event.Event;
+import io.trackflow.core.health.HealthRoutes;
+import io.trackflow.core.http.HttpServerVerticle;
+import io.trackflow.core.metrics.Observability;
+import io.trackflow.core.queue.EventPublisher;
+import io.trackflow.core.queue.QueueUnavailableException;
+import io.trackflow.core.role.Components;
+import io.trackflow.core.role.RoleContext;
+import io.trackflow.core.role.RoleInstance;
+import io.trackflow.core.session.SaltStore;
+import io.trackflow.core.session.SessionStore;
+import io.trackflow.core.site.SiteDirectory;
+import io.trackflow.core.site.SiteInfo;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A collector on its own HTTP server (two event loops, like production) over the given
+ * adapters, for HTTP-level tests. Sites: example.com and shop.example.
+ */
+final class CollectorServer implements AutoCloseable {
+
+  /** A publisher that records what it is given, and refuses while {@link #down} is set. */
+  static final class RecordingPublisher implements EventPublisher {
+    final List<Event> events = new CopyOnWriteArrayList<>();
+    volatile boolean down;
+
+    @Override
+    public Future<Void> publish(List<Event> batch) {
+      if (down) {
+        return Future.failedFuture(new QueueUnavailableException("test queue is down"));
+      }
+      events.addAll(batch);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> close() {
+      return Future.succeededFuture();
+    }
+  }
+
+  final Vertx vertx;
+  final PrometheusMeterRegistry registry = Observability.newRegistry();
+  final RoleInstance role;
+  final int port;
+
+  CollectorServer(Enrichers enrichers, EventPublisher publisher, Deduplicator dedup,
+      SessionStore sessions, SaltStore salts, Map<Setting, String> settings) throws Exception {
+    vertx = Observability.newVertx(registry, new VertxOptions());
+    SiteDirectory sites = () -> Future.succeededFuture(
+        List.of(new SiteInfo("example.com", "UTC"), new SiteInfo("shop.example", "UTC")));
+    Components components = new Components()
+        .register(EventPublisher.class, () -> Future.succeededFuture(publisher), p -> Future.succeededFuture())
+        .register(Deduplicator.class, () -> Future.succeededFuture(dedup), Deduplicator::close)
+        .register(SessionStore.class, () -> Future.succeededFuture(sessions), SessionStore::close)
+        .register(SaltStore.class, () -> Future.succeededFuture(salts), SaltStore::close)
+        .register(SiteDirectory.class, () -> Future.succeededFuture(sites), s -> Future.succeededFuture());
+    HealthRoutes health = new HealthRoutes(registry);
+    TrackflowConfig config = TrackflowConfig.defaults().with(settings);
+    RoleContext ctx = new RoleContext(vertx, config, registry, health, components);
+    role = await(CollectorRole.start(ctx, Future.succeededFuture(enrichers), Clock.systemUTC()));
+    List<HttpServerVerticle> verticles = new CopyOnWriteArrayList<>();
+    List<io.trackflow.core.http.HttpRoutes> routes = new ArrayList<>();
+    routes.add(health);
+    routes.addAll(role.routes());
+    await(vertx.deployVerticle(() -> {
+      HttpServerVerticle v = new HttpServerVerticle("127.0.0.1", 0, routes);
+      verticles.add(v);
+      return v;
+    }, new DeploymentOptions().setInstances(2)));
+    port = verticles.get(0).actualPort();
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  double counter(String name, String... tags) {
+    var c = registry.find(name).tags(tags).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @Override
+  public void close() throws Exception {
+    await(role.stop());
+    await(vertx.close());
+  }
+}

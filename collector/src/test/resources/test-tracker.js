@@ -1,0 +1,1 @@
+(function(){var d=document,s=d.currentScript;/* test tracker */window.trackflow=function(){};})();
