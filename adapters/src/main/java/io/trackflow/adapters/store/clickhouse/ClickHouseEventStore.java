@@ -29,6 +29,8 @@ public final class ClickHouseEventStore implements EventStore {
   private static final Logger LOG = LoggerFactory.getLogger(ClickHouseEventStore.class);
   private static final Duration MUTATION_POLL = Duration.ofMillis(100);
   private static final Duration MUTATION_DEADLINE = Duration.ofMinutes(10);
+  /** How long start-up waits for an unreachable ClickHouse (a cluster may start it later). */
+  private static final Duration STARTUP_PATIENCE = Duration.ofSeconds(60);
 
   private final Vertx vertx;
   private final ClickHouseOptions options;
@@ -42,8 +44,28 @@ public final class ClickHouseEventStore implements EventStore {
     this.metrics = new StoreMetrics(registry, "clickhouse");
   }
 
+  /**
+   * Creates the database and applies pending schema versions. While ClickHouse cannot be
+   * reached it retries with backoff for up to a minute; an error ClickHouse reports fails at once.
+   */
   @Override
   public Future<Void> migrate() {
+    long deadline = System.nanoTime() + STARTUP_PATIENCE.toNanos();
+    return migrateOnce().recover(e -> retryMigrate(e, deadline, 250));
+  }
+
+  private Future<Void> retryMigrate(Throwable failure, long deadline, long delayMillis) {
+    if (failure instanceof ClickHouseException || System.nanoTime() + delayMillis * 1_000_000 > deadline) {
+      return Future.failedFuture(failure);
+    }
+    LOG.warn("ClickHouse at {} unreachable ({}); retrying the schema migration in {} ms",
+        options.url(), failure.toString(), delayMillis);
+    return vertx.timer(delayMillis)
+        .compose(t -> migrateOnce())
+        .recover(e -> retryMigrate(e, deadline, Math.min(delayMillis * 2, 5_000)));
+  }
+
+  private Future<Void> migrateOnce() {
     return http.execute("CREATE DATABASE IF NOT EXISTS " + options.database(), false)
         .compose(v -> http.execute(ClickHouseMigrations.CREATE_MIGRATIONS_TABLE, true))
         .compose(v -> query("SELECT DISTINCT version FROM " + EventsSchema.MIGRATIONS_TABLE))
