@@ -13,6 +13,16 @@ import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.config.Setting;
 import io.trackflow.core.config.TrackflowConfig;
+import io.trackflow.core.dedup.Deduplicator;
+import io.trackflow.core.dedup.local.InMemoryDeduplicator;
+import io.trackflow.core.session.SaltStore;
+import io.trackflow.core.session.SessionStore;
+import io.trackflow.core.session.local.InMemorySaltStore;
+import io.trackflow.core.session.local.InMemorySessionStore;
+import io.trackflow.adapters.dedup.redis.RedisDeduplicator;
+import io.trackflow.adapters.session.redis.RedisClients;
+import io.trackflow.adapters.session.redis.RedisSaltStore;
+import io.trackflow.adapters.session.redis.RedisSessionStore;
 import io.trackflow.core.queue.EventConsumer;
 import io.trackflow.core.queue.EventPublisher;
 import io.trackflow.core.queue.local.InProcessQueue;
@@ -39,6 +49,8 @@ final class Adapters {
     Components components = new Components();
     registerQueue(components, vertx, config, registry);
     registerEventStore(components, vertx, config, registry);
+    registerDeduplicator(components, vertx, config, registry);
+    registerSessions(components, vertx, config, registry);
     registerQueryCache(components, vertx, config);
     registerAccountStore(components, vertx, config, registry);
     registerSiteDirectory(components);
@@ -127,5 +139,50 @@ final class Adapters {
     components.register(SiteDirectory.class,
         () -> components.get(AccountStore.class).<SiteDirectory>map(AccountSiteDirectory::new),
         d -> Future.succeededFuture());
+  }
+
+  /**
+   * Redis when configured (SET NX pipelined per batch, a local cache in front, local fallback
+   * while Redis is unreachable), else an in-memory expiring set.
+   */
+  private static void registerDeduplicator(
+      Components components, Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
+    java.time.Duration window = java.time.Duration.ofMillis(config.integer(Setting.COLLECTOR_DEDUP_WINDOW_MS));
+    if (config.redisUrl().isPresent()) {
+      String url = config.redisUrl().get().toString();
+      components.register(Deduplicator.class,
+          () -> Future.succeededFuture(new RedisDeduplicator(RedisClients.create(vertx, url), true,
+              "trackflow:dedup:", window, 200_000, java.time.Duration.ofMillis(500),
+              java.time.Clock.systemUTC(), registry)),
+          Deduplicator::close);
+      return;
+    }
+    components.register(Deduplicator.class,
+        () -> Future.succeededFuture(new InMemoryDeduplicator(java.time.Clock.systemUTC(), window.toMillis(), 1_000_000)),
+        Deduplicator::close);
+  }
+
+  /** Sessions and daily salts: Redis when configured (shared by collectors), else in memory. */
+  private static void registerSessions(
+      Components components, Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
+    if (config.redisUrl().isPresent()) {
+      String url = config.redisUrl().get().toString();
+      components.register(SessionStore.class,
+          () -> Future.succeededFuture(new RedisSessionStore(RedisClients.create(vertx, url), true,
+              "trackflow:session:", java.time.Clock.systemUTC(), SessionStore.DEFAULT_TIMEOUT,
+              java.time.Duration.ofMillis(500), 200_000, registry)),
+          SessionStore::close);
+      components.register(SaltStore.class,
+          () -> Future.succeededFuture(new RedisSaltStore(RedisClients.create(vertx, url), true,
+              "trackflow:", java.time.Duration.ofSeconds(2))),
+          SaltStore::close);
+      return;
+    }
+    components.register(SessionStore.class,
+        () -> Future.succeededFuture(new InMemorySessionStore(java.time.Clock.systemUTC(),
+            SessionStore.DEFAULT_TIMEOUT, 1_000_000)),
+        SessionStore::close);
+    components.register(SaltStore.class, () -> Future.succeededFuture(new InMemorySaltStore()),
+        SaltStore::close);
   }
 }
