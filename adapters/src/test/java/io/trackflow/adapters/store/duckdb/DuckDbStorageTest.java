@@ -1,0 +1,95 @@
+package io.trackflow.adapters.store.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.trackflow.core.event.Event;
+import io.trackflow.core.testdata.EventGenerator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What is particular to the DuckDB file: it outlives the process, and it must be opened first. */
+class DuckDbStorageTest {
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+
+  @BeforeEach
+  void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void closeVertx() throws Exception {
+    await(vertx.close());
+  }
+
+  @Test
+  @DisplayName("Events survive closing and reopening the file, and a replay after the restart is still ignored")
+  void survivesRestart() throws Exception {
+    Path file = dir.resolve("events.duckdb");
+    List<Event> events = new EventGenerator(3).generate(2_000);
+    int distinct = EventGenerator.distinct(events).size();
+    DuckDbEventStore first = new DuckDbEventStore(vertx, file, new SimpleMeterRegistry());
+    await(first.migrate());
+    await(first.insert(events));
+    await(first.close());
+
+    DuckDbEventStore second = new DuckDbEventStore(vertx, file, new SimpleMeterRegistry());
+    try {
+      await(second.migrate());
+      await(second.insert(events));
+      assertThat(await(second.query("SELECT count(*) FROM events")).rows()).containsExactly(List.of((long) distinct));
+      assertThat(await(second.query("SELECT count(*) FROM schema_migrations")).rows()).containsExactly(List.of(1L));
+    } finally {
+      await(second.close());
+    }
+  }
+
+  @Test
+  @DisplayName("Using the store before migrate() opened it fails with a message saying so")
+  void mustBeOpenedFirst() throws Exception {
+    DuckDbEventStore store = new DuckDbEventStore(vertx, dir.resolve("events.duckdb"), new SimpleMeterRegistry());
+    try {
+      assertThatThrownBy(() -> await(store.query("SELECT 1")))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("migrate()");
+      assertThatThrownBy(() -> await(store.insert(new EventGenerator(4).generate(1))))
+          .isInstanceOf(IllegalStateException.class);
+    } finally {
+      await(store.close());
+    }
+  }
+
+  @Test
+  @DisplayName("Queries cannot read files: external access is disabled for the query connections")
+  void noFileAccess() throws Exception {
+    DuckDbEventStore store = new DuckDbEventStore(vertx, dir.resolve("events.duckdb"), new SimpleMeterRegistry());
+    try {
+      await(store.migrate());
+      assertThatThrownBy(() -> await(store.query("SELECT * FROM read_csv('/etc/hostname')")))
+          .hasMessageContaining("disabled by configuration");
+    } finally {
+      await(store.close());
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+}
