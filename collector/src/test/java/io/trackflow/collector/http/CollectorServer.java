@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * A collector on its own HTTP server (two event loops, like production) over the given
  * adapters, for HTTP-level tests. Sites: example.com and shop.example.
  */
-final class CollectorServer implements AutoCloseable {
+public final class CollectorServer implements AutoCloseable {
 
   /** A publisher that records what it is given, and refuses while {@link #down} is set. */
   static final class RecordingPublisher implements EventPublisher {
@@ -59,15 +59,29 @@ final class CollectorServer implements AutoCloseable {
   final Vertx vertx;
   final PrometheusMeterRegistry registry = Observability.newRegistry();
   final RoleInstance role;
+  private final Components components;
   final int port;
+
+  /** The adapters a test collector runs on, built on the server's Vert.x instance. */
+  record Ports(Future<EventPublisher> publisher, Deduplicator dedup, SessionStore sessions, SaltStore salts) {}
 
   CollectorServer(Enrichers enrichers, EventPublisher publisher, Deduplicator dedup,
       SessionStore sessions, SaltStore salts, Map<Setting, String> settings) throws Exception {
+    this(enrichers, v -> new Ports(Future.succeededFuture(publisher), dedup, sessions, salts), settings);
+  }
+
+  CollectorServer(Enrichers enrichers, java.util.function.Function<Vertx, Ports> ports,
+      Map<Setting, String> settings) throws Exception {
     vertx = Observability.newVertx(registry, new VertxOptions());
+    Ports p = ports.apply(vertx);
+    EventPublisher publisher = await(p.publisher());
+    Deduplicator dedup = p.dedup();
+    SessionStore sessions = p.sessions();
+    SaltStore salts = p.salts();
     SiteDirectory sites = () -> Future.succeededFuture(
         List.of(new SiteInfo("example.com", "UTC"), new SiteInfo("shop.example", "UTC")));
-    Components components = new Components()
-        .register(EventPublisher.class, () -> Future.succeededFuture(publisher), p -> Future.succeededFuture())
+    components = new Components()
+        .register(EventPublisher.class, () -> Future.succeededFuture(publisher), EventPublisher::close)
         .register(Deduplicator.class, () -> Future.succeededFuture(dedup), Deduplicator::close)
         .register(SessionStore.class, () -> Future.succeededFuture(sessions), SessionStore::close)
         .register(SaltStore.class, () -> Future.succeededFuture(salts), SaltStore::close)
@@ -100,6 +114,7 @@ final class CollectorServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     await(role.stop());
+    await(components.closeAll());
     await(vertx.close());
   }
 }
