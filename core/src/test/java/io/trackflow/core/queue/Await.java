@@ -16,7 +16,10 @@ public final class Await {
   /** Long enough for a loaded CI machine; reaching it means "never", not "slow". */
   public static final Duration SAFETY_NET = Duration.ofSeconds(120);
 
-  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long FIRST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  // Conditions are often queries against a real store: polling them in a tight loop would take
+  // CPU from the system under test on a two-core machine.
+  private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private Await() {}
 
@@ -29,6 +32,7 @@ public final class Await {
   public static void until(String what, BooleanSupplier condition, Supplier<?> observed) {
     long deadline = System.nanoTime() + SAFETY_NET.toNanos();
     RuntimeException last = null;
+    long pause = FIRST_POLL_NANOS;
     while (true) {
       try {
         if (condition.getAsBoolean()) {
@@ -47,7 +51,8 @@ public final class Await {
         }
         throw failure;
       }
-      LockSupport.parkNanos(POLL_NANOS);
+      LockSupport.parkNanos(pause);
+      pause = Math.min(MAX_POLL_NANOS, pause * 3 / 2);
     }
   }
 

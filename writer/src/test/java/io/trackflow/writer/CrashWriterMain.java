@@ -1,0 +1,113 @@
+package io.trackflow.writer;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.trackflow.adapters.queue.kafka.KafkaEventConsumer;
+import io.trackflow.adapters.queue.kafka.KafkaQueueOptions;
+import io.trackflow.adapters.store.clickhouse.ClickHouseEventStore;
+import io.trackflow.adapters.store.clickhouse.ClickHouseOptions;
+import io.trackflow.core.event.Event;
+import io.trackflow.core.store.EventStore;
+import io.trackflow.core.store.QueryResult;
+import io.trackflow.core.store.SqlDialect;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A writer process for the crash test. Its store reports on stdout, and then never answers,
+ * once insert number {@code insertsBeforeFreeze} has succeeded in ClickHouse: from then on no
+ * delivery of that batch can be acknowledged, so no offset of it is committed, and the test
+ * kills the process (SIGKILL) in exactly that window between insert and commit.
+ *
+ * <p>Arguments: bootstrap topic group clickhouseUrl database batchSize insertsBeforeFreeze.
+ */
+public final class CrashWriterMain {
+
+  /** The line printed once the last insert succeeded: {@code INSERTED <rows inserted so far>}. */
+  static final String INSERTED = "INSERTED ";
+  static final String STARTED = "STARTED";
+
+  private CrashWriterMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String bootstrap = args[0];
+    String topic = args[1];
+    String group = args[2];
+    String url = args[3];
+    String database = args[4];
+    int batchSize = Integer.parseInt(args[5]);
+    int insertsBeforeFreeze = Integer.parseInt(args[6]);
+
+    Vertx vertx = Vertx.vertx();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    KafkaQueueOptions queue = KafkaQueueOptions.of(bootstrap, topic, group)
+        .withSessionTimeout(Duration.ofSeconds(2))
+        .withMaxInFlightEvents(2 * batchSize);
+    EventStore store = new FreezingStore(new ClickHouseEventStore(vertx, ClickHouseOptions.of(url, database), registry),
+        insertsBeforeFreeze);
+    KafkaEventConsumer consumer = KafkaEventConsumer.create(vertx, queue, registry).await(60, TimeUnit.SECONDS);
+    WriterOptions options = new WriterOptions(batchSize, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(1));
+    vertx.deployVerticle(new WriterVerticle(consumer, store, options, new WriterMetrics(registry, consumer)))
+        .await(60, TimeUnit.SECONDS);
+    System.out.println(STARTED);
+    System.out.flush();
+  }
+
+  /** Passes inserts through; after the n-th success, prints the rows so far and freezes. */
+  private static final class FreezingStore implements EventStore {
+    private final EventStore inner;
+    private final int freezeAfter;
+    private int succeeded;
+    private long rows;
+
+    FreezingStore(EventStore inner, int freezeAfter) {
+      this.inner = inner;
+      this.freezeAfter = freezeAfter;
+    }
+
+    @Override
+    public Future<Void> insert(List<Event> events) {
+      return inner.insert(events).compose(v -> {
+        synchronized (this) {
+          succeeded++;
+          rows += events.size();
+          if (succeeded < freezeAfter) {
+            return Future.succeededFuture();
+          }
+          System.out.println(INSERTED + rows);
+          System.out.flush();
+        }
+        // Never answered: the writer cannot acknowledge this batch, the consumer cannot commit it.
+        return Promise.<Void>promise().future();
+      });
+    }
+
+    @Override
+    public Future<Void> migrate() {
+      return inner.migrate();
+    }
+
+    @Override
+    public Future<QueryResult> query(String sql) {
+      return inner.query(sql);
+    }
+
+    @Override
+    public Future<Void> deleteSite(String site) {
+      return inner.deleteSite(site);
+    }
+
+    @Override
+    public SqlDialect dialect() {
+      return inner.dialect();
+    }
+
+    @Override
+    public Future<Void> close() {
+      return inner.close();
+    }
+  }
+}
