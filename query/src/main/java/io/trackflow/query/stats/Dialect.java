@@ -1,6 +1,8 @@
 package io.trackflow.query.stats;
 
+import io.trackflow.core.store.EventsSchema;
 import io.trackflow.core.store.SqlDialect;
+import io.trackflow.core.store.SqlLiterals;
 import io.trackflow.query.stats.Dimension.TimeGrain;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -22,7 +24,7 @@ abstract class Dialect {
 
   abstract SqlDialect id();
 
-  /** The one escaping function for string values in this dialect. */
+  /** The one escaping function for string values (the stores' shared {@link SqlLiterals}). */
   abstract String literal(String value);
 
   /** The relation to read events from, each event id once (replays may have stored it twice). */
@@ -95,8 +97,8 @@ abstract class Dialect {
   /** ClickHouse 18.16 and later, over the HTTP interface. */
   static final class ClickHouse extends Dialect {
     @Override SqlDialect id() { return SqlDialect.CLICKHOUSE; }
-    @Override String literal(String value) { return SqlLiterals.clickHouse(value); }
-    @Override String events() { return EventColumns.CLICKHOUSE_EVENTS; }
+    @Override String literal(String value) { return SqlLiterals.quote(SqlDialect.CLICKHOUSE, value); }
+    @Override String events() { return EventsSchema.deduplicated(SqlDialect.CLICKHOUSE); }
     @Override String inRange(Instant from, Instant to) {
       return "timestamp >= toDateTime(" + from.getEpochSecond() + ") AND timestamp < toDateTime("
           + ceilSeconds(to) + ") AND " + millis() + " >= " + from.toEpochMilli() + " AND "
@@ -146,8 +148,8 @@ abstract class Dialect {
   /** DuckDB 1.x, embedded. */
   static final class DuckDb extends Dialect {
     @Override SqlDialect id() { return SqlDialect.DUCKDB; }
-    @Override String literal(String value) { return SqlLiterals.duckDb(value); }
-    @Override String events() { return EventColumns.DUCKDB_EVENTS; }
+    @Override String literal(String value) { return SqlLiterals.quote(SqlDialect.DUCKDB, value); }
+    @Override String events() { return EventsSchema.deduplicated(SqlDialect.DUCKDB); }
     @Override String inRange(Instant from, Instant to) {
       return millis() + " >= " + from.toEpochMilli() + " AND " + millis() + " < " + to.toEpochMilli();
     }

@@ -288,7 +288,7 @@ final class SqlBuilder {
       case CONTAINS -> values.stream().map(v -> dialect.contains(subject, dialect.literal(v)))
           .collect(Collectors.joining(" OR ", "(", ")"));
       case MATCHES -> values.stream()
-          .map(v -> dialect.matches(subject, dialect.literal(SqlLiterals.wildcardRegex(v, true))))
+          .map(v -> dialect.matches(subject, dialect.literal(Wildcards.toRegex(v))))
           .collect(Collectors.joining(" OR ", "(", ")"));
     };
   }

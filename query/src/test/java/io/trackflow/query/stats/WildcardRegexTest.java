@@ -21,16 +21,17 @@ class WildcardRegexTest {
       String value = random.nextBoolean() ? random(random, 8) : pattern.replace("*", random(random, 2));
       boolean expected = StatsOracle.glob(pattern, value);
       // java.util.regex reads this subset of RE2 syntax the same way.
-      boolean actual = Pattern.compile(SqlLiterals.wildcardRegex(pattern, true)).matcher(value).matches();
+      boolean actual = Pattern.compile(Wildcards.toRegex(pattern)).matcher(value).matches();
       assertThat(actual).as("pattern %s value %s", pattern, value).isEqualTo(expected);
     }
   }
 
   @Test
-  @DisplayName("Case-insensitive patterns carry the (?i) flag")
-  void caseInsensitive() {
-    assertThat(Pattern.compile(SqlLiterals.wildcardRegex("/Blog/*", false)).matcher("/blog/X").matches()).isTrue();
-    assertThat(Pattern.compile(SqlLiterals.wildcardRegex("/Blog/*", true)).matcher("/blog/X").matches()).isFalse();
+  @DisplayName("Matching is exact and anchored: a pattern without stars matches only itself")
+  void anchored() {
+    assertThat(Pattern.compile(Wildcards.toRegex("/blog")).matcher("/blog/x").matches()).isFalse();
+    assertThat(Pattern.compile(Wildcards.toRegex("/blog*")).matcher("/blog/x").matches()).isTrue();
+    assertThat(Pattern.compile(Wildcards.toRegex("/Blog")).matcher("/blog").matches()).isFalse();
   }
 
   private static String random(Random random, int max) {
