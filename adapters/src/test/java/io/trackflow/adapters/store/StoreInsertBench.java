@@ -35,9 +35,10 @@ import org.duckdb.DuckDBConnection;
  * own bulk insert of the same rows, in the same run, interleaved over several rounds:
  *
  * <ul>
- *   <li>ClickHouse adapter: batches of 10,000 (the writer's default), gzip RowBinary over HTTP,
- *       one or two inserts in flight; against one HTTP insert of the same rows as a TSV file
- *       and {@code clickhouse-client} reading that file (native protocol).
+ *   <li>ClickHouse adapter: batches of 10,000 (the writer's default; also 50,000), gzip
+ *       RowBinary over HTTP, one or two inserts in flight; against one HTTP insert of the same
+ *       rows as a TSV file, {@code clickhouse-client} reading that file (native protocol), and
+ *       the same TSV posted in 10,000-row inserts (ClickHouse's own cost per insert).
  *   <li>DuckDB adapter: the same batches through the appender, staging table and replay
  *       anti-join; against one appender writing every row straight into the table.
  * </ul>
@@ -104,9 +105,11 @@ public final class StoreInsertBench {
       String db = "bench_" + round + "_" + System.nanoTime() % 100_000;
       record("ClickHouse adapter, 1 insert in flight", clickHouseAdapter(db + "_a", batches, 1));
       record("ClickHouse adapter, 2 inserts in flight", clickHouseAdapter(db + "_b", batches, 2));
+      record("ClickHouse adapter, 50,000-row batches", clickHouseAdapter(db + "_c", regroup(batches, 5), 1));
       Path tsv = work.resolve("events.tsv");
       long rows = exportTsv(db + "_a", tsv);
       record("ClickHouse bulk: one HTTP insert of a TSV file", clickHouseHttpBulk(db + "_a", tsv, rows));
+      record("ClickHouse bulk: the TSV in 10,000-row HTTP inserts", clickHouseHttpChunks(db + "_a", tsv, rows));
       if (clickHouse != null) {
         record("ClickHouse bulk: clickhouse-client < TSV file", clickHouseClientBulk(db + "_a", tsv, rows));
       }
@@ -122,10 +125,13 @@ public final class StoreInsertBench {
         rates.stream().map(r -> String.format("%,.0f", r)).toList()));
     double chAdapter = median(results.get("ClickHouse adapter, 1 insert in flight"));
     double chBulk = median(results.get("ClickHouse bulk: one HTTP insert of a TSV file"));
+    double chChunks = median(results.get("ClickHouse bulk: the TSV in 10,000-row HTTP inserts"));
+    double chAdapter50k = median(results.get("ClickHouse adapter, 50,000-row batches"));
     double duckAdapter = median(results.get("DuckDB adapter (appender + staging + replay anti-join)"));
     double duckBulk = median(results.get("DuckDB bulk: one appender straight into the table"));
-    System.out.printf("%nClickHouse adapter / HTTP bulk: %.0f%%; DuckDB adapter / appender bulk: %.0f%%%n",
-        100 * chAdapter / chBulk, 100 * duckAdapter / duckBulk);
+    System.out.printf("%nClickHouse adapter (10k batches) / one HTTP bulk insert: %.0f%%; with 50k batches: %.0f%%;"
+        + " adapter / the same 10k-row TSV inserts: %.0f%%%nDuckDB adapter / appender bulk: %.0f%%%n",
+        100 * chAdapter / chBulk, 100 * chAdapter50k / chBulk, 100 * chAdapter / chChunks, 100 * duckAdapter / duckBulk);
   }
 
   private void record(String name, double rowsPerSecond) {
@@ -177,6 +183,37 @@ public final class StoreInsertBench {
     double rate = rows / seconds(start);
     verifyCount(database + ".bulk_http", rows);
     return rate;
+  }
+
+  /** The same TSV rows, posted in the writer's batch size: ClickHouse's cost per insert alone. */
+  private double clickHouseHttpChunks(String database, Path tsv, long rows) throws Exception {
+    post("CREATE TABLE " + database + ".bulk_chunks AS " + database + ".events", null);
+    List<byte[]> chunks = new ArrayList<>();
+    List<String> lines = Files.readAllLines(tsv, StandardCharsets.UTF_8);
+    for (int from = 0; from < lines.size(); from += BATCH) {
+      String chunk = String.join("\n", lines.subList(from, Math.min(lines.size(), from + BATCH))) + "\n";
+      chunks.add(chunk.getBytes(StandardCharsets.UTF_8));
+    }
+    String query = URLEncoder.encode("INSERT INTO " + database + ".bulk_chunks FORMAT TSV", StandardCharsets.UTF_8);
+    long start = System.nanoTime();
+    for (byte[] chunk : chunks) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(clickHouseUrl + "/?query=" + query))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(chunk)).build();
+      check(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode(), "chunk insert");
+    }
+    double rate = rows / seconds(start);
+    verifyCount(database + ".bulk_chunks", rows);
+    return rate;
+  }
+
+  private static List<List<Event>> regroup(List<List<Event>> batches, int per) {
+    List<List<Event>> out = new ArrayList<>();
+    for (int from = 0; from < batches.size(); from += per) {
+      List<Event> merged = new ArrayList<>();
+      batches.subList(from, Math.min(batches.size(), from + per)).forEach(merged::addAll);
+      out.add(merged);
+    }
+    return out;
   }
 
   private double clickHouseClientBulk(String database, Path tsv, long rows) throws Exception {
