@@ -29,10 +29,12 @@ public final class SourceResolver {
 
   public TrafficSource resolve(PageUrl page, String referrerUrl, boolean hashRouting) {
     String hostname = page.bareHost();
-    String pathname = path(page, hashRouting);
+    List<String[]> params = page.params(); // parsed once, read several times below
+    String pathname = path(page, params, hashRouting);
 
-    String utmSource = tag(page.param("utm_source"));
-    String tagged = !utmSource.isEmpty() ? utmSource : tag(firstNonBlank(page.param("ref"), page.param("source")));
+    String utmSource = tag(param(params, "utm_source"));
+    String tagged = !utmSource.isEmpty() ? utmSource
+        : tag(firstNonBlank(param(params, "ref"), param(params, "source")));
 
     String referrer = "";
     String source = "";
@@ -46,15 +48,24 @@ public final class SourceResolver {
       source = sources.forTag(tagged);
     }
     return new TrafficSource(hostname, pathname, referrer, source, utmSource,
-        tag(page.param("utm_medium")), tag(page.param("utm_campaign")),
-        tag(page.param("utm_term")), tag(page.param("utm_content")));
+        tag(param(params, "utm_medium")), tag(param(params, "utm_campaign")),
+        tag(param(params, "utm_term")), tag(param(params, "utm_content")));
   }
 
-  private String path(PageUrl page, boolean hashRouting) {
+  private static String param(List<String[]> params, String name) {
+    for (String[] p : params) {
+      if (p[0].equals(name)) {
+        return p[1];
+      }
+    }
+    return null;
+  }
+
+  private String path(PageUrl page, List<String[]> params, boolean hashRouting) {
     StringBuilder path = new StringBuilder(PageUrl.decodePath(page.path()));
     if (!page.query().isEmpty() && (keepAllParams || !keptParams.isEmpty())) {
       char sep = '?';
-      for (String[] p : page.params()) {
+      for (String[] p : params) {
         if (!p[0].startsWith("utm_") && (keepAllParams || keptParams.contains(p[0]))) {
           path.append(sep).append(p[2]);
           sep = '&';

@@ -2,6 +2,7 @@ package io.trackflow.collector.enrich;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import nl.basjes.parse.useragent.UserAgent;
 import nl.basjes.parse.useragent.UserAgentAnalyzer;
@@ -45,16 +46,22 @@ public final class UserAgentParser {
       "iPadOS", "iOS");
 
   private final UserAgentAnalyzer analyzer;
+  private final int cacheSize;
+  // Mapped results of recent agents: Yauaa's own cache still builds a result object and
+  // normalises header names per call, which shows on the hot path. Cleared when full: a few
+  // thousand agents make nearly all traffic, so they are back within moments.
+  private final ConcurrentHashMap<String, UserAgentInfo> recent = new ConcurrentHashMap<>();
 
-  private UserAgentParser(UserAgentAnalyzer analyzer) {
+  private UserAgentParser(UserAgentAnalyzer analyzer, int cacheSize) {
     this.analyzer = analyzer;
+    this.cacheSize = cacheSize;
   }
 
   /** Builds the analyzer (blocking, seconds): call once at start-up from a worker thread. */
   public static UserAgentParser build(int cacheSize) {
     UserAgentAnalyzer analyzer = UserAgentAnalyzer.newBuilder()
         .hideMatcherLoadStats()
-        .withCache(cacheSize)
+        .withoutCache() // the mapped-result cache below sits in front
         .withField(AGENT_NAME)
         .withField(AGENT_VERSION)
         .withField(OS_NAME)
@@ -62,13 +69,26 @@ public final class UserAgentParser {
         .withField(DEVICE_CLASS)
         .immediateInitialization()
         .build();
-    return new UserAgentParser(analyzer);
+    return new UserAgentParser(analyzer, cacheSize);
   }
 
   public UserAgentInfo parse(String userAgent) {
     if (userAgent == null || userAgent.isBlank()) {
       return UserAgentInfo.BOT; // real browsers always send one
     }
+    UserAgentInfo known = recent.get(userAgent);
+    if (known != null) {
+      return known;
+    }
+    UserAgentInfo parsed = analyze(userAgent);
+    if (recent.size() >= cacheSize) {
+      recent.clear();
+    }
+    recent.put(userAgent, parsed);
+    return parsed;
+  }
+
+  private UserAgentInfo analyze(String userAgent) {
     UserAgent ua = analyzer.parse(userAgent);
     String deviceClass = ua.getValue(DEVICE_CLASS);
     if (BOT_CLASSES.contains(deviceClass)
