@@ -94,7 +94,8 @@ final class QueryRunner {
     Future<Long> totalRows = Future.succeededFuture(null);
     if (plan.page() != null && query.include().totalRows()) {
       Statement st = plan.statements().get(0);
-      Spec spec = spec(site, range, query.dimensions(), filters, st.aggs(), null);
+      // Only the groups are counted: no aggregate needs computing for that.
+      Spec spec = spec(site, range, query.dimensions(), filters, Set.of(), null);
       String statement = st.sessions() ? sql.sessions(spec) : sql.events(spec);
       totalRows = store.query(sql.countRows(statement)).map(r -> toLong(r.rows().get(0).get(0)));
     }
@@ -216,7 +217,7 @@ final class QueryRunner {
     }
     Page page = null;
     boolean gapFilled = ResultShaper.gapFilled(query);
-    if (allowPaging && statements.size() == 1 && !gapFilled) {
+    if (allowPaging && statements.size() == 1 && !gapFilled && !query.dimensions().isEmpty()) {
       List<String> order = new ArrayList<>();
       for (OrderBy o : ResultShaper.effectiveOrder(query)) {
         String column = sqlColumn(query, o.field());

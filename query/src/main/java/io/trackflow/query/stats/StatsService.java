@@ -114,8 +114,15 @@ public final class StatsService {
     Future<Raw> totals = query.include().totals()
         ? runner.run(query.with(query.metrics(), List.of(), query.filters()), site, range, List.of(), false)
         : Future.succeededFuture(null);
-    Future<Raw> comparison = comparisonRange == null ? Future.succeededFuture(null)
-        : main.compose(m -> runner.run(query, site, comparisonRange, restriction(query, m), false));
+    Future<Raw> comparison;
+    if (comparisonRange == null) {
+      comparison = Future.succeededFuture(null);
+    } else if (QueryRunner.plan(query, true).page() != null) {
+      // The store pages the answer: compare only the groups on that page, once they are known.
+      comparison = main.compose(m -> runner.run(query, site, comparisonRange, restriction(query, m), false));
+    } else {
+      comparison = runner.run(query, site, comparisonRange, List.of(), false);
+    }
     return Future.all(main, totals, comparison).map(done -> ResultShaper.shape(query, range,
         main.result(), totals.result(), comparisonRange, comparison.result()));
   }
