@@ -92,15 +92,18 @@ class StandaloneJarIT {
     HttpResponse<String> live = get(port, "/health/live");
     assertThat(live.statusCode()).isEqualTo(200);
 
-    get(port, "/health/ready");
+    // Health checks and scrapes are not counted in HTTP metrics; a request to a real route is.
+    assertThat(get(port, "/tracker.js").statusCode()).isEqualTo(200);
     HttpResponse<String> metrics = get(port, "/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body())
         .contains("jvm_memory_used_bytes")
         .contains("jvm_gc_")
         .contains("process_cpu_usage")
-        .contains("vertx_http_server_requests_total")
-        .contains("vertx_http_server_active_connections");
+        .contains("vertx_http_server_active_connections")
+        .containsPattern("vertx_http_server_requests_total\\{[^}]*route=\"/api/openapi.json\"")
+        .contains("vertx_http_server_response_time_seconds_bucket")
+        .doesNotContain("no-such-thing");
     assertThat(log()).contains("standalone");
 
     process.destroy(); // SIGTERM

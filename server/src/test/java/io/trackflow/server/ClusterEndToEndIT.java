@@ -1,0 +1,100 @@
+package io.trackflow.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trackflow.core.config.Setting;
+import io.trackflow.testsupport.ClickHouseService;
+import io.trackflow.testsupport.KafkaService;
+import io.trackflow.testsupport.PostgresService;
+import io.trackflow.testsupport.RealServices;
+import io.trackflow.testsupport.RedisService;
+import io.trackflow.testsupport.TestNames;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster deployment in one JVM: an ingest process (collector and writer roles over Kafka,
+ * Redis and ClickHouse, site list from PostgreSQL) and a query process (query role over ClickHouse,
+ * PostgreSQL and the Redis cache), each a separate {@link TrackflowServer} with its own Vert.x, on
+ * the real services from test-support. Hits go in through the collector's port, numbers come out
+ * of the query process's port.
+ */
+@ExtendWith(RealServices.class)
+class ClusterEndToEndIT {
+
+  @TempDir Path ingestDir;
+  @TempDir Path queryDir;
+
+  @Test
+  @DisplayName("Hits sent to the cluster's collector reach the stats API of the separate query process as exactly the numbers sent, and sites created or deleted through the query API are taken up by the collector")
+  void hitsThroughCollectorNumbersThroughQuery(KafkaService kafka, RedisService redis,
+      ClickHouseService clickHouse, PostgresService postgres) {
+    String pgUrl = postgres.uri(postgres.newDatabase());
+    String clickHouseDatabase = clickHouse.newDatabase();
+    Map<Setting, String> shared = Map.of(
+        Setting.CLICKHOUSE_URL, clickHouse.httpUrl(),
+        Setting.CLICKHOUSE_DATABASE, clickHouseDatabase,
+        Setting.PG_URL, pgUrl,
+        Setting.REDIS_URL, redis.uri(),
+        // Every process signs and checks tokens with the same key, as replicas must.
+        Setting.JWT_SECRET, "cluster-test-signing-key-of-more-than-32-chars");
+
+    Map<Setting, String> querySettings = RunningServer.base(queryDir);
+    querySettings.putAll(shared);
+    querySettings.put(Setting.ROLES, "query");
+    querySettings.put(Setting.ADMIN_EMAIL, StandaloneEndToEndIT.ADMIN_EMAIL);
+    querySettings.put(Setting.ADMIN_PASSWORD, StandaloneEndToEndIT.ADMIN_PASSWORD);
+
+    Map<Setting, String> ingestSettings = RunningServer.base(ingestDir);
+    ingestSettings.putAll(shared);
+    ingestSettings.put(Setting.ROLES, "collector,writer");
+    ingestSettings.put(Setting.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
+    ingestSettings.put(Setting.KAFKA_TOPIC, TestNames.unique("events"));
+    ingestSettings.put(Setting.KAFKA_GROUP, TestNames.unique("writers"));
+    ingestSettings.put(Setting.KAFKA_PARTITIONS, "3");
+    ingestSettings.put(Setting.TRUSTED_PROXIES, "127.0.0.1");
+
+    try (RunningServer query = RunningServer.start(querySettings);
+        RunningServer ingest = RunningServer.start(ingestSettings)) {
+      TrackflowHttp api = query.http().login(StandaloneEndToEndIT.ADMIN_EMAIL, StandaloneEndToEndIT.ADMIN_PASSWORD);
+      TrackflowHttp collector = ingest.http();
+      String site = StandaloneEndToEndIT.newSiteDomain("shop");
+
+      // Unknown to the collector until the query API creates it; then taken up within seconds.
+      assertThat(probe(collector, site).statusCode()).as("hit for a site not created yet").isEqualTo(404);
+      api.createSite(site, "America/New_York");
+      StandaloneEndToEndIT.awaitSiteAccepted(collector, site);
+
+      Traffic traffic = ShopScenario.send(collector, site);
+      ShopScenario.assertStats(api, traffic);
+
+      // Each accepted event is stored once (the probes are engagement pings, stored too).
+      String stored = clickHouse.query("SELECT count(), uniqExact(event_id) FROM " + clickHouseDatabase
+          + ".events FINAL WHERE site = '" + site + "' AND name != 'engagement'").trim();
+      assertThat(stored).as("counted rows and distinct ids in ClickHouse")
+          .isEqualTo(traffic.events() + "\t" + traffic.events());
+
+      // A deleted site is refused by the collector within seconds too.
+      String gone = StandaloneEndToEndIT.newSiteDomain("gone");
+      api.createSite(gone, "UTC");
+      StandaloneEndToEndIT.awaitSiteAccepted(collector, gone);
+      HttpResponse<String> deleted = api.delete("/api/sites/" + gone);
+      assertThat(deleted.statusCode()).as("delete site answer: %s", deleted.body()).isIn(200, 204);
+      Await.until("the collector to refuse hits for the deleted site " + gone,
+          () -> probe(collector, gone), answer -> answer.statusCode() == 404);
+    }
+  }
+
+  private static HttpResponse<String> probe(TrackflowHttp collector, String site) {
+    JsonObject ping = new JsonObject().put("n", "engagement").put("u", "https://" + site + "/")
+        .put("d", site).put("sd", 0).put("e", 0);
+    return collector.beacon(ping.encode(), "application/json",
+        Map.of("User-Agent", Traffic.CHROME_WINDOWS.userAgent()));
+  }
+}
