@@ -8,7 +8,6 @@ import io.trackflow.core.config.TrackflowConfig;
 import io.trackflow.core.metrics.Observability;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,15 +33,17 @@ public final class Main {
     Vertx vertx = Observability.newVertx(registry, new VertxOptions());
     TrackflowServer server = new TrackflowServer(vertx, config, registry);
 
-    CompletableFuture<Void> stopped = new CompletableFuture<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");
-      server.stop()
-          .eventually(vertx::close)
-          .onComplete(ar -> stopped.complete(null));
+      long deadline = System.nanoTime()
+          + TimeUnit.MILLISECONDS.toNanos(config.integer(Setting.SHUTDOWN_TIMEOUT_MS) + 1000L);
       try {
-        stopped.get(config.integer(Setting.SHUTDOWN_TIMEOUT_MS) + 1000L,
-            TimeUnit.MILLISECONDS);
+        // Awaited one after the other from this thread: a callback chained after vertx.close()
+        // is dispatched to an event loop that close() has terminated, and never runs.
+        server.stop().toCompletionStage().toCompletableFuture()
+            .get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture()
+            .get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
         log.info("Stopped");
       } catch (Exception e) {
         log.warn("Shutdown did not finish in time: {}", e.toString());
