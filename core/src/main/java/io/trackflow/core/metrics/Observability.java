@@ -32,6 +32,10 @@ public final class Observability {
 
   public static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Vert.x labels a request with every route it passed, joined by '>' (prefix handlers such as
+    // "/api/*" included: "/api/>/api/>/api/v2/query"); the last one is the route that answered.
+    registry.config().meterFilter(MeterFilter.replaceTagValues("route",
+        route -> route.substring(route.lastIndexOf('>') + 1)));
     registry.config().meterFilter(MeterFilter.deny(id ->
         id.getName().startsWith("vertx.http.server")
             && (METRICS_PATH.equals(id.getTag("route")) || isHealth(id.getTag("route")))));
