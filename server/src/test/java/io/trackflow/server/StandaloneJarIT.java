@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneJarIT {
 
   private static final Path JAR = Path.of("target", "trackflow.jar");
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   private Process process;
 
   @TempDir Path dataDir;
@@ -101,9 +101,9 @@ class StandaloneJarIT {
         .contains("jvm_gc_")
         .contains("process_cpu_usage")
         .contains("vertx_http_server_active_connections")
-        .containsPattern("vertx_http_server_requests_total\\{[^}]*route=\"/api/openapi.json\"")
+        .containsPattern("vertx_http_server_requests_total\\{[^}]*route=\"/tracker.js\"")
         .contains("vertx_http_server_response_time_seconds_bucket")
-        .doesNotContain("no-such-thing");
+        .doesNotContain("route=\"/metrics\"");
     assertThat(log()).contains("standalone");
 
     process.destroy(); // SIGTERM
