@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -79,6 +81,20 @@ class ClusterEndToEndIT {
           + ".events FINAL WHERE site = '" + site + "' AND name != 'engagement'").trim();
       assertThat(stored).as("counted rows and distinct ids in ClickHouse")
           .isEqualTo(traffic.events() + "\t" + traffic.events());
+
+      // Every name the Grafana dashboards query exists in a cluster process's scrape, except the
+      // in-process queue's size (standalone only; Kafka's counterpart is the writer lag).
+      PrometheusScrape ingestScrape = new PrometheusScrape(collector.metrics());
+      PrometheusScrape queryScrape = new PrometheusScrape(api.metrics());
+      System.out.println("Metric names of the ingest process:\n  " + String.join("\n  ", ingestScrape.names())
+          + "\nMetric names of the query process:\n  " + String.join("\n  ", queryScrape.names()));
+      Set<String> cluster = new TreeSet<>(ingestScrape.names());
+      cluster.addAll(queryScrape.names());
+      Set<String> dashboards = new TreeSet<>(PrometheusScrape.grafanaMetricNames());
+      dashboards.remove("trackflow_queue_size");
+      assertThat(cluster).as("names the Grafana dashboards query").containsAll(dashboards);
+      assertThat(ingestScrape.names()).contains("trackflow_writer_lag",
+          "trackflow_collector_dedup_fallback_total", "trackflow_queue_poison_total");
 
       // A deleted site is refused by the collector within seconds too.
       String gone = StandaloneEndToEndIT.newSiteDomain("gone");

@@ -3,27 +3,25 @@ package io.trackflow.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The metric names the Grafana dashboards and alerts are built on, checked against a real scrape of
- * a standalone TrackFlow after real traffic (Prometheus names, counters ending in {@code _total}),
- * and the HTTP metrics' labels: the route template, never the raw path.
+ * The metric names the Grafana dashboards are built on, checked against a real scrape of a
+ * standalone TrackFlow after real traffic (Prometheus names, counters ending in {@code _total}):
+ * the key ones by name, and every name the provisioned dashboards query; and the HTTP metrics'
+ * labels: the route template, never the raw path.
  */
 class MetricsScrapeIT {
 
-  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+\\S+.*$");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  /** Registered only by the cluster adapters (Redis fallbacks, Kafka poison records); see ClusterEndToEndIT. */
+  static final Set<String> CLUSTER_ONLY = Set.of("trackflow_collector_dedup_fallback_total",
+      "trackflow_collector_sessions_fallback_total", "trackflow_queue_poison_total");
 
   @TempDir Path dataDir;
 
@@ -42,12 +40,11 @@ class MetricsScrapeIT {
       // The same question twice: the second answer comes from the query cache.
       http.query(TrackflowHttp.stats(site, List.of("visitors"), List.of("visit:source")));
 
-      String scrape = http.metrics();
-      Map<String, List<Map<String, String>>> samples = parse(scrape);
-      System.out.println("Metric names in a standalone scrape:\n  "
-          + String.join("\n  ", new TreeSet<>(samples.keySet())));
+      PrometheusScrape scrape = new PrometheusScrape(http.metrics());
+      Map<String, List<Map<String, String>>> samples = scrape.samples();
+      System.out.println("Metric names in a standalone scrape:\n  " + String.join("\n  ", scrape.names()));
 
-      assertThat(samples).containsKeys(
+      assertThat(scrape.names()).contains(
           // collector
           "trackflow_collector_hits_received_total",
           "trackflow_collector_hits_accepted_total",
@@ -71,19 +68,22 @@ class MetricsScrapeIT {
           "vertx_http_server_requests_total",
           "vertx_http_server_response_time_seconds_count",
           "vertx_http_server_active_connections");
+      Set<String> dashboards = new TreeSet<>(PrometheusScrape.grafanaMetricNames());
+      dashboards.removeAll(CLUSTER_ONLY);
+      assertThat(scrape.names()).as("names the Grafana dashboards query").containsAll(dashboards);
 
-      assertThat(values(samples, "trackflow_collector_hits_received_total", "endpoint"))
+      assertThat(scrape.values("trackflow_collector_hits_received_total", "endpoint"))
           .contains("pixel", "beacon");
-      assertThat(values(samples, "trackflow_collector_hits_rejected_total", "reason"))
+      assertThat(scrape.values("trackflow_collector_hits_rejected_total", "reason"))
           .contains("malformed_json");
-      assertThat(values(samples, "trackflow_query_cache_total", "result")).contains("hit", "miss");
-      assertThat(sum(samples, "trackflow_collector_hits_accepted_total"))
+      assertThat(scrape.values("trackflow_query_cache_total", "result")).contains("hit", "miss");
+      assertThat(scrape.sum("trackflow_collector_hits_accepted_total"))
           .as("hits accepted").isGreaterThanOrEqualTo(traffic.events());
-      assertThat(sum(samples, "trackflow_writer_rows_total"))
+      assertThat(scrape.sum("trackflow_writer_rows_total"))
           .as("rows the writer stored").isGreaterThanOrEqualTo(traffic.events());
-      assertThat(sum(samples, "trackflow_collector_hits_bot_total")).as("bot hits").isEqualTo(4.0);
+      assertThat(scrape.sum("trackflow_collector_hits_bot_total")).as("bot hits").isEqualTo(4.0);
 
-      assertThat(values(samples, "vertx_http_server_requests_total", "route"))
+      assertThat(scrape.values("vertx_http_server_requests_total", "route"))
           .contains("/i", "/api/event", "/api/auth/login", "/api/sites", "/api/v2/query",
               "/api/sites/:domain/realtime");
       samples.forEach((name, series) -> {
@@ -94,38 +94,7 @@ class MetricsScrapeIT {
         }
       });
       // A raw path would carry the site's domain (/api/sites/{domain}/realtime).
-      assertThat(scrape).doesNotContain(site);
+      assertThat(scrape.text()).doesNotContain(site);
     }
-  }
-
-  /** Sample name → the label sets of its series. */
-  private static Map<String, List<Map<String, String>>> parse(String scrape) {
-    Map<String, List<Map<String, String>>> samples = new TreeMap<>();
-    for (String line : scrape.split("\n")) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      Matcher m = SAMPLE.matcher(line);
-      assertThat(m.matches()).as("a Prometheus sample line: %s", line).isTrue();
-      Map<String, String> labels = new LinkedHashMap<>();
-      if (m.group(3) != null) {
-        Matcher l = LABEL.matcher(m.group(3));
-        while (l.find()) {
-          labels.put(l.group(1), l.group(2));
-        }
-      }
-      labels.put("__value__", line.substring(line.lastIndexOf(' ') + 1));
-      samples.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(labels);
-    }
-    return samples;
-  }
-
-  private static List<String> values(Map<String, List<Map<String, String>>> samples, String name, String label) {
-    return samples.getOrDefault(name, List.of()).stream().map(l -> l.get(label)).toList();
-  }
-
-  private static double sum(Map<String, List<Map<String, String>>> samples, String name) {
-    return samples.getOrDefault(name, List.of()).stream()
-        .mapToDouble(l -> Double.parseDouble(l.get("__value__"))).sum();
   }
 }

@@ -109,7 +109,8 @@ class TrackerBrowserIT {
       node.destroyForcibly();
       fail("the browser scenario did not finish:\n" + Files.readString(log));
     }
-    assertThat(node.exitValue()).as("browser scenario exit code; its output:\n%s", Files.readString(log))
-        .isZero();
+    String output = Files.readString(log);
+    assertThat(node.exitValue()).as("browser scenario exit code; its output:\n%s", output).isZero();
+    System.out.print(output);
   }
 }

@@ -1,0 +1,90 @@
+package io.trackflow.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** A Prometheus text scrape parsed into sample names and label sets, and the names Grafana uses. */
+final class PrometheusScrape {
+
+  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+\\S+.*$");
+  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern METRIC_IN_QUERY =
+      Pattern.compile("\\b((?:trackflow|vertx|jvm|process|system)_[a-z0-9_]+)");
+  static final Path GRAFANA_DASHBOARDS = Path.of("..", "grafana", "dashboards");
+  static final String VALUE = "__value__";
+
+  private final String text;
+  private final Map<String, List<Map<String, String>>> samples = new TreeMap<>();
+
+  PrometheusScrape(String text) {
+    this.text = text;
+    for (String line : text.split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      Matcher m = SAMPLE.matcher(line);
+      assertThat(m.matches()).as("a Prometheus sample line: %s", line).isTrue();
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (m.group(3) != null) {
+        Matcher l = LABEL.matcher(m.group(3));
+        while (l.find()) {
+          labels.put(l.group(1), l.group(2));
+        }
+      }
+      labels.put(VALUE, line.substring(line.lastIndexOf(' ') + 1));
+      samples.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(labels);
+    }
+  }
+
+  String text() {
+    return text;
+  }
+
+  Set<String> names() {
+    return new TreeSet<>(samples.keySet());
+  }
+
+  Map<String, List<Map<String, String>>> samples() {
+    return samples;
+  }
+
+  List<String> values(String name, String label) {
+    return samples.getOrDefault(name, List.of()).stream().map(l -> l.get(label)).toList();
+  }
+
+  double sum(String name) {
+    return samples.getOrDefault(name, List.of()).stream()
+        .mapToDouble(l -> Double.parseDouble(l.get(VALUE))).sum();
+  }
+
+  /** Every metric name the provisioned Grafana dashboards query. */
+  static Set<String> grafanaMetricNames() {
+    Set<String> names = new TreeSet<>();
+    try (Stream<Path> files = Files.list(GRAFANA_DASHBOARDS)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        Matcher m = METRIC_IN_QUERY.matcher(Files.readString(file));
+        while (m.find()) {
+          names.add(m.group(1));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    assertThat(names).as("metric names in %s", GRAFANA_DASHBOARDS.toAbsolutePath()).isNotEmpty();
+    return names;
+  }
+}
