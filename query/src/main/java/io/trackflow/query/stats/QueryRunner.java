@@ -217,7 +217,11 @@ final class QueryRunner {
     }
     Page page = null;
     boolean gapFilled = ResultShaper.gapFilled(query);
-    if (allowPaging && statements.size() == 1 && !gapFilled && !query.dimensions().isEmpty()) {
+    // Paging in the store saves transferring every group, but total_rows then needs a second
+    // pass over the events: worth it only where groups can be many (paths, referrers, props).
+    boolean manyGroups = query.dimensions().stream().anyMatch(QueryRunner::manyGroups);
+    boolean pageInStore = !query.include().totalRows() || manyGroups;
+    if (allowPaging && pageInStore && statements.size() == 1 && !gapFilled && !query.dimensions().isEmpty()) {
       List<String> order = new ArrayList<>();
       for (OrderBy o : ResultShaper.effectiveOrder(query)) {
         String column = sqlColumn(query, o.field());
@@ -232,6 +236,14 @@ final class QueryRunner {
       }
     }
     return new Plan(statements, page, sessionOnly);
+  }
+
+  /** Dimensions whose distinct values can run into the thousands. */
+  static boolean manyGroups(Dimension d) {
+    return switch (d.name()) {
+      case "event:page", "visit:entry_page", "visit:exit_page", "visit:referrer" -> true;
+      default -> d.kind() == Dimension.Kind.EVENT_PROP;
+    };
   }
 
   /** The SQL column an order field sorts by, or null when only Java can order by it. */

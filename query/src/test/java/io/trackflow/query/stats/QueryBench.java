@@ -175,6 +175,10 @@ public final class QueryBench {
         // Interleaved, so both see the same machine state.
         cold.add(time(() -> call(coldPort, q.getValue())));
         direct.add(time(() -> runAll(raw, sql.get(q.getKey()))));
+      }
+      // Cached answers live 10 s when the range includes now: fill the entry, then read it.
+      call(cachedPort, q.getValue());
+      for (int r = 0; r < rounds; r++) {
         cached.add(time(() -> call(cachedPort, q.getValue())));
       }
       System.out.printf(Locale.ROOT, "%-26s %9.1f %9.1f %9.1f %9.1f %8.0f%% %9.2f %9.2f%n", q.getKey(),
@@ -190,6 +194,9 @@ public final class QueryBench {
     for (int r = 0; r < rounds; r++) {
       cold.add(time(() -> Future.all(queries.values().stream().map(b -> request(coldPort, b)).toList())));
       direct.add(time(() -> runAll(raw, all)));
+    }
+    await(Future.all(queries.values().stream().map(b -> request(cachedPort, b)).toList()));
+    for (int r = 0; r < rounds; r++) {
       cached.add(time(() -> Future.all(queries.values().stream().map(b -> request(cachedPort, b)).toList())));
     }
     System.out.printf(Locale.ROOT, "%-26s %9.1f %9.1f %9.1f %9.1f %8.0f%% %9.2f %9.2f%n", "dashboard set, parallel",

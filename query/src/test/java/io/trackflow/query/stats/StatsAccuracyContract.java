@@ -239,6 +239,17 @@ public abstract class StatsAccuracyContract {
   }
 
   @Test
+  @DisplayName("Several dimensions at once (time with visit, event with visit, two visit) match the oracle")
+  void multipleDimensions() throws Exception {
+    check(body("shop.example.com", "30d", ALL_METRICS, List.of("time:week", "visit:device")));
+    check(body("blog.example.org", "30d", EVENT_METRICS, List.of("event:name", "visit:entry_page")));
+    check(body("shop.example.com", "30d", ALL_METRICS, List.of("visit:source", "visit:country"))
+        .put("filters", new JsonArray("[[\"contains\", \"event:page\", [\"o\"]]]")));
+    check(body("münchen.example.de", "30d", EVENT_METRICS, List.of("time:day", "event:page", "visit:browser"))
+        .put("filters", new JsonArray("[[\"is_not\", \"visit:os\", [\"iOS\"]]]")));
+  }
+
+  @Test
   @DisplayName("Event-level filters with an event dimension keep only event metrics and match the oracle")
   void eventFilterEventDimension() throws Exception {
     check(body("shop.example.com", "30d", EVENT_METRICS, List.of("event:page", "visit:country"))
