@@ -180,9 +180,10 @@ final class Traffic {
     this.http = http;
     this.site = site;
     this.origin = "https://" + site;
-    // Two minutes back: inside the collector's accepted skew (five minutes) and today for
-    // practical purposes, leaving room for a visitor's steps of one second each.
-    this.t0 = System.currentTimeMillis() - 120_000;
+    // A minute back: inside the collector's accepted skew (five minutes back), leaving room for a
+    // visitor's steps of one second each, and inside the realtime window (five minutes) for a
+    // few minutes of test to come.
+    this.t0 = System.currentTimeMillis() - 60_000;
   }
 
   String site() {
