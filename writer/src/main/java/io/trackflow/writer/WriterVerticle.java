@@ -11,7 +11,9 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes deliveries from the queue, buffers them, and inserts a batch once it holds {@code
  * batchSize} rows or its oldest row is {@code batchAge} old: one {@link EventStore#insert} per
- * batch, one insert at a time. A delivery's future completes only after the insert holding its
- * events succeeded, so the queue acknowledges (commits) stored events only.
+ * batch, at most {@code inserts} batches at once. A delivery's future completes only after the
+ * insert holding its events succeeded, so the queue acknowledges (commits) stored events only.
  *
  * <p>A failing store is retried with capped exponential backoff, the same batch each time. While
  * it fails, deliveries stay unanswered; the consumer bounds how many it hands out and then stops
@@ -40,16 +42,26 @@ public final class WriterVerticle extends VerticleBase {
 
   // Touched on this verticle's context only.
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private final Set<Batch> active = new LinkedHashSet<>();
   private int waitingRows;
-  private List<Pending> batch;
-  private int batchRows;
   private long ageTimer = -1;
-  private long retryTimer = -1;
   private boolean stopping;
   private boolean givingUp;
-  private Promise<Void> batchFinished;
+  private Promise<Void> allFinished;
 
   private record Pending(List<Event> events, Promise<Void> stored, long arrivedNanos) {}
+
+  /** One insert's worth of deliveries, retried as a whole. */
+  private static final class Batch {
+    final List<Pending> deliveries;
+    final List<Event> rows;
+    long retryTimer = -1;
+
+    Batch(List<Pending> deliveries, List<Event> rows) {
+      this.deliveries = deliveries;
+      this.rows = rows;
+    }
+  }
 
   WriterVerticle(EventConsumer consumer, EventStore store, WriterOptions options, WriterMetrics metrics) {
     this.consumer = consumer;
@@ -80,11 +92,7 @@ public final class WriterVerticle extends VerticleBase {
     waiting.addLast(pending);
     waitingRows += events.size();
     metrics.buffered.addAndGet(events.size());
-    if (due()) {
-      flush();
-    } else {
-      scheduleAgeFlush();
-    }
+    flush();
     return pending.stored().future();
   }
 
@@ -96,99 +104,94 @@ public final class WriterVerticle extends VerticleBase {
         || System.nanoTime() - waiting.peekFirst().arrivedNanos() >= options.batchAge().toNanos();
   }
 
-  /** Starts the next batch unless one is being inserted. */
+  /** Starts batches while one is due and an insert slot is free; otherwise waits for the age. */
   private void flush() {
-    if (batch != null || waiting.isEmpty()) {
-      return;
+    boolean took = false;
+    while (!givingUp && active.size() < options.inserts() && due()) {
+      List<Pending> taken = new ArrayList<>();
+      List<Event> rows = new ArrayList<>(Math.min(waitingRows, options.batchSize() + 1024));
+      // Whole deliveries only: a delivery is acknowledged by exactly one insert.
+      while (!waiting.isEmpty() && rows.size() < options.batchSize()) {
+        Pending pending = waiting.pollFirst();
+        taken.add(pending);
+        rows.addAll(pending.events());
+      }
+      waitingRows -= rows.size();
+      Batch batch = new Batch(taken, rows);
+      active.add(batch);
+      took = true;
+      insert(batch, 1);
     }
-    List<Pending> taken = new ArrayList<>();
-    List<Event> rows = new ArrayList<>(Math.min(waitingRows, options.batchSize() + 1024));
-    // Whole deliveries only: a delivery is acknowledged by exactly one insert.
-    while (!waiting.isEmpty() && rows.size() < options.batchSize()) {
-      Pending pending = waiting.pollFirst();
-      taken.add(pending);
-      rows.addAll(pending.events());
+    if (took || waiting.isEmpty()) {
+      cancelAgeTimer(); // aimed at a row that is now in a batch
     }
-    waitingRows -= rows.size();
-    batch = taken;
-    batchRows = rows.size();
-    cancelAgeTimer();
-    insert(rows, 1);
+    scheduleAgeFlush();
   }
 
-  private void insert(List<Event> rows, int attempt) {
+  private void insert(Batch batch, int attempt) {
     Timer.Sample sample = metrics.startTimer();
     Future<Void> inserted;
     try {
-      inserted = store.insert(rows);
+      inserted = store.insert(batch.rows);
     } catch (RuntimeException e) {
       inserted = Future.failedFuture(e);
     }
     inserted.onComplete(ar -> onContext(() -> {
       if (ar.succeeded()) {
         sample.stop(metrics.insertSucceeded);
-        metrics.rows.increment(rows.size());
-        metrics.batchSize.record(rows.size());
-        finishBatch(true);
+        metrics.rows.increment(batch.rows.size());
+        metrics.batchSize.record(batch.rows.size());
+        finish(batch, true);
         return;
       }
       sample.stop(metrics.insertFailed);
       metrics.failures.increment();
       if (givingUp) {
-        log.warn("Insert of {} rows failed while stopping; they stay in the queue: {}", rows.size(),
+        log.warn("Insert of {} rows failed while stopping; they stay in the queue: {}", batch.rows.size(),
             ar.cause().getMessage());
-        finishBatch(false);
+        finish(batch, false);
         return;
       }
       Duration pause = options.backoff(attempt);
-      log.warn("Insert of {} rows failed (attempt {}), retrying in {} ms: {}", rows.size(), attempt,
+      log.warn("Insert of {} rows failed (attempt {}), retrying in {} ms: {}", batch.rows.size(), attempt,
           pause.toMillis(), ar.cause().getMessage());
       metrics.retries.increment();
-      retryTimer = vertx.setTimer(pause.toMillis(), id -> {
-        retryTimer = -1;
-        insert(rows, attempt + 1);
+      batch.retryTimer = vertx.setTimer(pause.toMillis(), id -> {
+        batch.retryTimer = -1;
+        insert(batch, attempt + 1);
       });
     }));
   }
 
-  private void finishBatch(boolean stored) {
-    List<Pending> done = batch;
-    batch = null;
-    metrics.buffered.addAndGet(-batchRows);
-    batchRows = 0;
-    for (Pending pending : done) {
+  private void finish(Batch batch, boolean stored) {
+    active.remove(batch);
+    metrics.buffered.addAndGet(-batch.rows.size());
+    for (Pending pending : batch.deliveries) {
       if (stored) {
         pending.stored().complete();
       } else {
         pending.stored().fail("not stored: the writer stopped while the store failed");
       }
     }
-    if (batchFinished != null) {
-      batchFinished.tryComplete();
-      batchFinished = null;
-    }
     if (givingUp) {
+      if (active.isEmpty() && allFinished != null) {
+        allFinished.tryComplete();
+      }
       return;
     }
-    if (due()) {
-      flush();
-    } else {
-      scheduleAgeFlush();
-    }
+    flush();
   }
 
   private void scheduleAgeFlush() {
-    if (ageTimer >= 0 || waiting.isEmpty()) {
+    // With every insert slot busy the next batch waits: a finishing insert calls flush() again.
+    if (ageTimer >= 0 || waiting.isEmpty() || active.size() >= options.inserts()) {
       return;
     }
     long waited = System.nanoTime() - waiting.peekFirst().arrivedNanos();
     long delay = Math.max(1, TimeUnit.NANOSECONDS.toMillis(options.batchAge().toNanos() - waited));
     ageTimer = vertx.setTimer(delay, id -> {
       ageTimer = -1;
-      // During an insert the next batch waits; the insert's completion checks its age.
-      if (batch == null) {
-        flush();
-      }
+      flush();
     });
   }
 
@@ -223,18 +226,19 @@ public final class WriterVerticle extends VerticleBase {
   private Future<Void> giveUpUnstored() {
     givingUp = true;
     cancelAgeTimer();
-    Future<Void> current = Future.succeededFuture();
-    if (batch != null) {
-      if (retryTimer >= 0) {
-        vertx.cancelTimer(retryTimer);
-        retryTimer = -1;
-        finishBatch(false);
-      } else {
-        batchFinished = Promise.promise();
-        current = batchFinished.future();
+    allFinished = Promise.promise();
+    for (Batch batch : List.copyOf(active)) {
+      if (batch.retryTimer >= 0) {
+        vertx.cancelTimer(batch.retryTimer);
+        batch.retryTimer = -1;
+        finish(batch, false);
       }
     }
-    return current.onComplete(ar -> {
+    if (active.isEmpty()) {
+      allFinished.tryComplete();
+    }
+    // Inserts still running are awaited: their outcome decides whether their deliveries count.
+    return allFinished.future().onComplete(ar -> {
       int left = 0;
       while (!waiting.isEmpty()) {
         Pending pending = waiting.pollFirst();

@@ -45,11 +45,12 @@ public final class CrashWriterMain {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     KafkaQueueOptions queue = KafkaQueueOptions.of(bootstrap, topic, group)
         .withSessionTimeout(Duration.ofSeconds(2))
-        .withMaxInFlightEvents(2 * batchSize);
+        .withMaxInFlightEvents(3 * batchSize);
     EventStore store = new FreezingStore(new ClickHouseEventStore(vertx, ClickHouseOptions.of(url, database), registry),
         insertsBeforeFreeze);
     KafkaEventConsumer consumer = KafkaEventConsumer.create(vertx, queue, registry).await(60, TimeUnit.SECONDS);
-    WriterOptions options = new WriterOptions(batchSize, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(1));
+    WriterOptions options = WriterOptions.of(batchSize, Duration.ofMillis(200))
+        .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1));
     vertx.deployVerticle(new WriterVerticle(consumer, store, options, new WriterMetrics(registry, consumer)))
         .await(60, TimeUnit.SECONDS);
     System.out.println(STARTED);

@@ -83,9 +83,9 @@ final class Pipeline implements AutoCloseable {
   Writer startWriter(int batchSize, Duration batchAge) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     KafkaEventConsumer consumer = await(KafkaEventConsumer.create(vertx,
-        queue.withMaxInFlightEvents(2 * batchSize), registry));
+        queue.withMaxInFlightEvents(3 * batchSize), registry));
     ClickHouseEventStore eventStore = new ClickHouseEventStore(vertx, store, registry);
-    WriterOptions options = new WriterOptions(batchSize, batchAge, Duration.ofMillis(100), Duration.ofSeconds(1));
+    WriterOptions options = WriterOptions.of(batchSize, batchAge).withRetry(Duration.ofMillis(100), Duration.ofSeconds(1));
     String deployment = await(vertx.deployVerticle(
         new WriterVerticle(consumer, eventStore, options, new WriterMetrics(registry, consumer))));
     Writer writer = new Writer(deployment, consumer, eventStore, registry);

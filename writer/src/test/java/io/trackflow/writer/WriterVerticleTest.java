@@ -51,7 +51,7 @@ class WriterVerticleTest {
   /** Deploys a writer over an in-process queue handing out {@code deliverySize}-event deliveries. */
   private String deploy(int batchSize, Duration batchAge, int deliverySize, int maxInFlightDeliveries) {
     queue = new InProcessQueue(vertx, 100_000, deliverySize, maxInFlightDeliveries);
-    WriterOptions options = new WriterOptions(batchSize, batchAge, Duration.ofMillis(10), Duration.ofMillis(40));
+    WriterOptions options = WriterOptions.of(batchSize, batchAge).withRetry(Duration.ofMillis(10), Duration.ofMillis(40));
     return await(vertx.deployVerticle(new WriterVerticle(queue, store, options, new WriterMetrics(registry, queue))));
   }
 
@@ -107,6 +107,22 @@ class WriterVerticleTest {
   }
 
   @Test
+  @DisplayName("At most the configured number of batch inserts run at once; the next batch waits for a free slot")
+  void boundsConcurrentInserts() {
+    store.hold();
+    deploy(10, NEVER, 10, 16); // two inserts at once by default
+    List<Event> published = events.forVisitors(5, 10);
+    await(queue.publish(published));
+
+    Await.until("both insert slots busy", () -> store.heldInserts() == 2);
+    Await.until("the other batches buffered", () -> buffered() == published.size(), this::buffered);
+    assertThat(store.attempts()).as("inserts started while two were running").hasSize(2);
+    store.release();
+    Await.until("everything stored", () -> store.storedIds().size() == published.size());
+    assertThat(store.insertedSizes()).containsOnly(10);
+  }
+
+  @Test
   @DisplayName("A failing store gets the same batch retried with backoff while consumption stops at the queue's bound, and nothing is lost")
   void retriesWithBackoffAndBoundedMemory() {
     store.fail();
@@ -150,7 +166,7 @@ class WriterVerticleTest {
   void stopWhileFailingGivesUp() {
     store.fail();
     ManualConsumer consumer = new ManualConsumer();
-    WriterOptions options = new WriterOptions(10, NEVER, Duration.ofMillis(10), Duration.ofMillis(40));
+    WriterOptions options = WriterOptions.of(10, NEVER).withRetry(Duration.ofMillis(10), Duration.ofMillis(40));
     String deployment = await(vertx.deployVerticle(
         new WriterVerticle(consumer, store, options, new WriterMetrics(registry, consumer))));
     Future<Void> delivery = consumer.deliver(events.forVisitors(1, 10));

@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,7 @@ final class KafkaCluster {
   private static final Logger log = LoggerFactory.getLogger(KafkaCluster.class);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
   private static final int PROBE_TIMEOUT_MS = 3_000;
+  private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final Context context;
@@ -62,11 +67,20 @@ final class KafkaCluster {
         });
   }
 
-  /** Creates {@code topic} with {@code partitions} partitions unless it exists (then left as is). */
+  /**
+   * Creates {@code topic} with {@code partitions} partitions unless it exists (then left as is).
+   * A topic created here is handed over only once every partition has a leader: an idempotent
+   * producer writing to a partition the broker has not finished creating can have its first
+   * request refused and a later one accepted, after which the first is retried with an
+   * out-of-order sequence until it expires (KAFKA-15591, fixed in recent brokers).
+   */
   Future<Void> ensureTopic(String topic, int partitions) {
     NewTopic wanted = new NewTopic(topic, Optional.of(partitions), Optional.empty());
     return Future.fromCompletionStage(admin.createTopics(List.of(wanted)).all().toCompletionStage(), context)
-        .onSuccess(v -> log.info("Created Kafka topic {} with {} partitions", topic, partitions))
+        .compose(created -> {
+          log.info("Created Kafka topic {} with {} partitions", topic, partitions);
+          return awaitLeaders(topic, System.nanoTime() + LEADER_WAIT.toNanos());
+        })
         .recover(e -> {
           Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
           if (cause instanceof TopicExistsException) {
@@ -75,6 +89,33 @@ final class KafkaCluster {
           reachable = false;
           return Future.failedFuture(new QueueUnavailableException(
               "cannot create Kafka topic " + topic + " on " + bootstrap + ": " + cause.getMessage(), cause));
+        });
+  }
+
+  /**
+   * Waits until every partition's leader answers for it: a ListOffsets request is served by the
+   * partition leader's log, so it succeeds only once the broker has really created the partition
+   * (a leader in the metadata alone is not enough).
+   */
+  private Future<Void> awaitLeaders(String topic, long deadline) {
+    return Future.fromCompletionStage(admin.describeTopics(List.of(topic)).allTopicNames().toCompletionStage(), context)
+        .compose(topics -> {
+          Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+          topics.get(topic).partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+          ListOffsetsOptions quick = new ListOffsetsOptions().timeoutMs(2_000);
+          return Future.fromCompletionStage(admin.listOffsets(latest, quick).all().toCompletionStage(), context);
+        })
+        .map(true)
+        .otherwise(false)
+        .compose(ready -> {
+          if (ready) {
+            return Future.succeededFuture();
+          }
+          if (System.nanoTime() - deadline > 0) {
+            return Future.failedFuture(new QueueUnavailableException(
+                "Kafka topic " + topic + " has partitions without a leader after " + LEADER_WAIT.toSeconds() + " s"));
+          }
+          return vertx.timer(50).compose(t -> awaitLeaders(topic, deadline));
         });
   }
 

@@ -98,7 +98,11 @@ public final class KafkaEventPublisher implements EventPublisher {
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "trackflow-publisher");
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    // One request in flight per broker: with more, a refused request can be overtaken by the next
+    // one and then be retried out of sequence until it expires (KAFKA-15591 and its relatives,
+    // seen here on new topics and after leader moves). Linger and large batches keep the
+    // throughput: each request carries everything accumulated meanwhile.
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     // lz4 costs little CPU on the collector; zstd compresses more but the collector is CPU-bound.
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -33,7 +33,7 @@ public record KafkaQueueOptions(
 
   /** Defaults for everything but the addresses. */
   public static KafkaQueueOptions of(String bootstrap, String topic, String group) {
-    return new KafkaQueueOptions(bootstrap, topic, group, 6, 20_000, Duration.ofSeconds(5),
+    return new KafkaQueueOptions(bootstrap, topic, group, 6, 30_000, Duration.ofSeconds(5),
         Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(15), 16L * 1024 * 1024);
   }
 
@@ -41,8 +41,8 @@ public record KafkaQueueOptions(
   public static KafkaQueueOptions fromConfig(TrackflowConfig config) {
     String bootstrap = config.kafkaBootstrap()
         .orElseThrow(() -> new IllegalStateException("TRACKFLOW_KAFKA_BOOTSTRAP is not set"));
-    // The writer holds a full batch while the next one fills, so two batches must fit in flight.
-    int inFlight = Math.max(2 * config.integer(Setting.WRITER_BATCH_SIZE), 1_000);
+    // The writer inserts up to two batches while the next one fills: three must fit in flight.
+    int inFlight = Math.max(3 * config.integer(Setting.WRITER_BATCH_SIZE), 1_000);
     return of(bootstrap, config.string(Setting.KAFKA_TOPIC), config.string(Setting.KAFKA_GROUP))
         .withPartitions(config.integer(Setting.KAFKA_PARTITIONS))
         .withMaxInFlightEvents(inFlight);
