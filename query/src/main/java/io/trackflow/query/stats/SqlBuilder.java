@@ -186,15 +186,31 @@ final class SqlBuilder {
     if (full) {
       String matched = eventFilters.isEmpty() ? "1 = 1"
           : eventFilters.stream().map(f -> filter(f, true)).collect(Collectors.joining(" AND "));
-      cols.add(dialect.anyValue("visitor_id") + " AS s_visitor");
-      cols.add("min(" + dialect.time() + ") AS s_start");
-      cols.add("min(" + dialect.millis() + ") AS s_start_ms");
-      cols.add("max(" + dialect.millis() + ") AS s_end_ms");
-      cols.add(dialect.countIf(PAGEVIEW) + " AS s_pageviews");
-      cols.add(dialect.countIf("name != '" + Event.PAGEVIEW + "' AND " + dialect.isTrue("interactive"))
-          + " AS s_interactive");
-      cols.add(dialect.countIf(PAGEVIEW + " AND " + matched) + " AS s_m_pageviews");
-      cols.add(dialect.countIf(matched) + " AS s_m_events");
+      // Only the per-session columns the outer aggregates, buckets and filters read.
+      Set<Agg> aggs = spec.aggs();
+      if (aggs.contains(Agg.VISITORS)) {
+        cols.add(dialect.anyValue("visitor_id") + " AS s_visitor");
+      }
+      if (spec.dimensions().stream().anyMatch(Dimension::isTime)) {
+        cols.add("min(" + dialect.time() + ") AS s_start");
+      }
+      if (aggs.contains(Agg.DURATION_MS)) {
+        cols.add("min(" + dialect.millis() + ") AS s_start_ms");
+        cols.add("max(" + dialect.millis() + ") AS s_end_ms");
+      }
+      if (aggs.contains(Agg.BOUNCES) || aggs.contains(Agg.SESSION_PAGEVIEWS)) {
+        cols.add(dialect.countIf(PAGEVIEW) + " AS s_pageviews");
+      }
+      if (aggs.contains(Agg.BOUNCES)) {
+        cols.add(dialect.countIf("name != '" + Event.PAGEVIEW + "' AND " + dialect.isTrue("interactive"))
+            + " AS s_interactive");
+      }
+      if (aggs.contains(Agg.PAGEVIEWS)) {
+        cols.add(dialect.countIf(PAGEVIEW + " AND " + matched) + " AS s_m_pageviews");
+      }
+      if (aggs.contains(Agg.EVENTS) || !eventFilters.isEmpty()) {
+        cols.add(dialect.countIf(matched) + " AS s_m_events");
+      }
     }
     for (Dimension d : needed) {
       String column = visitColumn(d);
