@@ -104,6 +104,19 @@ class ClusterEndToEndIT {
       assertThat(deleted.statusCode()).as("delete site answer: %s", deleted.body()).isIn(200, 204);
       Await.until("the collector to refuse hits for the deleted site " + gone,
           () -> probe(collector, gone), answer -> answer.statusCode() == 404);
+
+      // The ingest process stops while a visitor keeps sending; a new one takes over the topic.
+      // Whatever was answered 202 reaches ClickHouse, once, whether the old writer flushed it on
+      // the way out or the new one consumed it from Kafka.
+      String raceSite = StandaloneEndToEndIT.newSiteDomain("race");
+      api.createSite(raceSite, "UTC");
+      StandaloneEndToEndIT.awaitSiteAccepted(collector, raceSite);
+      StopRace race = StopRace.start(collector, raceSite);
+      ingest.stop();
+      race.finish();
+      try (RunningServer next = RunningServer.start(ingestSettings)) {
+        race.assertNothingLost(api);
+      }
     }
   }
 

@@ -9,17 +9,10 @@ import io.trackflow.server.Traffic.Visitor;
 import io.trackflow.testsupport.TestNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,8 +63,7 @@ class StandaloneEndToEndIT {
     String site = newSiteDomain("shop");
     String stopSite = newSiteDomain("stop");
     Traffic traffic;
-    Set<String> duringStop;
-    int offeredDuringStop;
+    StopRace race;
 
     try (RunningServer server = RunningServer.start(settings)) {
       TrackflowHttp http = server.http().login(ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -95,30 +87,10 @@ class StandaloneEndToEndIT {
         Visitor late = traffic.visitor("198.51.100." + i, Traffic.FIREFOX_LINUX);
         traffic.pixel(late, pageview("/late/pixel"));
       }
-      // And during the stop, to another site: a visitor keeps sending. Whatever got its 202 must
-      // survive; an event whose answer was lost may be stored too (the tracker would retry it),
-      // but nothing twice and nothing that was not sent.
-      Set<String> answered = ConcurrentHashMap.newKeySet();
-      AtomicInteger sent = new AtomicInteger();
-      AtomicBoolean stopped = new AtomicBoolean();
-      AtomicReference<Throwable> senderFailure = new AtomicReference<>();
-      Thread sender = new Thread(() -> {
-        while (!stopped.get()) {
-          String seq = Integer.toString(sent.getAndIncrement());
-          if (sendDuringStop(http, stopSite, seq)) {
-            answered.add(seq);
-          }
-        }
-      }, "beacons-during-stop");
-      sender.setUncaughtExceptionHandler((t, e) -> senderFailure.set(e));
-      sender.start();
-      Await.until("beacons to flow", answered::size, n -> n >= 20);
+      // And during the stop, to another site: a visitor keeps sending.
+      race = StopRace.start(http, stopSite);
       server.stop();
-      stopped.set(true);
-      joinQuietly(sender);
-      assertThat(senderFailure.get()).as("the sender's view of the stop").isNull();
-      duringStop = Set.copyOf(answered);
-      offeredDuringStop = sent.get();
+      race.finish();
     }
 
     try (RunningServer restarted = RunningServer.start(settings)) {
@@ -130,46 +102,8 @@ class StandaloneEndToEndIT {
           .containsEntry("/late/0", 10L).containsEntry("/late/1", 10L).containsEntry("/late/2", 10L)
           .containsEntry("/late/pixel", 15L);
 
-      JsonObject bySeq = TrackflowHttp.stats(stopSite, List.of("events"), List.of("event:props:seq"))
-          .put("pagination", new JsonObject().put("limit", 10_000));
-      Map<String, Long> stored = Await.until("every event answered 202 during the stop",
-          () -> TrackflowHttp.breakdown(http.query(bySeq)), seqs -> seqs.keySet().containsAll(duringStop));
-      System.out.printf("During the stop: %d beacons sent, %d answered 202, %d stored%n",
-          offeredDuringStop, duringStop.size(), stored.size());
-      assertThat(stored.values()).as("stored once each").allMatch(n -> n == 1L);
-      assertThat(stored.keySet()).as("only events that were sent")
-          .allMatch(seq -> Integer.parseInt(seq) < offeredDuringStop);
+      race.assertNothingLost(http);
     }
-  }
-
-  /** One beacon to {@code site}; true when answered 202 with the event accepted. */
-  private static boolean sendDuringStop(TrackflowHttp http, String site, String seq) {
-    JsonObject event = new JsonObject().put("n", "pageview").put("d", site)
-        .put("u", "https://" + site + "/during-stop").put("id", "stop-" + seq)
-        .put("p", new JsonObject().put("seq", seq));
-    HttpResponse<String> answer;
-    try {
-      answer = http.beacon(event.encode(), "application/json",
-          Map.of("User-Agent", Traffic.CHROME_ANDROID.userAgent()));
-    } catch (UncheckedIOException unreachable) {
-      return false;
-    }
-    if (answer.statusCode() == 503) {
-      return false; // the queue refused it: not accepted, the tracker retries
-    }
-    assertThat(answer.statusCode()).as("beacon answer while stopping: %s", answer.body()).isEqualTo(202);
-    assertThat(new JsonObject(answer.body()).getInteger("accepted")).as(answer.body()).isEqualTo(1);
-    return true;
-  }
-
-  private static void joinQuietly(Thread thread) {
-    try {
-      thread.join(TimeUnit.MINUTES.toMillis(2));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-    assertThat(thread.isAlive()).as("the sender finished").isFalse();
   }
 
   /** What a site owner embeds and a dashboard viewer opens, from the same process. */
