@@ -3,9 +3,9 @@
 #   1. a bare Vert.x server answering 204 (the baseline),
 #   2. standalone TrackFlow (in-process queue, in-memory dedup/sessions, DuckDB),
 #   3. TrackFlow with Kafka and Redis (broker and Redis on the same cores).
-# Each target gets a warm-up run, then a measured run per script (pixel GET, beacon POST).
+# All targets run at once; each gets a warm-up, then they are measured in alternating rounds.
 # Usage: bench/collector/run.sh            (needs server/target/trackflow.jar: ./trackflow build)
-# Env:   DURATION=20s WARMUP=10s CONNECTIONS=64
+# Env:   DURATION=15s WARMUP=10s ROUNDS=3 CONNECTIONS=64
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,7 +13,7 @@ BENCH_DIR="$ROOT/bench/collector"
 export BENCH_DIR
 JAR="$ROOT/server/target/trackflow.jar"
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-DURATION=${DURATION:-20s}
+DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 BROKER_CP_FILE="$ROOT/test-support/kafka-broker/target/classes/io/trackflow/testsupport/kafka/broker-classpath.txt"
@@ -73,7 +73,7 @@ start_trackflow() { # name port [env...]
     "$JAVA" -Xmx1g -jar "$JAR" > "$WORK/$name.log" 2>&1 &
   PIDS+=($!)
   LAST_PID=$!
-  wait_for "http://127.0.0.1:$port/health/ready" 180
+  wait_for "http://127.0.0.1:$port/health/ready" 400
   local token
   token=$(curl -sf -X POST -H 'Content-Type: application/json' \
     -d '{"email":"bench@example.com","password":"bench-password-1"}' \
@@ -93,7 +93,6 @@ RESULTS="$WORK/results.txt"
 run() { # label url script pids...
   local label=$1 url=$2 script=$3
   shift 3
-  wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH_DIR/$script" "$url" > /dev/null
   local before after start end
   before=$(cpu_ticks "$@")
   start=$(date +%s.%N)
@@ -107,30 +106,19 @@ run() { # label url script pids...
   errors=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk.out")
   cpu=$(echo "scale=0; 100 * ($after - $before) / $TICK / ($end - $start)" | bc)
   printf '| %s | %s | %.0f | %s | %s | %s | %s%% | %s |\n' "$label" "$script" "$rps" "$p50" "$p99" \
-    "${errors:-0}" "$cpu" "$(rss_mb "$@")" | tee -a "$RESULTS"
+    "${errors:-0}" "$cpu" "$(rss_mb "$@")" | tee -a "$RESULTS" >&2
 }
 
-echo "| target | script | requests/s | p50 | p99 | non-2xx | CPU (server side) | RSS MB (server side) |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-
-# 1. Baseline.
+# Everything starts first; then the targets are measured in alternating rounds, so a change in
+# the machine's background load falls on all of them alike. The median round is reported.
 "$JAVA" -cp "$JAR" "$BENCH_DIR/BareServer.java" "$BARE_PORT" > "$WORK/bare.log" 2>&1 &
 PIDS+=($!)
 BARE_PID=$!
 for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 1; done
-run "bare Vert.x 204" "http://127.0.0.1:$BARE_PORT" pixel.lua "$BARE_PID"
-run "bare Vert.x 204" "http://127.0.0.1:$BARE_PORT" beacon.lua "$BARE_PID"
-kill "$BARE_PID"
 
-# 2. Standalone.
 start_trackflow standalone "$STANDALONE_PORT"
 STANDALONE_PID=$LAST_PID
-run "standalone" "http://127.0.0.1:$STANDALONE_PORT" pixel.lua "$STANDALONE_PID"
-run "standalone" "http://127.0.0.1:$STANDALONE_PORT" beacon.lua "$STANDALONE_PID"
-curl -s "http://127.0.0.1:$STANDALONE_PORT/metrics" | grep -E '^trackflow_collector_hits_(accepted|lost|bot)_total|^trackflow_queue_size' > "$WORK/standalone.metrics" || true
-kill "$STANDALONE_PID"
 
-# 3. Kafka + Redis on the same machine.
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
   --dir "$WORK" > "$WORK/redis.log" 2>&1 &
 PIDS+=($!)
@@ -165,15 +153,51 @@ for _ in $(seq 1 60); do (echo > /dev/tcp/127.0.0.1/$KAFKA_PORT) 2>/dev/null && 
 start_trackflow cluster "$CLUSTER_PORT" TRACKFLOW_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" \
   TRACKFLOW_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 CLUSTER_PID=$LAST_PID
-run "Kafka + Redis" "http://127.0.0.1:$CLUSTER_PORT" pixel.lua "$CLUSTER_PID" "$KAFKA_PID" "$REDIS_PID"
-run "Kafka + Redis" "http://127.0.0.1:$CLUSTER_PORT" beacon.lua "$CLUSTER_PID" "$KAFKA_PID" "$REDIS_PID"
-curl -s "http://127.0.0.1:$CLUSTER_PORT/metrics" | grep -E '^trackflow_collector_hits_(accepted|lost|bot)_total|^trackflow_collector_dedup_fallback' > "$WORK/cluster.metrics" || true
+
+ROUNDS=${ROUNDS:-3}
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for script in pixel.lua beacon.lua; do
+  for target in bare standalone cluster; do # warm-up (JIT, caches)
+    case $target in
+      bare) port=$BARE_PORT ;; standalone) port=$STANDALONE_PORT ;; cluster) port=$CLUSTER_PORT ;;
+    esac
+    wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH_DIR/$script" "http://127.0.0.1:$port" > /dev/null
+  done
+  for round in $(seq 1 "$ROUNDS"); do
+    run "bare Vert.x 204" "http://127.0.0.1:$BARE_PORT" "$script" "$BARE_PID"
+    run "standalone" "http://127.0.0.1:$STANDALONE_PORT" "$script" "$STANDALONE_PID"
+    run "Kafka + Redis" "http://127.0.0.1:$CLUSTER_PORT" "$script" "$CLUSTER_PID" "$KAFKA_PID" "$REDIS_PID"
+  done
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+for port in "$STANDALONE_PORT" "$CLUSTER_PORT"; do
+  echo "counters of :$port after its runs:"
+  curl -s "http://127.0.0.1:$port/metrics" | grep -E '^trackflow_collector_hits_(accepted|lost|bot)_total|^trackflow_collector_(dedup|sessions)_fallback_total|^trackflow_queue_size|^trackflow_collector_queue_errors_total' || true
+done
 
 echo
-echo "standalone counters after its runs:"; cat "$WORK/standalone.metrics"
-echo "Kafka + Redis counters after its runs:"; cat "$WORK/cluster.metrics"
-echo
-awk -F'|' '
-  $2 ~ /bare/ { base[$3] = $4 }
-  $2 !~ /bare/ { split($3, s, " "); printf "%-14s %-11s %5.1f%% of bare\n", $2, $3, 100 * $4 / base[$3] }
-' "$RESULTS"
+echo "median of $ROUNDS rounds (requests/s; p50 and p99 of the median round):"
+echo "| target | script | requests/s | % of bare | p50 | p99 | non-2xx | CPU (server side) | RSS MB (server side) |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+python3 - "$RESULTS" <<'PY'
+import sys, statistics
+rows = [l.strip().strip('|').split('|') for l in open(sys.argv[1]) if l.startswith('|')]
+rows = [[c.strip() for c in r] for r in rows]
+groups = {}
+for r in rows:
+    groups.setdefault((r[1], r[0]), []).append(r)
+def median_row(rs):
+    rs = sorted(rs, key=lambda r: float(r[2]))
+    return rs[len(rs) // 2]
+base = {}
+for (script, target), rs in groups.items():
+    if target.startswith('bare'):
+        base[script] = float(median_row(rs)[2])
+for script in ['pixel.lua', 'beacon.lua']:
+    for target in ['bare Vert.x 204', 'standalone', 'Kafka + Redis']:
+        if (script, target) not in groups:
+            continue
+        m = median_row(groups[(script, target)])
+        pct = 100 * float(m[2]) / base[script]
+        print(f"| {target} | {script} | {m[2]} | {pct:.0f}% | {m[3]} | {m[4]} | {m[5]} | {m[6]} | {m[7]} |")
+PY

@@ -158,7 +158,7 @@ final class Adapters {
       return;
     }
     components.register(Deduplicator.class,
-        () -> Future.succeededFuture(new InMemoryDeduplicator(java.time.Clock.systemUTC(), window.toMillis(), 1_000_000)),
+        () -> Future.succeededFuture(new InMemoryDeduplicator(java.time.Clock.systemUTC(), window.toMillis(), 500_000)),
         Deduplicator::close);
   }
 
@@ -180,7 +180,7 @@ final class Adapters {
     }
     components.register(SessionStore.class,
         () -> Future.succeededFuture(new InMemorySessionStore(java.time.Clock.systemUTC(),
-            SessionStore.DEFAULT_TIMEOUT, 1_000_000)),
+            SessionStore.DEFAULT_TIMEOUT, 200_000)),
         SessionStore::close);
     components.register(SaltStore.class, () -> Future.succeededFuture(new InMemorySaltStore()),
         SaltStore::close);
