@@ -61,6 +61,7 @@ public final class QueryBench {
   private final int events;
   private final int days;
   private final int rounds;
+  private int failures;
 
   QueryBench(int events, int days, int rounds) {
     this.events = events;
@@ -158,32 +159,40 @@ public final class QueryBench {
     Map<String, List<String>> sql = new LinkedHashMap<>();
     for (Map.Entry<String, String> q : queries.entrySet()) {
       recording.statements.clear();
-      call(coldPort, q.getValue());
+      time(() -> call(coldPort, q.getValue()));
       sql.put(q.getKey(), List.copyOf(recording.statements));
-      call(cachedPort, q.getValue());
+      time(() -> call(cachedPort, q.getValue()));
     }
 
     System.out.printf(Locale.ROOT, "%n%s, %,d events, site %s (%s), 30 days, %d rounds%n", raw.dialect(), count(raw),
         SITE, ZONE, rounds);
-    System.out.printf(Locale.ROOT, "%-26s %9s %9s %9s %9s %9s %9s %9s%n", "query (ms)", "API p50", "API p95",
-        "SQL p50", "SQL p95", "overhead", "cache p50", "cache p95");
+    // On ClickHouse, also the same SQL without FINAL: what deduplicating at read time costs (its
+    // counts may include replayed copies; timing only).
+    boolean clickHouse = raw.dialect() == SqlDialect.CLICKHOUSE;
+    System.out.printf(Locale.ROOT, "%-26s %9s %9s %9s %9s %9s %9s %9s %9s%n", "query (ms)", "API p50", "API p95",
+        "SQL p50", "SQL p95", "overhead", "cache p50", "cache p95", clickHouse ? "noFINAL50" : "");
     for (Map.Entry<String, String> q : queries.entrySet()) {
       List<Double> cold = new ArrayList<>();
       List<Double> direct = new ArrayList<>();
       List<Double> cached = new ArrayList<>();
+      List<Double> noFinal = new ArrayList<>();
+      List<String> withoutFinal = sql.get(q.getKey()).stream().map(st -> st.replace(" FINAL", "")).toList();
       for (int r = 0; r < rounds; r++) {
         // Interleaved, so both see the same machine state.
         cold.add(time(() -> call(coldPort, q.getValue())));
         direct.add(time(() -> runAll(raw, sql.get(q.getKey()))));
+        if (clickHouse) {
+          noFinal.add(time(() -> runAll(raw, withoutFinal)));
+        }
       }
       // Cached answers live 10 s when the range includes now: fill the entry, then read it.
-      call(cachedPort, q.getValue());
+      time(() -> call(cachedPort, q.getValue()));
       for (int r = 0; r < rounds; r++) {
         cached.add(time(() -> call(cachedPort, q.getValue())));
       }
-      System.out.printf(Locale.ROOT, "%-26s %9.1f %9.1f %9.1f %9.1f %8.0f%% %9.2f %9.2f%n", q.getKey(),
+      System.out.printf(Locale.ROOT, "%-26s %9.1f %9.1f %9.1f %9.1f %8.0f%% %9.2f %9.2f %9s%n", q.getKey(),
           p(cold, 50), p(cold, 95), p(direct, 50), p(direct, 95), (p(cold, 50) / p(direct, 50) - 1) * 100,
-          p(cached, 50), p(cached, 95));
+          p(cached, 50), p(cached, 95), clickHouse ? String.format(Locale.ROOT, "%.1f", p(noFinal, 50)) : "");
     }
 
     // The whole dashboard at once, as a browser opening it fires every query in parallel.
@@ -195,13 +204,26 @@ public final class QueryBench {
       cold.add(time(() -> Future.all(queries.values().stream().map(b -> request(coldPort, b)).toList())));
       direct.add(time(() -> runAll(raw, all)));
     }
-    await(Future.all(queries.values().stream().map(b -> request(cachedPort, b)).toList()));
+    time(() -> Future.all(queries.values().stream().map(b -> request(cachedPort, b)).toList()));
     for (int r = 0; r < rounds; r++) {
       cached.add(time(() -> Future.all(queries.values().stream().map(b -> request(cachedPort, b)).toList())));
     }
     System.out.printf(Locale.ROOT, "%-26s %9.1f %9.1f %9.1f %9.1f %8.0f%% %9.2f %9.2f%n", "dashboard set, parallel",
         p(cold, 50), p(cold, 95), p(direct, 50), p(direct, 95), (p(cold, 50) / p(direct, 50) - 1) * 100,
         p(cached, 50), p(cached, 95));
+    double[] load = loadAverage();
+    System.out.printf(Locale.ROOT, "failed calls: %d; load average at the end: %.1f (1 min), %.1f (5 min)%n",
+        failures, load[0], load[1]);
+  }
+
+  /** The machine's load average: other work on the 2 cores inflates every figure. */
+  private static double[] loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return new double[] {Double.parseDouble(parts[0]), Double.parseDouble(parts[1])};
+    } catch (Exception e) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
   }
 
   private int serve(StatsService service) throws Exception {
@@ -232,17 +254,27 @@ public final class QueryBench {
     Object run() throws Exception;
   }
 
-  private static double time(Action action) throws Exception {
+  /** Milliseconds the action took, or NaN when it failed (counted, and left out of percentiles). */
+  private double time(Action action) {
     long start = System.nanoTime();
-    Object result = action.run();
-    if (result instanceof Future<?> f) {
-      await(f);
+    try {
+      Object result = action.run();
+      if (result instanceof Future<?> f) {
+        await(f);
+      }
+      return (System.nanoTime() - start) / 1e6;
+    } catch (Exception e) {
+      failures++;
+      System.err.println("failed: " + e.getMessage());
+      return Double.NaN;
     }
-    return (System.nanoTime() - start) / 1e6;
   }
 
   static double p(List<Double> values, int percentile) {
-    List<Double> sorted = new ArrayList<>(values);
+    List<Double> sorted = new ArrayList<>(values.stream().filter(v -> !v.isNaN()).toList());
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
     Collections.sort(sorted);
     int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
     return sorted.get(Math.max(0, index));
