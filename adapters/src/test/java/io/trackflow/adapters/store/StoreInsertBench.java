@@ -35,7 +35,7 @@ import org.duckdb.DuckDBConnection;
  * own bulk insert of the same rows, in the same run, interleaved over several rounds:
  *
  * <ul>
- *   <li>ClickHouse adapter: batches of 10,000 (the writer's default; also 50,000), gzip
+ *   <li>ClickHouse adapter: batches of 10,000 (the writer's default; also 50,000 and 100,000), gzip
  *       RowBinary over HTTP, one or two inserts in flight; against one HTTP insert of the same
  *       rows as a TSV file, {@code clickhouse-client} reading that file (native protocol), and
  *       the same TSV posted in 10,000-row inserts (ClickHouse's own cost per insert).
@@ -106,6 +106,7 @@ public final class StoreInsertBench {
       record("ClickHouse adapter, 1 insert in flight", clickHouseAdapter(db + "_a", batches, 1));
       record("ClickHouse adapter, 2 inserts in flight", clickHouseAdapter(db + "_b", batches, 2));
       record("ClickHouse adapter, 50,000-row batches", clickHouseAdapter(db + "_c", regroup(batches, 5), 1));
+      record("ClickHouse adapter, 100,000-row batches", clickHouseAdapter(db + "_d", regroup(batches, 10), 1));
       Path tsv = work.resolve("events.tsv");
       long rows = exportTsv(db + "_a", tsv);
       record("ClickHouse bulk: one HTTP insert of a TSV file", clickHouseHttpBulk(db + "_a", tsv, rows));
@@ -127,11 +128,13 @@ public final class StoreInsertBench {
     double chBulk = median(results.get("ClickHouse bulk: one HTTP insert of a TSV file"));
     double chChunks = median(results.get("ClickHouse bulk: the TSV in 10,000-row HTTP inserts"));
     double chAdapter50k = median(results.get("ClickHouse adapter, 50,000-row batches"));
+    double chAdapter100k = median(results.get("ClickHouse adapter, 100,000-row batches"));
     double duckAdapter = median(results.get("DuckDB adapter (appender + staging + replay anti-join)"));
     double duckBulk = median(results.get("DuckDB bulk: one appender straight into the table"));
-    System.out.printf("%nClickHouse adapter (10k batches) / one HTTP bulk insert: %.0f%%; with 50k batches: %.0f%%;"
+    System.out.printf("%nClickHouse adapter / one HTTP bulk insert: %.0f%% (10k batches), %.0f%% (50k), %.0f%% (100k);"
         + " adapter / the same 10k-row TSV inserts: %.0f%%%nDuckDB adapter / appender bulk: %.0f%%%n",
-        100 * chAdapter / chBulk, 100 * chAdapter50k / chBulk, 100 * chAdapter / chChunks, 100 * duckAdapter / duckBulk);
+        100 * chAdapter / chBulk, 100 * chAdapter50k / chBulk, 100 * chAdapter100k / chBulk, 100 * chAdapter / chChunks,
+        100 * duckAdapter / duckBulk);
   }
 
   private void record(String name, double rowsPerSecond) {
