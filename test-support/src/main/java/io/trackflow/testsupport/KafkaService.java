@@ -282,10 +282,17 @@ public final class KafkaService extends RealService {
     return classpath;
   }
 
-  private static String newClusterId() {
-    // Kafka cluster ids are 16 random bytes in URL-safe base64 without padding.
+  static String newClusterId() {
+    // Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. An id starting
+    // with '-' would be read as an option by kafka-storage's argument parser (Kafka's own
+    // Uuid.randomUuid() avoids those too), so draw again.
+    SecureRandom random = new SecureRandom();
     byte[] bytes = new byte[16];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String id;
+    do {
+      random.nextBytes(bytes);
+      id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    } while (id.startsWith("-"));
+    return id;
   }
 }

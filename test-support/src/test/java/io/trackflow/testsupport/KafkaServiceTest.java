@@ -43,4 +43,13 @@ class KafkaServiceTest {
         .contains("log.dirs=/tmp/k/data")
         .contains("offsets.topic.replication.factor=1");
   }
+
+  @Test
+  @DisplayName("Generated cluster ids never start with a dash, which kafka-storage would take for an option")
+  void clusterIdsNeverLookLikeOptions() {
+    for (int i = 0; i < 5_000; i++) {
+      String id = KafkaService.newClusterId();
+      assertThat(id).doesNotStartWith("-").hasSize(22);
+    }
+  }
 }
