@@ -17,7 +17,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The end-to-end scenario both deployments run: a small shop site visited by eight people through
+ * The end-to-end scenario both deployments run: a small shop site visited by eight people (three
+ * from addresses the country database places in the US, Germany and Japan) through
  * the pixel and both beacon encodings (short and Plausible field names), from search engines,
  * newsletters and links, with custom events and props, engagement pings, retries and double loads
  * that must not count twice, and bots that must not count at all; then every number the dashboard
@@ -34,20 +35,20 @@ final class ShopScenario {
     Traffic t = new Traffic(http, site);
     String self = "https://" + site;
 
-    Visitor ana = t.visitor("203.0.113.10", Traffic.CHROME_WINDOWS);
+    Visitor ana = t.visitor("8.8.8.8", "US", Traffic.CHROME_WINDOWS);
     t.beacon(BEACON_JSON, ana,
         pageview("/").from("https://www.google.com/search?q=trackflow", "Google").id("ana-1"),
         pageview("/pricing").from(self + "/", Traffic.DIRECT).id("ana-2"),
         custom("Signup", "/pricing").prop("plan", "pro").id("ana-3"),
         engagement("/pricing", 80, 12_000).id("ana-4"));
 
-    Visitor ben = t.visitor("203.0.113.11", Traffic.FIREFOX_LINUX);
+    Visitor ben = t.visitor("10.0.0.11", Traffic.FIREFOX_LINUX);
     t.pixel(ben, pageview("/blog/hello").from("https://news.ycombinator.com/item?id=42", "Hacker News"));
     Ev benHome = pageview("/").from(self + "/blog/hello", Traffic.DIRECT);
     t.pixel(ben, benHome);
     t.pixel(ben, benHome); // the same image loaded twice within one second: one pageview
 
-    Visitor cleo = t.visitor("203.0.113.12", Traffic.SAFARI_IPHONE);
+    Visitor cleo = t.visitor("194.25.2.129", "DE", Traffic.SAFARI_IPHONE);
     Ev cleoSignup = custom("Signup", "/pricing").prop("plan", "starter").prop("seats", "1").id("cleo-3");
     t.beacon(BEACON_TEXT, cleo,
         pageview("/").tagged("utm_source=newsletter&utm_medium=email&utm_campaign=launch", "newsletter")
@@ -56,36 +57,36 @@ final class ShopScenario {
         cleoSignup);
     t.beacon(BEACON_TEXT, cleo, cleoSignup); // a repeated id: counted once
 
-    Visitor dan = t.visitor("203.0.113.13", Traffic.SAFARI_MAC);
+    Visitor dan = t.visitor("10.0.0.13", Traffic.SAFARI_MAC);
     t.beacon(BEACON_JSON, dan,
         pageview("/docs").from("https://github.com/trackflow/trackflow", "GitHub").plausibleNames(),
         custom("Download", "/docs").prop("file", "report.pdf").plausibleNames(),
         engagement("/docs", 55, 30_000));
 
-    Visitor eve = t.visitor("203.0.113.14", Traffic.EDGE_WINDOWS);
+    Visitor eve = t.visitor("10.0.0.14", Traffic.EDGE_WINDOWS);
     t.pixel(eve, pageview("/"));
     t.pixel(eve, custom("Signup", "/").prop("plan", "pro"));
 
-    Visitor finn = t.visitor("203.0.113.15", Traffic.CHROME_ANDROID);
+    Visitor finn = t.visitor("133.11.0.1", "JP", Traffic.CHROME_ANDROID);
     Ev[] finnBatch = {
         pageview("/blog/hello").from("https://blog.example.org/post/1", "blog.example.org").id("finn-1"),
         custom("Video Play", "/blog/hello").nonInteractive().id("finn-2")};
     t.beacon(BEACON_TEXT, finn, finnBatch);
     t.beacon(BEACON_TEXT, finn, finnBatch); // the tracker's retry after a lost answer
 
-    Visitor gus = t.visitor("203.0.113.16", Traffic.SAFARI_IPAD);
+    Visitor gus = t.visitor("10.0.0.16", Traffic.SAFARI_IPAD);
     t.beacon(BEACON_JSON, gus,
         pageview("/pricing").tagged("utm_source=google&utm_medium=cpc", "Google").id("gus-1"),
         custom("Outbound Link: Click", "/pricing").prop("url", "https://github.com/trackflow").id("gus-2"));
 
     // Same browser as ana from another address: another visitor.
-    Visitor hal = t.visitor("203.0.113.17", Traffic.CHROME_WINDOWS);
+    Visitor hal = t.visitor("10.0.0.17", Traffic.CHROME_WINDOWS);
     t.beacon(BEACON_JSON, hal, pageview("/"));
 
-    Visitor googlebot = t.visitor("203.0.113.18", Traffic.GOOGLEBOT);
+    Visitor googlebot = t.visitor("10.0.0.18", Traffic.GOOGLEBOT);
     t.pixel(googlebot, pageview("/"));
     t.beacon(BEACON_JSON, googlebot, pageview("/pricing"), pageview("/docs"));
-    Visitor bingbot = t.visitor("203.0.113.19", Traffic.BINGBOT);
+    Visitor bingbot = t.visitor("10.0.0.19", Traffic.BINGBOT);
     t.beacon(BEACON_TEXT, bingbot, pageview("/"));
     return t;
   }
@@ -146,6 +147,9 @@ final class ShopScenario {
     assertThat(sorted(TrackflowHttp.breakdown(http.query(
         TrackflowHttp.stats(t.site(), List.of("visitors"), List.of("visit:os"))))))
         .as("operating systems").isEqualTo(t.visitorsByOs());
+    assertThat(sorted(TrackflowHttp.breakdown(http.query(
+        TrackflowHttp.stats(t.site(), List.of("visitors"), List.of("visit:country"))))))
+        .as("countries").isEqualTo(t.visitorsByCountry());
 
     // Realtime: everything above happened within the last few minutes.
     JsonObject realtime = Await.until("realtime to show the visit", () -> http.realtime(t.site()),

@@ -52,7 +52,7 @@ class StandaloneEndToEndIT {
         .put("d", site).put("sd", 0).put("e", 0);
     Await.until("the collector to accept hits for " + site,
         () -> http.beacon(probe.encode(), "application/json",
-            Map.of("User-Agent", Traffic.CHROME_WINDOWS.userAgent(), "X-Forwarded-For", "198.51.100.250")),
+            Map.of("User-Agent", Traffic.CHROME_WINDOWS.userAgent(), "X-Forwarded-For", "10.2.0.250")),
         answer -> answer.statusCode() == 202);
   }
 
@@ -80,11 +80,11 @@ class StandaloneEndToEndIT {
 
       // Right before a clean stop: every one of these was answered, so every one must survive.
       for (int i = 0; i < 30; i++) {
-        Visitor late = traffic.visitor("198.51.100." + i, Traffic.SAFARI_MAC);
+        Visitor late = traffic.visitor("10.2.0." + i, Traffic.SAFARI_MAC);
         traffic.beacon(BEACON_JSON, late, pageview("/late/" + i % 3));
       }
       for (int i = 30; i < 45; i++) {
-        Visitor late = traffic.visitor("198.51.100." + i, Traffic.FIREFOX_LINUX);
+        Visitor late = traffic.visitor("10.2.0." + i, Traffic.FIREFOX_LINUX);
         traffic.pixel(late, pageview("/late/pixel"));
       }
       // And during the stop, to another site: a visitor keeps sending.

@@ -67,11 +67,13 @@ final class Traffic {
   /** A visitor as the collector tells them apart: client address (via the proxy) and agent. */
   static final class Visitor {
     final String ip;
+    final String country;
     final Agent agent;
     private int step;
 
-    Visitor(String ip, Agent agent) {
+    Visitor(String ip, String country, Agent agent) {
       this.ip = ip;
+      this.country = country;
       this.agent = agent;
     }
 
@@ -190,8 +192,14 @@ final class Traffic {
     return site;
   }
 
+  /** A visitor from a private address: no country. */
   Visitor visitor(String ip, Agent agent) {
-    return new Visitor(ip, agent);
+    return new Visitor(ip, "", agent);
+  }
+
+  /** A visitor from a public address the country database places in {@code country}. */
+  Visitor visitor(String ip, String country, Agent agent) {
+    return new Visitor(ip, country, agent);
   }
 
   // ---- sending ---------------------------------------------------------------------------------
@@ -408,6 +416,10 @@ final class Traffic {
 
   Map<String, Long> visitorsByDevice() {
     return count(firstEvents(), e -> e.visitor.agent.device());
+  }
+
+  Map<String, Long> visitorsByCountry() {
+    return count(firstEvents(), e -> e.visitor.country);
   }
 
   Map<String, Long> visitorsByOs() {
