@@ -9,8 +9,9 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
 
 /**
  * User agent → browser, OS, device and bot flag, with Yauaa. Building the analyzer takes seconds
- * and ~130 MB, so it is built once per process, off the event loop, with only the fields used and
- * its cache on (an unseen agent costs tens of microseconds, a cached one almost nothing).
+ * and ~130 MB, so it is built once per process, off the event loop, with only the fields used; a
+ * bounded cache of mapped results sits in front (an unseen agent costs tens of microseconds, a
+ * cached one a map look-up).
  */
 public final class UserAgentParser {
 
