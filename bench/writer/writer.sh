@@ -12,7 +12,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 ./mvnw -q -pl writer -am package dependency:build-classpath -DskipTests \
   -Dmdep.includeScope=test -Dmdep.outputFile='${project.build.directory}/bench.classpath'
 
-exec "$JAVA_HOME/bin/java" -Xmx4g \
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx4g \
   -Devents="${EVENTS:-500000}" -Drounds="${ROUNDS:-3}" -Drate="${RATE:-10000}" -Dseconds="${DURATION:-30}" \
   -Dkafka.bootstrap="${KAFKA_BOOTSTRAP:-}" -Dclickhouse.url="${CLICKHOUSE_URL:-}" \
   -Dlogback.configurationFile=bench/writer/logback-quiet.xml \
