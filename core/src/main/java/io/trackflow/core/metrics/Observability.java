@@ -81,6 +81,9 @@ public final class Observability {
   public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
+        // Vert.x keeps backends in a static map by this name: without a name of its own, a second
+        // Vert.x in the same JVM (tests running several processes) reports into the first's registry.
+        .setRegistryName("trackflow-" + Integer.toHexString(System.identityHashCode(registry)))
         .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE);
     return Vertx.builder()
         .with(options.setMetricsOptions(metrics))
