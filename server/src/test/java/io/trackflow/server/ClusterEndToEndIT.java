@@ -95,6 +95,11 @@ class ClusterEndToEndIT {
       assertThat(cluster).as("names the Grafana dashboards query").containsAll(dashboards);
       assertThat(ingestScrape.names()).contains("trackflow_writer_lag",
           "trackflow_collector_dedup_fallback_total", "trackflow_queue_poison_total");
+      // Each process reports its own requests, even two of them in one JVM.
+      assertThat(ingestScrape.values("vertx_http_server_requests_total", "route"))
+          .contains("/api/event").doesNotContain("/api/v2/query");
+      assertThat(queryScrape.values("vertx_http_server_requests_total", "route"))
+          .contains("/api/v2/query").doesNotContain("/api/event");
 
       // A deleted site is refused by the collector within seconds too.
       String gone = StandaloneEndToEndIT.newSiteDomain("gone");
