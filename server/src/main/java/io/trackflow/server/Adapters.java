@@ -11,6 +11,7 @@ import io.trackflow.adapters.store.clickhouse.ClickHouseOptions;
 import io.trackflow.adapters.store.duckdb.DuckDbEventStore;
 import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
+import io.trackflow.core.config.Role;
 import io.trackflow.core.config.Setting;
 import io.trackflow.core.config.TrackflowConfig;
 import io.trackflow.core.dedup.Deduplicator;
@@ -68,6 +69,9 @@ final class Adapters {
           () -> KafkaEventConsumer.create(vertx, options, registry).<EventConsumer>map(c -> c),
           EventConsumer::stop);
       return;
+    }
+    if (!config.hasRole(Role.COLLECTOR) && !config.hasRole(Role.WRITER)) {
+      return; // e.g. a query-only process: no queue, and no queue gauge stuck at zero
     }
     InProcessQueue queue = new InProcessQueue(vertx, config.integer(Setting.QUEUE_CAPACITY));
     Gauge.builder("trackflow.queue.size", queue, InProcessQueue::size)
