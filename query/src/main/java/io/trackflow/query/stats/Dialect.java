@@ -3,14 +3,11 @@ package io.trackflow.query.stats;
 import io.trackflow.core.store.EventsSchema;
 import io.trackflow.core.store.SqlDialect;
 import io.trackflow.core.store.SqlLiterals;
-import io.trackflow.query.stats.Dimension.TimeGrain;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 /**
- * What differs between the stores' SQL: function names, literal escaping, time zone functions,
- * and how deduplicated events are read. {@link SqlBuilder} writes every statement once in terms
+ * What differs between the stores' SQL: function names, literal escaping and how deduplicated
+ * events are read. {@link SqlBuilder} writes every statement once in terms
  * of these.
  */
 abstract class Dialect {
@@ -36,11 +33,8 @@ abstract class Dialect {
   /** The event's time as epoch milliseconds. */
   abstract String millis();
 
-  /** The event's time column, as the time zone functions take it. */
-  abstract String time();
-
-  /** A bucket label of a time expression in the zone, formatted like {@link TimeLabels}. */
-  abstract String bucket(TimeGrain grain, ZoneId zone, String time);
+  /** Integer division of a non-negative expression by a positive constant. */
+  abstract String intDiv(String expr, long divisor);
 
   abstract String uniqExact(String expr);
 
@@ -78,22 +72,6 @@ abstract class Dialect {
   /** Epoch minute of a time expression, for realtime. */
   abstract String epochMinute();
 
-  /** The time zone as the store's functions name it. */
-  static String zoneName(ZoneId zone) {
-    ZoneId normalized = zone.normalized();
-    if (normalized instanceof ZoneOffset offset) {
-      if (offset.getTotalSeconds() == 0) {
-        return "UTC";
-      }
-      if (offset.getTotalSeconds() % 3600 == 0) {
-        // POSIX sign convention: Etc/GMT-2 is two hours east of Greenwich.
-        int hours = offset.getTotalSeconds() / 3600;
-        return "Etc/GMT" + (hours > 0 ? "-" : "+") + Math.abs(hours);
-      }
-    }
-    return zone.getId();
-  }
-
   /** ClickHouse 18.16 and later, over the HTTP interface. */
   static final class ClickHouse extends Dialect {
     @Override SqlDialect id() { return SqlDialect.CLICKHOUSE; }
@@ -105,16 +83,7 @@ abstract class Dialect {
           + millis() + " < " + to.toEpochMilli();
     }
     @Override String millis() { return EventColumns.CLICKHOUSE_MILLIS; }
-    @Override String time() { return "timestamp"; }
-    @Override String bucket(TimeGrain grain, ZoneId zone, String time) {
-      String tz = literal(zoneName(zone));
-      return switch (grain) {
-        case HOUR -> "toString(toStartOfHour(" + time + ", " + tz + "), " + tz + ")";
-        case DAY -> "toString(toDate(" + time + ", " + tz + "))";
-        case WEEK -> "toString(toMonday(toDate(" + time + ", " + tz + ")))";
-        case MONTH -> "toString(toStartOfMonth(toDate(" + time + ", " + tz + ")))";
-      };
-    }
+    @Override String intDiv(String expr, long divisor) { return "intDiv(" + expr + ", " + divisor + ")"; }
     @Override String uniqExact(String expr) { return "uniqExact(" + expr + ")"; }
     @Override String countIf(String condition) { return "countIf(" + condition + ")"; }
     @Override String anyValue(String expr) { return "any(" + expr + ")"; }
@@ -154,16 +123,7 @@ abstract class Dialect {
       return millis() + " >= " + from.toEpochMilli() + " AND " + millis() + " < " + to.toEpochMilli();
     }
     @Override String millis() { return EventColumns.DUCKDB_MILLIS; }
-    @Override String time() { return EventColumns.DUCKDB_TIME; }
-    @Override String bucket(TimeGrain grain, ZoneId zone, String time) {
-      String local = "timezone(" + literal(zoneName(zone)) + ", " + time + ")";
-      return switch (grain) {
-        case HOUR -> "strftime(date_trunc('hour', " + local + "), '%Y-%m-%d %H:00:00')";
-        case DAY -> "strftime(" + local + ", '%Y-%m-%d')";
-        case WEEK -> "strftime(date_trunc('week', " + local + "), '%Y-%m-%d')";
-        case MONTH -> "strftime(" + local + ", '%Y-%m-01')";
-      };
-    }
+    @Override String intDiv(String expr, long divisor) { return "(" + expr + " // " + divisor + ")"; }
     @Override String uniqExact(String expr) { return "count(DISTINCT " + expr + ")"; }
     @Override String countIf(String condition) { return "count(*) FILTER (WHERE " + condition + ")"; }
     @Override String anyValue(String expr) { return "any_value(" + expr + ")"; }

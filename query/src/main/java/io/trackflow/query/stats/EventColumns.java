@@ -10,6 +10,4 @@ final class EventColumns {
 
   static final String CLICKHOUSE_MILLIS = "timestamp_ms";
   static final String DUCKDB_MILLIS = "timestamp_ms";
-  /** DuckDB keeps UTC wall time in a plain TIMESTAMP; this makes it an instant for timezone(). */
-  static final String DUCKDB_TIME = "timezone('UTC', timestamp)";
 }

@@ -89,7 +89,7 @@ final class QueryRunner {
     List<Future<List<Row>>> parts = new ArrayList<>();
     for (Statement st : plan.statements()) {
       Spec spec = spec(site, range, query.dimensions(), filters, st.aggs(), plan.page());
-      parts.add(rows(st.sessions() ? sql.sessions(spec) : sql.events(spec), query.dimensions().size()));
+      parts.add(rows(st.sessions() ? sql.sessions(spec) : sql.events(spec), query.dimensions()));
     }
     Future<Long> totalRows = Future.succeededFuture(null);
     if (plan.page() != null && query.include().totalRows()) {
@@ -102,7 +102,7 @@ final class QueryRunner {
     Future<Long> totalVisitors = Future.succeededFuture(null);
     if (query.has(Metric.PERCENTAGE)) {
       Spec spec = spec(site, range, List.of(), query.filters(), Set.of(Agg.VISITORS), null);
-      totalVisitors = rows(sql.events(spec), 0).map(r -> r.isEmpty() ? 0L : r.get(0).get(Agg.VISITORS));
+      totalVisitors = rows(sql.events(spec), List.of()).map(r -> r.isEmpty() ? 0L : r.get(0).get(Agg.VISITORS));
     }
     Future<Map<List<String>, Long>> goalBase = Future.succeededFuture(null);
     if (query.has(Metric.CONVERSION_RATE)) {
@@ -111,7 +111,7 @@ final class QueryRunner {
       withoutGoals.addAll(restriction);
       Spec spec = spec(site, range, query.dimensions(), withoutGoals, Set.of(Agg.VISITORS), null);
       goalBase = rows(plan.visitorsFromSessions() ? sql.sessions(spec) : sql.events(spec),
-          query.dimensions().size()).map(rows -> {
+          query.dimensions()).map(rows -> {
             Map<List<String>, Long> base = new HashMap<>();
             rows.forEach(r -> base.put(r.dimensions(), r.get(Agg.VISITORS)));
             return base;
@@ -141,21 +141,23 @@ final class QueryRunner {
     return new Spec(site, range.fromInstant(), range.toInstant(), range.zone(), dims, filters, aggs, page);
   }
 
-  private Future<List<Row>> rows(String statement, int dimensions) {
+  private Future<List<Row>> rows(String statement, List<Dimension> dimensions) {
     return store.query(statement).map(result -> toRows(result, dimensions));
   }
 
-  private static List<Row> toRows(QueryResult result, int dimensions) {
+  /** Rows of a statement: dimension values (time bucket keys turned into labels) and aggregates. */
+  private static List<Row> toRows(QueryResult result, List<Dimension> dimensions) {
     List<Row> rows = new ArrayList<>(result.rows().size());
     List<String> columns = result.columns();
     for (List<Object> values : result.rows()) {
-      List<String> dims = new ArrayList<>(dimensions);
+      List<String> dims = new ArrayList<>(dimensions.size());
       Map<Agg, Long> aggs = new EnumMap<>(Agg.class);
       for (int i = 0; i < columns.size(); i++) {
         String column = columns.get(i);
-        if (column.startsWith("d") && i < dimensions) {
+        if (column.startsWith("d") && i < dimensions.size()) {
           Object v = values.get(i);
-          dims.add(v == null ? "" : v.toString());
+          Dimension d = dimensions.get(i);
+          dims.add(d.isTime() ? TimeBuckets.label(d.grain(), toLong(v)) : v == null ? "" : v.toString());
         } else if (column.startsWith("m_")) {
           aggs.put(Agg.valueOf(column.substring(2).toUpperCase(Locale.ROOT)), toLong(values.get(i)));
         }

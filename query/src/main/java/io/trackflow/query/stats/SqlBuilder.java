@@ -94,7 +94,9 @@ final class SqlBuilder {
       if (d.isVisit()) {
         outer.add(visitColumn(d) + " AS d" + i);
       } else {
-        String expr = d.isTime() ? dialect.bucket(d.grain(), spec.zone(), dialect.time()) : eventExpr(d);
+        String expr = d.isTime()
+            ? TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), dialect.millis())
+            : eventExpr(d);
         inner.add(expr + " AS d" + i);
         outer.add("d" + i);
       }
@@ -137,8 +139,9 @@ final class SqlBuilder {
       if (d.isEvent()) {
         throw new IllegalArgumentException("event dimension in a session statement: " + d.name());
       }
-      outer.add((d.isTime() ? dialect.bucket(d.grain(), spec.zone(), "s_start") : visitColumn(d))
-          + " AS d" + i);
+      outer.add((d.isTime()
+          ? TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), "s_start_ms")
+          : visitColumn(d)) + " AS d" + i);
     }
     for (Agg agg : spec.aggs()) {
       outer.add(sessionAgg(agg) + " AS " + agg.column());
@@ -191,11 +194,11 @@ final class SqlBuilder {
       if (aggs.contains(Agg.VISITORS)) {
         cols.add(dialect.anyValue("visitor_id") + " AS s_visitor");
       }
-      if (spec.dimensions().stream().anyMatch(Dimension::isTime)) {
-        cols.add("min(" + dialect.time() + ") AS s_start");
+      boolean timeDimension = spec.dimensions().stream().anyMatch(Dimension::isTime);
+      if (timeDimension || aggs.contains(Agg.DURATION_MS)) {
+        cols.add("min(" + dialect.millis() + ") AS s_start_ms");
       }
       if (aggs.contains(Agg.DURATION_MS)) {
-        cols.add("min(" + dialect.millis() + ") AS s_start_ms");
         cols.add("max(" + dialect.millis() + ") AS s_end_ms");
       }
       if (aggs.contains(Agg.BOUNCES) || aggs.contains(Agg.SESSION_PAGEVIEWS)) {
