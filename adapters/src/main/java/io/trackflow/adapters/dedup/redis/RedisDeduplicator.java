@@ -3,6 +3,7 @@ package io.trackflow.adapters.dedup.redis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.core.dedup.Deduplicator;
+import io.trackflow.adapters.session.redis.RedisFallback;
 import io.trackflow.core.dedup.local.InMemoryDeduplicator;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -17,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Deduplicator over Redis: one pipeline of {@code SET key 1 NX PX ttl} per call, so a whole
@@ -29,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisDeduplicator implements Deduplicator {
 
-  private static final Logger log = LoggerFactory.getLogger(RedisDeduplicator.class);
   /** Metric counting keys decided locally because Redis was unreachable. */
   public static final String FALLBACK_METRIC = "trackflow.collector.dedup.fallback";
 
@@ -41,8 +39,7 @@ public final class RedisDeduplicator implements Deduplicator {
   private final InMemoryDeduplicator local;
   private final Counter fallback;
   private final boolean ownsClient;
-  private volatile boolean healthy = true;
-  private volatile long retryAt;
+  private final RedisFallback redisOrLocal;
 
   /**
    * @param redis client to use; closed with this adapter when {@code ownsClient}
@@ -58,6 +55,7 @@ public final class RedisDeduplicator implements Deduplicator {
     this.ttlMillis = ttl.toMillis();
     this.timeoutMillis = timeout.toMillis();
     this.clock = clock;
+    this.redisOrLocal = new RedisFallback("deduplication", clock);
     this.local = new InMemoryDeduplicator(clock, ttlMillis, localKeys);
     this.fallback = Counter.builder(FALLBACK_METRIC)
         .description("Dedup keys decided by the local cache alone because Redis was unreachable")
@@ -78,9 +76,11 @@ public final class RedisDeduplicator implements Deduplicator {
     if (asked.isEmpty()) {
       return Future.succeededFuture(Arrays.asList(answers));
     }
-    if (clock.millis() < retryAt) {
-      return Future.succeededFuture(decideLocally(keys, asked, answers));
-    }
+    return redisOrLocal.attempt(() -> setIfAbsent(keys, asked, answers),
+        () -> decideLocally(keys, asked, answers));
+  }
+
+  private Future<List<Boolean>> setIfAbsent(List<String> keys, List<Integer> asked, Boolean[] answers) {
     List<Request> requests = new ArrayList<>(asked.size());
     for (int i : asked) {
       requests.add(Request.cmd(Command.SET).arg(prefix + keys.get(i)).arg("1").arg("NX")
@@ -97,19 +97,7 @@ public final class RedisDeduplicator implements Deduplicator {
             decided.put(keys.get(asked.get(j)), Boolean.TRUE);
           }
           local.remember(decided);
-          if (!healthy) {
-            log.info("Redis is reachable again; deduplication is shared across collectors");
-            healthy = true;
-          }
           return Arrays.asList(answers);
-        })
-        .recover(e -> {
-          if (healthy) {
-            log.warn("Redis unreachable for deduplication ({}); deduplicating locally", e.toString());
-            healthy = false;
-          }
-          retryAt = clock.millis() + 1000;
-          return Future.succeededFuture(decideLocally(keys, asked, answers));
         });
   }
 
@@ -127,7 +115,7 @@ public final class RedisDeduplicator implements Deduplicator {
   @Override
   public Future<Void> forget(List<String> keys) {
     local.forget(keys);
-    if (keys.isEmpty() || clock.millis() < retryAt) {
+    if (keys.isEmpty() || redisOrLocal.waiting()) {
       return Future.succeededFuture();
     }
     Request del = Request.cmd(Command.DEL);
@@ -139,7 +127,7 @@ public final class RedisDeduplicator implements Deduplicator {
 
   @Override
   public boolean healthy() {
-    return healthy;
+    return redisOrLocal.healthy();
   }
 
   @Override

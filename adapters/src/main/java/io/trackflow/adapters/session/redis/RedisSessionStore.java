@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sessions in Redis, shared by every collector: one pipeline of script calls per batch. Each key
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisSessionStore implements SessionStore {
 
-  private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
   /** Metric counting session look-ups answered locally because Redis was unreachable. */
   public static final String FALLBACK_METRIC = "trackflow.collector.sessions.fallback";
 
@@ -62,8 +59,7 @@ public final class RedisSessionStore implements SessionStore {
   private final Counter fallback;
   private final SplittableRandom seeds = new SplittableRandom();
   private volatile String sha;
-  private volatile boolean healthy = true;
-  private volatile long retryAt;
+  private final RedisFallback redisOrLocal;
 
   public RedisSessionStore(Redis redis, boolean ownsClient, String prefix, Clock clock,
       Duration timeout, Duration requestTimeout, int localVisitors, MeterRegistry registry) {
@@ -71,6 +67,7 @@ public final class RedisSessionStore implements SessionStore {
     this.ownsClient = ownsClient;
     this.prefix = prefix;
     this.clock = clock;
+    this.redisOrLocal = new RedisFallback("sessions", clock);
     this.timeoutMillis = timeout.toMillis();
     // Outlive the timeout a little so a slightly late event still finds its session's key.
     this.keyTtlMillis = timeoutMillis + 60_000;
@@ -86,10 +83,7 @@ public final class RedisSessionStore implements SessionStore {
     if (visitorKeys.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    if (clock.millis() < retryAt) {
-      return Future.succeededFuture(fallBack(visitorKeys));
-    }
-    return scriptSha()
+    return redisOrLocal.attempt(() -> scriptSha()
         .compose(s -> run(s, visitorKeys))
         .recover(e -> {
           if (String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
@@ -97,22 +91,7 @@ public final class RedisSessionStore implements SessionStore {
             return scriptSha().compose(s -> run(s, visitorKeys));
           }
           return Future.failedFuture(e);
-        })
-        .map(ids -> {
-          if (!healthy) {
-            log.info("Redis is reachable again; sessions are shared across collectors");
-            healthy = true;
-          }
-          return ids;
-        })
-        .recover(e -> {
-          if (healthy) {
-            log.warn("Redis unreachable for sessions ({}); tracking sessions locally", e.toString());
-            healthy = false;
-          }
-          retryAt = clock.millis() + 1000;
-          return Future.succeededFuture(fallBack(visitorKeys));
-        });
+        }), () -> fallBack(visitorKeys));
   }
 
   private Future<List<Long>> run(String scriptSha, List<String> visitorKeys) {
@@ -163,7 +142,7 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public boolean healthy() {
-    return healthy;
+    return redisOrLocal.healthy();
   }
 
   @Override
