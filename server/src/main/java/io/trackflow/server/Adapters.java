@@ -183,8 +183,7 @@ final class Adapters {
       return;
     }
     components.register(SessionStore.class,
-        () -> Future.succeededFuture(new InMemorySessionStore(java.time.Clock.systemUTC(),
-            SessionStore.DEFAULT_TIMEOUT, 200_000)),
+        () -> Future.succeededFuture(new InMemorySessionStore(SessionStore.DEFAULT_TIMEOUT, 200_000)),
         SessionStore::close);
     components.register(SaltStore.class, () -> Future.succeededFuture(new InMemorySaltStore()),
         SaltStore::close);

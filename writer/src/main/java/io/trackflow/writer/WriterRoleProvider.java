@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * The writer role: migrates the event store, then deploys one {@link WriterVerticle} that moves
- * events from the process's queue consumer into the store. Readiness covers both adapters.
+ * events from the process's queue consumer into the store, and a {@link CompactionVerticle} that
+ * has the store merge settled data. Readiness covers both adapters.
  */
 public final class WriterRoleProvider implements RoleProvider {
 
@@ -35,12 +36,14 @@ public final class WriterRoleProvider implements RoleProvider {
           context.health()
               .add(ReadinessCheck.of("writer-queue", () -> Future.succeededFuture(consumer.result().healthy())))
               .add(ReadinessCheck.of("writer-store", () -> store.result().ping()));
-          return context.vertx().deployVerticle(new WriterVerticle(consumer.result(), store.result(), options, metrics));
+          return context.vertx().deployVerticle(new WriterVerticle(consumer.result(), store.result(), options, metrics))
+              .compose(writer -> context.vertx().deployVerticle(new CompactionVerticle(store.result(),
+                  CompactionVerticle.DEFAULT_INTERVAL, context.registry())).map(compaction -> List.of(writer, compaction)));
         })
-        .map(deployment -> instance(context.vertx(), deployment));
+        .map(deployments -> instance(context.vertx(), deployments));
   }
 
-  private static RoleInstance instance(Vertx vertx, String deployment) {
+  private static RoleInstance instance(Vertx vertx, List<String> deployments) {
     return new RoleInstance() {
       @Override
       public List<HttpRoutes> routes() {
@@ -49,8 +52,8 @@ public final class WriterRoleProvider implements RoleProvider {
 
       @Override
       public Future<Void> stop() {
-        // Undeploying stops the verticle: it flushes and lets the consumer commit.
-        return vertx.undeploy(deployment);
+        // Undeploying stops the writer: it flushes and lets the consumer commit.
+        return vertx.undeploy(deployments.get(1)).eventually(() -> vertx.undeploy(deployments.get(0)));
       }
     };
   }

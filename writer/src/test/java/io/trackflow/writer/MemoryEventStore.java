@@ -104,7 +104,7 @@ final class MemoryEventStore implements EventStore {
   }
 
   @Override
-  public Future<QueryResult> query(String sql) {
+  public Future<QueryResult> query(java.util.function.Function<io.trackflow.core.store.ReadView, String> statement) {
     return Future.succeededFuture(new QueryResult(List.of("count"), List.of(List.of((Object) (long) storedIds().size()))));
   }
 

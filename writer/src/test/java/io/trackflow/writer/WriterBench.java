@@ -247,8 +247,8 @@ public final class WriterBench {
     }
 
     @Override
-    public Future<QueryResult> query(String sql) {
-      return inner.query(sql);
+    public Future<QueryResult> query(java.util.function.Function<io.trackflow.core.store.ReadView, String> statement) {
+      return inner.query(statement);
     }
 
     @Override

@@ -4,7 +4,9 @@ import io.trackflow.collector.CollectorMetrics;
 import io.trackflow.core.dedup.Deduplicator;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.queue.EventPublisher;
+import io.trackflow.core.session.SessionSnapshot;
 import io.trackflow.core.session.SessionStore;
+import io.trackflow.core.session.SessionTouch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,8 +20,9 @@ import java.util.concurrent.TimeUnit;
  * tick of requests costs one Redis pipeline per store and one publish. One batcher per event
  * loop; it is only touched from that loop.
  *
- * <p>If publishing fails, the batch's keys are forgotten by the deduplicator before the failure
- * is reported, so the client's retry is not dropped as a duplicate.
+ * <p>If publishing fails, the batch's keys are forgotten by the deduplicator and its touches
+ * released by the session store before the failure is reported, so the client's retry is
+ * neither dropped as a duplicate nor counted twice in its session.
  */
 public final class HitBatcher {
 
@@ -128,12 +131,17 @@ public final class HitBatcher {
   }
 
   private Future<Void> sessionsAndPublish(List<Hit> fresh) {
-    List<String> visitors = new ArrayList<>(fresh.size());
-    fresh.forEach(h -> visitors.add(Long.toHexString(h.visitorId)));
-    return sessions.touch(visitors).compose(ids -> {
+    List<SessionTouch> touches = new ArrayList<>(fresh.size());
+    for (Hit h : fresh) {
+      touches.add(touch(h));
+    }
+    return sessions.track(touches).compose(snapshots -> {
       List<Event> events = new ArrayList<>(fresh.size());
       for (int i = 0; i < fresh.size(); i++) {
-        events.add(fresh.get(i).event.sessionId(ids.get(i)).build());
+        SessionSnapshot s = snapshots.get(i);
+        // The visit's source replaces the event's own: every event carries its session's.
+        events.add(fresh.get(i).event.sessionId(s.sessionId()).visitSource(s.source())
+            .session(s.totals()).build());
       }
       long start = System.nanoTime();
       Future<Void> published;
@@ -142,8 +150,15 @@ public final class HitBatcher {
       } catch (RuntimeException e) {
         published = Future.failedFuture(e);
       }
-      return published.andThen(ar ->
-          metrics.publishLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+      return published
+          .andThen(ar -> metrics.publishLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
+          .recover(e -> sessions.release(touches, snapshots).transform(x -> Future.failedFuture(e)));
     });
+  }
+
+  private static SessionTouch touch(Hit h) {
+    Event.Builder e = h.event;
+    return new SessionTouch(Long.toHexString(h.visitorId), e.timestampMillis(),
+        SessionTouch.Kind.of(e.name(), e.interactive()), e.pathname(), e.visitSource());
   }
 }

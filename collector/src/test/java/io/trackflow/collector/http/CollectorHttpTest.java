@@ -65,7 +65,7 @@ class CollectorHttpTest {
     queue = new RecordingPublisher();
     dedup = new TestDedup();
     server = new CollectorServer(TestEnrichers.get(), queue, dedup,
-        new InMemorySessionStore(Clock.systemUTC(), Duration.ofMinutes(30), 10_000),
+        new InMemorySessionStore(Duration.ofMinutes(30), 10_000),
         new InMemorySaltStore(),
         Map.of(Setting.TRUSTED_PROXIES, "127.0.0.1", Setting.COLLECTOR_MAX_BODY_BYTES, "65536"));
     client = WebClient.create(server.vertx, new WebClientOptions().setDefaultPort(server.port)

@@ -50,7 +50,7 @@ class TrackerScriptTest {
   private static CollectorServer server(Enrichers enrichers) throws Exception {
     return new CollectorServer(enrichers, new RecordingPublisher(),
         new InMemoryDeduplicator(Clock.systemUTC(), 60_000, 1000),
-        new InMemorySessionStore(Clock.systemUTC(), Duration.ofMinutes(30), 1000),
+        new InMemorySessionStore(Duration.ofMinutes(30), 1000),
         new InMemorySaltStore(), Map.of());
   }
 

@@ -7,7 +7,10 @@ import java.util.Objects;
  * One enriched analytics event, as published to the queue and stored as one row.
  *
  * <p>Strings are never null (empty means unknown) so that both stores and the codec treat them
- * alike. Props are parallel key/value lists because ClickHouse 18.16 has no Map type.
+ * alike. Props are parallel key/value lists because ClickHouse 18.16 has no Map type. The
+ * referrer, its source and the UTM tags are the visit's (its session's first event's), and
+ * {@code session} holds the session's totals as of this event, both set by the collector from
+ * the session store so that stores derive the sessions table without reading older events.
  */
 public record Event(
     long eventId,
@@ -36,7 +39,8 @@ public record Event(
     List<String> propValues,
     boolean interactive,
     int scrollDepth,
-    long engagementMillis) {
+    long engagementMillis,
+    SessionTotals session) {
 
   /** The name of pageview events. */
   public static final String PAGEVIEW = "pageview";
@@ -65,6 +69,7 @@ public record Event(
     screenSize = nonNull(screenSize);
     propKeys = propKeys == null ? List.of() : List.copyOf(propKeys);
     propValues = propValues == null ? List.of() : List.copyOf(propValues);
+    session = Objects.requireNonNullElse(session, SessionTotals.NONE);
     if (propKeys.size() != propValues.size()) {
       throw new IllegalArgumentException("props keys and values differ in length");
     }
@@ -76,6 +81,21 @@ public record Event(
 
   public boolean isEngagement() {
     return ENGAGEMENT.equals(name);
+  }
+
+  /** The visit's referrer, source name and UTM tags. */
+  public VisitSource visitSource() {
+    return new VisitSource(referrer, referrerSource, utmSource, utmMedium, utmCampaign, utmTerm,
+        utmContent);
+  }
+
+  /** The same event carrying the given session id, visit source and totals. */
+  public Event withSession(long id, VisitSource source, SessionTotals totals) {
+    return new Event(eventId, site, timestampMillis, name, hostname, pathname, source.referrer(),
+        source.referrerSource(), source.utmSource(), source.utmMedium(), source.utmCampaign(),
+        source.utmTerm(), source.utmContent(), visitorId, id, browser, browserVersion, os,
+        osVersion, device, country, screenSize, propKeys, propValues, interactive, scrollDepth,
+        engagementMillis, totals);
   }
 
   /** Value of the given prop, or null when absent. */
@@ -122,6 +142,7 @@ public record Event(
     private boolean interactive = true;
     private int scrollDepth;
     private long engagementMillis;
+    private SessionTotals session = SessionTotals.NONE;
 
     public Builder eventId(long v) { eventId = v; return this; }
     public Builder site(String v) { site = v; return this; }
@@ -149,18 +170,34 @@ public record Event(
     public Builder interactive(boolean v) { interactive = v; return this; }
     public Builder scrollDepth(int v) { scrollDepth = v; return this; }
     public Builder engagementMillis(long v) { engagementMillis = v; return this; }
+    public Builder session(SessionTotals v) { session = v; return this; }
+    public Builder visitSource(VisitSource v) {
+      referrer = v.referrer();
+      referrerSource = v.referrerSource();
+      utmSource = v.utmSource();
+      utmMedium = v.utmMedium();
+      utmCampaign = v.utmCampaign();
+      utmTerm = v.utmTerm();
+      utmContent = v.utmContent();
+      return this;
+    }
 
     public long eventId() { return eventId; }
     public String site() { return site; }
     public long timestampMillis() { return timestampMillis; }
     public String name() { return name; }
     public String pathname() { return pathname; }
+    public boolean interactive() { return interactive; }
+    public VisitSource visitSource() {
+      return new VisitSource(referrer, referrerSource, utmSource, utmMedium, utmCampaign, utmTerm,
+          utmContent);
+    }
 
     public Event build() {
       return new Event(eventId, site, timestampMillis, name, hostname, pathname, referrer,
           referrerSource, utmSource, utmMedium, utmCampaign, utmTerm, utmContent, visitorId,
           sessionId, browser, browserVersion, os, osVersion, device, country, screenSize, propKeys,
-          propValues, interactive, scrollDepth, engagementMillis);
+          propValues, interactive, scrollDepth, engagementMillis, session);
     }
   }
 }

@@ -9,20 +9,24 @@ import java.util.List;
  * Compact binary form of events on the queue (documented in docs/serialization.md).
  *
  * <p>A record holds one or more events: a format byte, a varint event count, then each event's
- * fields in declaration order. Strings are varint length + UTF-8, longs are 8 bytes big-endian,
+ * fields in declaration order (the session totals last: start as 8 bytes, end − start, events,
+ * pageviews and interactive as varints, entry and exit page). Strings are varint length + UTF-8, longs are 8 bytes big-endian,
  * ints are varints. Several events of one visitor share a record so the queue sees fewer, larger
  * messages while one visitor's events stay in one partition.
  */
 public final class EventCodec {
 
-  /** Format byte; bump it when the layout changes and keep decoding the old one. */
+  /** The first format: events without session totals (still decoded, as {@link SessionTotals#NONE}). */
   public static final byte FORMAT_V1 = 1;
+
+  /** The current format: V1's fields, then each event's session totals. */
+  public static final byte FORMAT_V2 = 2;
 
   private EventCodec() {}
 
   public static Buffer encode(List<Event> events) {
     Buffer out = Buffer.buffer(events.size() * 256);
-    out.appendByte(FORMAT_V1);
+    out.appendByte(FORMAT_V2);
     writeVarint(out, events.size());
     for (Event e : events) {
       out.appendLong(e.eventId());
@@ -55,6 +59,14 @@ public final class EventCodec {
       out.appendByte((byte) (e.interactive() ? 1 : 0));
       writeVarint(out, e.scrollDepth());
       writeVarint(out, e.engagementMillis());
+      SessionTotals t = e.session();
+      out.appendLong(t.startMillis());
+      writeVarint(out, Math.max(0, t.endMillis() - t.startMillis()));
+      writeVarint(out, t.events());
+      writeVarint(out, t.pageviews());
+      writeVarint(out, t.interactive());
+      writeString(out, t.entryPage());
+      writeString(out, t.exitPage());
     }
     return out;
   }
@@ -64,7 +76,7 @@ public final class EventCodec {
     try {
       Reader r = new Reader(in);
       byte format = in.getByte(r.pos++);
-      if (format != FORMAT_V1) {
+      if (format != FORMAT_V1 && format != FORMAT_V2) {
         throw new IllegalArgumentException("unknown event record format " + format);
       }
       int count = (int) r.varint();
@@ -102,10 +114,17 @@ public final class EventCodec {
         boolean interactive = in.getByte(r.pos++) != 0;
         int scrollDepth = (int) r.varint();
         long engagementMillis = r.varint();
+        SessionTotals session = SessionTotals.NONE;
+        if (format == FORMAT_V2) {
+          long start = r.int64();
+          long end = start + r.varint();
+          session = new SessionTotals(start, end, (int) r.varint(), (int) r.varint(),
+              (int) r.varint(), r.string(), r.string());
+        }
         events.add(new Event(eventId, site, ts, name, hostname, pathname, referrer, referrerSource,
             utmSource, utmMedium, utmCampaign, utmTerm, utmContent, visitorId, sessionId, browser,
             browserVersion, os, osVersion, device, country, screenSize, keys, values, interactive,
-            scrollDepth, engagementMillis));
+            scrollDepth, engagementMillis, session));
       }
       if (r.pos != in.length()) {
         throw new IllegalArgumentException("trailing bytes after event record");

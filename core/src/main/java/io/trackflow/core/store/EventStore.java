@@ -3,25 +3,45 @@ package io.trackflow.core.store;
 import io.trackflow.core.event.Event;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * Event store port: where events are kept and queried (ClickHouse in cluster, DuckDB standalone).
+ * Event store port: where events and the sessions derived from them are kept and queried
+ * (ClickHouse in cluster, DuckDB standalone).
  *
- * <p>Inserts are idempotent per event id as seen by queries: storing the same event twice (a
- * replayed queue delivery) must not change any count.
+ * <p>Inserts are idempotent as seen by queries: storing the same event twice (a replayed queue
+ * delivery) must not change any count. Each insert also keeps the sessions table: per session,
+ * the totals of its event with the most counted events (see {@link Event#session()}).
  */
 public interface EventStore {
 
   /** Creates or upgrades the schema; called once at start-up. */
   Future<Void> migrate();
 
-  /** Stores one batch with a single insert. */
+  /** Stores one batch: its events, and its sessions' newest totals. */
   Future<Void> insert(List<Event> events);
 
-  /** Runs a read-only query written in {@link #dialect()} and returns its rows. */
-  Future<QueryResult> query(String sql);
+  /**
+   * Runs one read-only statement written in {@link #dialect()}, built by {@code statement}
+   * against the store's current {@link ReadView}; the store may call it more than once.
+   */
+  Future<QueryResult> query(Function<ReadView, String> statement);
 
-  /** Removes every event of a site (GDPR-grade: nothing of it remains queryable). */
+  /** Runs a read-only statement that reads no table through a {@link ReadView}. */
+  default Future<QueryResult> query(String sql) {
+    return query(view -> sql);
+  }
+
+  /**
+   * Merges what background merges left unmerged where writes have settled, so that reads of it
+   * need no deduplication; answers how many table partitions it merged. Called periodically by
+   * the writer; a no-op where reads never need it.
+   */
+  default Future<Integer> compact() {
+    return Future.succeededFuture(0);
+  }
+
+  /** Removes every event and session of a site (GDPR-grade: nothing of it remains queryable). */
   Future<Void> deleteSite(String site);
 
   /** The SQL dialect queries for this store are compiled to. */

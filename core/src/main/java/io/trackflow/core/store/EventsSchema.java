@@ -1,17 +1,34 @@
 package io.trackflow.core.store;
 
+import io.trackflow.core.event.Event;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Names shared by both event stores and the query builder: the events table, its columns (the
- * same in ClickHouse and DuckDB) and the FROM clause that reads every event exactly once.
- * docs/storage.md describes the schema.
+ * Names shared by both event stores and the query builder: the events and sessions tables, their
+ * columns (the same in ClickHouse and DuckDB) and the FROM clauses that read every event and
+ * session exactly once. docs/storage.md describes the schema.
  */
 public final class EventsSchema {
 
   /** The events table, in the store's own database (ClickHouse) or file (DuckDB). */
   public static final String TABLE = "events";
+
+  /** The sessions table: one row per session, with the totals of its newest event. */
+  public static final String SESSIONS_TABLE = "sessions";
+
+  /**
+   * Every column of the sessions table, in table order ({@code start} is ClickHouse's second-
+   * truncated copy of {@code start_ms}, which DuckDB does not keep).
+   */
+  public static final List<String> SESSION_COLUMNS = List.of(
+      "site", "session_id", "visitor_id", "start", "start_ms", "end_ms", "events", "pageviews",
+      "interactive", "entry_page", "exit_page", "referrer", "referrer_source", "utm_source",
+      "utm_medium", "utm_campaign", "utm_term", "utm_content", "country", "device", "browser",
+      "browser_version", "os", "os_version");
 
   /** The table recording applied schema versions. */
   public static final String MIGRATIONS_TABLE = "schema_migrations";
@@ -47,6 +64,35 @@ public final class EventsSchema {
       case DUCKDB -> TABLE;
     };
   }
+
+  /**
+   * What follows FROM to read each session once with its newest totals: {@code sessions FINAL}
+   * on ClickHouse, plain {@code sessions} on DuckDB (which updates rows in place).
+   */
+  public static String sessionsDeduplicated(SqlDialect dialect) {
+    return switch (dialect) {
+      case CLICKHOUSE -> SESSIONS_TABLE + " FINAL";
+      case DUCKDB -> SESSIONS_TABLE;
+    };
+  }
+
+  /**
+   * The sessions a batch brings up to date: per (site, session), its event with the most
+   * counted events, in order of first appearance. Events outside a counted session (engagement
+   * pings after a session ended, events written before sessions were tracked) bring none.
+   */
+  public static List<Event> newestPerSession(List<Event> events) {
+    Map<SessionKey, Event> newest = new LinkedHashMap<>();
+    for (Event e : events) {
+      if (e.session().counted()) {
+        newest.merge(new SessionKey(e.site(), e.sessionId()), e,
+            (a, b) -> b.session().events() > a.session().events() ? b : a);
+      }
+    }
+    return new ArrayList<>(newest.values());
+  }
+
+  private record SessionKey(String site, long sessionId) {}
 
   /** The event time a store keeps for {@code timestampMillis}: clamped to the supported range. */
   public static long storedMillis(long timestampMillis) {

@@ -19,6 +19,7 @@ class EventCodecTest {
         .browser("Firefox").browserVersion("133.0").os("Linux").osVersion("").device("Desktop")
         .country("DE").screenSize("Desktop").props(List.of("plan", "emoji"), List.of("pro", "🚀"))
         .interactive(false).scrollDepth(87).engagementMillis(12_345L)
+        .session(new SessionTotals(1_764_000_000_000L, 1_764_000_000_123L, 7, 5, 1, "/ëntry", "/exit'"))
         .build();
   }
 
@@ -27,6 +28,20 @@ class EventCodecTest {
   void roundTripsEveryField() {
     List<Event> events = List.of(fullEvent(1), fullEvent(-2), Event.builder().build());
     assertThat(EventCodec.decode(EventCodec.encode(events))).isEqualTo(events);
+  }
+
+  @Test
+  @DisplayName("A record in the first format, written before events carried session totals, decodes as events outside any counted session")
+  void decodesFormatOne() {
+    Event e = fullEvent(3);
+    Buffer v2 = EventCodec.encode(List.of(e));
+    // Format 1 is format 2 without the trailing session totals: 8 + 1 + 1 + 1 + 1 + 7 + 6 bytes here.
+    int totals = 8 + 1 + 1 + 1 + 1 + ("/ëntry".getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1)
+        + ("/exit'".length() + 1);
+    Buffer v1 = v2.getBuffer(0, v2.length() - totals).setByte(0, EventCodec.FORMAT_V1);
+    Event decoded = EventCodec.decode(v1).get(0);
+    assertThat(decoded.session()).isEqualTo(SessionTotals.NONE);
+    assertThat(decoded.withSession(e.sessionId(), e.visitSource(), e.session())).isEqualTo(e);
   }
 
   @Test

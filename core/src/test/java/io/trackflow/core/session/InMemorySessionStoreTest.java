@@ -14,17 +14,17 @@ class InMemorySessionStoreTest extends SessionStoreContract {
 
   @Override
   protected SessionStore create(Vertx vertx, MutableClock clock, Duration timeout) {
-    return new InMemorySessionStore(clock, timeout, 100_000);
+    return new InMemorySessionStore(timeout, 100_000);
   }
 
   @Test
   @DisplayName("Idle visitors are forgotten and the store never holds more visitors than its bound")
   void boundedAndForgetsIdleVisitors() throws Exception {
-    InMemorySessionStore s = new InMemorySessionStore(clock, TIMEOUT, 3);
-    await(s.touch(List.of("a", "b", "c", "d")));
+    InMemorySessionStore s = new InMemorySessionStore(TIMEOUT, 3);
+    await(s.track(List.of(pageview("a", T0, "/"), pageview("b", T0, "/"), pageview("c", T0, "/"),
+        pageview("d", T0, "/"))));
     assertThat(s.size()).isEqualTo(3);
-    clock.advance(TIMEOUT);
-    await(s.touch(List.of("e")));
+    await(s.track(List.of(pageview("e", T0 + TIMEOUT.toMillis() + Duration.ofMinutes(10).toMillis(), "/"))));
     assertThat(s.size()).isEqualTo(1);
   }
 }

@@ -2,13 +2,19 @@ package io.trackflow.core.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trackflow.core.event.SessionTotals;
+import io.trackflow.core.event.VisitSource;
+import io.trackflow.core.session.SessionTouch.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -18,24 +24,31 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link SessionStore} adapter must have. Time is a {@link MutableClock} the
- * adapter reads, so the 30-minute timeout is tested without waiting.
+ * The behaviour every {@link SessionStore} adapter must have: {@link SessionState}'s rules,
+ * applied atomically. Time is the events' own, so the 30-minute timeout is tested without
+ * waiting; {@link #clock} is only what an adapter uses for its own housekeeping.
  */
 public abstract class SessionStoreContract {
 
   protected static final Duration TIMEOUT = Duration.ofMinutes(30);
+  protected static final long T0 = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
+  private static final long MINUTE = 60_000;
+  protected static final VisitSource GOOGLE =
+      new VisitSource("https://www.google.com/", "Google", "", "", "", "", "");
+  private static final VisitSource CAMPAIGN =
+      new VisitSource("", "Newsletter", "newsletter", "email", "spring \"sale\"", "a'b", "c\\d");
 
   protected Vertx vertx;
   protected MutableClock clock;
   private final List<SessionStore> created = new ArrayList<>();
 
-  /** Builds a fresh adapter reading time from {@code clock}. */
+  /** Builds a fresh adapter; {@code clock} drives its housekeeping (fallback retries). */
   protected abstract SessionStore create(Vertx vertx, MutableClock clock, Duration timeout) throws Exception;
 
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx();
-    clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    clock = new MutableClock(Instant.ofEpochMilli(T0));
   }
 
   @AfterEach
@@ -56,12 +69,16 @@ public abstract class SessionStoreContract {
     return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  private static String visitor() {
+  protected static String visitor() {
     return "v" + UUID.randomUUID();
   }
 
-  private static long one(SessionStore s, String visitor) throws Exception {
-    return await(s.touch(List.of(visitor))).get(0);
+  protected static SessionTouch pageview(String visitor, long at, String path) {
+    return new SessionTouch(visitor, at, Kind.PAGEVIEW, path, VisitSource.DIRECT);
+  }
+
+  protected static SessionSnapshot one(SessionStore s, SessionTouch touch) throws Exception {
+    return await(s.track(List.of(touch))).get(0);
   }
 
   @Test
@@ -69,26 +86,24 @@ public abstract class SessionStoreContract {
   void keepsSessionWhileActive() throws Exception {
     SessionStore s = store();
     String v = visitor();
-    long first = one(s, v);
-    clock.advance(Duration.ofMinutes(20));
-    assertThat(one(s, v)).isEqualTo(first);
-    clock.advance(Duration.ofMinutes(20)); // 40 minutes after the start, 20 after the last event
-    assertThat(one(s, v)).isEqualTo(first);
-    clock.advance(Duration.ofMinutes(29).plusSeconds(59));
-    assertThat(one(s, v)).isEqualTo(first);
+    long first = one(s, pageview(v, T0, "/")).sessionId();
+    assertThat(one(s, pageview(v, T0 + 20 * MINUTE, "/a")).sessionId()).isEqualTo(first);
+    assertThat(one(s, pageview(v, T0 + 40 * MINUTE, "/b")).sessionId()).isEqualTo(first);
+    assertThat(one(s, pageview(v, T0 + 70 * MINUTE - 1, "/c")).sessionId()).isEqualTo(first);
   }
 
   @Test
-  @DisplayName("After 30 minutes without an event the visitor's next event starts a new session")
+  @DisplayName("After 30 minutes without an event the visitor's next event starts a new session with fresh totals")
   void newSessionAfterTimeout() throws Exception {
     SessionStore s = store();
     String v = visitor();
-    long first = one(s, v);
-    clock.advance(TIMEOUT);
-    long second = one(s, v);
-    assertThat(second).isNotEqualTo(first);
-    clock.advance(Duration.ofMinutes(5));
-    assertThat(one(s, v)).isEqualTo(second);
+    SessionSnapshot first = one(s, pageview(v, T0, "/"));
+    one(s, pageview(v, T0 + MINUTE, "/a"));
+    SessionSnapshot second = one(s, new SessionTouch(v, T0 + 31 * MINUTE, Kind.PAGEVIEW, "/b", GOOGLE));
+    assertThat(second.sessionId()).isNotEqualTo(first.sessionId());
+    assertThat(second.totals()).isEqualTo(new SessionTotals(T0 + 31 * MINUTE, T0 + 31 * MINUTE, 1, 1, 0, "/b", "/b"));
+    assertThat(second.source()).isEqualTo(GOOGLE);
+    assertThat(one(s, pageview(v, T0 + 36 * MINUTE, "/c")).sessionId()).isEqualTo(second.sessionId());
   }
 
   @Test
@@ -97,7 +112,9 @@ public abstract class SessionStoreContract {
     SessionStore s = store();
     String a = visitor();
     String b = visitor();
-    List<Long> ids = await(s.touch(List.of(a, b, a, b, a)));
+    List<Long> ids = await(s.track(List.of(pageview(a, T0, "/"), pageview(b, T0, "/"),
+        pageview(a, T0 + 1, "/x"), pageview(b, T0 + 2, "/y"), pageview(a, T0 + 3, "/z"))))
+        .stream().map(SessionSnapshot::sessionId).toList();
     assertThat(ids).doesNotContain(0L);
     assertThat(ids.get(0)).isNotEqualTo(ids.get(1));
     assertThat(ids).containsExactly(ids.get(0), ids.get(1), ids.get(0), ids.get(1), ids.get(0));
@@ -108,22 +125,126 @@ public abstract class SessionStoreContract {
   void largeBatch() throws Exception {
     SessionStore s = store();
     List<String> visitors = IntStream.range(0, 500).mapToObj(i -> visitor()).toList();
-    List<Long> first = await(s.touch(visitors));
+    List<Long> first = await(s.track(visitors.stream().map(v -> pageview(v, T0, "/")).toList()))
+        .stream().map(SessionSnapshot::sessionId).toList();
     assertThat(new HashSet<>(first)).hasSize(500);
-    clock.advance(Duration.ofMinutes(1));
     List<String> reversed = new ArrayList<>(visitors);
     java.util.Collections.reverse(reversed);
-    List<Long> again = await(s.touch(reversed));
+    List<SessionSnapshot> again = await(s.track(reversed.stream().map(v -> pageview(v, T0 + MINUTE, "/2")).toList()));
     List<Long> expected = new ArrayList<>(first);
     java.util.Collections.reverse(expected);
-    assertThat(again).containsExactlyElementsOf(expected);
+    assertThat(again.stream().map(SessionSnapshot::sessionId).toList()).containsExactlyElementsOf(expected);
+    assertThat(again).allSatisfy(snapshot -> assertThat(snapshot.totals().pageviews()).isEqualTo(2));
+  }
+
+  @Test
+  @DisplayName("Totals follow the visit: earliest start, latest end, counts by kind, entry and exit pages by time, the first event's source")
+  void totalsFollowTheVisit() throws Exception {
+    SessionStore s = store();
+    String v = visitor();
+    one(s, new SessionTouch(v, T0 + 10_000, Kind.PAGEVIEW, "/landing", CAMPAIGN));
+    one(s, new SessionTouch(v, T0 + 20_000, Kind.NON_INTERACTIVE, "/landing", GOOGLE));
+    SessionSnapshot afterQuiet = one(s, new SessionTouch(v, T0 + 25_000, Kind.ENGAGEMENT, "/landing", GOOGLE));
+    assertThat(afterQuiet.totals()).isEqualTo(new SessionTotals(T0 + 10_000, T0 + 20_000, 2, 1, 0, "/landing", "/landing"));
+    assertThat(afterQuiet.totals().bounced()).isTrue();
+    // Arrives late but happened first: it becomes the start and the entry page, not the exit.
+    one(s, new SessionTouch(v, T0 + 5_000, Kind.PAGEVIEW, "/earlier", GOOGLE));
+    one(s, new SessionTouch(v, T0 + 60_000, Kind.PAGEVIEW, "/pricing", GOOGLE));
+    SessionSnapshot last = one(s, new SessionTouch(v, T0 + 61_000, Kind.INTERACTIVE, "/pricing", GOOGLE));
+    assertThat(last.totals()).isEqualTo(new SessionTotals(T0 + 5_000, T0 + 61_000, 5, 3, 1, "/earlier", "/pricing"));
+    assertThat(last.source()).isEqualTo(CAMPAIGN);
+    assertThat(last.totals().bounced()).isFalse();
+  }
+
+  @Test
+  @DisplayName("Engagement pings keep a live session alive without counting, and outside a session they start none")
+  void engagementPings() throws Exception {
+    SessionStore s = store();
+    String v = visitor();
+    SessionSnapshot orphan = one(s, new SessionTouch(v, T0, Kind.ENGAGEMENT, "/read", GOOGLE));
+    assertThat(orphan.sessionId()).isNotZero();
+    assertThat(orphan.totals()).isEqualTo(SessionTotals.NONE);
+    assertThat(orphan.source()).isEqualTo(GOOGLE);
+    SessionSnapshot started = one(s, pageview(v, T0 + MINUTE, "/read"));
+    assertThat(started.sessionId()).isNotEqualTo(orphan.sessionId());
+    assertThat(started.totals().events()).isEqualTo(1);
+    // 25 minutes of reading keep the session alive past its last pageview's timeout.
+    SessionSnapshot ping = one(s, new SessionTouch(v, T0 + 26 * MINUTE, Kind.ENGAGEMENT, "/read", VisitSource.DIRECT));
+    assertThat(ping.sessionId()).isEqualTo(started.sessionId());
+    assertThat(ping.totals()).isEqualTo(started.totals());
+    SessionSnapshot next = one(s, pageview(v, T0 + 50 * MINUTE, "/next"));
+    assertThat(next.sessionId()).isEqualTo(started.sessionId());
+    assertThat(next.totals()).isEqualTo(new SessionTotals(T0 + MINUTE, T0 + 50 * MINUTE, 2, 2, 0, "/read", "/next"));
+  }
+
+  @Test
+  @DisplayName("Released touches are taken back, so a retried event is counted once")
+  void releaseTakesTouchesBack() throws Exception {
+    SessionStore s = store();
+    String v = visitor();
+    one(s, pageview(v, T0, "/"));
+    List<SessionTouch> failed = List.of(pageview(v, T0 + 1_000, "/a"),
+        new SessionTouch(v, T0 + 2_000, Kind.INTERACTIVE, "/a", VisitSource.DIRECT));
+    List<SessionSnapshot> unpublished = await(s.track(failed));
+    await(s.release(failed, unpublished));
+    List<SessionSnapshot> retried = await(s.track(List.of(pageview(v, T0 + 9_000, "/a"),
+        new SessionTouch(v, T0 + 9_500, Kind.INTERACTIVE, "/a", VisitSource.DIRECT))));
+    SessionTotals totals = retried.get(1).totals();
+    assertThat(totals.events()).isEqualTo(3);
+    assertThat(totals.pageviews()).isEqualTo(2);
+    assertThat(totals.interactive()).isEqualTo(1);
+    assertThat(retried.get(1).sessionId()).isEqualTo(unpublished.get(0).sessionId());
+  }
+
+  @Test
+  @DisplayName("Random interleavings of visitors, kinds, late events and timeouts give exactly the totals of the reference rules")
+  void matchesReferenceRules() throws Exception {
+    SessionStore s = store();
+    Random random = new Random(20260301);
+    List<String> visitors = IntStream.range(0, 12).mapToObj(i -> visitor()).toList();
+    Map<String, SessionState> reference = new HashMap<>();
+    long now = T0;
+    Kind[] kinds = Kind.values();
+    String[] paths = {"/", "/a", "/b", "/ü'ber", ""};
+    VisitSource[] sources = {VisitSource.DIRECT, GOOGLE, CAMPAIGN};
+    for (int round = 0; round < 60; round++) {
+      List<SessionTouch> touches = new ArrayList<>();
+      for (int i = 0; i < 1 + random.nextInt(8); i++) {
+        String v = visitors.get(random.nextInt(visitors.size()));
+        // Time mostly moves on by seconds to minutes, sometimes pauses past the timeout; some
+        // events arrive late (their client's clock or a slow network).
+        now += random.nextInt(20) == 0 ? 31 * MINUTE : random.nextInt(3 * 60_000);
+        long at = random.nextInt(8) == 0 ? now - random.nextInt(60_000) : now;
+        touches.add(new SessionTouch(v, at, kinds[random.nextInt(kinds.length)],
+            paths[random.nextInt(paths.length)], sources[random.nextInt(sources.length)]));
+      }
+      List<SessionSnapshot> answered = await(s.track(touches));
+      for (int i = 0; i < touches.size(); i++) {
+        SessionTouch t = touches.get(i);
+        SessionState state = reference.get(t.visitorKey());
+        SessionSnapshot expected;
+        if (state != null && !state.expiredAt(t.timestampMillis(), TIMEOUT.toMillis())) {
+          state.apply(t);
+          expected = state.snapshot();
+        } else {
+          SessionState started = SessionState.start(answered.get(i).sessionId(), t);
+          if (started == null) {
+            expected = SessionState.outside(answered.get(i).sessionId(), t);
+          } else {
+            reference.put(t.visitorKey(), started);
+            expected = started.snapshot();
+          }
+        }
+        assertThat(answered.get(i)).as("touch %d of round %d", i, round).isEqualTo(expected);
+      }
+    }
   }
 
   @Test
   @DisplayName("An adapter whose store is reachable reports itself healthy")
   void healthyWhenReachable() throws Exception {
     SessionStore s = store();
-    one(s, visitor());
+    one(s, pageview(visitor(), T0, "/"));
     assertThat(s.healthy()).isTrue();
   }
 }

@@ -45,6 +45,14 @@ public abstract class EventStoreContract {
   /** The {@code store} tag of this adapter's metrics: {@code clickhouse} or {@code duckdb}. */
   protected abstract String metricsTag();
 
+  /**
+   * Merges everything the store can merge now, as {@link EventStore#compact()} does once writes
+   * have settled (an adapter's test may skip the waiting).
+   */
+  protected Future<Integer> compactNow() {
+    return store.compact();
+  }
+
   @BeforeEach
   void openStore() throws Exception {
     vertx = Vertx.vertx();
@@ -114,6 +122,39 @@ public abstract class EventStoreContract {
   private List<List<Object>> rowsOf(String site) throws Exception {
     return query("SELECT " + String.join(", ", EventsSchema.COLUMNS) + " FROM " + from()
         + " WHERE site = " + quote(site) + " ORDER BY timestamp_ms, event_id").rows();
+  }
+
+  private static final long DAY = 86_400_000L;
+
+  /** Counts of the site's events and sessions read through the store's {@link ReadView}. */
+  private long[] viewCounts(String site, Instant from, Instant to) throws Exception {
+    QueryResult events = await(store.query(view -> "SELECT count(*) AS n, sum(engagement_millis) AS e FROM "
+        + view.rows(StoredTable.EVENTS, site, from, to, List.of("event_id", "engagement_millis"), null) + " AS r"));
+    QueryResult sessions = await(store.query(view -> "SELECT count(*) AS n, sum(pageviews) AS p FROM "
+        + view.rows(StoredTable.SESSIONS, site, from, to, List.of("session_id", "pageviews"), null) + " AS r"));
+    return new long[] {(Long) events.rows().get(0).get(0), number(events.rows().get(0).get(1)),
+        (Long) sessions.rows().get(0).get(0), number(sessions.rows().get(0).get(1))};
+  }
+
+  private static long number(Object value) {
+    return value == null ? 0 : ((Number) value).longValue();
+  }
+
+  /** The generated events of several days, each with its session's totals. */
+  private static List<Event> days(String site, int days, long seed) {
+    List<Event> events = new ArrayList<>(new EventGenerator(seed, Instant.ofEpochMilli(T0), days).generate(3_000));
+    events.replaceAll(e -> Event.builder().eventId(e.eventId()).site(site).timestampMillis(e.timestampMillis())
+        .name(e.name()).pathname(e.pathname()).visitorId(e.visitorId()).sessionId(e.sessionId())
+        .interactive(e.interactive()).engagementMillis(e.engagementMillis()).visitSource(e.visitSource())
+        .session(e.session()).build());
+    return events;
+  }
+
+  private static long[] expectedCounts(List<Event> events) {
+    List<Event> distinct = EventGenerator.distinct(events);
+    List<Event> sessions = EventsSchema.newestPerSession(distinct);
+    return new long[] {distinct.size(), distinct.stream().mapToLong(Event::engagementMillis).sum(),
+        sessions.size(), sessions.stream().mapToLong(e -> e.session().pageviews()).sum()};
   }
 
   @Test
@@ -358,5 +399,75 @@ public abstract class EventStoreContract {
       }
       return sum;
     }
+  }
+
+  @Test
+  @DisplayName("Each session's row holds the totals of its newest event, whatever the order and however often batches arrive")
+  void sessionsKeepNewestTotals() throws Exception {
+    String site = newSite();
+    List<Event> events = days(site, 3, 11);
+    List<Event> shuffled = new ArrayList<>(events);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(5));
+    for (int i = 0; i < shuffled.size(); i += 400) {
+      await(store.insert(shuffled.subList(i, Math.min(shuffled.size(), i + 400))));
+    }
+    await(store.insert(events.subList(0, 1_000)));
+    Instant from = Instant.ofEpochMilli(T0 - 4 * DAY);
+    Instant to = Instant.ofEpochMilli(T0 + DAY);
+    List<List<Object>> rows = await(store.query(view -> "SELECT session_id, visitor_id, start_ms, end_ms, events,"
+        + " pageviews, interactive, entry_page, exit_page, referrer_source, utm_campaign FROM "
+        + view.rows(StoredTable.SESSIONS, site, from, to, List.of("session_id", "visitor_id", "start_ms", "end_ms",
+            "events", "pageviews", "interactive", "entry_page", "exit_page", "referrer_source", "utm_campaign"), null)
+        + " AS s ORDER BY session_id")).rows();
+    List<List<Object>> expected = EventsSchema.newestPerSession(EventGenerator.distinct(events)).stream()
+        .sorted(java.util.Comparator.comparingLong(Event::sessionId))
+        .map(e -> List.<Object>of(e.sessionId(), e.visitorId(), e.session().startMillis(), e.session().endMillis(),
+            (long) e.session().events(), (long) e.session().pageviews(), (long) e.session().interactive(),
+            e.session().entryPage(), e.session().exitPage(), e.referrerSource(), e.utmCampaign()))
+        .toList();
+    assertThat(expected).hasSizeGreaterThan(100);
+    assertThat(rows).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  @DisplayName("Reads through the view count every event and session once, before and after compaction, and after replays into compacted days")
+  void readViewCountsOnceAcrossMergeStates() throws Exception {
+    String site = newSite();
+    List<Event> events = days(site, 4, 12);
+    long[] expected = expectedCounts(events);
+    Instant from = Instant.ofEpochMilli(T0 - 5 * DAY);
+    Instant to = Instant.ofEpochMilli(T0 + DAY);
+    for (int i = 0; i < events.size(); i += 250) {
+      await(store.insert(events.subList(i, Math.min(events.size(), i + 250))));
+    }
+    await(store.insert(events.subList(100, 900)));
+    assertThat(viewCounts(site, from, to)).containsExactly(expected);
+    await(compactNow());
+    assertThat(viewCounts(site, from, to)).containsExactly(expected);
+    // A replay of old events lands in days already compacted: they must not count twice.
+    await(store.insert(events.subList(0, 600)));
+    assertThat(viewCounts(site, from, to)).containsExactly(expected);
+    await(compactNow());
+    assertThat(viewCounts(site, from, to)).containsExactly(expected);
+    // A range that starts and ends mid-day reads only its part.
+    Instant midFrom = Instant.ofEpochMilli(T0 - 2 * DAY - 3_600_000);
+    Instant midTo = Instant.ofEpochMilli(T0 - DAY + 7_200_000);
+    List<Event> inside = events.stream().filter(e -> e.timestampMillis() >= midFrom.toEpochMilli() && e.timestampMillis() < midTo.toEpochMilli()).toList();
+    assertThat(viewCounts(site, midFrom, midTo)[0]).isEqualTo(EventGenerator.distinct(inside).size());
+  }
+
+  @Test
+  @DisplayName("Deleting a site removes its sessions too")
+  void deleteSiteRemovesSessions() throws Exception {
+    String site = newSite();
+    String other = newSite();
+    await(store.insert(days(site, 2, 13)));
+    List<Event> kept = days(other, 2, 14);
+    await(store.insert(kept));
+    await(store.deleteSite(site));
+    Instant from = Instant.ofEpochMilli(T0 - 3 * DAY);
+    Instant to = Instant.ofEpochMilli(T0 + DAY);
+    assertThat(viewCounts(site, from, to)).containsExactly(0, 0, 0, 0);
+    assertThat(viewCounts(other, from, to)).containsExactly(expectedCounts(kept));
   }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.store.QueryResult;
+import io.trackflow.core.store.ReadView;
 import io.trackflow.query.stats.Query.OrderBy;
 import io.trackflow.query.stats.SqlBuilder.Agg;
 import io.trackflow.query.stats.SqlBuilder.Page;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Plans the statements a query needs, runs them on the event store and merges their raw
@@ -82,27 +84,33 @@ final class QueryRunner {
   Future<Raw> run(Query query, String site, DateRange range, List<Filter> restriction,
       boolean allowPaging) {
     long started = System.nanoTime();
-    Plan plan = plan(query, allowPaging);
+    Plan plan = plan(query, allowPaging, sql.dialect().reportsRowsBeforeLimit());
     List<Filter> filters = new ArrayList<>(query.filters());
     filters.addAll(restriction);
 
-    List<Future<List<Row>>> parts = new ArrayList<>();
+    List<Future<QueryResult>> parts = new ArrayList<>();
     for (Statement st : plan.statements()) {
       Spec spec = spec(site, range, query.dimensions(), filters, st.aggs(), plan.page());
-      parts.add(rows(st.sessions() ? sql.sessions(spec) : sql.events(spec), query.dimensions()));
+      parts.add(store.query(statement(st.sessions(), spec)));
     }
     Future<Long> totalRows = Future.succeededFuture(null);
     if (plan.page() != null && query.include().totalRows()) {
-      Statement st = plan.statements().get(0);
-      // Only the groups are counted: no aggregate needs computing for that.
-      Spec spec = spec(site, range, query.dimensions(), filters, Set.of(), null);
-      String statement = st.sessions() ? sql.sessions(spec) : sql.events(spec);
-      totalRows = store.query(sql.countRows(statement)).map(r -> toLong(r.rows().get(0).get(0)));
+      if (sql.dialect().reportsRowsBeforeLimit()) {
+        // The paged statement's own answer says how many groups there were.
+        totalRows = parts.get(0).map(r -> r.rowsBeforeLimit() != null ? r.rowsBeforeLimit() : (long) r.rows().size());
+      } else {
+        Statement st = plan.statements().get(0);
+        // Only the groups are counted: no aggregate needs computing for that.
+        Spec spec = spec(site, range, query.dimensions(), filters, Set.of(), null);
+        totalRows = store.query(sql.countRows(statement(st.sessions(), spec)))
+            .map(r -> toLong(r.rows().get(0).get(0)));
+      }
     }
     Future<Long> totalVisitors = Future.succeededFuture(null);
     if (query.has(Metric.PERCENTAGE)) {
       Spec spec = spec(site, range, List.of(), query.filters(), Set.of(Agg.VISITORS), null);
-      totalVisitors = rows(sql.events(spec), List.of()).map(r -> r.isEmpty() ? 0L : r.get(0).get(Agg.VISITORS));
+      totalVisitors = rows(statement(plan.visitorsFromSessions(), spec), List.of())
+          .map(r -> r.isEmpty() ? 0L : r.get(0).get(Agg.VISITORS));
     }
     Future<Map<List<String>, Long>> goalBase = Future.succeededFuture(null);
     if (query.has(Metric.CONVERSION_RATE)) {
@@ -110,12 +118,11 @@ final class QueryRunner {
       withoutGoals.removeAll(query.goalFilters());
       withoutGoals.addAll(restriction);
       Spec spec = spec(site, range, query.dimensions(), withoutGoals, Set.of(Agg.VISITORS), null);
-      goalBase = rows(plan.visitorsFromSessions() ? sql.sessions(spec) : sql.events(spec),
-          query.dimensions()).map(rows -> {
-            Map<List<String>, Long> base = new HashMap<>();
-            rows.forEach(r -> base.put(r.dimensions(), r.get(Agg.VISITORS)));
-            return base;
-          });
+      goalBase = rows(statement(plan.visitorsFromSessions(), spec), query.dimensions()).map(rows -> {
+        Map<List<String>, Long> base = new HashMap<>();
+        rows.forEach(r -> base.put(r.dimensions(), r.get(Agg.VISITORS)));
+        return base;
+      });
     }
     Future<Long> fTotalRows = totalRows;
     Future<Long> fTotalVisitors = totalVisitors;
@@ -123,8 +130,8 @@ final class QueryRunner {
     return Future.all(List.of(Future.all(parts), fTotalRows, fTotalVisitors, fGoalBase)).map(done -> {
       latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       Map<List<String>, Row> merged = new LinkedHashMap<>();
-      for (Future<List<Row>> part : parts) {
-        for (Row row : part.result()) {
+      for (Future<QueryResult> part : parts) {
+        for (Row row : toRows(part.result(), query.dimensions())) {
           merged.merge(row.dimensions(), row, (a, b) -> {
             a.aggs().putAll(b.aggs());
             return a;
@@ -136,12 +143,21 @@ final class QueryRunner {
     });
   }
 
+  /** True when the store orders and pages this query's answer itself. */
+  boolean pagesInStore(Query query) {
+    return plan(query, true, sql.dialect().reportsRowsBeforeLimit()).page() != null;
+  }
+
+  private Function<ReadView, String> statement(boolean sessions, Spec spec) {
+    return sessions ? sql.sessions(spec) : sql.events(spec);
+  }
+
   private static Spec spec(String site, DateRange range, List<Dimension> dims, List<Filter> filters,
       Set<Agg> aggs, Page page) {
     return new Spec(site, range.fromInstant(), range.toInstant(), range.zone(), dims, filters, aggs, page);
   }
 
-  private Future<List<Row>> rows(String statement, List<Dimension> dimensions) {
+  private Future<List<Row>> rows(Function<ReadView, String> statement, List<Dimension> dimensions) {
     return store.query(statement).map(result -> toRows(result, dimensions));
   }
 
@@ -185,13 +201,20 @@ final class QueryRunner {
   /** The statements of a query, and the paging pushed into SQL when there is a single one. */
   record Plan(List<Statement> statements, Page page, boolean visitorsFromSessions) {}
 
-  static Plan plan(Query query, boolean allowPaging) {
+  /**
+   * With an event dimension, one event statement answers every metric. Otherwise visits,
+   * visitors and the session metrics come from the sessions that started in the range (a
+   * session statement) and pageviews and events from the range's events (an event statement).
+   */
+  static Plan plan(Query query, boolean allowPaging, boolean totalRowsFree) {
+    boolean eventDims = query.hasEventDimension();
     Set<Agg> eventAggs = EnumSet.noneOf(Agg.class);
     Set<Agg> sessionAggs = EnumSet.noneOf(Agg.class);
+    Set<Agg> visitorsAndVisits = eventDims ? eventAggs : sessionAggs;
     for (Metric m : query.metrics()) {
       switch (m) {
-        case VISITORS, PERCENTAGE, CONVERSION_RATE -> eventAggs.add(Agg.VISITORS);
-        case VISITS -> eventAggs.add(Agg.VISITS);
+        case VISITORS, PERCENTAGE, CONVERSION_RATE -> visitorsAndVisits.add(Agg.VISITORS);
+        case VISITS -> visitorsAndVisits.add(Agg.VISITS);
         case PAGEVIEWS -> eventAggs.add(Agg.PAGEVIEWS);
         case EVENTS -> eventAggs.add(Agg.EVENTS);
         case BOUNCE_RATE -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.BOUNCES));
@@ -199,30 +222,19 @@ final class QueryRunner {
         case VIEWS_PER_VISIT -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.SESSION_PAGEVIEWS));
       }
     }
-    boolean visitDims = query.dimensions().stream().anyMatch(Dimension::isVisit);
-    boolean eventOrTime = query.dimensions().stream().anyMatch(d -> d.isEvent() || d.isTime());
     List<Statement> statements = new ArrayList<>();
-    boolean sessionOnly = !eventOrTime && (!sessionAggs.isEmpty() || visitDims);
-    if (sessionOnly) {
-      // Without event or time-of-event groups, one pass over sessions yields every metric.
-      Set<Agg> all = EnumSet.noneOf(Agg.class);
-      all.addAll(eventAggs);
-      all.addAll(sessionAggs);
-      statements.add(new Statement(true, all));
-    } else {
-      if (!eventAggs.isEmpty()) {
-        statements.add(new Statement(false, eventAggs));
-      }
-      if (!sessionAggs.isEmpty()) {
-        statements.add(new Statement(true, sessionAggs));
-      }
+    if (!sessionAggs.isEmpty()) {
+      statements.add(new Statement(true, sessionAggs));
+    }
+    if (!eventAggs.isEmpty()) {
+      statements.add(new Statement(false, eventAggs));
     }
     Page page = null;
     boolean gapFilled = ResultShaper.gapFilled(query);
-    // Paging in the store saves transferring every group, but total_rows then needs a second
-    // pass over the events: worth it only where groups can be many (paths, referrers, props).
+    // Paging in the store saves transferring every group; where total_rows then needs a second
+    // pass (DuckDB) it is worth it only where groups can be many (paths, referrers, props).
     boolean manyGroups = query.dimensions().stream().anyMatch(QueryRunner::manyGroups);
-    boolean pageInStore = !query.include().totalRows() || manyGroups;
+    boolean pageInStore = !query.include().totalRows() || manyGroups || totalRowsFree;
     if (allowPaging && pageInStore && statements.size() == 1 && !gapFilled && !query.dimensions().isEmpty()) {
       List<String> order = new ArrayList<>();
       for (OrderBy o : ResultShaper.effectiveOrder(query)) {
@@ -237,7 +249,7 @@ final class QueryRunner {
         page = new Page(order, query.pagination().limit(), query.pagination().offset());
       }
     }
-    return new Plan(statements, page, sessionOnly);
+    return new Plan(statements, page, !eventDims);
   }
 
   /** Dimensions whose distinct values can run into the thousands. */

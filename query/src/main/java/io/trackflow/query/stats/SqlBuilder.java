@@ -1,6 +1,9 @@
 package io.trackflow.query.stats;
 
 import io.trackflow.core.event.Event;
+import io.trackflow.core.store.ReadView;
+import io.trackflow.core.store.StoredTable;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -9,17 +12,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Compiles stats queries to SQL, once for both stores: the {@link Dialect} supplies function
- * names, time zone functions and the escaping of every value.
+ * names, time zone arithmetic and the escaping of every value, and the store's {@link ReadView}
+ * how each table is read so every event and session counts once. A statement is therefore a
+ * function of the view.
  *
  * <p>Two shapes exist. An <em>event</em> statement aggregates matching events, grouped by event
- * columns, time buckets of the event, or attributes of the event's session (joined). A
- * <em>session</em> statement first groups events into sessions (in the range), then aggregates
- * sessions grouped by their attributes or the bucket of their start. Output columns are
- * {@code d0…dn} for dimensions and the {@link Agg} names for aggregates.
+ * columns, time buckets of the event, or visit attributes (which every event carries; entry and
+ * exit pages are joined from the sessions table). A <em>session</em> statement aggregates the
+ * sessions table's rows of sessions that started in the range, grouped by their attributes or
+ * the bucket of their start. Output columns are {@code d0…dn} for dimensions and the {@link Agg}
+ * names for aggregates.
  */
 final class SqlBuilder {
 
@@ -29,11 +36,6 @@ final class SqlBuilder {
 
     String column() {
       return "m_" + name().toLowerCase(Locale.ROOT);
-    }
-
-    /** Aggregates only a session statement computes. */
-    boolean sessionOnly() {
-      return this == SESSIONS || this == BOUNCES || this == DURATION_MS || this == SESSION_PAGEVIEWS;
     }
   }
 
@@ -50,9 +52,17 @@ final class SqlBuilder {
   record Spec(String site, Instant from, Instant to, ZoneId zone, List<Dimension> dimensions,
       List<Filter> filters, Set<Agg> aggs, Page page) {}
 
-  private static final String PAGEVIEW = "name = '" + Event.PAGEVIEW + "'";
+  /**
+   * How long before its events a session can have started: sessions end when the visitor id's
+   * daily salt rotates, so never more than a day; the margin covers accepted client clock skew.
+   */
+  static final Duration LONGEST_SESSION = Duration.ofHours(26);
 
-  private static final Map<String, String> EVENT_COLUMNS = Map.ofEntries(
+  private static final String PAGEVIEW = "name = '" + Event.PAGEVIEW + "'";
+  private static final String NOT_ENGAGEMENT = "name != '" + Event.ENGAGEMENT + "'";
+
+  /** The column of each dimension on an event row (visit attributes are copied onto events). */
+  private static final Map<String, String> COLUMNS = Map.ofEntries(
       Map.entry("event:page", "pathname"),
       Map.entry("event:name", "name"),
       Map.entry("event:hostname", "hostname"),
@@ -68,7 +78,9 @@ final class SqlBuilder {
       Map.entry("visit:browser", "browser"),
       Map.entry("visit:browser_version", "browser_version"),
       Map.entry("visit:os", "os"),
-      Map.entry("visit:os_version", "os_version"));
+      Map.entry("visit:os_version", "os_version"),
+      Map.entry("visit:entry_page", "entry_page"),
+      Map.entry("visit:exit_page", "exit_page"));
 
   private final Dialect dialect;
 
@@ -80,163 +92,135 @@ final class SqlBuilder {
     return dialect;
   }
 
-  /** Aggregates over matching events (event-level metrics). */
-  String events(Spec spec) {
-    List<Filter> eventFilters = spec.filters().stream().filter(Filter::eventLevel).toList();
-    List<Filter> visitFilters = spec.filters().stream().filter(f -> !f.eventLevel()).toList();
-    Set<Dimension> visitDims = new LinkedHashSet<>();
-    spec.dimensions().stream().filter(Dimension::isVisit).forEach(visitDims::add);
-
-    List<String> inner = new ArrayList<>(List.of("visitor_id", "session_id", "name"));
-    List<String> outer = new ArrayList<>();
-    for (int i = 0; i < spec.dimensions().size(); i++) {
-      Dimension d = spec.dimensions().get(i);
-      if (d.isVisit()) {
-        outer.add(visitColumn(d) + " AS d" + i);
+  /** Aggregates over matching events (event metrics). */
+  Function<ReadView, String> events(Spec spec) {
+    return view -> {
+      List<String> columns = new ArrayList<>(List.of("visitor_id", "session_id", "name"));
+      List<String> outer = new ArrayList<>();
+      boolean pagesJoined = false;
+      for (int i = 0; i < spec.dimensions().size(); i++) {
+        Dimension d = spec.dimensions().get(i);
+        if (sessionFinal(d)) {
+          pagesJoined = true;
+          outer.add(pageColumn(d) + " AS d" + i);
+        } else {
+          String expr = d.isTime()
+              ? TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), "timestamp_ms")
+              : eventExpr(d);
+          columns.add(expr + " AS d" + i);
+          outer.add("d" + i);
+        }
+      }
+      for (Agg agg : spec.aggs()) {
+        outer.add(eventAgg(agg) + " AS " + agg.column());
+      }
+      List<String> conditions = new ArrayList<>(List.of(NOT_ENGAGEMENT));
+      List<Filter> pageFilters = new ArrayList<>();
+      for (Filter f : spec.filters()) {
+        if (readsSessionFinal(f)) {
+          pageFilters.add(f);
+        } else {
+          conditions.add(filter(f, this::eventExpr));
+        }
+      }
+      if (!pageFilters.isEmpty()) {
+        // Filters on entry or exit pages (and the visit attributes or-ed with them) read the
+        // sessions the events belong to.
+        Set<String> read = new LinkedHashSet<>(List.of("session_id"));
+        pageFilters.forEach(f -> collectColumns(f, read));
+        conditions.add("session_id IN (SELECT session_id FROM "
+            + sessionPages(view, spec, List.copyOf(read)) + " AS p WHERE "
+            + pageFilters.stream().map(f -> filter(f, SqlBuilder::sessionColumn)).collect(Collectors.joining(" AND "))
+            + ")");
+      }
+      String rows = view.rows(StoredTable.EVENTS, spec.site(), spec.from(), spec.to(), columns,
+          String.join(" AND ", conditions));
+      String from;
+      if (pagesJoined) {
+        String pages = "SELECT session_id, entry_page AS v_entry_page, exit_page AS v_exit_page FROM "
+            + sessionPages(view, spec, List.of("session_id", "entry_page", "exit_page")) + " AS p";
+        from = dialect.joinSessions("SELECT * FROM " + rows + " AS r", pages);
       } else {
-        String expr = d.isTime()
-            ? TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), dialect.millis())
-            : eventExpr(d);
-        inner.add(expr + " AS d" + i);
-        outer.add("d" + i);
+        from = rows + " AS t";
       }
-    }
-    for (Agg agg : spec.aggs()) {
-      outer.add(eventAgg(agg) + " AS " + agg.column());
-    }
-    StringBuilder where = new StringBuilder(base(spec));
-    for (Filter f : eventFilters) {
-      where.append(" AND ").append(filter(f, true));
-    }
-    String from;
-    if (visitDims.isEmpty()) {
-      if (!visitFilters.isEmpty()) {
-        where.append(" AND session_id IN (SELECT session_id FROM ")
-            .append(sessions(spec, List.of(), visitFilters, Set.of(), false)).append(" AS s)");
-      }
-      from = "(SELECT " + String.join(", ", inner) + " FROM " + dialect.events()
-          + " WHERE " + where + ") AS t";
-    } else {
-      String left = "SELECT " + String.join(", ", inner) + " FROM " + dialect.events()
-          + " WHERE " + where;
-      List<String> right = new ArrayList<>(List.of("session_id"));
-      visitDims.forEach(d -> right.add(visitColumn(d)));
-      String sessions = "SELECT " + String.join(", ", right) + " FROM "
-          + sessions(spec, List.copyOf(visitDims), visitFilters, Set.of(), false) + " AS s";
-      from = dialect.joinSessions(left, sessions);
-    }
-    return select(outer, from, spec);
+      return select(outer, from, spec);
+    };
   }
 
-  /** Aggregates over matching sessions (session-level metrics, or all metrics without event or time-of-event dimensions). */
-  String sessions(Spec spec) {
-    List<Filter> eventFilters = spec.filters().stream().filter(Filter::eventLevel).toList();
-    List<Filter> visitFilters = spec.filters().stream().filter(f -> !f.eventLevel()).toList();
-    List<Dimension> visitDims = spec.dimensions().stream().filter(Dimension::isVisit).toList();
-    List<String> outer = new ArrayList<>();
-    for (int i = 0; i < spec.dimensions().size(); i++) {
-      Dimension d = spec.dimensions().get(i);
-      if (d.isEvent()) {
-        throw new IllegalArgumentException("event dimension in a session statement: " + d.name());
+  /** Aggregates over matching sessions (session metrics; also visitors and visits without event dimensions). */
+  Function<ReadView, String> sessions(Spec spec) {
+    return view -> {
+      List<String> outer = new ArrayList<>();
+      Set<String> columns = new LinkedHashSet<>(List.of("session_id"));
+      for (int i = 0; i < spec.dimensions().size(); i++) {
+        Dimension d = spec.dimensions().get(i);
+        if (d.isEvent()) {
+          throw new IllegalArgumentException("event dimension in a session statement: " + d.name());
+        }
+        if (d.isTime()) {
+          columns.add("start_ms");
+          outer.add(TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), "start_ms") + " AS d" + i);
+        } else {
+          columns.add(sessionColumn(d));
+          outer.add(sessionColumn(d) + " AS d" + i);
+        }
       }
-      outer.add((d.isTime()
-          ? TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), "s_start_ms")
-          : visitColumn(d)) + " AS d" + i);
-    }
-    for (Agg agg : spec.aggs()) {
-      outer.add(sessionAgg(agg) + " AS " + agg.column());
-    }
-    String from = sessions(spec, visitDims, visitFilters, Set.copyOf(eventFilters), true) + " AS t";
-    return select(outer, from, spec);
+      for (Agg agg : spec.aggs()) {
+        columns.addAll(sessionAggColumns(agg));
+        outer.add(sessionAgg(agg) + " AS " + agg.column());
+      }
+      List<String> stable = new ArrayList<>();
+      List<String> after = new ArrayList<>();
+      List<String> eventFilters = new ArrayList<>(List.of(NOT_ENGAGEMENT));
+      for (Filter f : spec.filters()) {
+        if (f.eventLevel()) {
+          eventFilters.add(filter(f, this::eventExpr));
+          continue;
+        }
+        collectColumns(f, columns);
+        (readsSessionFinal(f) ? after : stable).add(filter(f, SqlBuilder::sessionColumn));
+      }
+      if (eventFilters.size() > 1) {
+        // Sessions with at least one matching event in the range.
+        after.add("session_id IN (SELECT session_id FROM " + view.rows(StoredTable.EVENTS, spec.site(),
+            spec.from(), spec.to(), List.of("session_id"), String.join(" AND ", eventFilters)) + " AS m)");
+      }
+      String rows = view.rows(StoredTable.SESSIONS, spec.site(), spec.from(), spec.to(),
+          List.copyOf(columns), stable.isEmpty() ? null : String.join(" AND ", stable));
+      // Conditions on a session's totals, entry or exit apply to its newest row, so outside.
+      String from = after.isEmpty() ? rows + " AS s"
+          : "(SELECT * FROM " + rows + " AS s WHERE " + String.join(" AND ", after) + ") AS f";
+      return select(outer, from, spec);
+    };
   }
 
   /** How many groups a statement (without its paging) yields, for {@code total_rows}. */
-  String countRows(String statement) {
-    return "SELECT count(*) AS n FROM (" + statement + ") AS grouped";
+  Function<ReadView, String> countRows(Function<ReadView, String> statement) {
+    return view -> "SELECT count(*) AS n FROM (" + statement.apply(view) + ") AS grouped";
   }
 
-  /** The site's first event time (epoch ms), where {@code all} starts. */
+  /** The site's first event time (epoch ms), where {@code all} starts: a replay changes no minimum. */
   String firstEvent(String site) {
-    return "SELECT min(" + dialect.millis() + ") AS first_ms FROM " + dialect.events()
-        + " WHERE site = " + dialect.literal(site);
+    return "SELECT min(timestamp_ms) AS first_ms FROM events WHERE site = " + dialect.literal(site);
   }
 
   /** Distinct visitors with an event (other than engagement) in the instant range. */
-  String realtimeVisitors(String site, Instant from, Instant to) {
-    return "SELECT " + dialect.uniqExact("visitor_id") + " AS visitors FROM " + dialect.events()
-        + " WHERE site = " + dialect.literal(site) + " AND " + dialect.inRange(from, to)
-        + " AND name != '" + Event.ENGAGEMENT + "'";
+  Function<ReadView, String> realtimeVisitors(String site, Instant from, Instant to) {
+    return view -> "SELECT " + dialect.uniqExact("visitor_id") + " AS visitors FROM "
+        + view.rows(StoredTable.EVENTS, site, from, to, List.of("visitor_id"), NOT_ENGAGEMENT) + " AS r";
   }
 
   /** Pageviews per epoch minute in the instant range. */
-  String realtimePageviews(String site, Instant from, Instant to) {
-    return "SELECT minute, count(*) AS pageviews FROM (SELECT " + dialect.epochMinute()
-        + " AS minute FROM " + dialect.events() + " WHERE site = " + dialect.literal(site) + " AND "
-        + dialect.inRange(from, to) + " AND " + PAGEVIEW + ") AS pv GROUP BY minute ORDER BY minute";
+  Function<ReadView, String> realtimePageviews(String site, Instant from, Instant to) {
+    return view -> "SELECT minute, count(*) AS pageviews FROM "
+        + view.rows(StoredTable.EVENTS, site, from, to, List.of(dialect.epochMinute("timestamp_ms") + " AS minute"),
+            PAGEVIEW) + " AS pv GROUP BY minute ORDER BY minute";
   }
 
-  /**
-   * The sessions of the range as a derived table: one row per session with its visitor, start,
-   * end, pageview and interactive counts, the attributes asked for, and (when event filters are
-   * given) only sessions with at least one matching event, counting matching pageviews/events.
-   */
-  private String sessions(Spec spec, List<Dimension> attrs, List<Filter> visitFilters,
-      Set<Filter> eventFilters, boolean full) {
-    Set<Dimension> needed = new LinkedHashSet<>(attrs);
-    visitFilters.forEach(f -> collectDimensions(f, needed));
-    String key = dialect.tuple(dialect.millis(), "event_id");
-    List<String> cols = new ArrayList<>(List.of("session_id"));
-    if (full) {
-      String matched = eventFilters.isEmpty() ? "1 = 1"
-          : eventFilters.stream().map(f -> filter(f, true)).collect(Collectors.joining(" AND "));
-      // Only the per-session columns the outer aggregates, buckets and filters read.
-      Set<Agg> aggs = spec.aggs();
-      if (aggs.contains(Agg.VISITORS)) {
-        cols.add(dialect.anyValue("visitor_id") + " AS s_visitor");
-      }
-      boolean timeDimension = spec.dimensions().stream().anyMatch(Dimension::isTime);
-      if (timeDimension || aggs.contains(Agg.DURATION_MS)) {
-        cols.add("min(" + dialect.millis() + ") AS s_start_ms");
-      }
-      if (aggs.contains(Agg.DURATION_MS)) {
-        cols.add("max(" + dialect.millis() + ") AS s_end_ms");
-      }
-      if (aggs.contains(Agg.BOUNCES) || aggs.contains(Agg.SESSION_PAGEVIEWS)) {
-        cols.add(dialect.countIf(PAGEVIEW) + " AS s_pageviews");
-      }
-      if (aggs.contains(Agg.BOUNCES)) {
-        cols.add(dialect.countIf("name != '" + Event.PAGEVIEW + "' AND " + dialect.isTrue("interactive"))
-            + " AS s_interactive");
-      }
-      if (aggs.contains(Agg.PAGEVIEWS)) {
-        cols.add(dialect.countIf(PAGEVIEW + " AND " + matched) + " AS s_m_pageviews");
-      }
-      if (aggs.contains(Agg.EVENTS) || !eventFilters.isEmpty()) {
-        cols.add(dialect.countIf(matched) + " AS s_m_events");
-      }
-    }
-    for (Dimension d : needed) {
-      String column = visitColumn(d);
-      switch (d.name()) {
-        case "visit:entry_page" -> cols.add(dialect.argMinIf("pathname", key, PAGEVIEW) + " AS " + column);
-        case "visit:exit_page" -> cols.add(dialect.argMaxIf("pathname", key, PAGEVIEW) + " AS " + column);
-        default -> cols.add(dialect.argMin(EVENT_COLUMNS.get(d.name()), key) + " AS " + column);
-      }
-    }
-    String grouped = "SELECT " + String.join(", ", cols) + " FROM " + dialect.events() + " WHERE "
-        + base(spec) + " GROUP BY session_id";
-    List<String> where = new ArrayList<>();
-    if (full && !eventFilters.isEmpty()) {
-      where.add("s_m_events > 0");
-    }
-    visitFilters.forEach(f -> where.add(filter(f, false)));
-    return where.isEmpty() ? "(" + grouped + ")"
-        : "(SELECT * FROM (" + grouped + ") AS g WHERE " + String.join(" AND ", where) + ")";
-  }
-
-  private String base(Spec spec) {
-    return "site = " + dialect.literal(spec.site()) + " AND " + dialect.inRange(spec.from(), spec.to())
-        + " AND name != '" + Event.ENGAGEMENT + "'";
+  /** Entry and exit pages of the sessions the range's events can belong to. */
+  private static String sessionPages(ReadView view, Spec spec, List<String> columns) {
+    return view.rows(StoredTable.SESSIONS, spec.site(), spec.from().minus(LONGEST_SESSION), spec.to(),
+        columns, null);
   }
 
   /** {@code from} is a complete FROM clause (derived tables carry their alias). */
@@ -270,26 +254,34 @@ final class SqlBuilder {
 
   private String sessionAgg(Agg agg) {
     return switch (agg) {
-      case VISITORS -> dialect.uniqExact("s_visitor");
-      case VISITS -> "count(*)";
-      case PAGEVIEWS -> "sum(s_m_pageviews)";
-      case EVENTS -> "sum(s_m_events)";
-      case SESSIONS -> "count(*)";
-      case BOUNCES -> dialect.countIf("s_pageviews <= 1 AND s_interactive = 0");
-      case DURATION_MS -> "sum(s_end_ms - s_start_ms)";
-      case SESSION_PAGEVIEWS -> "sum(s_pageviews)";
+      case VISITORS -> dialect.uniqExact("visitor_id");
+      case VISITS, SESSIONS -> "count(*)";
+      case BOUNCES -> dialect.countIf("pageviews <= 1 AND interactive = 0");
+      case DURATION_MS -> "sum(end_ms - start_ms)";
+      case SESSION_PAGEVIEWS -> "sum(pageviews)";
+      default -> throw new IllegalArgumentException(agg + " is an event aggregate");
     };
   }
 
-  /** The SQL of a filter: event-level filters read event columns, visit-level ones session attributes. */
-  private String filter(Filter f, boolean eventLevel) {
+  private static List<String> sessionAggColumns(Agg agg) {
+    return switch (agg) {
+      case VISITORS -> List.of("visitor_id");
+      case BOUNCES -> List.of("pageviews", "interactive");
+      case DURATION_MS -> List.of("start_ms", "end_ms");
+      case SESSION_PAGEVIEWS -> List.of("pageviews");
+      default -> List.of();
+    };
+  }
+
+  /** The SQL of a filter, each dimension read through {@code column}. */
+  private String filter(Filter f, Function<Dimension, String> column) {
     return switch (f) {
-      case Filter.And and -> and.children().stream().map(c -> filter(c, eventLevel))
+      case Filter.And and -> and.children().stream().map(c -> filter(c, column))
           .collect(Collectors.joining(" AND ", "(", ")"));
-      case Filter.Or or -> or.children().stream().map(c -> filter(c, eventLevel))
+      case Filter.Or or -> or.children().stream().map(c -> filter(c, column))
           .collect(Collectors.joining(" OR ", "(", ")"));
-      case Filter.Not not -> "NOT (" + filter(not.child(), eventLevel) + ")";
-      case Filter.Condition c -> condition(c, eventLevel ? eventExpr(c.dimension()) : visitColumn(c.dimension()));
+      case Filter.Not not -> "NOT (" + filter(not.child(), column) + ")";
+      case Filter.Condition c -> condition(c, column.apply(c.dimension()));
     };
   }
 
@@ -316,27 +308,57 @@ final class SqlBuilder {
     return values.stream().map(dialect::literal).collect(Collectors.joining(", "));
   }
 
+  /** The expression of a dimension on an event row. */
   private String eventExpr(Dimension d) {
     if (d.kind() == Dimension.Kind.EVENT_PROP) {
       return dialect.prop(dialect.literal(d.propKey()));
     }
-    String column = EVENT_COLUMNS.get(d.name());
+    if (sessionFinal(d)) {
+      throw new IllegalArgumentException(d.name() + " is not on event rows");
+    }
+    return column(d);
+  }
+
+  /** The column of a visit dimension on a sessions row. */
+  private static String sessionColumn(Dimension d) {
+    if (!d.isVisit()) {
+      throw new IllegalArgumentException(d.name() + " is not a visit dimension");
+    }
+    return column(d);
+  }
+
+  private static String column(Dimension d) {
+    String column = COLUMNS.get(d.name());
     if (column == null) {
-      throw new IllegalArgumentException("no event column for " + d.name());
+      throw new IllegalArgumentException("no column for " + d.name());
     }
     return column;
   }
 
-  private static String visitColumn(Dimension d) {
-    return "v_" + d.name().substring("visit:".length());
+  private static String pageColumn(Dimension d) {
+    return "v_" + column(d);
   }
 
-  private static void collectDimensions(Filter f, Set<Dimension> into) {
+  /** Entry and exit pages are known only from the session's newest totals, never on its events. */
+  private static boolean sessionFinal(Dimension d) {
+    return d.name().equals("visit:entry_page") || d.name().equals("visit:exit_page");
+  }
+
+  private static boolean readsSessionFinal(Filter f) {
+    return switch (f) {
+      case Filter.Condition c -> sessionFinal(c.dimension());
+      case Filter.And a -> a.children().stream().anyMatch(SqlBuilder::readsSessionFinal);
+      case Filter.Or o -> o.children().stream().anyMatch(SqlBuilder::readsSessionFinal);
+      case Filter.Not n -> readsSessionFinal(n.child());
+    };
+  }
+
+  private static void collectColumns(Filter f, Set<String> into) {
     switch (f) {
-      case Filter.Condition c -> into.add(c.dimension());
-      case Filter.And a -> a.children().forEach(c -> collectDimensions(c, into));
-      case Filter.Or o -> o.children().forEach(c -> collectDimensions(c, into));
-      case Filter.Not n -> collectDimensions(n.child(), into);
+      case Filter.Condition c -> into.add(sessionColumn(c.dimension()));
+      case Filter.And a -> a.children().forEach(c -> collectColumns(c, into));
+      case Filter.Or o -> o.children().forEach(c -> collectColumns(c, into));
+      case Filter.Not n -> collectColumns(n.child(), into);
     }
   }
 }

@@ -117,7 +117,7 @@ public final class StatsService {
     Future<Raw> comparison;
     if (comparisonRange == null) {
       comparison = Future.succeededFuture(null);
-    } else if (QueryRunner.plan(query, true).page() != null) {
+    } else if (runner.pagesInStore(query)) {
       // The store pages the answer: compare only the groups on that page, once they are known.
       comparison = main.compose(m -> runner.run(query, site, comparisonRange, restriction(query, m), false));
     } else {

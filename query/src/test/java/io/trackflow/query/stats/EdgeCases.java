@@ -1,6 +1,7 @@
 package io.trackflow.query.stats;
 
 import io.trackflow.core.event.Event;
+import io.trackflow.core.testdata.EventGenerator;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -75,6 +76,9 @@ final class EdgeCases {
       events.add(Event.builder().eventId(id++).site(SITE).timestampMillis(t + 700).name(Event.ENGAGEMENT)
           .visitorId(900 + minutesAgo).sessionId(900 + minutesAgo).interactive(false).build());
     }
+    // As the collector would send them: in time order, each with its session's totals and source.
+    events.sort(java.util.Comparator.comparingLong(Event::timestampMillis).thenComparingLong(Event::eventId));
+    EventGenerator.withSessions(events);
     return events;
   }
 

@@ -302,9 +302,13 @@ public final class QueryBench {
 
     @Override public Future<Void> migrate() { return delegate.migrate(); }
     @Override public Future<Void> insert(List<Event> events) { return delegate.insert(events); }
-    @Override public Future<QueryResult> query(String sql) {
-      statements.add(sql);
-      return delegate.query(sql);
+    @Override public Future<QueryResult> query(java.util.function.Function<io.trackflow.core.store.ReadView, String> statement) {
+      // What the store really ran: the statement as built against its read view.
+      return delegate.query(view -> {
+        String sql = statement.apply(view);
+        statements.add(sql);
+        return sql;
+      });
     }
     @Override public Future<Void> deleteSite(String site) { return delegate.deleteSite(site); }
     @Override public SqlDialect dialect() { return delegate.dialect(); }

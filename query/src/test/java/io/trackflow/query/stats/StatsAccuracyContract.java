@@ -433,8 +433,8 @@ public abstract class StatsAccuracyContract {
   }
 
   private long storedEvents() throws Exception {
-    Dialect dialect = Dialect.of(store.dialect());
-    return QueryRunner.toLong(await(store.query("SELECT count(*) AS n FROM " + dialect.events())).rows().get(0).get(0));
+    return QueryRunner.toLong(await(store.query("SELECT count(*) AS n FROM "
+        + io.trackflow.core.store.EventsSchema.deduplicated(store.dialect()))).rows().get(0).get(0));
   }
 
   static Instant[] range(JsonObject answer) {

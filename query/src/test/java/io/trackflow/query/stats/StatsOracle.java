@@ -24,17 +24,20 @@ import java.util.Set;
  *
  * <ul>
  *   <li>Events: each event id once; the site's events in [from, to); engagement pings ignored.
- *   <li>A session: the events of one session id in the range. Its visit attributes are those of
- *       its earliest event (time, then event id); entry/exit page: first/last pageview's path.
+ *   <li>A session: all the site's events of one session id, wherever they fall. It belongs to the
+ *       range in which it starts (its earliest event). Its visit attributes are those of its
+ *       earliest event (time, then event id); entry/exit page: first/last pageview's path.
  *   <li>Bounced: at most one pageview and no interactive event other than pageviews.
- *   <li>Event metrics count events that match the event filters and whose session matches the
- *       visit filters; session metrics count sessions that match the visit filters and hold at
- *       least one event matching the event filters.
+ *   <li>With an event dimension every metric counts events: those that match the event filters
+ *       and whose session matches the visit filters. Otherwise pageviews and events count such
+ *       events, and visitors, visits and the session metrics count sessions started in the range
+ *       that match the visit filters and hold at least one such event in the range.
  * </ul>
  */
 final class StatsOracle {
 
   private final List<Event> events;
+  private final Map<String, Map<Long, Session>> sessionsBySite = new HashMap<>();
 
   StatsOracle(List<Event> raw) {
     Map<Long, Event> unique = new LinkedHashMap<>();
@@ -53,44 +56,51 @@ final class StatsOracle {
         .filter(e -> e.timestampMillis() >= from.toEpochMilli() && e.timestampMillis() < to.toEpochMilli())
         .filter(e -> !e.name().equals("engagement"))
         .toList();
-    Map<Long, Session> sessions = sessions(inRange);
+    Map<Long, Session> sessions = sessionsBySite.computeIfAbsent(site, this::sessions);
+    boolean eventDims = q.dimensions().stream().anyMatch(d -> !d.isTime() && !d.name().startsWith("visit:"));
+    List<Filter> withoutGoals = q.filters().stream().filter(f -> !Query.isGoal(f)).toList();
 
-    Map<List<String>, Set<Long>> visitors = new HashMap<>();
-    Map<List<String>, Set<Long>> visits = new HashMap<>();
+    // Event side: events of the range that match.
+    Map<List<String>, Set<Long>> eventVisitors = new HashMap<>();
+    Map<List<String>, Set<Long>> eventVisits = new HashMap<>();
     Map<List<String>, Long> pageviews = new HashMap<>();
     Map<List<String>, Long> eventCounts = new HashMap<>();
-    Map<List<String>, Set<Long>> baseVisitors = new HashMap<>();
-    Set<Long> allVisitors = new HashSet<>();
+    Map<List<String>, Set<Long>> eventBase = new HashMap<>();
+    Set<Long> allEventVisitors = new HashSet<>();
     for (Event e : inRange) {
       Session s = sessions.get(e.sessionId());
       List<String> key = key(q.dimensions(), e, s, zone, false);
-      if (passesVisit(q.filters(), s)) {
-        boolean withoutGoals = q.filters().stream()
-            .filter(f -> !(Query.isGoal(f))).allMatch(f -> !eventLevel(f) || test(f, e, s));
-        if (withoutGoals) {
-          baseVisitors.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
-        }
+      if (matches(withoutGoals, e, s)) {
+        eventBase.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
       }
-      if (!passesVisit(q.filters(), s) || !passesEvent(q.filters(), e, s)) {
+      if (!matches(q.filters(), e, s)) {
         continue;
       }
-      allVisitors.add(e.visitorId());
-      visitors.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
-      visits.computeIfAbsent(key, k -> new HashSet<>()).add(e.sessionId());
+      allEventVisitors.add(e.visitorId());
+      eventVisitors.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
+      eventVisits.computeIfAbsent(key, k -> new HashSet<>()).add(e.sessionId());
       pageviews.merge(key, e.name().equals("pageview") ? 1L : 0L, Long::sum);
       eventCounts.merge(key, 1L, Long::sum);
     }
 
+    // Session side: sessions started in the range that match.
     Map<List<String>, long[]> sessionAggs = new HashMap<>(); // sessions, bounces, duration, pageviews
+    Map<List<String>, Set<Long>> sessionVisitors = new HashMap<>();
+    Map<List<String>, Set<Long>> sessionBase = new HashMap<>();
+    Set<Long> allSessionVisitors = new HashSet<>();
     for (Session s : sessions.values()) {
-      if (!passesVisit(q.filters(), s)) {
-        continue;
-      }
-      boolean matched = s.events().stream().anyMatch(e -> passesEvent(q.filters(), e, s));
-      if (!matched) {
+      if (s.startMs() < from.toEpochMilli() || s.startMs() >= to.toEpochMilli()) {
         continue;
       }
       List<String> key = key(q.dimensions(), s.first(), s, zone, true);
+      if (startedAndMatched(withoutGoals, s, from, to)) {
+        sessionBase.computeIfAbsent(key, k -> new HashSet<>()).add(s.visitor());
+      }
+      if (!startedAndMatched(q.filters(), s, from, to)) {
+        continue;
+      }
+      allSessionVisitors.add(s.visitor());
+      sessionVisitors.computeIfAbsent(key, k -> new HashSet<>()).add(s.visitor());
       long[] a = sessionAggs.computeIfAbsent(key, k -> new long[4]);
       a[0]++;
       a[1] += s.pageviews() <= 1 && s.interactive() == 0 ? 1 : 0;
@@ -98,11 +108,17 @@ final class StatsOracle {
       a[3] += s.pageviews();
     }
 
-    // Groups: those with matching events, and those with matching sessions when session metrics are asked.
-    boolean sessionMetric = q.metrics().stream().anyMatch(m -> m.level() == Metric.Level.SESSION);
-    boolean eventMetric = q.metrics().stream().anyMatch(m -> m.level() != Metric.Level.SESSION);
-    Set<List<String>> keys = new HashSet<>(eventMetric ? visitors.keySet() : Set.of());
-    if (sessionMetric) {
+    Map<List<String>, Set<Long>> visitors = eventDims ? eventVisitors : sessionVisitors;
+    Map<List<String>, Set<Long>> base = eventDims ? eventBase : sessionBase;
+    Set<Long> allVisitors = eventDims ? allEventVisitors : allSessionVisitors;
+    // Groups: those of every statement the query needs.
+    boolean eventSide = eventDims || q.metrics().contains(Metric.PAGEVIEWS) || q.metrics().contains(Metric.EVENTS);
+    boolean sessionSide = !eventDims && q.metrics().stream().anyMatch(m -> m != Metric.PAGEVIEWS && m != Metric.EVENTS);
+    Set<List<String>> keys = new HashSet<>();
+    if (eventSide) {
+      keys.addAll(eventVisitors.keySet());
+    }
+    if (sessionSide) {
       keys.addAll(sessionAggs.keySet());
     }
     Map<List<String>, List<Object>> answer = new HashMap<>();
@@ -113,7 +129,7 @@ final class StatsOracle {
       for (Metric m : q.metrics()) {
         values.add(switch (m) {
           case VISITORS -> v;
-          case VISITS -> (long) visits.getOrDefault(key, Set.of()).size();
+          case VISITS -> eventDims ? (long) eventVisits.getOrDefault(key, Set.of()).size() : a[0];
           case PAGEVIEWS -> pageviews.getOrDefault(key, 0L);
           case EVENTS -> eventCounts.getOrDefault(key, 0L);
           case BOUNCE_RATE -> a[0] == 0 ? 0L : div(100L * a[1], a[0], 0).longValue();
@@ -121,8 +137,8 @@ final class StatsOracle {
           case VIEWS_PER_VISIT -> a[0] == 0 ? 0.0 : div(a[3], a[0], 2).doubleValue();
           case PERCENTAGE -> allVisitors.isEmpty() ? 0.0 : div(100L * v, allVisitors.size(), 1).doubleValue();
           case CONVERSION_RATE -> {
-            long base = baseVisitors.getOrDefault(key, Set.of()).size();
-            yield base == 0 ? 0.0 : div(100L * v, base, 2).doubleValue();
+            long b = base.getOrDefault(key, Set.of()).size();
+            yield b == 0 ? 0.0 : div(100L * v, b, 2).doubleValue();
           }
         });
       }
@@ -131,13 +147,32 @@ final class StatsOracle {
     return answer;
   }
 
+  /** An event matches when it passes the event filters and its session the visit filters. */
+  private static boolean matches(List<Filter> filters, Event e, Session s) {
+    return passesVisit(filters, s) && passesEvent(filters, e, s);
+  }
+
+  /** A session counts when it passes the visit filters and has a matching event in the range. */
+  private static boolean startedAndMatched(List<Filter> filters, Session s, Instant from, Instant to) {
+    if (!passesVisit(filters, s)) {
+      return false;
+    }
+    if (filters.stream().noneMatch(StatsOracle::eventLevel)) {
+      return true;
+    }
+    return s.events().stream().anyMatch(e -> e.timestampMillis() >= from.toEpochMilli()
+        && e.timestampMillis() < to.toEpochMilli() && passesEvent(filters, e, s));
+  }
+
   private static BigDecimal div(long num, long den, int scale) {
     return new BigDecimal(num).divide(new BigDecimal(den), scale, RoundingMode.HALF_UP);
   }
 
-  private static Map<Long, Session> sessions(List<Event> inRange) {
+  /** Every session of the site, from all its events (engagement pings belong to none). */
+  private Map<Long, Session> sessions(String site) {
     Map<Long, List<Event>> bySession = new HashMap<>();
-    inRange.forEach(e -> bySession.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e));
+    events.stream().filter(e -> e.site().equals(site) && !e.name().equals("engagement"))
+        .forEach(e -> bySession.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e));
     Comparator<Event> order = Comparator.comparingLong(Event::timestampMillis).thenComparingLong(Event::eventId);
     Map<Long, Session> sessions = new HashMap<>();
     for (Map.Entry<Long, List<Event>> entry : bySession.entrySet()) {

@@ -2,7 +2,11 @@ package io.trackflow.adapters.session.redis;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.trackflow.core.event.SessionTotals;
+import io.trackflow.core.event.VisitSource;
+import io.trackflow.core.session.SessionSnapshot;
 import io.trackflow.core.session.SessionStore;
+import io.trackflow.core.session.SessionTouch;
 import io.trackflow.core.session.local.InMemorySessionStore;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -17,48 +21,92 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sessions in Redis, shared by every collector: one pipeline of script calls per batch. Each key
- * holds {@code sessionId:lastSeenMillis}; the script keeps the session when the visitor was seen
- * within the timeout (by the caller's clock, so tests control time) and starts the candidate
- * session otherwise. Keys expire a little after the timeout so idle visitors cost nothing. When
- * Redis cannot be reached an in-memory store answers instead (counted, and {@link #healthy()}
- * turns false).
+ * Sessions in Redis, shared by every collector: one pipeline of script calls per batch, each
+ * applying one event to its visitor's session atomically with {@code SessionState}'s rules (the
+ * script mirrors that class; the session store contract holds both to them). A session is a hash
+ * that expires a little after the timeout, so idle visitors cost nothing. When Redis cannot be
+ * reached an in-memory store answers instead (counted, and {@link #healthy()} turns false).
  */
 public final class RedisSessionStore implements SessionStore {
 
   /** Metric counting session look-ups answered locally because Redis was unreachable. */
   public static final String FALLBACK_METRIC = "trackflow.collector.sessions.fallback";
 
-  // KEYS[1] visitor key; ARGV: now, timeout, candidate id, key TTL. Ids travel as strings
-  // because Lua numbers cannot hold 64-bit integers exactly.
-  static final String SCRIPT = """
-      local v = redis.call('GET', KEYS[1])
-      local now = tonumber(ARGV[1])
-      if v then
-        local sep = string.find(v, ':', 1, true)
-        local id = string.sub(v, 1, sep - 1)
-        local last = tonumber(string.sub(v, sep + 1))
-        if now - last < tonumber(ARGV[2]) then
-          if now > last then last = now end
-          redis.call('SET', KEYS[1], id .. ':' .. last, 'PX', ARGV[4])
-          return id
+  // KEYS[1] the visitor's session hash. ARGV: event time, timeout, candidate id, key TTL, kind
+  // (p pageview, i interactive, q non-interactive, g engagement), path, then the event's
+  // referrer, source and five UTM tags. Answers id, start, end, events, pageviews, interactive,
+  // entry, exit and the visit's seven source fields. Ids travel as strings: Lua numbers are
+  // doubles, exact for millisecond times but not for 64-bit ids.
+  static final String TRACK = """
+      local k = KEYS[1]
+      local ts = tonumber(ARGV[1])
+      local kind = ARGV[5]
+      local s = redis.call('HMGET', k, 'id', 'st', 'en', 'la', 'n', 'pv', 'ia', 'e', 'et', 'x', 'xt',
+        'r', 'rs', 'us', 'um', 'uc', 'ut', 'uo')
+      if s[1] and ts - tonumber(s[4]) < tonumber(ARGV[2]) then
+        local la = math.max(tonumber(s[4]), ts)
+        if kind == 'g' then
+          redis.call('HSET', k, 'la', la)
+        else
+          local st = math.min(tonumber(s[2]), ts)
+          local en = math.max(tonumber(s[3]), ts)
+          local n = tonumber(s[5]) + 1
+          local pv = tonumber(s[6])
+          local ia = tonumber(s[7])
+          local e, et, x, xt = s[8], tonumber(s[9]), s[10], tonumber(s[11])
+          if kind == 'p' then
+            pv = pv + 1
+            if pv == 1 or ts < et then e = ARGV[6]; et = ts end
+            if pv == 1 or ts >= xt then x = ARGV[6]; xt = ts end
+          elseif kind == 'i' then
+            ia = ia + 1
+          end
+          redis.call('HSET', k, 'st', st, 'en', en, 'la', la, 'n', n, 'pv', pv, 'ia', ia,
+            'e', e, 'et', et, 'x', x, 'xt', xt)
+          s[2] = st; s[3] = en; s[5] = n; s[6] = pv; s[7] = ia; s[8] = e; s[10] = x
         end
+        redis.call('PEXPIRE', k, ARGV[4])
+        return {s[1], s[2], s[3], s[5], s[6], s[7], s[8], s[10],
+          s[12], s[13], s[14], s[15], s[16], s[17], s[18]}
       end
-      redis.call('SET', KEYS[1], ARGV[3] .. ':' .. ARGV[1], 'PX', ARGV[4])
-      return ARGV[3]
+      if kind == 'g' then
+        return {ARGV[3], '0', '0', '0', '0', '0', '', '',
+          ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]}
+      end
+      local pv, ia, page = 0, 0, ''
+      if kind == 'p' then pv = 1; page = ARGV[6] elseif kind == 'i' then ia = 1 end
+      redis.call('DEL', k)
+      redis.call('HSET', k, 'id', ARGV[3], 'st', ARGV[1], 'en', ARGV[1], 'la', ARGV[1], 'n', 1,
+        'pv', pv, 'ia', ia, 'e', page, 'et', ARGV[1], 'x', page, 'xt', ARGV[1],
+        'r', ARGV[7], 'rs', ARGV[8], 'us', ARGV[9], 'um', ARGV[10], 'uc', ARGV[11],
+        'ut', ARGV[12], 'uo', ARGV[13])
+      redis.call('PEXPIRE', k, ARGV[4])
+      return {ARGV[3], ARGV[1], ARGV[1], '1', tostring(pv), tostring(ia), page, page,
+        ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]}
+      """;
+
+  // KEYS[1] the session hash; ARGV: the session id the event got, its kind. Takes the event's
+  // counts back when the session is still that one.
+  static final String RELEASE = """
+      if redis.call('HGET', KEYS[1], 'id') ~= ARGV[1] or ARGV[2] == 'g' then return 0 end
+      if tonumber(redis.call('HGET', KEYS[1], 'n')) > 0 then redis.call('HINCRBY', KEYS[1], 'n', -1) end
+      local f = nil
+      if ARGV[2] == 'p' then f = 'pv' elseif ARGV[2] == 'i' then f = 'ia' end
+      if f and tonumber(redis.call('HGET', KEYS[1], f)) > 0 then redis.call('HINCRBY', KEYS[1], f, -1) end
+      return 1
       """;
 
   private final Redis redis;
   private final boolean ownsClient;
   private final String prefix;
-  private final Clock clock;
   private final long timeoutMillis;
   private final long keyTtlMillis;
   private final long requestTimeoutMillis;
   private final InMemorySessionStore local;
   private final Counter fallback;
   private final SplittableRandom seeds = new SplittableRandom();
-  private volatile String sha;
+  private final RedisScript track;
+  private final RedisScript release;
   private final RedisFallback redisOrLocal;
 
   public RedisSessionStore(Redis redis, boolean ownsClient, String prefix, Clock clock,
@@ -66,70 +114,88 @@ public final class RedisSessionStore implements SessionStore {
     this.redis = redis;
     this.ownsClient = ownsClient;
     this.prefix = prefix;
-    this.clock = clock;
     this.redisOrLocal = new RedisFallback("sessions", clock);
     this.timeoutMillis = timeout.toMillis();
     // Outlive the timeout a little so a slightly late event still finds its session's key.
     this.keyTtlMillis = timeoutMillis + 60_000;
     this.requestTimeoutMillis = requestTimeout.toMillis();
-    this.local = new InMemorySessionStore(clock, timeout, localVisitors);
+    this.local = new InMemorySessionStore(timeout, localVisitors);
+    this.track = new RedisScript(redis, TRACK, requestTimeout);
+    this.release = new RedisScript(redis, RELEASE, requestTimeout);
     this.fallback = Counter.builder(FALLBACK_METRIC)
         .description("Session look-ups answered in memory because Redis was unreachable")
         .register(registry);
   }
 
   @Override
-  public Future<List<Long>> touch(List<String> visitorKeys) {
-    if (visitorKeys.isEmpty()) {
+  public Future<List<SessionSnapshot>> track(List<SessionTouch> touches) {
+    if (touches.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return redisOrLocal.attempt(() -> scriptSha()
-        .compose(s -> run(s, visitorKeys))
-        .recover(e -> {
-          if (String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
-            sha = null; // Redis restarted and lost the script: load it again, once
-            return scriptSha().compose(s -> run(s, visitorKeys));
-          }
-          return Future.failedFuture(e);
-        }), () -> fallBack(visitorKeys));
+    return redisOrLocal.attempt(() -> track.run(sha -> trackRequests(sha, touches))
+        .map(RedisSessionStore::snapshots), () -> fallBack(touches));
   }
 
-  private Future<List<Long>> run(String scriptSha, List<String> visitorKeys) {
-    String now = Long.toString(clock.millis());
+  @Override
+  public Future<Void> release(List<SessionTouch> touches, List<SessionSnapshot> snapshots) {
+    if (touches.isEmpty() || redisOrLocal.waiting()) {
+      return local.release(touches, snapshots);
+    }
+    return release.run(sha -> {
+      List<Request> requests = new ArrayList<>(touches.size());
+      for (int i = 0; i < touches.size(); i++) {
+        requests.add(Request.cmd(Command.EVALSHA).arg(sha).arg(1)
+            .arg(prefix + touches.get(i).visitorKey())
+            .arg(Long.toString(snapshots.get(i).sessionId())).arg(kind(touches.get(i).kind())));
+      }
+      return requests;
+    }).otherwiseEmpty().compose(x -> local.release(touches, snapshots));
+  }
+
+  private List<Request> trackRequests(String sha, List<SessionTouch> touches) {
     String timeout = Long.toString(timeoutMillis);
     String ttl = Long.toString(keyTtlMillis);
-    List<Request> requests = new ArrayList<>(visitorKeys.size());
-    for (String key : visitorKeys) {
-      requests.add(Request.cmd(Command.EVALSHA).arg(scriptSha).arg(1).arg(prefix + key)
-          .arg(now).arg(timeout).arg(Long.toString(newId())).arg(ttl));
+    List<Request> requests = new ArrayList<>(touches.size());
+    for (SessionTouch t : touches) {
+      VisitSource s = t.source();
+      requests.add(Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg(prefix + t.visitorKey())
+          .arg(Long.toString(t.timestampMillis())).arg(timeout).arg(Long.toString(newId()))
+          .arg(ttl).arg(kind(t.kind())).arg(t.pathname())
+          .arg(s.referrer()).arg(s.referrerSource()).arg(s.utmSource()).arg(s.utmMedium())
+          .arg(s.utmCampaign()).arg(s.utmTerm()).arg(s.utmContent()));
     }
-    return redis.batch(requests)
-        .timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
-        .map(responses -> {
-          List<Long> ids = new ArrayList<>(responses.size());
-          for (Response r : responses) {
-            ids.add(Long.parseLong(r.toString()));
-          }
-          return ids;
-        });
+    return requests;
   }
 
-  private Future<String> scriptSha() {
-    String known = sha;
-    if (known != null) {
-      return Future.succeededFuture(known);
+  private static List<SessionSnapshot> snapshots(List<Response> responses) {
+    List<SessionSnapshot> snapshots = new ArrayList<>(responses.size());
+    for (Response r : responses) {
+      SessionTotals totals = new SessionTotals(r.get(1).toLong(), r.get(2).toLong(),
+          r.get(3).toInteger(), r.get(4).toInteger(), r.get(5).toInteger(), text(r.get(6)),
+          text(r.get(7)));
+      VisitSource source = new VisitSource(text(r.get(8)), text(r.get(9)), text(r.get(10)),
+          text(r.get(11)), text(r.get(12)), text(r.get(13)), text(r.get(14)));
+      snapshots.add(new SessionSnapshot(Long.parseLong(r.get(0).toString()), totals, source));
     }
-    return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT))
-        .timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
-        .map(r -> {
-          sha = r.toString();
-          return sha;
-        });
+    return snapshots;
   }
 
-  private List<Long> fallBack(List<String> visitorKeys) {
-    fallback.increment(visitorKeys.size());
-    return local.touchNow(visitorKeys);
+  private static String text(Response r) {
+    return r == null ? "" : r.toString();
+  }
+
+  private static String kind(SessionTouch.Kind kind) {
+    return switch (kind) {
+      case PAGEVIEW -> "p";
+      case INTERACTIVE -> "i";
+      case NON_INTERACTIVE -> "q";
+      case ENGAGEMENT -> "g";
+    };
+  }
+
+  private List<SessionSnapshot> fallBack(List<SessionTouch> touches) {
+    fallback.increment(touches.size());
+    return local.trackNow(touches);
   }
 
   private synchronized long newId() {

@@ -1,28 +1,33 @@
 package io.trackflow.adapters.store.clickhouse;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.trackflow.adapters.store.Migration;
 import io.trackflow.adapters.store.StoreMetrics;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.store.EventsSchema;
 import io.trackflow.core.store.QueryResult;
+import io.trackflow.core.store.ReadView;
 import io.trackflow.core.store.SqlDialect;
 import io.trackflow.core.store.SqlLiterals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Event store on ClickHouse, spoken to over its HTTP interface with the Vert.x WebClient (never
- * blocking a thread): versioned migrations at start-up, one gzip-compressed RowBinary insert per
- * batch, read-only JSONCompact queries. Replays are stored again and collapsed at read time by
- * the ReplacingMergeTree ({@code FROM events FINAL}, see {@link EventsSchema#deduplicated}).
+ * blocking a thread): versioned migrations at start-up, gzip-compressed RowBinary inserts of each
+ * batch's events and sessions, read-only JSONCompact queries. Replays are stored again; the
+ * ReplacingMergeTrees collapse them when they merge, and reads deduplicate only the days not yet
+ * merged into one part ({@link ClickHouseReadView}); {@link #compact()} merges settled days.
  */
 public final class ClickHouseEventStore implements EventStore {
 
@@ -32,16 +37,29 @@ public final class ClickHouseEventStore implements EventStore {
   /** How long start-up waits for an unreachable ClickHouse (a cluster may start it later). */
   private static final Duration STARTUP_PATIENCE = Duration.ofSeconds(60);
 
+  /** Statements built again because a day they read plainly changed while they ran. */
+  public static final String REREAD_METRIC = "trackflow.store.clickhouse.rereads";
+  /** Reads of a statement against newer part states before it falls back to FINAL everywhere. */
+  private static final int READ_ATTEMPTS = 3;
+  /** A finished day's partition is merged once nothing was written to it for this long. */
+  static final Duration SETTLED = Duration.ofMinutes(10);
+
   private final Vertx vertx;
   private final ClickHouseOptions options;
   private final ClickHouseHttp http;
   private final StoreMetrics metrics;
+  private final PartitionParts parts;
+  private final Counter rereads;
 
   public ClickHouseEventStore(Vertx vertx, ClickHouseOptions options, MeterRegistry registry) {
     this.vertx = vertx;
     this.options = options;
     this.http = new ClickHouseHttp(vertx, options);
     this.metrics = new StoreMetrics(registry, "clickhouse");
+    this.parts = new PartitionParts(this::select, options.database());
+    this.rereads = Counter.builder(REREAD_METRIC)
+        .description("Stats statements run again because a merged day they read changed under them")
+        .register(registry);
   }
 
   /**
@@ -68,13 +86,13 @@ public final class ClickHouseEventStore implements EventStore {
   private Future<Void> migrateOnce() {
     return http.execute("CREATE DATABASE IF NOT EXISTS " + options.database(), false)
         .compose(v -> http.execute(ClickHouseMigrations.CREATE_MIGRATIONS_TABLE, true))
-        .compose(v -> query("SELECT DISTINCT version FROM " + EventsSchema.MIGRATIONS_TABLE))
+        .compose(v -> select("SELECT DISTINCT version FROM " + EventsSchema.MIGRATIONS_TABLE))
         .compose(applied -> applyPending(versions(applied)));
   }
 
   private Future<Void> applyPending(Set<Long> applied) {
     Future<Void> chain = Future.succeededFuture();
-    for (Migration migration : ClickHouseMigrations.ALL) {
+    for (ClickHouseMigrations.Version migration : ClickHouseMigrations.ALL) {
       if (!applied.contains((long) migration.version())) {
         chain = chain.compose(v -> apply(migration));
       }
@@ -82,11 +100,11 @@ public final class ClickHouseEventStore implements EventStore {
     return chain;
   }
 
-  private Future<Void> apply(Migration migration) {
-    Future<Void> chain = Future.succeededFuture();
-    for (String statement : migration.statements()) {
-      chain = chain.compose(v -> http.execute(statement, true));
-    }
+  private Future<Void> apply(ClickHouseMigrations.Version migration) {
+    Future<Void> chain = migration.apply().apply(new ClickHouseMigrations.Database() {
+      @Override public Future<Void> execute(String sql) { return http.execute(sql, true); }
+      @Override public Future<QueryResult> query(String sql) { return select(sql); }
+    });
     // Concurrent starts may both apply a version (every statement is idempotent) and record it
     // twice; readers use DISTINCT.
     String record = "INSERT INTO " + EventsSchema.MIGRATIONS_TABLE + " (version, description, applied_at) VALUES ("
@@ -108,14 +126,85 @@ public final class ClickHouseEventStore implements EventStore {
       return Future.succeededFuture();
     }
     // Encoding and gzip are CPU work of a few milliseconds per batch: kept off the event loop.
+    // Copies within the batch go first, so that a day inserted once holds no copy at all.
     return metrics.record(events.size(), () -> vertx
-        .executeBlocking(() -> RowBinaryEncoder.gzip(events), false)
-        .compose(body -> http.insert(RowBinaryEncoder.INSERT, body)));
+        .executeBlocking(() -> {
+          List<Event> distinct = distinct(events);
+          return new Buffer[] {RowBinaryEncoder.gzip(distinct),
+              RowBinaryEncoder.gzipSessions(EventsSchema.newestPerSession(distinct))};
+        }, false)
+        .compose(bodies -> http.insert(RowBinaryEncoder.INSERT, bodies[0])
+            .compose(v -> http.insert(RowBinaryEncoder.INSERT_SESSIONS, bodies[1]))));
   }
 
+  private static List<Event> distinct(List<Event> events) {
+    Set<Long> ids = new HashSet<>(events.size() * 2);
+    List<Event> distinct = new ArrayList<>(events.size());
+    for (Event e : events) {
+      if (ids.add(e.eventId())) {
+        distinct.add(e);
+      }
+    }
+    return distinct;
+  }
+
+  /**
+   * Builds the statement against the latest part states, runs it, and where it read a day
+   * without FINAL checks afterwards (with a state read after it ended) that the day still has
+   * the same single part; if not, builds and runs it again.
+   */
   @Override
-  public Future<QueryResult> query(String sql) {
+  public Future<QueryResult> query(Function<ReadView, String> statement) {
+    return parts.recent().compose(state -> attempt(statement, state, 1));
+  }
+
+  private Future<QueryResult> attempt(Function<ReadView, String> statement, PartsState state, int attempt) {
+    ClickHouseReadView view = new ClickHouseReadView(attempt > READ_ATTEMPTS ? PartsState.UNKNOWN : state);
+    return select(statement.apply(view)).compose(result -> {
+      if (!view.reliesOnMergedDays()) {
+        return Future.succeededFuture(result);
+      }
+      return parts.readAfter(System.nanoTime()).compose(after -> {
+        if (view.stillValid(after)) {
+          return Future.succeededFuture(result);
+        }
+        rereads.increment();
+        return attempt(statement, after, attempt + 1);
+      });
+    });
+  }
+
+  private Future<QueryResult> select(String sql) {
     return http.select(sql).map(JsonCompactResult::parse);
+  }
+
+  /**
+   * Merges, one at a time, the partitions of finished days that hold more than one part and saw
+   * no write for {@link #SETTLED}: afterwards reads of those days need no FINAL. Today's
+   * partition is left to background merges (reads deduplicate it).
+   */
+  @Override
+  public Future<Integer> compact() {
+    return compact(SETTLED);
+  }
+
+  /** {@link #compact()} for days that saw no write for {@code quiet}. */
+  public Future<Integer> compact(Duration quiet) {
+    String settled = "SELECT table, partition FROM system.parts WHERE database = "
+        + SqlLiterals.quote(SqlDialect.CLICKHOUSE, options.database()) + " AND active"
+        + " AND table IN ('" + EventsSchema.TABLE + "', '" + EventsSchema.SESSIONS_TABLE + "')"
+        + " GROUP BY table, partition, partition_id"
+        + " HAVING count() > 1 AND max(modification_time) <= now() - " + quiet.toSeconds()
+        + " AND partition_id < toString(toYYYYMMDD(now())) ORDER BY partition_id, table";
+    return select(settled).compose(result -> {
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (List<Object> row : result.rows()) {
+        // The partition value comes from system.parts: a yyyyMMdd number, safe to inline.
+        String optimize = "OPTIMIZE TABLE " + row.get(0) + " PARTITION " + Long.parseLong((String) row.get(1)) + " FINAL";
+        chain = chain.compose(n -> http.execute(optimize, true).map(v -> n + 1));
+      }
+      return chain;
+    });
   }
 
   /**
@@ -124,18 +213,19 @@ public final class ClickHouseEventStore implements EventStore {
    */
   @Override
   public Future<Void> deleteSite(String site) {
-    String delete = "ALTER TABLE " + EventsSchema.TABLE + " DELETE WHERE site = "
-        + SqlLiterals.quote(SqlDialect.CLICKHOUSE, site);
+    String where = " DELETE WHERE site = " + SqlLiterals.quote(SqlDialect.CLICKHOUSE, site);
     long deadline = System.nanoTime() + MUTATION_DEADLINE.toNanos();
-    return http.execute(delete, true).compose(v -> awaitMutations(deadline));
+    return http.execute("ALTER TABLE " + EventsSchema.TABLE + where, true)
+        .compose(v -> http.execute("ALTER TABLE " + EventsSchema.SESSIONS_TABLE + where, true))
+        .compose(v -> awaitMutations(deadline));
   }
 
   private Future<Void> awaitMutations(long deadline) {
     String pending = "SELECT count() FROM system.mutations WHERE database = "
         + SqlLiterals.quote(SqlDialect.CLICKHOUSE, options.database())
-        + " AND table = " + SqlLiterals.quote(SqlDialect.CLICKHOUSE, EventsSchema.TABLE)
+        + " AND table IN ('" + EventsSchema.TABLE + "', '" + EventsSchema.SESSIONS_TABLE + "')"
         + " AND is_done = 0";
-    return query(pending).compose(result -> {
+    return select(pending).compose(result -> {
       long count = (Long) result.rows().get(0).get(0);
       if (count == 0) {
         return Future.succeededFuture();

@@ -1,13 +1,34 @@
 package io.trackflow.adapters.store.clickhouse;
 
-import io.trackflow.adapters.store.Migration;
+import io.trackflow.core.store.QueryResult;
+import io.vertx.core.Future;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The ClickHouse schema, version by version (docs/storage.md explains it). Append new versions;
  * never edit an applied one. SQL stays in the subset ClickHouse 18.16 and current releases share.
+ * Each version is safe to apply again after a start that died half-way: statements are
+ * idempotent, and a version that moves data checks how far an earlier attempt got.
  */
 final class ClickHouseMigrations {
+
+  /** What a version needs from the store: run a statement, run a query. */
+  interface Database {
+    Future<Void> execute(String sql);
+
+    Future<QueryResult> query(String sql);
+  }
+
+  /** One schema version. */
+  record Version(int version, String description, Function<Database, Future<Void>> apply) {
+    static Version of(int version, String description, List<String> statements) {
+      return new Version(version, description, db -> inOrder(db, statements));
+    }
+  }
 
   static final String CREATE_MIGRATIONS_TABLE = """
       CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -16,11 +37,7 @@ final class ClickHouseMigrations {
         applied_at DateTime('UTC')
       ) ENGINE = MergeTree() ORDER BY version""";
 
-  // ReplacingMergeTree collapses rows with equal sorting keys: a replayed event is the same row
-  // (same site, time, visitor and id), so `FROM events FINAL` reads it once, on 18.16 as on
-  // current releases. The key starts with site and UTC day, the shape of every dashboard query.
-  private static final String CREATE_EVENTS = """
-      CREATE TABLE IF NOT EXISTS events (
+  private static final String EVENT_COLUMNS = """
         event_id Int64,
         site String,
         timestamp DateTime('UTC'),
@@ -48,14 +65,153 @@ final class ClickHouseMigrations {
         prop_values Array(String),
         interactive UInt8,
         scroll_depth Int32,
-        engagement_millis Int64
+        engagement_millis Int64""";
+
+  // Version 1. ReplacingMergeTree collapses rows with equal sorting keys: a replayed event is the
+  // same row (same site, time, visitor and id). The key starts with site and UTC day, the shape
+  // of every dashboard query.
+  private static final String CREATE_EVENTS_MONTHLY = "CREATE TABLE IF NOT EXISTS events (\n"
+      + EVENT_COLUMNS + """
+
       ) ENGINE = ReplacingMergeTree()
       PARTITION BY toYYYYMM(timestamp)
       ORDER BY (site, toDate(timestamp), visitor_id, event_id)
       SETTINGS index_granularity = 8192""";
 
-  static final List<Migration> ALL = List.of(
-      new Migration(1, "events table", List.of(CREATE_EVENTS)));
+  // Version 2: daily partitions. A day whose partition is one part holds no copies, so reads of
+  // it need no FINAL; the writer's compaction merges each day once its writes settle.
+  static final String DAILY_PARTITION_KEY = "toYYYYMMDD(timestamp)";
+
+  private static final String CREATE_EVENTS_DAILY = "CREATE TABLE IF NOT EXISTS events_v2 (\n"
+      + EVENT_COLUMNS + """
+
+      ) ENGINE = ReplacingMergeTree()
+      PARTITION BY toYYYYMMDD(timestamp)
+      ORDER BY (site, toDate(timestamp), visitor_id, event_id)
+      SETTINGS index_granularity = 8192""";
+
+  // One row per session; the row with the most counted events wins (replays carry the same
+  // totals, so they collapse too). Partitioned by the day the session started, like events.
+  private static final String CREATE_SESSIONS = """
+      CREATE TABLE IF NOT EXISTS sessions (
+        site String,
+        session_id Int64,
+        visitor_id Int64,
+        start DateTime('UTC'),
+        start_ms Int64,
+        end_ms Int64,
+        events UInt32,
+        pageviews UInt32,
+        interactive UInt32,
+        entry_page String,
+        exit_page String,
+        referrer String,
+        referrer_source String,
+        utm_source String,
+        utm_medium String,
+        utm_campaign String,
+        utm_term String,
+        utm_content String,
+        country String,
+        device String,
+        browser String,
+        browser_version String,
+        os String,
+        os_version String
+      ) ENGINE = ReplacingMergeTree(events)
+      PARTITION BY toYYYYMMDD(start)
+      ORDER BY (site, toDate(start), session_id)
+      SETTINGS index_granularity = 8192""";
+
+  private static final String VISIT_KEY = "tuple(timestamp_ms, event_id)";
+
+  static final List<Version> ALL = List.of(
+      Version.of(1, "events table", List.of(CREATE_EVENTS_MONTHLY)),
+      new Version(2, "daily partitions, sessions table", ClickHouseMigrations::dailyAndSessions));
 
   private ClickHouseMigrations() {}
+
+  /**
+   * Moves events into daily partitions and derives the sessions of the events stored so far,
+   * giving every event its session's source (as the collector now does). Until the final rename
+   * the old table is untouched, so an attempt that dies is simply repeated.
+   */
+  private static Future<Void> dailyAndSessions(Database db) {
+    return db.query("SELECT partition_key FROM system.tables WHERE database = currentDatabase()"
+            + " AND name = 'events'")
+        .compose(r -> {
+          if (DAILY_PARTITION_KEY.equals(r.rows().get(0).get(0))) {
+            // An earlier attempt got as far as the rename.
+            return inOrder(db, List.of(CREATE_SESSIONS, "DROP TABLE IF EXISTS events_v1"));
+          }
+          return inOrder(db, List.of(CREATE_SESSIONS, "TRUNCATE TABLE sessions", CREATE_EVENTS_DAILY,
+                  "TRUNCATE TABLE events_v2"))
+              .compose(v -> db.query("SELECT DISTINCT toString(toDate(timestamp)) AS day FROM events ORDER BY day"))
+              .compose(days -> {
+                Future<Void> chain = Future.succeededFuture();
+                for (List<Object> row : days.rows()) {
+                  LocalDate day = LocalDate.parse((String) row.get(0));
+                  chain = chain.compose(v -> db.execute(backfillSessions(day)))
+                      .compose(v -> db.execute(copyEvents(day)));
+                }
+                return chain;
+              })
+              .compose(v -> inOrder(db, List.of("RENAME TABLE events TO events_v1, events_v2 TO events",
+                  "DROP TABLE IF EXISTS events_v1")));
+        });
+  }
+
+  /** The sessions that started on {@code day}, from their events (at most a day long). */
+  static String backfillSessions(LocalDate day) {
+    long from = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    long next = from + 86_400;
+    return "INSERT INTO sessions SELECT site, session_id, any(visitor_id),"
+        + " toDateTime(intDiv(min(timestamp_ms), 1000), 'UTC'), min(timestamp_ms), max(timestamp_ms),"
+        + " toUInt32(count()), toUInt32(countIf(name = 'pageview')),"
+        + " toUInt32(countIf(name != 'pageview' AND interactive = 1)),"
+        + " argMinIf(pathname, " + VISIT_KEY + ", name = 'pageview'),"
+        + " argMaxIf(pathname, " + VISIT_KEY + ", name = 'pageview'),"
+        + firstOf("referrer", "referrer_source", "utm_source", "utm_medium", "utm_campaign",
+            "utm_term", "utm_content", "country", "device", "browser", "browser_version", "os",
+            "os_version")
+        + " FROM events FINAL WHERE timestamp >= toDateTime(" + from + ") AND timestamp < toDateTime("
+        + (next + 86_400) + ") AND name != 'engagement' GROUP BY site, session_id"
+        + " HAVING min(timestamp_ms) >= " + from * 1000 + " AND min(timestamp_ms) < " + next * 1000;
+  }
+
+  /** The events of {@code day}, each with its session's source where the session is known. */
+  static String copyEvents(LocalDate day) {
+    long from = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    long next = from + 86_400;
+    List<String> visit = List.of("referrer", "referrer_source", "utm_source", "utm_medium",
+        "utm_campaign", "utm_term", "utm_content");
+    List<String> columns = new ArrayList<>();
+    for (String c : io.trackflow.core.store.EventsSchema.COLUMNS) {
+      columns.add(visit.contains(c) ? "if(s_known = 1, s_" + c + ", " + c + ")" : c);
+    }
+    List<String> right = new ArrayList<>(List.of("session_id", "toUInt8(1) AS s_known"));
+    visit.forEach(c -> right.add(c + " AS s_" + c));
+    return "INSERT INTO events_v2 (" + String.join(", ", io.trackflow.core.store.EventsSchema.COLUMNS)
+        + ") SELECT " + String.join(", ", columns)
+        + " FROM (SELECT * FROM events FINAL WHERE timestamp >= toDateTime(" + from
+        + ") AND timestamp < toDateTime(" + next + ")) ANY LEFT JOIN (SELECT " + String.join(", ", right)
+        + " FROM sessions WHERE start >= toDateTime(" + (from - 86_400) + ") AND start < toDateTime("
+        + next + ")) USING session_id";
+  }
+
+  private static String firstOf(String... columns) {
+    List<String> parts = new ArrayList<>();
+    for (String c : columns) {
+      parts.add("argMin(" + c + ", " + VISIT_KEY + ")");
+    }
+    return " " + String.join(", ", parts);
+  }
+
+  private static Future<Void> inOrder(Database db, List<String> statements) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String statement : statements) {
+      chain = chain.compose(v -> db.execute(statement));
+    }
+    return chain;
+  }
 }

@@ -51,7 +51,9 @@ final class JsonCompactResult {
       }
       rows.add(Collections.unmodifiableList(row));
     }
-    return new QueryResult(columns, rows);
+    Object beforeLimit = root.getValue("rows_before_limit_at_least");
+    return new QueryResult(columns, rows,
+        beforeLimit == null ? null : ((Number) toLong(beforeLimit)).longValue());
   }
 
   static Object normalise(String type, Object value) {

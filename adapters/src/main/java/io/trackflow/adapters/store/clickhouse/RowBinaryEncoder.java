@@ -1,6 +1,7 @@
 package io.trackflow.adapters.store.clickhouse;
 
 import io.trackflow.core.event.Event;
+import io.trackflow.core.event.SessionTotals;
 import io.trackflow.core.store.EventsSchema;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
@@ -13,15 +14,20 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Encodes events as ClickHouse {@code RowBinary} rows in {@link EventsSchema#COLUMNS} order and
- * gzips them: the most compact insert body ClickHouse 18.16 and current releases both accept.
- * CPU-bound (a 10,000-row batch takes milliseconds), so it runs on a worker thread.
+ * Encodes events as ClickHouse {@code RowBinary} rows in {@link EventsSchema#COLUMNS} order, and
+ * sessions in {@link EventsSchema#SESSION_COLUMNS} order, and gzips them: the most compact insert
+ * body ClickHouse 18.16 and current releases both accept. CPU-bound (a 10,000-row batch takes
+ * milliseconds), so it runs on a worker thread.
  */
 final class RowBinaryEncoder {
 
   /** The insert statement the encoded rows belong to. */
   static final String INSERT = "INSERT INTO " + EventsSchema.TABLE + " ("
       + String.join(", ", EventsSchema.COLUMNS) + ") FORMAT RowBinary";
+
+  /** The insert statement of the sessions table's rows. */
+  static final String INSERT_SESSIONS = "INSERT INTO " + EventsSchema.SESSIONS_TABLE + " ("
+      + String.join(", ", EventsSchema.SESSION_COLUMNS) + ") FORMAT RowBinary";
 
   private static final int SCRATCH = 64 * 1024;
 
@@ -35,17 +41,66 @@ final class RowBinaryEncoder {
 
   /** The gzip-compressed RowBinary body for {@code events}. */
   static Buffer gzip(List<Event> events) {
+    return gzip(events, RowBinaryEncoder::row);
+  }
+
+  /**
+   * The gzip-compressed RowBinary body of the sessions rows of {@code newest}: one event per
+   * session, carrying that session's newest totals ({@link EventsSchema#newestPerSession}).
+   */
+  static Buffer gzipSessions(List<Event> newest) {
+    return gzip(newest, RowBinaryEncoder::sessionRow);
+  }
+
+  private interface RowWriter {
+    void write(RowBinaryEncoder encoder, Event e) throws IOException;
+  }
+
+  private static Buffer gzip(List<Event> events, RowWriter writer) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, events.size() * 60));
     try (GZIPOutputStream gzip = new FastGzip(bytes)) {
       RowBinaryEncoder encoder = new RowBinaryEncoder(gzip);
       for (Event e : events) {
-        encoder.row(e);
+        writer.write(encoder, e);
       }
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return Buffer.buffer(bytes.toByteArray());
+  }
+
+  private void source(Event e) throws IOException {
+    string(e.referrer());
+    string(e.referrerSource());
+    string(e.utmSource());
+    string(e.utmMedium());
+    string(e.utmCampaign());
+    string(e.utmTerm());
+    string(e.utmContent());
+  }
+
+  private void sessionRow(Event e) throws IOException {
+    SessionTotals t = e.session();
+    long start = EventsSchema.storedMillis(t.startMillis());
+    string(e.site());
+    int64(e.sessionId());
+    int64(e.visitorId());
+    uint32(Math.floorDiv(start, 1000));
+    int64(start);
+    int64(EventsSchema.storedMillis(t.endMillis()));
+    uint32(t.events());
+    uint32(t.pageviews());
+    uint32(t.interactive());
+    string(t.entryPage());
+    string(t.exitPage());
+    source(e);
+    string(e.country());
+    string(e.device());
+    string(e.browser());
+    string(e.browserVersion());
+    string(e.os());
+    string(e.osVersion());
   }
 
   private void row(Event e) throws IOException {
@@ -57,13 +112,7 @@ final class RowBinaryEncoder {
     string(e.name());
     string(e.hostname());
     string(e.pathname());
-    string(e.referrer());
-    string(e.referrerSource());
-    string(e.utmSource());
-    string(e.utmMedium());
-    string(e.utmCampaign());
-    string(e.utmTerm());
-    string(e.utmContent());
+    source(e);
     int64(e.visitorId());
     int64(e.sessionId());
     string(e.browser());

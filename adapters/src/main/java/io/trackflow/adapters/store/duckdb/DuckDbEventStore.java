@@ -4,10 +4,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.adapters.store.Migration;
 import io.trackflow.adapters.store.StoreMetrics;
 import io.trackflow.core.event.Event;
+import io.trackflow.core.event.SessionTotals;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.store.EventsSchema;
 import io.trackflow.core.store.QueryResult;
+import io.trackflow.core.store.ReadView;
 import io.trackflow.core.store.SqlDialect;
+import io.trackflow.core.store.SqlLiterals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -30,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -44,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Inserts append the batch into a temporary staging table and copy only the rows whose event
  * is not stored yet (an anti-join restricted to the batch's time range, which DuckDB's zone maps
- * prune), so a replay never stores an event twice and queries read {@code events} directly.
+ * prune), so a replay never stores an event twice and queries read {@code events} directly. In
+ * the same transaction each session of the batch is updated in place to its newest totals, or
+ * added.
  */
 public final class DuckDbEventStore implements EventStore {
 
@@ -57,6 +63,7 @@ public final class DuckDbEventStore implements EventStore {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
   private static final long MAX_EXECUTE_MINUTES = 10;
   private static final String STAGING = "events_staging";
+  private static final String SESSIONS_STAGING = "sessions_staging";
 
   private final Path file;
   private final int readers;
@@ -186,32 +193,115 @@ public final class DuckDbEventStore implements EventStore {
 
   private void write(List<Event> events) throws SQLException {
     DuckDBConnection connection = opened();
+    connection.setAutoCommit(false);
+    try (Statement st = connection.createStatement()) {
+      writeEvents(connection, st, events);
+      writeSessions(connection, st, EventsSchema.newestPerSession(events));
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private void writeEvents(DuckDBConnection connection, Statement st, List<Event> events) throws SQLException {
     long lo = Long.MAX_VALUE;
     long hi = Long.MIN_VALUE;
-    try (Statement st = connection.createStatement()) {
-      // A fresh temporary table per batch: emptying one with DELETE kept its memory.
-      st.execute("CREATE OR REPLACE TEMP TABLE " + STAGING + " AS SELECT * FROM " + EventsSchema.TABLE + " LIMIT 0");
-      try {
-        Set<EventKey> seen = new HashSet<>(events.size() * 2);
-        try (DuckDBAppender appender = connection.createAppender("temp", "main", STAGING)) {
-          for (Event e : events) {
-            long millis = EventsSchema.storedMillis(e.timestampMillis());
-            if (seen.add(new EventKey(e.eventId(), millis))) {
-              append(appender, e, millis);
-              lo = Math.min(lo, millis);
-              hi = Math.max(hi, millis);
-            }
+    // A fresh temporary table per batch: emptying one with DELETE kept its memory.
+    st.execute("CREATE OR REPLACE TEMP TABLE " + STAGING + " AS SELECT * FROM " + EventsSchema.TABLE + " LIMIT 0");
+    try {
+      Set<EventKey> seen = new HashSet<>(events.size() * 2);
+      try (DuckDBAppender appender = connection.createAppender("temp", "main", STAGING)) {
+        for (Event e : events) {
+          long millis = EventsSchema.storedMillis(e.timestampMillis());
+          if (seen.add(new EventKey(e.eventId(), millis))) {
+            append(appender, e, millis);
+            lo = Math.min(lo, millis);
+            hi = Math.max(hi, millis);
           }
         }
-        // Replays carry the same id and time; the constant range lets DuckDB skip row groups.
-        st.executeUpdate("INSERT INTO " + EventsSchema.TABLE + " SELECT s.* FROM " + STAGING + " s"
-            + " WHERE NOT EXISTS (SELECT 1 FROM " + EventsSchema.TABLE + " e"
-            + " WHERE e.timestamp_ms BETWEEN " + lo + " AND " + hi
-            + " AND e.timestamp_ms = s.timestamp_ms AND e.event_id = s.event_id)");
-      } finally {
-        st.execute("DROP TABLE IF EXISTS " + STAGING);
       }
+      // Replays carry the same id and time; the constant range lets DuckDB skip row groups.
+      st.executeUpdate("INSERT INTO " + EventsSchema.TABLE + " SELECT s.* FROM " + STAGING + " s"
+          + " WHERE NOT EXISTS (SELECT 1 FROM " + EventsSchema.TABLE + " e"
+          + " WHERE e.timestamp_ms BETWEEN " + lo + " AND " + hi
+          + " AND e.timestamp_ms = s.timestamp_ms AND e.event_id = s.event_id)");
+    } finally {
+      st.execute("DROP TABLE IF EXISTS " + STAGING);
     }
+  }
+
+  /**
+   * Brings each session to its newest totals: updated where stored with fewer events (a replay
+   * changes nothing), added where new. A stored session started between its newest start and
+   * end, which bounds the rows read.
+   */
+  private void writeSessions(DuckDBConnection connection, Statement st, List<Event> newest) throws SQLException {
+    if (newest.isEmpty()) {
+      return;
+    }
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    st.execute("CREATE OR REPLACE TEMP TABLE " + SESSIONS_STAGING + " AS SELECT * FROM "
+        + EventsSchema.SESSIONS_TABLE + " LIMIT 0");
+    try {
+      try (DuckDBAppender appender = connection.createAppender("temp", "main", SESSIONS_STAGING)) {
+        for (Event e : newest) {
+          SessionTotals t = e.session();
+          long start = EventsSchema.storedMillis(t.startMillis());
+          long end = EventsSchema.storedMillis(t.endMillis());
+          appendSession(appender, e, start, end);
+          lo = Math.min(lo, start);
+          hi = Math.max(hi, end);
+        }
+      }
+      String stored = "s.start_ms BETWEEN " + lo + " AND " + hi
+          + " AND s.site = n.site AND s.session_id = n.session_id";
+      st.executeUpdate("UPDATE " + EventsSchema.SESSIONS_TABLE + " AS s SET start_ms = n.start_ms,"
+          + " end_ms = n.end_ms, events = n.events, pageviews = n.pageviews,"
+          + " interactive = n.interactive, entry_page = n.entry_page, exit_page = n.exit_page"
+          + " FROM " + SESSIONS_STAGING + " n WHERE " + stored + " AND s.events < n.events");
+      st.executeUpdate("INSERT INTO " + EventsSchema.SESSIONS_TABLE + " SELECT n.* FROM "
+          + SESSIONS_STAGING + " n WHERE NOT EXISTS (SELECT 1 FROM " + EventsSchema.SESSIONS_TABLE
+          + " s WHERE " + stored + ")");
+    } finally {
+      st.execute("DROP TABLE IF EXISTS " + SESSIONS_STAGING);
+    }
+  }
+
+  private static void appendSource(DuckDBAppender a, Event e) throws SQLException {
+    a.append(e.referrer());
+    a.append(e.referrerSource());
+    a.append(e.utmSource());
+    a.append(e.utmMedium());
+    a.append(e.utmCampaign());
+    a.append(e.utmTerm());
+    a.append(e.utmContent());
+  }
+
+  private static void appendSession(DuckDBAppender a, Event e, long start, long end) throws SQLException {
+    SessionTotals t = e.session();
+    a.beginRow();
+    a.append(e.site());
+    a.append(e.sessionId());
+    a.append(e.visitorId());
+    a.append(start);
+    a.append(end);
+    a.append(t.events());
+    a.append(t.pageviews());
+    a.append(t.interactive());
+    a.append(t.entryPage());
+    a.append(t.exitPage());
+    appendSource(a, e);
+    a.append(e.country());
+    a.append(e.device());
+    a.append(e.browser());
+    a.append(e.browserVersion());
+    a.append(e.os());
+    a.append(e.osVersion());
+    a.endRow();
   }
 
   private record EventKey(long eventId, long millis) {}
@@ -225,13 +315,7 @@ public final class DuckDbEventStore implements EventStore {
     a.append(e.name());
     a.append(e.hostname());
     a.append(e.pathname());
-    a.append(e.referrer());
-    a.append(e.referrerSource());
-    a.append(e.utmSource());
-    a.append(e.utmMedium());
-    a.append(e.utmCampaign());
-    a.append(e.utmTerm());
-    a.append(e.utmContent());
+    appendSource(a, e);
     a.append(e.visitorId());
     a.append(e.sessionId());
     a.append(e.browser());
@@ -248,6 +332,18 @@ public final class DuckDbEventStore implements EventStore {
     a.append(e.engagementMillis());
     a.endRow();
   }
+
+  @Override
+  public Future<QueryResult> query(Function<ReadView, String> statement) {
+    return query(statement.apply(READ_VIEW));
+  }
+
+  /** DuckDB never keeps a copy of an event and updates sessions in place: tables read as they are. */
+  private static final ReadView READ_VIEW = (table, site, from, to, columns, condition) ->
+      "(SELECT " + String.join(", ", columns) + " FROM " + table.tableName() + " WHERE site = "
+          + SqlLiterals.quote(SqlDialect.DUCKDB, site) + " AND " + table.millisColumn() + " >= "
+          + from.toEpochMilli() + " AND " + table.millisColumn() + " < " + to.toEpochMilli()
+          + (condition == null ? "" : " AND (" + condition + ")") + ")";
 
   @Override
   public Future<QueryResult> query(String sql) {
@@ -283,11 +379,23 @@ public final class DuckDbEventStore implements EventStore {
   @Override
   public Future<Void> deleteSite(String site) {
     return onWriter(() -> {
-      try (PreparedStatement delete = opened().prepareStatement(
-          "DELETE FROM " + EventsSchema.TABLE + " WHERE site = ?")) {
-        delete.setString(1, site);
-        int rows = delete.executeUpdate();
-        LOG.info("DuckDB {}: deleted {} events of site {}", file, rows, site);
+      DuckDBConnection connection = opened();
+      connection.setAutoCommit(false);
+      try (PreparedStatement events = connection.prepareStatement(
+              "DELETE FROM " + EventsSchema.TABLE + " WHERE site = ?");
+          PreparedStatement sessions = connection.prepareStatement(
+              "DELETE FROM " + EventsSchema.SESSIONS_TABLE + " WHERE site = ?")) {
+        events.setString(1, site);
+        int rows = events.executeUpdate();
+        sessions.setString(1, site);
+        int visits = sessions.executeUpdate();
+        connection.commit();
+        LOG.info("DuckDB {}: deleted {} events and {} sessions of site {}", file, rows, visits, site);
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
       }
       return null;
     });

@@ -50,8 +50,63 @@ final class DuckDbMigrations {
         engagement_millis BIGINT NOT NULL
       )""";
 
+  // One row per session, updated in place by the single writer to the totals of the session's
+  // newest event (docs/storage.md).
+  private static final String CREATE_SESSIONS = """
+      CREATE TABLE IF NOT EXISTS sessions (
+        site VARCHAR NOT NULL,
+        session_id BIGINT NOT NULL,
+        visitor_id BIGINT NOT NULL,
+        start_ms BIGINT NOT NULL,
+        end_ms BIGINT NOT NULL,
+        events INTEGER NOT NULL,
+        pageviews INTEGER NOT NULL,
+        interactive INTEGER NOT NULL,
+        entry_page VARCHAR NOT NULL,
+        exit_page VARCHAR NOT NULL,
+        referrer VARCHAR NOT NULL,
+        referrer_source VARCHAR NOT NULL,
+        utm_source VARCHAR NOT NULL,
+        utm_medium VARCHAR NOT NULL,
+        utm_campaign VARCHAR NOT NULL,
+        utm_term VARCHAR NOT NULL,
+        utm_content VARCHAR NOT NULL,
+        country VARCHAR NOT NULL,
+        device VARCHAR NOT NULL,
+        browser VARCHAR NOT NULL,
+        browser_version VARCHAR NOT NULL,
+        os VARCHAR NOT NULL,
+        os_version VARCHAR NOT NULL
+      )""";
+
+  private static final String KEY = "(timestamp_ms, event_id)";
+
+  // The sessions of the events stored before version 2, then every event given its session's
+  // source, as the collector now does for new events.
+  private static final String BACKFILL_SESSIONS = "INSERT INTO sessions SELECT site, session_id,"
+      + " any_value(visitor_id), min(timestamp_ms), max(timestamp_ms), count(*),"
+      + " count(*) FILTER (WHERE name = 'pageview'),"
+      + " count(*) FILTER (WHERE name != 'pageview' AND interactive = 1),"
+      + " coalesce(arg_min(pathname, " + KEY + ") FILTER (WHERE name = 'pageview'), ''),"
+      + " coalesce(arg_max(pathname, " + KEY + ") FILTER (WHERE name = 'pageview'), ''),"
+      + " arg_min(referrer, " + KEY + "), arg_min(referrer_source, " + KEY + "),"
+      + " arg_min(utm_source, " + KEY + "), arg_min(utm_medium, " + KEY + "),"
+      + " arg_min(utm_campaign, " + KEY + "), arg_min(utm_term, " + KEY + "),"
+      + " arg_min(utm_content, " + KEY + "), arg_min(country, " + KEY + "),"
+      + " arg_min(device, " + KEY + "), arg_min(browser, " + KEY + "),"
+      + " arg_min(browser_version, " + KEY + "), arg_min(os, " + KEY + "),"
+      + " arg_min(os_version, " + KEY + ")"
+      + " FROM events WHERE name != 'engagement' GROUP BY site, session_id";
+
+  private static final String STAMP_EVENTS = "UPDATE events SET referrer = s.referrer,"
+      + " referrer_source = s.referrer_source, utm_source = s.utm_source, utm_medium = s.utm_medium,"
+      + " utm_campaign = s.utm_campaign, utm_term = s.utm_term, utm_content = s.utm_content"
+      + " FROM sessions s WHERE events.site = s.site AND events.session_id = s.session_id";
+
   static final List<Migration> ALL = List.of(
-      new Migration(1, "events table", List.of(CREATE_EVENTS)));
+      new Migration(1, "events table", List.of(CREATE_EVENTS)),
+      // Applied in one transaction with its record, so never half.
+      new Migration(2, "sessions table", List.of(CREATE_SESSIONS, BACKFILL_SESSIONS, STAMP_EVENTS)));
 
   private DuckDbMigrations() {}
 }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trackflow.core.session.MutableClock;
+import io.trackflow.core.session.SessionSnapshot;
 import io.trackflow.core.session.SessionStore;
 import io.trackflow.core.session.SessionStoreContract;
 import io.trackflow.testsupport.RealServices;
 import io.trackflow.testsupport.RedisService;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,9 +40,11 @@ class RedisSessionStoreIT extends SessionStoreContract {
   void sharedAcrossInstances() throws Exception {
     SessionStore one = store();
     SessionStore two = store();
-    long first = await(one.touch(List.of("shared-visitor"))).get(0);
-    clock.advance(Duration.ofMinutes(10));
-    assertThat(await(two.touch(List.of("shared-visitor")))).containsExactly(first);
+    SessionSnapshot first = one(one, pageview("shared-visitor", T0, "/"));
+    SessionSnapshot second = one(two, pageview("shared-visitor", T0 + 600_000, "/next"));
+    assertThat(second.sessionId()).isEqualTo(first.sessionId());
+    assertThat(second.totals().pageviews()).isEqualTo(2);
+    assertThat(second.totals().entryPage()).isEqualTo("/");
   }
 
   @Test
@@ -54,10 +56,12 @@ class RedisSessionStoreIT extends SessionStoreContract {
         RedisClients.create(vertx, "redis://127.0.0.1:" + closedPort), true, "t:", clock,
         TIMEOUT, Duration.ofSeconds(2), 1000, registry);
     try {
-      long id = await(s.touch(List.of("v"))).get(0);
+      long id = one(s, pageview("v", T0, "/")).sessionId();
       assertThat(s.healthy()).isFalse();
       clock.advance(Duration.ofMinutes(1));
-      assertThat(await(s.touch(List.of("v")))).containsExactly(id);
+      SessionSnapshot again = one(s, pageview("v", T0 + 60_000, "/a"));
+      assertThat(again.sessionId()).isEqualTo(id);
+      assertThat(again.totals().pageviews()).isEqualTo(2);
       assertThat(registry.counter(RedisSessionStore.FALLBACK_METRIC).count()).isEqualTo(2);
     } finally {
       await(s.close());

@@ -6,7 +6,9 @@ import io.trackflow.core.store.EventStoreContract;
 import io.trackflow.testsupport.ClickHouseService;
 import io.trackflow.testsupport.RealServices;
 import io.trackflow.testsupport.TestNames;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,6 +26,11 @@ class ClickHouseEventStoreIT extends EventStoreContract {
   protected EventStore create(Vertx vertx, MeterRegistry registry) {
     // A database of its own per test: the store creates it in migrate().
     return new ClickHouseEventStore(vertx, ClickHouseOptions.of(clickHouse.httpUrl(), TestNames.unique("events")), registry);
+  }
+
+  @Override
+  protected Future<Integer> compactNow() {
+    return ((ClickHouseEventStore) store).compact(Duration.ZERO);
   }
 
   @Override

@@ -1,0 +1,185 @@
+package io.trackflow.adapters.store.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.trackflow.core.event.Event;
+import io.trackflow.core.event.VisitSource;
+import io.trackflow.core.store.EventsSchema;
+import io.trackflow.core.store.QueryResult;
+import io.trackflow.core.store.StoredTable;
+import io.trackflow.core.testdata.EventGenerator;
+import io.trackflow.testsupport.ClickHouseService;
+import io.trackflow.testsupport.RealServices;
+import io.trackflow.testsupport.TestNames;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(RealServices.class)
+@DisplayName("ClickHouse reads: merged days read plainly, a day changing under a read, and the upgrade from schema version 1")
+class ClickHouseReadsIT {
+
+  private static final Instant END = Instant.parse("2025-02-01T00:00:00Z");
+  private static final Instant FROM = END.minus(Duration.ofDays(5));
+
+  private final ClickHouseService clickHouse;
+  private Vertx vertx;
+  private SimpleMeterRegistry registry;
+  private ClickHouseOptions options;
+  private ClickHouseEventStore store;
+
+  ClickHouseReadsIT(ClickHouseService clickHouse) {
+    this.clickHouse = clickHouse;
+  }
+
+  @BeforeEach
+  void open() {
+    vertx = Vertx.vertx();
+    registry = new SimpleMeterRegistry();
+    options = ClickHouseOptions.of(clickHouse.httpUrl(), TestNames.unique("reads"));
+    store = new ClickHouseEventStore(vertx, options, registry);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    await(store.close());
+    await(vertx.close());
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private static List<Event> generated(long seed) {
+    return new EventGenerator(seed, END, 4).generate(4_000);
+  }
+
+  private long viewCount(String site) throws Exception {
+    return (Long) await(store.query(view -> "SELECT count(*) FROM "
+        + view.rows(StoredTable.EVENTS, site, FROM, END, List.of("event_id"), null) + " AS r")).rows().get(0).get(0);
+  }
+
+  @Test
+  @DisplayName("After compaction a multi-day read uses no FINAL, and a replay into a merged day makes that day read with FINAL")
+  void mergedDaysReadPlainly() throws Exception {
+    await(store.migrate());
+    List<Event> events = generated(31);
+    String site = EventGenerator.SITES.get(0);
+    long distinct = EventGenerator.distinct(events).stream().filter(e -> e.site().equals(site)).count();
+    await(store.insert(events.subList(0, 2_000)));
+    await(store.insert(events.subList(1_000, events.size())));
+    await(store.compact(Duration.ZERO));
+    String[] sql = new String[1];
+    long counted = (Long) await(store.query(view -> sql[0] = "SELECT count(*) FROM "
+        + view.rows(StoredTable.EVENTS, site, FROM, END, List.of("event_id"), null) + " AS r")).rows().get(0).get(0);
+    assertThat(counted).isEqualTo(distinct);
+    assertThat(sql[0]).doesNotContain("FINAL");
+    Event old = events.stream().filter(e -> e.site().equals(site)).findFirst().orElseThrow();
+    await(store.insert(List.of(old)));
+    await(store.query(view -> sql[0] = "SELECT count(*) FROM "
+        + view.rows(StoredTable.EVENTS, site, FROM, END, List.of("event_id"), null) + " AS r"));
+    assertThat(sql[0]).contains("FINAL");
+    assertThat(viewCount(site)).isEqualTo(distinct);
+  }
+
+  @Test
+  @DisplayName("A statement that read a merged day plainly is run again when that day changed while it ran, and counts each event once")
+  void rereadsWhenAMergedDayChangesDuringTheRead() throws Exception {
+    await(store.migrate());
+    List<Event> events = generated(32);
+    String site = EventGenerator.SITES.get(0);
+    List<Event> ofSite = EventGenerator.distinct(events).stream().filter(e -> e.site().equals(site)).toList();
+    await(store.insert(events));
+    await(store.compact(Duration.ZERO));
+    // The statement sleeps while it reads, and the replay lands in that time.
+    Future<QueryResult> slow = store.query(view -> "SELECT count(*) AS n, max(s) FROM (SELECT event_id, sleep(2) AS s FROM "
+        + view.rows(StoredTable.EVENTS, site, FROM, END, List.of("event_id"), null) + " AS r)");
+    waitUntilRunning("sleep(2)");
+    await(store.insert(ofSite.subList(0, Math.min(500, ofSite.size()))));
+    assertThat(await(slow).rows().get(0).get(0)).isEqualTo((long) ofSite.size());
+    assertThat(registry.counter(ClickHouseEventStore.REREAD_METRIC).count()).isGreaterThanOrEqualTo(1);
+  }
+
+  private void waitUntilRunning(String fragment) throws Exception {
+    for (int i = 0; i < 400; i++) {
+      QueryResult running = await(store.query("SELECT count() FROM system.processes WHERE query LIKE '%"
+          + fragment + "%' AND query NOT LIKE '%system.processes%'"));
+      if ((Long) running.rows().get(0).get(0) > 0) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("the slow statement never started");
+  }
+
+  @Test
+  @DisplayName("Upgrading from schema version 1 keeps every event in daily partitions, derives their sessions and gives each event its session's source")
+  void upgradesFromVersionOne() throws Exception {
+    // Version 1 as an earlier release left it: monthly partitions, events with their own sources.
+    ClickHouseHttp http = new ClickHouseHttp(vertx, options);
+    List<Event> events = generated(33);
+    Map<Long, Event> firstOfSession = new HashMap<>();
+    List<Event> asStoredBefore = events.stream().map(e -> {
+      Event first = firstOfSession.putIfAbsent(e.sessionId(), e);
+      return first == null || first.eventId() == e.eventId() ? e : e.withSession(e.sessionId(), VisitSource.DIRECT, e.session());
+    }).toList();
+    await(http.execute("CREATE DATABASE IF NOT EXISTS " + options.database(), false));
+    await(http.execute(ClickHouseMigrations.CREATE_MIGRATIONS_TABLE, true));
+    await(ClickHouseMigrations.ALL.get(0).apply().apply(database(http)));
+    await(http.execute("INSERT INTO schema_migrations VALUES (1, 'events table', now())", true));
+    await(http.insert(RowBinaryEncoder.INSERT, RowBinaryEncoder.gzip(asStoredBefore)));
+    await(http.close());
+
+    await(store.migrate());
+    QueryResult key = await(store.query("SELECT partition_key FROM system.tables WHERE database = currentDatabase() AND name = 'events'"));
+    assertThat(key.rows().get(0).get(0)).isEqualTo(ClickHouseMigrations.DAILY_PARTITION_KEY);
+    List<Event> distinct = EventGenerator.distinct(events);
+    QueryResult counts = await(store.query("SELECT count(*) FROM " + EventsSchema.deduplicated(store.dialect())));
+    assertThat(counts.rows().get(0).get(0)).isEqualTo((long) distinct.size());
+    // Every event carries its session's first source, as the generator (like the collector) gives it.
+    QueryResult sources = await(store.query("SELECT event_id, referrer_source, utm_campaign FROM events FINAL"));
+    Map<Long, Event> byId = new HashMap<>();
+    distinct.forEach(e -> byId.put(e.eventId(), e));
+    for (List<Object> row : sources.rows()) {
+      Event e = byId.get((Long) row.get(0));
+      assertThat(List.of(row.get(1), row.get(2))).as("event %s", e.eventId())
+          .containsExactly(e.referrerSource(), e.utmCampaign());
+    }
+    // Sessions derived from the stored events equal the totals the collector now computes.
+    QueryResult sessions = await(store.query("SELECT site, session_id, start_ms, end_ms, events, pageviews,"
+        + " interactive, entry_page, exit_page, referrer_source FROM sessions FINAL"));
+    Set<List<Object>> expected = new HashSet<>();
+    EventsSchema.newestPerSession(distinct).forEach(e -> expected.add(List.of(e.site(), e.sessionId(),
+        e.session().startMillis(), e.session().endMillis(), (long) e.session().events(),
+        (long) e.session().pageviews(), (long) e.session().interactive(), e.session().entryPage(),
+        e.session().exitPage(), e.referrerSource())));
+    assertThat(new HashSet<>(sessions.rows())).isEqualTo(expected);
+    QueryResult tables = await(store.query("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name"));
+    assertThat(tables.rows()).containsExactly(List.of("events"), List.of("schema_migrations"), List.of("sessions"));
+  }
+
+  private static ClickHouseMigrations.Database database(ClickHouseHttp http) {
+    return new ClickHouseMigrations.Database() {
+      @Override public Future<Void> execute(String sql) { return http.execute(sql, true); }
+      @Override public Future<QueryResult> query(String sql) { return http.select(sql).map(JsonCompactResult::parse); }
+    };
+  }
+}
