@@ -14,7 +14,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx6g \
   -Devents="${EVENTS:-10000000}" -Drounds="${ROUNDS:-20}" -Dstores="${STORES:-clickhouse,duckdb}" \
-  -Dclickhouse.url="${CLICKHOUSE_URL:-}" -Dduckdb.file="${DUCKDB_FILE:-/tmp/trackflow-bench/query-events.duckdb}" \
+  -Dclickhouse.url="${CLICKHOUSE_URL:-}" -Dsql.dump="${SQL_DUMP:-}" -Dduckdb.file="${DUCKDB_FILE:-/tmp/trackflow-bench/query-events.duckdb}" \
   -Dlogback.configurationFile=bench/writer/logback-quiet.xml \
   -cp "query/target/test-classes:query/target/classes:$(cat query/target/bench.classpath)" \
   io.trackflow.query.stats.QueryBench

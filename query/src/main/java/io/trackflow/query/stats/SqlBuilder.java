@@ -1,6 +1,5 @@
 package io.trackflow.query.stats;
 
-import io.trackflow.core.event.Event;
 import io.trackflow.core.store.ReadView;
 import io.trackflow.core.store.StoredTable;
 import java.time.Duration;
@@ -58,8 +57,6 @@ final class SqlBuilder {
    */
   static final Duration LONGEST_SESSION = Duration.ofHours(26);
 
-  private static final String PAGEVIEW = "name = '" + Event.PAGEVIEW + "'";
-  private static final String NOT_ENGAGEMENT = "name != '" + Event.ENGAGEMENT + "'";
 
   /** The column of each dimension on an event row (visit attributes are copied onto events). */
   private static final Map<String, String> COLUMNS = Map.ofEntries(
@@ -95,7 +92,7 @@ final class SqlBuilder {
   /** Aggregates over matching events (event metrics). */
   Function<ReadView, String> events(Spec spec) {
     return view -> {
-      List<String> columns = new ArrayList<>(List.of("visitor_id", "session_id", "name"));
+      List<String> columns = new ArrayList<>(List.of("visitor_id", "session_id", dialect.kindColumn()));
       List<String> outer = new ArrayList<>();
       boolean pagesJoined = false;
       for (int i = 0; i < spec.dimensions().size(); i++) {
@@ -114,7 +111,7 @@ final class SqlBuilder {
       for (Agg agg : spec.aggs()) {
         outer.add(eventAgg(agg) + " AS " + agg.column());
       }
-      List<String> conditions = new ArrayList<>(List.of(NOT_ENGAGEMENT));
+      List<String> conditions = new ArrayList<>(List.of(dialect.notEngagement()));
       List<Filter> pageFilters = new ArrayList<>();
       for (Filter f : spec.filters()) {
         if (readsSessionFinal(f)) {
@@ -171,7 +168,7 @@ final class SqlBuilder {
       }
       List<String> stable = new ArrayList<>();
       List<String> after = new ArrayList<>();
-      List<String> eventFilters = new ArrayList<>(List.of(NOT_ENGAGEMENT));
+      List<String> eventFilters = new ArrayList<>(List.of(dialect.notEngagement()));
       for (Filter f : spec.filters()) {
         if (f.eventLevel()) {
           eventFilters.add(filter(f, this::eventExpr));
@@ -207,14 +204,14 @@ final class SqlBuilder {
   /** Distinct visitors with an event (other than engagement) in the instant range. */
   Function<ReadView, String> realtimeVisitors(String site, Instant from, Instant to) {
     return view -> "SELECT " + dialect.uniqExact("visitor_id") + " AS visitors FROM "
-        + view.rows(StoredTable.EVENTS, site, from, to, List.of("visitor_id"), NOT_ENGAGEMENT) + " AS r";
+        + view.rows(StoredTable.EVENTS, site, from, to, List.of("visitor_id"), dialect.notEngagement()) + " AS r";
   }
 
   /** Pageviews per epoch minute in the instant range. */
   Function<ReadView, String> realtimePageviews(String site, Instant from, Instant to) {
     return view -> "SELECT minute, count(*) AS pageviews FROM "
         + view.rows(StoredTable.EVENTS, site, from, to, List.of(dialect.epochMinute("timestamp_ms") + " AS minute"),
-            PAGEVIEW) + " AS pv GROUP BY minute ORDER BY minute";
+            dialect.isPageview()) + " AS pv GROUP BY minute ORDER BY minute";
   }
 
   /** Entry and exit pages of the sessions the range's events can belong to. */
@@ -246,7 +243,7 @@ final class SqlBuilder {
     return switch (agg) {
       case VISITORS -> dialect.uniqExact("visitor_id");
       case VISITS -> dialect.uniqExact("session_id");
-      case PAGEVIEWS -> dialect.countIf(PAGEVIEW);
+      case PAGEVIEWS -> dialect.countIf(dialect.isPageview());
       case EVENTS -> "count(*)";
       default -> throw new IllegalArgumentException(agg + " is a session aggregate");
     };

@@ -91,6 +91,7 @@ public final class QueryBench {
         }
         await(store.migrate());
         bench.load(store);
+        bench.settle(store);
         bench.measure(store);
         await(store.close());
       }
@@ -122,6 +123,22 @@ public final class QueryBench {
     }
     System.out.printf(Locale.ROOT, "%s: loaded %,d distinct events in %.0f s%n", store.dialect(), count(store),
         (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * The state a running system is in: past days compacted by the writer, the dashboard's today
+   * still being written (some of its events replayed, so its partition has several parts and
+   * reads of it deduplicate).
+   */
+  void settle(EventStore store) throws Exception {
+    long started = System.nanoTime();
+    int merged = store instanceof ClickHouseEventStore ch ? await(ch.compact(Duration.ZERO)) : await(store.compact());
+    List<Event> today = new EventGenerator(1_000, END, days).generate(CHUNK).stream()
+        .filter(e -> e.timestampMillis() >= END.minus(Duration.ofDays(1)).toEpochMilli())
+        .limit(5_000).toList();
+    await(store.insert(today));
+    System.out.printf(Locale.ROOT, "%s: compacted %d partitions in %.0f s, replayed %,d events of the last day%n",
+        store.dialect(), merged, (System.nanoTime() - started) / 1e9, today.size());
   }
 
   private static long count(EventStore store) throws Exception {
@@ -164,6 +181,12 @@ public final class QueryBench {
       time(() -> call(cachedPort, q.getValue()));
     }
 
+    String dump = System.getProperty("sql.dump", "");
+    if (!dump.isEmpty()) {
+      // The dashboard's statements, one per line, to replay them with the store's own client.
+      Files.write(Path.of(dump + "." + raw.dialect().name().toLowerCase(Locale.ROOT) + ".sql"),
+          sql.values().stream().flatMap(List::stream).map(st -> st.replace('\n', ' ')).toList());
+    }
     System.out.printf(Locale.ROOT, "%n%s, %,d events, site %s (%s), 30 days, %d rounds%n", raw.dialect(), count(raw),
         SITE, ZONE, rounds);
     // On ClickHouse, also the same SQL without FINAL: what deduplicating at read time costs (its

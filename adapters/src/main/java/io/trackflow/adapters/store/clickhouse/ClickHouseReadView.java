@@ -99,9 +99,13 @@ final class ClickHouseReadView implements ReadView {
   /** The exact instant range on the table's time columns (the seconds column prunes partitions and granules). */
   static String range(StoredTable table, Instant from, Instant to) {
     long toSeconds = to.getNano() == 0 ? to.getEpochSecond() : to.getEpochSecond() + 1;
-    return table.secondsColumn() + " >= toDateTime(" + from.getEpochSecond() + ") AND "
-        + table.secondsColumn() + " < toDateTime(" + toSeconds + ") AND "
-        + table.millisColumn() + " >= " + from.toEpochMilli() + " AND "
+    String seconds = table.secondsColumn() + " >= toDateTime(" + from.getEpochSecond() + ") AND "
+        + table.secondsColumn() + " < toDateTime(" + toSeconds + ")";
+    if (from.getNano() == 0 && to.getNano() == 0) {
+      // Whole-second bounds: the seconds column alone is exact, and its milliseconds stay unread.
+      return seconds;
+    }
+    return seconds + " AND " + table.millisColumn() + " >= " + from.toEpochMilli() + " AND "
         + table.millisColumn() + " < " + to.toEpochMilli();
   }
 
