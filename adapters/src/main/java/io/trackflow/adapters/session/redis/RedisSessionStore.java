@@ -21,9 +21,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sessions in Redis, shared by every collector: one pipeline of script calls per batch, each
- * applying one event to its visitor's session atomically with {@code SessionState}'s rules (the
- * script mirrors that class; the session store contract holds both to them). A session is a hash
+ * Sessions in Redis, shared by every collector: one script call per batch applies its events
+ * to their visitors' sessions atomically with {@code SessionState}'s rules (the script mirrors
+ * that class; the session store contract holds both to them). The keys of one call must live on
+ * one server: a single Redis (or a primary with replicas), not Redis Cluster. A session is a hash
  * that expires a little after the timeout, so idle visitors cost nothing. When Redis cannot be
  * reached an in-memory store answers instead (counted, and {@link #healthy()} turns false).
  */
@@ -32,57 +33,64 @@ public final class RedisSessionStore implements SessionStore {
   /** Metric counting session look-ups answered locally because Redis was unreachable. */
   public static final String FALLBACK_METRIC = "trackflow.collector.sessions.fallback";
 
-  // KEYS[1] the visitor's session hash. ARGV: event time, timeout, candidate id, key TTL, kind
-  // (p pageview, i interactive, q non-interactive, g engagement), path, then the event's
-  // referrer, source and five UTM tags. Answers id, start, end, events, pageviews, interactive,
-  // entry, exit and the visit's seven source fields. Ids travel as strings: Lua numbers are
-  // doubles, exact for millisecond times but not for 64-bit ids.
+  // KEYS: each touch's session hash, in order. ARGV[1] timeout, ARGV[2] key TTL, then per touch
+  // 11 values: event time, candidate id, kind (p pageview, i interactive, q non-interactive,
+  // g engagement), path, and the event's referrer, source and five UTM tags. Answers per touch:
+  // id, start, end, events, pageviews, interactive, entry, exit and the visit's seven source
+  // fields. One call per batch, so Redis runs the batch as one command. Ids travel as strings:
+  // Lua numbers are doubles, exact for millisecond times but not for 64-bit ids.
   static final String TRACK = """
-      local k = KEYS[1]
-      local ts = tonumber(ARGV[1])
-      local kind = ARGV[5]
-      local s = redis.call('HMGET', k, 'id', 'st', 'en', 'la', 'n', 'pv', 'ia', 'e', 'et', 'x', 'xt',
-        'r', 'rs', 'us', 'um', 'uc', 'ut', 'uo')
-      if s[1] and ts - tonumber(s[4]) < tonumber(ARGV[2]) then
-        local la = math.max(tonumber(s[4]), ts)
-        if kind == 'g' then
-          redis.call('HSET', k, 'la', la)
-        else
-          local st = math.min(tonumber(s[2]), ts)
-          local en = math.max(tonumber(s[3]), ts)
-          local n = tonumber(s[5]) + 1
-          local pv = tonumber(s[6])
-          local ia = tonumber(s[7])
-          local e, et, x, xt = s[8], tonumber(s[9]), s[10], tonumber(s[11])
-          if kind == 'p' then
-            pv = pv + 1
-            if pv == 1 or ts < et then e = ARGV[6]; et = ts end
-            if pv == 1 or ts >= xt then x = ARGV[6]; xt = ts end
-          elseif kind == 'i' then
-            ia = ia + 1
+      local timeout = tonumber(ARGV[1])
+      local out = {}
+      for i, k in ipairs(KEYS) do
+        local a = 2 + (i - 1) * 11
+        local ts = tonumber(ARGV[a + 1])
+        local kind = ARGV[a + 3]
+        local s = redis.call('HMGET', k, 'id', 'st', 'en', 'la', 'n', 'pv', 'ia', 'e', 'et', 'x', 'xt',
+          'r', 'rs', 'us', 'um', 'uc', 'ut', 'uo')
+        if s[1] and ts - tonumber(s[4]) < timeout then
+          local la = math.max(tonumber(s[4]), ts)
+          if kind == 'g' then
+            redis.call('HSET', k, 'la', la)
+          else
+            local st = math.min(tonumber(s[2]), ts)
+            local en = math.max(tonumber(s[3]), ts)
+            local n = tonumber(s[5]) + 1
+            local pv = tonumber(s[6])
+            local ia = tonumber(s[7])
+            local e, et, x, xt = s[8], tonumber(s[9]), s[10], tonumber(s[11])
+            if kind == 'p' then
+              pv = pv + 1
+              if pv == 1 or ts < et then e = ARGV[a + 4]; et = ts end
+              if pv == 1 or ts >= xt then x = ARGV[a + 4]; xt = ts end
+            elseif kind == 'i' then
+              ia = ia + 1
+            end
+            redis.call('HSET', k, 'st', st, 'en', en, 'la', la, 'n', n, 'pv', pv, 'ia', ia,
+              'e', e, 'et', et, 'x', x, 'xt', xt)
+            s[2] = st; s[3] = en; s[5] = n; s[6] = pv; s[7] = ia; s[8] = e; s[10] = x
           end
-          redis.call('HSET', k, 'st', st, 'en', en, 'la', la, 'n', n, 'pv', pv, 'ia', ia,
-            'e', e, 'et', et, 'x', x, 'xt', xt)
-          s[2] = st; s[3] = en; s[5] = n; s[6] = pv; s[7] = ia; s[8] = e; s[10] = x
+          redis.call('PEXPIRE', k, ARGV[2])
+          out[i] = {s[1], s[2], s[3], s[5], s[6], s[7], s[8], s[10],
+            s[12], s[13], s[14], s[15], s[16], s[17], s[18]}
+        elseif kind == 'g' then
+          out[i] = {ARGV[a + 2], '0', '0', '0', '0', '0', '', '', ARGV[a + 5], ARGV[a + 6],
+            ARGV[a + 7], ARGV[a + 8], ARGV[a + 9], ARGV[a + 10], ARGV[a + 11]}
+        else
+          local pv, ia, page = 0, 0, ''
+          if kind == 'p' then pv = 1; page = ARGV[a + 4] elseif kind == 'i' then ia = 1 end
+          local t = ARGV[a + 1]
+          redis.call('DEL', k)
+          redis.call('HSET', k, 'id', ARGV[a + 2], 'st', t, 'en', t, 'la', t, 'n', 1, 'pv', pv,
+            'ia', ia, 'e', page, 'et', t, 'x', page, 'xt', t, 'r', ARGV[a + 5], 'rs', ARGV[a + 6],
+            'us', ARGV[a + 7], 'um', ARGV[a + 8], 'uc', ARGV[a + 9], 'ut', ARGV[a + 10],
+            'uo', ARGV[a + 11])
+          redis.call('PEXPIRE', k, ARGV[2])
+          out[i] = {ARGV[a + 2], t, t, '1', tostring(pv), tostring(ia), page, page, ARGV[a + 5],
+            ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9], ARGV[a + 10], ARGV[a + 11]}
         end
-        redis.call('PEXPIRE', k, ARGV[4])
-        return {s[1], s[2], s[3], s[5], s[6], s[7], s[8], s[10],
-          s[12], s[13], s[14], s[15], s[16], s[17], s[18]}
       end
-      if kind == 'g' then
-        return {ARGV[3], '0', '0', '0', '0', '0', '', '',
-          ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]}
-      end
-      local pv, ia, page = 0, 0, ''
-      if kind == 'p' then pv = 1; page = ARGV[6] elseif kind == 'i' then ia = 1 end
-      redis.call('DEL', k)
-      redis.call('HSET', k, 'id', ARGV[3], 'st', ARGV[1], 'en', ARGV[1], 'la', ARGV[1], 'n', 1,
-        'pv', pv, 'ia', ia, 'e', page, 'et', ARGV[1], 'x', page, 'xt', ARGV[1],
-        'r', ARGV[7], 'rs', ARGV[8], 'us', ARGV[9], 'um', ARGV[10], 'uc', ARGV[11],
-        'ut', ARGV[12], 'uo', ARGV[13])
-      redis.call('PEXPIRE', k, ARGV[4])
-      return {ARGV[3], ARGV[1], ARGV[1], '1', tostring(pv), tostring(ia), page, page,
-        ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]}
+      return out
       """;
 
   // KEYS[1] the session hash; ARGV: the session id the event got, its kind. Takes the event's
@@ -153,23 +161,24 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   private List<Request> trackRequests(String sha, List<SessionTouch> touches) {
-    String timeout = Long.toString(timeoutMillis);
-    String ttl = Long.toString(keyTtlMillis);
-    List<Request> requests = new ArrayList<>(touches.size());
+    Request call = Request.cmd(Command.EVALSHA).arg(sha).arg(touches.size());
+    for (SessionTouch t : touches) {
+      call.arg(prefix + t.visitorKey());
+    }
+    call.arg(Long.toString(timeoutMillis)).arg(Long.toString(keyTtlMillis));
     for (SessionTouch t : touches) {
       VisitSource s = t.source();
-      requests.add(Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg(prefix + t.visitorKey())
-          .arg(Long.toString(t.timestampMillis())).arg(timeout).arg(Long.toString(newId()))
-          .arg(ttl).arg(kind(t.kind())).arg(t.pathname())
-          .arg(s.referrer()).arg(s.referrerSource()).arg(s.utmSource()).arg(s.utmMedium())
-          .arg(s.utmCampaign()).arg(s.utmTerm()).arg(s.utmContent()));
+      call.arg(Long.toString(t.timestampMillis())).arg(Long.toString(newId())).arg(kind(t.kind()))
+          .arg(t.pathname()).arg(s.referrer()).arg(s.referrerSource()).arg(s.utmSource())
+          .arg(s.utmMedium()).arg(s.utmCampaign()).arg(s.utmTerm()).arg(s.utmContent());
     }
-    return requests;
+    return List.of(call);
   }
 
-  private static List<SessionSnapshot> snapshots(List<Response> responses) {
-    List<SessionSnapshot> snapshots = new ArrayList<>(responses.size());
-    for (Response r : responses) {
+  private static List<SessionSnapshot> snapshots(List<Response> replies) {
+    Response answers = replies.get(0);
+    List<SessionSnapshot> snapshots = new ArrayList<>(answers.size());
+    for (Response r : answers) {
       SessionTotals totals = new SessionTotals(r.get(1).toLong(), r.get(2).toLong(),
           r.get(3).toInteger(), r.get(4).toInteger(), r.get(5).toInteger(), text(r.get(6)),
           text(r.get(7)));
