@@ -306,7 +306,7 @@ public final class DuckDbEventStore implements EventStore {
 
   private record EventKey(long eventId, long millis) {}
 
-  private static void append(DuckDBAppender a, Event e, long millis) throws SQLException {
+  static void append(DuckDBAppender a, Event e, long millis) throws SQLException {
     a.beginRow();
     a.append(e.eventId());
     a.append(e.site());

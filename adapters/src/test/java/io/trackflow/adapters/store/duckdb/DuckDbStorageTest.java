@@ -62,6 +62,51 @@ class DuckDbStorageTest {
   }
 
   @Test
+  @DisplayName("Upgrading a file from schema version 1 derives its sessions and gives each event its session's source")
+  void upgradesFromVersionOne() throws Exception {
+    Path file = dir.resolve("events.duckdb");
+    List<Event> events = new EventGenerator(21).generate(3_000);
+    // As an earlier release stored them: each event with its own source.
+    java.util.Map<Long, Event> firstOfSession = new java.util.HashMap<>();
+    List<Event> stored = EventGenerator.distinct(events).stream().map(e -> {
+      Event first = firstOfSession.putIfAbsent(e.sessionId(), e);
+      return first == null ? e : e.withSession(e.sessionId(), io.trackflow.core.event.VisitSource.DIRECT, e.session());
+    }).toList();
+    try (org.duckdb.DuckDBConnection c = (org.duckdb.DuckDBConnection) java.sql.DriverManager.getConnection("jdbc:duckdb:" + file);
+        java.sql.Statement st = c.createStatement()) {
+      st.execute(DuckDbMigrations.CREATE_MIGRATIONS_TABLE);
+      for (String sql : DuckDbMigrations.ALL.get(0).statements()) {
+        st.execute(sql);
+      }
+      st.execute("INSERT INTO schema_migrations VALUES (1, 'events table', now()::TIMESTAMP)");
+      try (org.duckdb.DuckDBAppender a = c.createAppender(org.duckdb.DuckDBConnection.DEFAULT_SCHEMA, "events")) {
+        for (Event e : stored) {
+          DuckDbEventStore.append(a, e, e.timestampMillis());
+        }
+      }
+    }
+    DuckDbEventStore store = new DuckDbEventStore(vertx, file, new SimpleMeterRegistry());
+    try {
+      await(store.migrate());
+      java.util.Set<List<Object>> sources = new java.util.HashSet<>(await(store.query(
+          "SELECT event_id, referrer_source, utm_campaign FROM events")).rows());
+      java.util.Set<List<Object>> expectedSources = new java.util.HashSet<>();
+      EventGenerator.distinct(events).forEach(e -> expectedSources.add(List.of(e.eventId(), e.referrerSource(), e.utmCampaign())));
+      assertThat(sources).isEqualTo(expectedSources);
+      java.util.Set<List<Object>> sessions = new java.util.HashSet<>(await(store.query("SELECT site, session_id,"
+          + " start_ms, end_ms, events, pageviews, interactive, entry_page, exit_page, referrer_source FROM sessions")).rows());
+      java.util.Set<List<Object>> expected = new java.util.HashSet<>();
+      io.trackflow.core.store.EventsSchema.newestPerSession(EventGenerator.distinct(events)).forEach(e -> expected.add(List.of(
+          e.site(), e.sessionId(), e.session().startMillis(), e.session().endMillis(), (long) e.session().events(),
+          (long) e.session().pageviews(), (long) e.session().interactive(), e.session().entryPage(),
+          e.session().exitPage(), e.referrerSource())));
+      assertThat(sessions).isEqualTo(expected);
+    } finally {
+      await(store.close());
+    }
+  }
+
+  @Test
   @DisplayName("Using the store before migrate() opened it fails with a message saying so")
   void mustBeOpenedFirst() throws Exception {
     DuckDbEventStore store = new DuckDbEventStore(vertx, dir.resolve("events.duckdb"), new SimpleMeterRegistry());
