@@ -9,6 +9,7 @@ import io.trackflow.core.session.SessionStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,7 @@ public final class HitBatcher {
   private final int maxBatch;
   private final int maxRunning;
   private final int maxPending;
-  private List<Pending> pending = new ArrayList<>();
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private int pendingHits;
   private int running;
   private boolean scheduled;
@@ -100,19 +101,12 @@ public final class HitBatcher {
     if (pending.isEmpty() || running >= maxRunning) {
       return; // a finishing batch flushes again
     }
-    List<Pending> batch;
+    List<Pending> batch = new ArrayList<>(Math.min(pending.size(), maxBatch));
     List<Hit> hits = new ArrayList<>(Math.min(pendingHits, maxBatch));
-    if (pendingHits <= maxBatch) {
-      batch = pending;
-      pending = new ArrayList<>();
-      batch.forEach(p -> hits.addAll(p.hits()));
-    } else {
-      batch = new ArrayList<>();
-      while (!pending.isEmpty() && hits.size() < maxBatch) {
-        Pending p = pending.remove(0);
-        batch.add(p);
-        hits.addAll(p.hits());
-      }
+    while (!pending.isEmpty() && hits.size() < maxBatch) {
+      Pending p = pending.pollFirst();
+      batch.add(p);
+      hits.addAll(p.hits());
     }
     pendingHits -= hits.size();
     running++;
