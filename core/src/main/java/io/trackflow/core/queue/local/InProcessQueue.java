@@ -69,7 +69,10 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
       }
       waiting.addAll(events);
       held += events.size();
-      if (consumerContext != null && !wakeQueued && waiting.size() >= maxDelivery) {
+      // Only when a delivery can be taken: with every delivery slot in use, a completing
+      // delivery collects the next one anyway.
+      if (consumerContext != null && !wakeQueued && waiting.size() >= maxDelivery
+          && inFlightDeliveries < maxInFlightDeliveries) {
         wakeQueued = true;
         target = consumerContext;
       }
