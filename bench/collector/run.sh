@@ -2,10 +2,14 @@
 # Collector throughput, side by side in one run on this machine (loopback only, bounded):
 #   1. a bare Vert.x server answering 204 (the baseline),
 #   2. standalone TrackFlow (in-process queue, in-memory dedup/sessions, DuckDB),
-#   3. TrackFlow with Kafka and Redis (broker and Redis on the same cores).
+#   3. TrackFlow with Kafka and Redis, all roles in one JVM (its writer consumes the topic into
+#      DuckDB in the same process; broker and Redis on the same cores),
+#   4. a collector-only process (TRACKFLOW_ROLES=collector) against the same Kafka and Redis,
+#      publishing to a topic of its own that no writer consumes (writers run elsewhere in a
+#      cluster), its site list in PostgreSQL (which idles during the measurement).
 # All targets run at once; each gets a warm-up, then they are measured in alternating rounds.
 # Usage: bench/collector/run.sh            (needs server/target/trackflow.jar: ./trackflow build)
-# Env:   DURATION=15s WARMUP=10s ROUNDS=3 CONNECTIONS=64 NICE=-10
+# Env:   DURATION=15s WARMUP=10s ROUNDS=3 CONNECTIONS=64 NICE=-10 JAR=server/target/trackflow.jar
 #        (as root every process of the run gets that scheduling priority, so background work on
 #        a shared machine disturbs the comparison less; unprivileged runs keep the default)
 set -euo pipefail
@@ -13,7 +17,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH_DIR="$ROOT/bench/collector"
 export BENCH_DIR
-JAR="$ROOT/server/target/trackflow.jar"
+JAR="${JAR:-$ROOT/server/target/trackflow.jar}"
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-10s}
@@ -32,6 +36,8 @@ CLUSTER_PORT=19103
 REDIS_PORT=19104
 KAFKA_PORT=19105
 KAFKA_CONTROLLER_PORT=19106
+COLLECTOR_PORT=19107
+PG_PORT=19108
 
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -69,7 +75,7 @@ rss_mb() { # pids... → summed RSS in MB
   echo $((kb / 1024))
 }
 
-start_trackflow() { # name port [env...]
+start_trackflow() { # name port [env...]  (creates the bench site unless SEED=no)
   local name=$1 port=$2
   shift 2
   env TRACKFLOW_HTTP_HOST=127.0.0.1 TRACKFLOW_HTTP_PORT="$port" TRACKFLOW_DATA_DIR="$WORK/$name" \
@@ -79,13 +85,21 @@ start_trackflow() { # name port [env...]
   PIDS+=($!)
   LAST_PID=$!
   wait_for "http://127.0.0.1:$port/health/ready" 400
-  local token
+  if [ "${SEED:-yes}" = yes ]; then create_site "$port"; fi
+  wait_for_site "$port"
+}
+
+create_site() { # port
+  local port=$1 token
   token=$(curl -sf -X POST -H 'Content-Type: application/json' \
     -d '{"email":"bench@example.com","password":"bench-password-1"}' \
     "http://127.0.0.1:$port/api/auth/login" | sed -E 's/.*"token":"([^"]+)".*/\1/')
   curl -sf -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
     -d '{"domain":"bench.example","timezone":"UTC"}' "http://127.0.0.1:$port/api/sites"
-  # The collector picks the new site up from the directory's change signal (at most 5 s).
+}
+
+wait_for_site() { # port: the collector picks a new site up from its change signal or its 5 s refresh
+  local port=$1
   for _ in $(seq 1 50); do
     curl -s "http://127.0.0.1:$port/metrics" | grep -q '^trackflow_collector_sites 1' && return 0
     sleep 0.2
@@ -155,29 +169,49 @@ CLUSTER_ID=$("$JAVA" -cp "$BROKER_CP" kafka.tools.StorageTool random-uuid 2>/dev
 PIDS+=($!)
 KAFKA_PID=$!
 for _ in $(seq 1 60); do (echo > /dev/tcp/127.0.0.1/$KAFKA_PORT) 2>/dev/null && break; sleep 1; done
+# PostgreSQL holds the accounts of both cluster targets: a collector without the query role reads
+# its site list from there. It runs as the postgres account (it refuses root).
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+mkdir -p "$WORK/pg"
+chmod 755 "$WORK"
+if [ "$(id -u)" = 0 ]; then chown postgres "$WORK/pg"; AS_PG=(runuser -u postgres --); else AS_PG=(); fi
+"${AS_PG[@]}" "$PG_BIN/initdb" -D "$WORK/pg/data" -U postgres -A trust -E UTF8 --locale=C --no-sync \
+  > "$WORK/pg-init.log" 2>&1
+"${PRIO[@]}" "${AS_PG[@]}" "$PG_BIN/postgres" -D "$WORK/pg/data" -p "$PG_PORT" -k "$WORK/pg" \
+  -c listen_addresses=127.0.0.1 -c fsync=off > "$WORK/pg.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 60); do "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && break; sleep 1; done
+PG_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
+
 start_trackflow cluster "$CLUSTER_PORT" TRACKFLOW_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" \
-  TRACKFLOW_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  TRACKFLOW_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TRACKFLOW_PG_URL="$PG_URL"
 CLUSTER_PID=$LAST_PID
+SEED=no start_trackflow collector "$COLLECTOR_PORT" TRACKFLOW_ROLES=collector \
+  TRACKFLOW_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" TRACKFLOW_KAFKA_TOPIC=trackflow.bench-collector-only \
+  TRACKFLOW_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TRACKFLOW_PG_URL="$PG_URL"
+COLLECTOR_PID=$LAST_PID
 
 ROUNDS=${ROUNDS:-3}
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); priority $NICE"
 for script in pixel.lua beacon.lua; do
-  for target in bare standalone cluster; do # warm-up (JIT, caches)
+  for target in bare standalone cluster collector; do # warm-up (JIT, caches)
     case $target in
       bare) port=$BARE_PORT ;; standalone) port=$STANDALONE_PORT ;; cluster) port=$CLUSTER_PORT ;;
+      collector) port=$COLLECTOR_PORT ;;
     esac
     "${PRIO[@]}" wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH_DIR/$script" "http://127.0.0.1:$port" > /dev/null
   done
   for round in $(seq 1 "$ROUNDS"); do
     run "bare Vert.x 204" "http://127.0.0.1:$BARE_PORT" "$script" "$BARE_PID"
     run "standalone" "http://127.0.0.1:$STANDALONE_PORT" "$script" "$STANDALONE_PID"
-    run "Kafka + Redis" "http://127.0.0.1:$CLUSTER_PORT" "$script" "$CLUSTER_PID" "$KAFKA_PID" "$REDIS_PID"
+    run "Kafka + Redis, all roles" "http://127.0.0.1:$CLUSTER_PORT" "$script" "$CLUSTER_PID" "$KAFKA_PID" "$REDIS_PID"
+    run "Kafka + Redis, collector only" "http://127.0.0.1:$COLLECTOR_PORT" "$script" "$COLLECTOR_PID" "$KAFKA_PID" "$REDIS_PID"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-for port in "$STANDALONE_PORT" "$CLUSTER_PORT"; do
+for port in "$STANDALONE_PORT" "$CLUSTER_PORT" "$COLLECTOR_PORT"; do
   echo "counters of :$port after its runs:"
-  curl -s "http://127.0.0.1:$port/metrics" | grep -E '^trackflow_collector_hits_(accepted|lost|bot)_total|^trackflow_collector_(dedup|sessions)_fallback_total|^trackflow_queue_size|^trackflow_collector_queue_errors_total' || true
+  curl -s "http://127.0.0.1:$port/metrics" | grep -E '^trackflow_collector_hits_(accepted|lost|bot)_total|^trackflow_collector_(dedup|sessions)_fallback_total|^trackflow_queue_size|^trackflow_collector_queue_errors_total|^trackflow_writer_rows_total' || true
 done
 
 echo
@@ -199,7 +233,7 @@ for (script, target), rs in groups.items():
     if target.startswith('bare'):
         base[script] = float(median_row(rs)[2])
 for script in ['pixel.lua', 'beacon.lua']:
-    for target in ['bare Vert.x 204', 'standalone', 'Kafka + Redis']:
+    for target in ['bare Vert.x 204', 'standalone', 'Kafka + Redis, all roles', 'Kafka + Redis, collector only']:
         if (script, target) not in groups:
             continue
         m = median_row(groups[(script, target)])

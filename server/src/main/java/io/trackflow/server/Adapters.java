@@ -146,7 +146,7 @@ final class Adapters {
   }
 
   /**
-   * Redis when configured (SET NX pipelined per batch, a local cache in front, local fallback
+   * Redis when configured (one script call of SET NX per batch, a local cache in front, local fallback
    * while Redis is unreachable), else an in-memory expiring set.
    */
   private static void registerDeduplicator(

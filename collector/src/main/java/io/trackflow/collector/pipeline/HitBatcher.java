@@ -4,12 +4,14 @@ import io.trackflow.collector.CollectorMetrics;
 import io.trackflow.core.dedup.Deduplicator;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.queue.EventPublisher;
+import io.trackflow.core.queue.QueueUnavailableException;
 import io.trackflow.core.session.SessionSnapshot;
 import io.trackflow.core.session.SessionStore;
 import io.trackflow.core.session.SessionTouch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,13 @@ import java.util.concurrent.TimeUnit;
  * pipeline during one turn of the loop goes through dedup → session → publish together, so a
  * tick of requests costs one Redis pipeline per store and one publish. One batcher per event
  * loop; it is only touched from that loop.
+ *
+ * <p>At most {@code maxRunning} batches are under way at once; hits arriving meanwhile wait and
+ * go together into the next batch once one finishes. So while Redis or the broker is slow the
+ * batches grow instead of multiplying: pixels, which are answered before their hit is processed,
+ * could otherwise start batches faster than Redis answers them until its replies time out. Past
+ * {@code maxPending} waiting hits a submission fails at once ({@link QueueUnavailableException}:
+ * beacons get 503, pixel hits count as lost) instead of growing memory.
  *
  * <p>If publishing fails, the batch's keys are forgotten by the deduplicator and its touches
  * released by the session store before the failure is reported, so the client's retry is
@@ -38,12 +47,22 @@ public final class HitBatcher {
   private final CollectorMetrics metrics;
   private final InFlight inFlight;
   private final int maxBatch;
-  private List<Pending> pending = new ArrayList<>();
+  private final int maxRunning;
+  private final int maxPending;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private int pendingHits;
+  private int running;
   private boolean scheduled;
 
+  /** A batcher with at most 4 batches under way and 20 batches' worth of hits waiting. */
   public HitBatcher(Context context, Deduplicator dedup, SessionStore sessions,
       EventPublisher publisher, CollectorMetrics metrics, InFlight inFlight, int maxBatch) {
+    this(context, dedup, sessions, publisher, metrics, inFlight, maxBatch, 4, 20 * maxBatch);
+  }
+
+  public HitBatcher(Context context, Deduplicator dedup, SessionStore sessions,
+      EventPublisher publisher, CollectorMetrics metrics, InFlight inFlight, int maxBatch,
+      int maxRunning, int maxPending) {
     this.context = context;
     this.dedup = dedup;
     this.sessions = sessions;
@@ -51,14 +70,23 @@ public final class HitBatcher {
     this.metrics = metrics;
     this.inFlight = inFlight;
     this.maxBatch = maxBatch;
+    this.maxRunning = maxRunning;
+    this.maxPending = maxPending;
   }
 
   /** Queues hits for this tick's batch; the future completes once they are published or dropped. */
   public Future<Outcome> submit(List<Hit> hits) {
+    if (pendingHits + hits.size() > maxPending) {
+      metrics.queueError();
+      return Future.failedFuture(new QueueUnavailableException(
+          "the collector has " + pendingHits + " hits waiting for the queue"));
+    }
     Promise<Outcome> promise = Promise.promise();
     pending.add(new Pending(hits, promise));
     pendingHits += hits.size();
-    if (pendingHits >= maxBatch) {
+    // Tracked per submission, not per batch: a stop must also wait for hits still waiting.
+    inFlight.track(promise.future());
+    if (pendingHits >= maxBatch && running < maxRunning) {
       flush();
     } else if (!scheduled) {
       scheduled = true;
@@ -71,18 +99,23 @@ public final class HitBatcher {
     return promise.future();
   }
 
+  /** Starts a batch of what is waiting (whole submissions, about maxBatch hits) if a slot is free. */
   private void flush() {
-    if (pending.isEmpty()) {
-      return;
+    if (pending.isEmpty() || running >= maxRunning) {
+      return; // a finishing batch flushes again
     }
-    List<Pending> batch = pending;
-    pending = new ArrayList<>();
-    pendingHits = 0;
-    List<Hit> hits = new ArrayList<>();
-    batch.forEach(p -> hits.addAll(p.hits()));
+    List<Pending> batch = new ArrayList<>(Math.min(pending.size(), maxBatch));
+    List<Hit> hits = new ArrayList<>(Math.min(pendingHits, maxBatch));
+    while (!pending.isEmpty() && hits.size() < maxBatch) {
+      Pending p = pending.pollFirst();
+      batch.add(p);
+      hits.addAll(p.hits());
+    }
+    pendingHits -= hits.size();
+    running++;
     Future<Void> done = process(hits);
-    inFlight.track(done);
     done.onComplete(ar -> {
+      running--;
       // Metrics first: a client reading its response must already see them counted.
       if (ar.succeeded()) {
         int duplicates = (int) hits.stream().filter(h -> h.duplicate).count();
@@ -104,6 +137,7 @@ public final class HitBatcher {
         }
         p.promise().complete(new Outcome(p.hits().size() - duplicates, duplicates));
       }
+      flush();
     });
   }
 

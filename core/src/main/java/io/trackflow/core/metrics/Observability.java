@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 
@@ -84,7 +85,13 @@ public final class Observability {
         // Vert.x keeps backends in a static map by this name: without a name of its own, a second
         // Vert.x in the same JVM (tests running several processes) reports into the first's registry.
         .setRegistryName("trackflow-" + Integer.toHexString(System.identityHashCode(registry)))
-        .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE);
+        .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE)
+        // Per socket read/write (every Redis and PostgreSQL connection) and per event-bus
+        // message: a cost on the collector's hot path for meters no dashboard or alert reads.
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+        .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
+        .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
     return Vertx.builder()
         .with(options.setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry))

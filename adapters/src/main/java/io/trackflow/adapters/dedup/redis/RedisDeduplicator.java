@@ -9,20 +9,20 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Deduplicator over Redis: one pipeline of {@code SET key 1 NX PX ttl} per call, so a whole
- * beacon batch costs one round trip. A local expiring set in front answers keys this process has
- * already seen without asking Redis. When Redis cannot be reached the local set decides alone
+ * Deduplicator over Redis: one script call per batch that runs {@code SET key 1 NX PX ttl} for
+ * each of its keys, so a batch costs one round trip and one command (a pipeline of one
+ * {@code SET} per key cost this client about as much as the rest of a hit's work). The keys
+ * travel as the script's {@code KEYS}, so this needs a standalone Redis (or keys of one hash
+ * slot). A local expiring set in front answers keys this process has already seen without asking
+ * Redis. When Redis cannot be reached the local set decides alone
  * (collectors keep accepting), the fallback is counted and {@link #healthy()} turns false; Redis
  * is tried again after a short back-off.
  */
@@ -30,6 +30,16 @@ public final class RedisDeduplicator implements Deduplicator {
 
   /** Metric counting keys decided locally because Redis was unreachable. */
   public static final String FALLBACK_METRIC = "trackflow.collector.dedup.fallback";
+
+  // KEYS: the batch's keys (prefixed), ARGV[1]: TTL in ms. Answers 1 per key it set (first
+  // sighting), 0 per key that existed; a key repeated in KEYS is 0 from its second occurrence.
+  static final String SCRIPT = """
+      local firsts = {}
+      for i, key in ipairs(KEYS) do
+        firsts[i] = redis.call('SET', key, '1', 'NX', 'PX', ARGV[1]) and 1 or 0
+      end
+      return firsts
+      """;
 
   private final Redis redis;
   private final String prefix;
@@ -81,20 +91,18 @@ public final class RedisDeduplicator implements Deduplicator {
   }
 
   private Future<List<Boolean>> setIfAbsent(List<String> keys, List<Integer> asked, Boolean[] answers) {
-    List<Request> requests = new ArrayList<>(asked.size());
+    Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(asked.size());
     for (int i : asked) {
-      requests.add(Request.cmd(Command.SET).arg(prefix + keys.get(i)).arg("1").arg("NX")
-          .arg("PX").arg(ttlMillis));
+      eval.arg(prefix + keys.get(i));
     }
-    return redis.batch(requests)
+    eval.arg(ttlMillis);
+    return redis.send(eval)
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .map(responses -> {
-          Map<String, Boolean> decided = new LinkedHashMap<>();
+        .map(response -> {
+          List<String> decided = new ArrayList<>(asked.size());
           for (int j = 0; j < asked.size(); j++) {
-            Response r = responses.get(j);
-            // SET NX answers OK when it set the key, nil when the key already existed.
-            answers[asked.get(j)] = r != null;
-            decided.put(keys.get(asked.get(j)), Boolean.TRUE);
+            answers[asked.get(j)] = response.get(j).toInteger() == 1;
+            decided.add(keys.get(asked.get(j)));
           }
           local.remember(decided);
           return Arrays.asList(answers);

@@ -19,14 +19,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes events to the Kafka topic: one record per visitor per publish call (key = visitor id,
- * so one visitor's events stay in one partition and in order; value = {@link EventCodec} of that
- * visitor's events), through an idempotent producer with {@code acks=all}, lz4 and a few ms of
- * linger. The future completes when the broker acknowledged every record.
+ * Publishes events to the Kafka topic: one record per target partition per publish call, the
+ * partition chosen from the visitor id exactly as Kafka's default partitioner would choose it for
+ * that key (so one visitor's events stay in one partition and in order; value = {@link
+ * EventCodec} of the partition's events), through an idempotent producer with {@code acks=all}
+ * and lz4. The future completes when the broker acknowledged every record.
+ *
+ * <p>Why records per partition, not per visitor: when most hits of a batch come from different
+ * visitors, per-visitor records cost one producer send (a worker hand-off and a completion
+ * callback) per hit; per partition it is at most one per partition per batch.
  *
  * <p>Never blocking an event loop. vertx-kafka-client 5.0 runs {@code producer.send} on a worker
  * executor of its own (serial per producer), never on the caller's event loop, so a blocked send
@@ -41,8 +47,10 @@ import org.slf4j.LoggerFactory;
 public final class KafkaEventPublisher implements EventPublisher {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
-  /** Events of one visitor per record at most, keeping records far below max.request.size. */
+  /** Events per record at most, keeping records far below max.request.size. */
   static final int MAX_EVENTS_PER_RECORD = 500;
+  /** How often the partition count is read again, so added partitions get used. */
+  static final long PARTITIONS_REFRESH_MILLIS = 30_000;
 
   private final Vertx vertx;
   private final KafkaQueueOptions options;
@@ -51,6 +59,9 @@ public final class KafkaEventPublisher implements EventPublisher {
   private final AtomicLong pendingBytes = new AtomicLong();
   private final AtomicBoolean warmingUp = new AtomicBoolean();
   private volatile boolean ready;
+  // The topic's partition count from the producer's metadata; 0 until known.
+  private volatile int partitions;
+  private volatile long refreshTimer = -1;
   // nanoTime of the last publish the broker did not acknowledge / of the last one it did; 0 = never.
   private volatile long lastFailureNanos;
   private volatile long lastSuccessNanos;
@@ -105,7 +116,7 @@ public final class KafkaEventPublisher implements EventPublisher {
     config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     // lz4 costs little CPU on the collector; zstd compresses more but the collector is CPU-bound.
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2 * options.maxPendingBytes());
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) options.maxBlock().toMillis());
@@ -127,13 +138,24 @@ public final class KafkaEventPublisher implements EventPublisher {
         .andThen(ar -> {
           warmingUp.set(false);
           if (ar.succeeded() && !ar.result().isEmpty()) {
-            ready = true;
+            partitions = ar.result().size();
+            if (!ready) {
+              ready = true;
+              startRefresh();
+            }
           } else {
             log.warn("Kafka topic {} metadata unavailable: {}", options.topic(),
                 ar.failed() ? ar.cause().getMessage() : "no partitions");
           }
         })
         .mapEmpty();
+  }
+
+  /** Reads the partition count again now and then; metadata comes from the producer's cache. */
+  private void startRefresh() {
+    if (!closed) {
+      refreshTimer = vertx.setPeriodic(PARTITIONS_REFRESH_MILLIS, id -> warmUp());
+    }
   }
 
   @Override
@@ -149,7 +171,7 @@ public final class KafkaEventPublisher implements EventPublisher {
       return Future.failedFuture(new QueueUnavailableException(
           "Kafka topic " + options.topic() + " is not reachable yet at " + options.bootstrap()));
     }
-    List<KafkaProducerRecord<Long, Buffer>> records = toRecords(events);
+    List<KafkaProducerRecord<Long, Buffer>> records = toRecords(options.topic(), partitions, events);
     long bytes = 0;
     for (KafkaProducerRecord<Long, Buffer> record : records) {
       bytes += record.value().length();
@@ -177,20 +199,38 @@ public final class KafkaEventPublisher implements EventPublisher {
     });
   }
 
-  /** One record per visitor (in first-seen order), split when a visitor has very many events. */
-  List<KafkaProducerRecord<Long, Buffer>> toRecords(List<Event> events) {
-    Map<Long, List<Event>> byVisitor = new LinkedHashMap<>();
+  /**
+   * One record per target partition (in order of first appearance), split when a partition has
+   * very many events; each visitor's events keep their order within their partition's records.
+   */
+  static List<KafkaProducerRecord<Long, Buffer>> toRecords(String topic, int partitions, List<Event> events) {
+    Map<Integer, List<Event>> byPartition = new LinkedHashMap<>();
     for (Event event : events) {
-      byVisitor.computeIfAbsent(event.visitorId(), v -> new ArrayList<>()).add(event);
+      byPartition.computeIfAbsent(partitionOf(event.visitorId(), partitions), p -> new ArrayList<>()).add(event);
     }
-    List<KafkaProducerRecord<Long, Buffer>> records = new ArrayList<>(byVisitor.size());
-    byVisitor.forEach((visitor, own) -> {
+    List<KafkaProducerRecord<Long, Buffer>> records = new ArrayList<>(byPartition.size());
+    byPartition.forEach((partition, own) -> {
       for (int from = 0; from < own.size(); from += MAX_EVENTS_PER_RECORD) {
         List<Event> chunk = own.subList(from, Math.min(own.size(), from + MAX_EVENTS_PER_RECORD));
-        records.add(KafkaProducerRecord.create(options.topic(), visitor, EventCodec.encode(chunk)));
+        // No key: the partition is set explicitly, and a record holds several visitors.
+        records.add(KafkaProducerRecord.create(topic, null, EventCodec.encode(chunk), partition));
       }
     });
     return records;
+  }
+
+  /**
+   * The partition Kafka's default partitioner picks for the visitor id as key (murmur2 of its
+   * 8 big-endian bytes, as {@link LongSerializer} writes them), so the mapping is the one keyed
+   * records of earlier versions had.
+   */
+  static int partitionOf(long visitorId, int partitions) {
+    byte[] key = new byte[8];
+    for (int i = 7; i >= 0; i--) {
+      key[i] = (byte) visitorId;
+      visitorId >>>= 8;
+    }
+    return Utils.toPositive(Utils.murmur2(key)) % partitions;
   }
 
   /** Encoded bytes sent and not acknowledged yet. */
@@ -216,6 +256,9 @@ public final class KafkaEventPublisher implements EventPublisher {
       return Future.succeededFuture();
     }
     closed = true;
+    if (refreshTimer >= 0) {
+      vertx.cancelTimer(refreshTimer);
+    }
     // close() flushes what is buffered before it returns; bounded so shutdown cannot hang.
     return producer.close(options.deliveryTimeout().toMillis())
         .eventually(cluster::close);

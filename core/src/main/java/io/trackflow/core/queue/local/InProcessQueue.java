@@ -19,8 +19,16 @@ import java.util.List;
  * <p>Capacity counts events waiting and events delivered but not yet stored, so a slow store makes
  * publishers fail fast (503 to beacons) instead of growing memory. Publishers may call from any
  * event loop; deliveries run on the consumer's context.
+ *
+ * <p>Publishers do not wake the consumer for every publish: that cost a cross-thread wake-up per
+ * publish (one per event-loop tick under load) for a writer that batches by the second anyway.
+ * The consumer collects on a short timer of its own, and a publisher wakes it early only once a
+ * whole delivery is waiting.
  */
 public final class InProcessQueue implements EventPublisher, EventConsumer {
+
+  /** How often the consumer collects what is waiting when no full delivery woke it earlier. */
+  static final long COLLECT_MILLIS = 20;
 
   private final Vertx vertx;
   private final int capacity;
@@ -31,6 +39,9 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
   private int held;
   private int inFlightDeliveries;
   private boolean draining;
+  // A wake-up of the consumer is queued on its context and has not run yet.
+  private boolean wakeQueued;
+  private long collectTimer = -1;
   private Context consumerContext;
   private DeliveryHandler handler;
   private Promise<Void> stopped;
@@ -48,7 +59,7 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
 
   @Override
   public Future<Void> publish(List<Event> events) {
-    Context target;
+    Context target = null;
     synchronized (lock) {
       if (stopped != null) {
         return Future.failedFuture(new QueueUnavailableException("queue is shutting down"));
@@ -58,10 +69,16 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
       }
       waiting.addAll(events);
       held += events.size();
-      target = consumerContext;
+      // Only when a delivery can be taken: with every delivery slot in use, a completing
+      // delivery collects the next one anyway.
+      if (consumerContext != null && !wakeQueued && waiting.size() >= maxDelivery
+          && inFlightDeliveries < maxInFlightDeliveries) {
+        wakeQueued = true;
+        target = consumerContext;
+      }
     }
     if (target != null) {
-      target.runOnContext(v -> deliver());
+      target.runOnContext(v -> wake());
     }
     return Future.succeededFuture();
   }
@@ -92,8 +109,23 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
       this.handler = handler;
       this.consumerContext = context;
     }
-    context.runOnContext(v -> deliver());
+    context.runOnContext(v -> {
+      synchronized (lock) {
+        // Set on the consumer's context, so the timer fires there; not if it stopped meanwhile.
+        if (this.handler == handler && collectTimer < 0) {
+          collectTimer = vertx.setPeriodic(COLLECT_MILLIS, id -> deliver());
+        }
+      }
+      deliver();
+    });
     return Future.succeededFuture();
+  }
+
+  private void wake() {
+    synchronized (lock) {
+      wakeQueued = false;
+    }
+    deliver();
   }
 
   private void deliver() {
@@ -146,6 +178,10 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
       draining = false;
       handler = null;
       consumerContext = null;
+      if (collectTimer >= 0) {
+        vertx.cancelTimer(collectTimer);
+        collectTimer = -1;
+      }
       vertx.runOnContext(v -> p.tryComplete());
     }
   }
