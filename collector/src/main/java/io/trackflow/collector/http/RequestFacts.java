@@ -10,7 +10,9 @@ final class RequestFacts {
   private RequestFacts() {}
 
   static byte[] clientIp(HttpServerRequest request, ClientIpResolver resolver) {
-    SocketAddress peer = request.remoteAddress();
+    // The socket's peer: the request's own remoteAddress() would run Vert.x's Forwarded-header
+    // parsing on every hit, which the resolver does itself, for trusted proxies only.
+    SocketAddress peer = request.connection() == null ? request.remoteAddress() : request.connection().remoteAddress();
     String host = peer == null ? null : peer.hostAddress();
     return resolver.resolve(host, request.getHeader("X-Forwarded-For"));
   }

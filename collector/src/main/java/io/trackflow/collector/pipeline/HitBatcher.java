@@ -192,7 +192,7 @@ public final class HitBatcher {
 
   private static SessionTouch touch(Hit h) {
     Event.Builder e = h.event;
-    return new SessionTouch(Long.toHexString(h.visitorId), e.timestampMillis(),
+    return new SessionTouch(h.visitorId, e.timestampMillis(),
         SessionTouch.Kind.of(e.name(), e.interactive()), e.pathname(), e.visitSource());
   }
 }

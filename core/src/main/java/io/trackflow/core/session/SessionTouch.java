@@ -7,13 +7,13 @@ import java.util.Objects;
 /**
  * What one event brings to its visitor's session.
  *
- * @param visitorKey the visitor, as an opaque key (typically the visitor id in hex)
+ * @param visitorId the visitor (its cookieless id)
  * @param timestampMillis the event's time; it also decides whether the session timed out
  * @param kind how the event counts
  * @param pathname the page, for entry and exit pages
  * @param source the event's own referrer and tags; they become the visit's when it starts one
  */
-public record SessionTouch(String visitorKey, long timestampMillis, Kind kind, String pathname,
+public record SessionTouch(long visitorId, long timestampMillis, Kind kind, String pathname,
     VisitSource source) {
 
   /** How an event counts in its session. */
@@ -40,7 +40,6 @@ public record SessionTouch(String visitorKey, long timestampMillis, Kind kind, S
   }
 
   public SessionTouch {
-    Objects.requireNonNull(visitorKey, "visitorKey");
     Objects.requireNonNull(kind, "kind");
     pathname = Objects.requireNonNullElse(pathname, "");
     source = Objects.requireNonNullElse(source, VisitSource.DIRECT);

@@ -18,13 +18,33 @@ class InMemorySessionStoreTest extends SessionStoreContract {
   }
 
   @Test
-  @DisplayName("Idle visitors are forgotten and the store never holds more visitors than its bound")
-  void boundedAndForgetsIdleVisitors() throws Exception {
-    InMemorySessionStore s = new InMemorySessionStore(TIMEOUT, 3);
-    await(s.track(List.of(pageview("a", T0, "/"), pageview("b", T0, "/"), pageview("c", T0, "/"),
-        pageview("d", T0, "/"))));
-    assertThat(s.size()).isEqualTo(3);
-    await(s.track(List.of(pageview("e", T0 + TIMEOUT.toMillis() + Duration.ofMinutes(10).toMillis(), "/"))));
-    assertThat(s.size()).isEqualTo(1);
+  @DisplayName("The store never holds more visitors than its bound")
+  void bounded() throws Exception {
+    InMemorySessionStore s = new InMemorySessionStore(TIMEOUT, 160);
+    List<SessionTouch> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      many.add(pageview(visitor(), T0, "/"));
+    }
+    await(s.track(many));
+    assertThat(s.size()).isBetween(100, 160);
+  }
+
+  @Test
+  @DisplayName("Visitors idle past the timeout are forgotten once later events arrive")
+  void forgetsIdleVisitors() throws Exception {
+    InMemorySessionStore s = new InMemorySessionStore(TIMEOUT, 10_000);
+    List<SessionTouch> early = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      early.add(pageview(visitor(), T0, "/"));
+    }
+    await(s.track(early));
+    assertThat(s.size()).isEqualTo(100);
+    long later = T0 + TIMEOUT.toMillis() + Duration.ofMinutes(11).toMillis();
+    List<SessionTouch> oneEach = new java.util.ArrayList<>();
+    for (long stripe = 0; stripe < 16; stripe++) {
+      oneEach.add(pageview((stripe << 60) | 12_345L, later, "/")); // a visitor in every stripe
+    }
+    await(s.track(oneEach));
+    assertThat(s.size()).isEqualTo(16);
   }
 }

@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -69,11 +68,15 @@ public abstract class SessionStoreContract {
     return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  protected static String visitor() {
-    return "v" + UUID.randomUUID();
+  private static final java.util.concurrent.atomic.AtomicLong VISITORS =
+      new java.util.concurrent.atomic.AtomicLong(new Random().nextLong());
+
+  /** A visitor no other test uses (Redis keeps its sessions between tests). */
+  protected static long visitor() {
+    return VISITORS.getAndAdd(0x9E3779B97F4A7C15L);
   }
 
-  protected static SessionTouch pageview(String visitor, long at, String path) {
+  protected static SessionTouch pageview(long visitor, long at, String path) {
     return new SessionTouch(visitor, at, Kind.PAGEVIEW, path, VisitSource.DIRECT);
   }
 
@@ -85,7 +88,7 @@ public abstract class SessionStoreContract {
   @DisplayName("A visitor seen again within 30 minutes keeps its session, and every event restarts the timeout")
   void keepsSessionWhileActive() throws Exception {
     SessionStore s = store();
-    String v = visitor();
+    long v = visitor();
     long first = one(s, pageview(v, T0, "/")).sessionId();
     assertThat(one(s, pageview(v, T0 + 20 * MINUTE, "/a")).sessionId()).isEqualTo(first);
     assertThat(one(s, pageview(v, T0 + 40 * MINUTE, "/b")).sessionId()).isEqualTo(first);
@@ -96,7 +99,7 @@ public abstract class SessionStoreContract {
   @DisplayName("After 30 minutes without an event the visitor's next event starts a new session with fresh totals")
   void newSessionAfterTimeout() throws Exception {
     SessionStore s = store();
-    String v = visitor();
+    long v = visitor();
     SessionSnapshot first = one(s, pageview(v, T0, "/"));
     one(s, pageview(v, T0 + MINUTE, "/a"));
     SessionSnapshot second = one(s, new SessionTouch(v, T0 + 31 * MINUTE, Kind.PAGEVIEW, "/b", GOOGLE));
@@ -110,8 +113,8 @@ public abstract class SessionStoreContract {
   @DisplayName("Different visitors get different, non-zero sessions, and a visitor repeated in one call gets one session")
   void distinctVisitorsAndRepeatsInOneCall() throws Exception {
     SessionStore s = store();
-    String a = visitor();
-    String b = visitor();
+    long a = visitor();
+    long b = visitor();
     List<Long> ids = await(s.track(List.of(pageview(a, T0, "/"), pageview(b, T0, "/"),
         pageview(a, T0 + 1, "/x"), pageview(b, T0 + 2, "/y"), pageview(a, T0 + 3, "/z"))))
         .stream().map(SessionSnapshot::sessionId).toList();
@@ -124,11 +127,11 @@ public abstract class SessionStoreContract {
   @DisplayName("A large batch of new visitors gets as many distinct sessions, answered in order")
   void largeBatch() throws Exception {
     SessionStore s = store();
-    List<String> visitors = IntStream.range(0, 500).mapToObj(i -> visitor()).toList();
+    List<Long> visitors = IntStream.range(0, 500).mapToObj(i -> visitor()).toList();
     List<Long> first = await(s.track(visitors.stream().map(v -> pageview(v, T0, "/")).toList()))
         .stream().map(SessionSnapshot::sessionId).toList();
     assertThat(new HashSet<>(first)).hasSize(500);
-    List<String> reversed = new ArrayList<>(visitors);
+    List<Long> reversed = new ArrayList<>(visitors);
     java.util.Collections.reverse(reversed);
     List<SessionSnapshot> again = await(s.track(reversed.stream().map(v -> pageview(v, T0 + MINUTE, "/2")).toList()));
     List<Long> expected = new ArrayList<>(first);
@@ -141,7 +144,7 @@ public abstract class SessionStoreContract {
   @DisplayName("Totals follow the visit: earliest start, latest end, counts by kind, entry and exit pages by time, the first event's source")
   void totalsFollowTheVisit() throws Exception {
     SessionStore s = store();
-    String v = visitor();
+    long v = visitor();
     one(s, new SessionTouch(v, T0 + 10_000, Kind.PAGEVIEW, "/landing", CAMPAIGN));
     one(s, new SessionTouch(v, T0 + 20_000, Kind.NON_INTERACTIVE, "/landing", GOOGLE));
     SessionSnapshot afterQuiet = one(s, new SessionTouch(v, T0 + 25_000, Kind.ENGAGEMENT, "/landing", GOOGLE));
@@ -160,7 +163,7 @@ public abstract class SessionStoreContract {
   @DisplayName("Engagement pings keep a live session alive without counting, and outside a session they start none")
   void engagementPings() throws Exception {
     SessionStore s = store();
-    String v = visitor();
+    long v = visitor();
     SessionSnapshot orphan = one(s, new SessionTouch(v, T0, Kind.ENGAGEMENT, "/read", GOOGLE));
     assertThat(orphan.sessionId()).isNotZero();
     assertThat(orphan.totals()).isEqualTo(SessionTotals.NONE);
@@ -181,7 +184,7 @@ public abstract class SessionStoreContract {
   @DisplayName("Released touches are taken back, so a retried event is counted once")
   void releaseTakesTouchesBack() throws Exception {
     SessionStore s = store();
-    String v = visitor();
+    long v = visitor();
     one(s, pageview(v, T0, "/"));
     List<SessionTouch> failed = List.of(pageview(v, T0 + 1_000, "/a"),
         new SessionTouch(v, T0 + 2_000, Kind.INTERACTIVE, "/a", VisitSource.DIRECT));
@@ -201,8 +204,8 @@ public abstract class SessionStoreContract {
   void matchesReferenceRules() throws Exception {
     SessionStore s = store();
     Random random = new Random(20260301);
-    List<String> visitors = IntStream.range(0, 12).mapToObj(i -> visitor()).toList();
-    Map<String, SessionState> reference = new HashMap<>();
+    List<Long> visitors = IntStream.range(0, 12).mapToObj(i -> visitor()).toList();
+    Map<Long, SessionState> reference = new HashMap<>();
     long now = T0;
     Kind[] kinds = Kind.values();
     String[] paths = {"/", "/a", "/b", "/ü'ber", ""};
@@ -210,7 +213,7 @@ public abstract class SessionStoreContract {
     for (int round = 0; round < 60; round++) {
       List<SessionTouch> touches = new ArrayList<>();
       for (int i = 0; i < 1 + random.nextInt(8); i++) {
-        String v = visitors.get(random.nextInt(visitors.size()));
+        long v = visitors.get(random.nextInt(visitors.size()));
         // Time mostly moves on by seconds to minutes, sometimes pauses past the timeout; some
         // events arrive late (their client's clock or a slow network).
         now += random.nextInt(20) == 0 ? 31 * MINUTE : random.nextInt(3 * 60_000);
@@ -221,7 +224,7 @@ public abstract class SessionStoreContract {
       List<SessionSnapshot> answered = await(s.track(touches));
       for (int i = 0; i < touches.size(); i++) {
         SessionTouch t = touches.get(i);
-        SessionState state = reference.get(t.visitorKey());
+        SessionState state = reference.get(t.visitorId());
         SessionSnapshot expected;
         if (state != null && !state.expiredAt(t.timestampMillis(), TIMEOUT.toMillis())) {
           state.apply(t);
@@ -231,7 +234,7 @@ public abstract class SessionStoreContract {
           if (started == null) {
             expected = SessionState.outside(answered.get(i).sessionId(), t);
           } else {
-            reference.put(t.visitorKey(), started);
+            reference.put(t.visitorId(), started);
             expected = started.snapshot();
           }
         }

@@ -147,7 +147,7 @@ public final class EventGenerator {
     Map<Long, SessionState> sessions = new HashMap<>();
     for (int i = 0; i < events.size(); i++) {
       Event e = events.get(i);
-      SessionTouch touch = new SessionTouch(Long.toHexString(e.visitorId()), e.timestampMillis(),
+      SessionTouch touch = new SessionTouch(e.visitorId(), e.timestampMillis(),
           SessionTouch.Kind.of(e.name(), e.interactive()), e.pathname(), e.visitSource());
       SessionState state = sessions.get(e.sessionId());
       SessionSnapshot snapshot;

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -112,7 +111,6 @@ public final class RedisSessionStore implements SessionStore {
   private final long requestTimeoutMillis;
   private final InMemorySessionStore local;
   private final Counter fallback;
-  private final SplittableRandom seeds = new SplittableRandom();
   private final RedisScript track;
   private final RedisScript release;
   private final RedisFallback redisOrLocal;
@@ -153,7 +151,7 @@ public final class RedisSessionStore implements SessionStore {
       List<Request> requests = new ArrayList<>(touches.size());
       for (int i = 0; i < touches.size(); i++) {
         requests.add(Request.cmd(Command.EVALSHA).arg(sha).arg(1)
-            .arg(prefix + touches.get(i).visitorKey())
+            .arg(prefix + Long.toHexString(touches.get(i).visitorId()))
             .arg(Long.toString(snapshots.get(i).sessionId())).arg(kind(touches.get(i).kind())));
       }
       return requests;
@@ -163,7 +161,7 @@ public final class RedisSessionStore implements SessionStore {
   private List<Request> trackRequests(String sha, List<SessionTouch> touches) {
     Request call = Request.cmd(Command.EVALSHA).arg(sha).arg(touches.size());
     for (SessionTouch t : touches) {
-      call.arg(prefix + t.visitorKey());
+      call.arg(prefix + Long.toHexString(t.visitorId()));
     }
     call.arg(Long.toString(timeoutMillis)).arg(Long.toString(keyTtlMillis));
     for (SessionTouch t : touches) {
@@ -207,10 +205,10 @@ public final class RedisSessionStore implements SessionStore {
     return local.trackNow(touches);
   }
 
-  private synchronized long newId() {
+  private static long newId() {
     long id;
     do {
-      id = seeds.nextLong();
+      id = java.util.concurrent.ThreadLocalRandom.current().nextLong();
     } while (id == 0);
     return id;
   }

@@ -40,8 +40,8 @@ class RedisSessionStoreIT extends SessionStoreContract {
   void sharedAcrossInstances() throws Exception {
     SessionStore one = store();
     SessionStore two = store();
-    SessionSnapshot first = one(one, pageview("shared-visitor", T0, "/"));
-    SessionSnapshot second = one(two, pageview("shared-visitor", T0 + 600_000, "/next"));
+    SessionSnapshot first = one(one, pageview(424242L, T0, "/"));
+    SessionSnapshot second = one(two, pageview(424242L, T0 + 600_000, "/next"));
     assertThat(second.sessionId()).isEqualTo(first.sessionId());
     assertThat(second.totals().pageviews()).isEqualTo(2);
     assertThat(second.totals().entryPage()).isEqualTo("/");
@@ -56,10 +56,10 @@ class RedisSessionStoreIT extends SessionStoreContract {
         RedisClients.create(vertx, "redis://127.0.0.1:" + closedPort), true, "t:", clock,
         TIMEOUT, Duration.ofSeconds(2), 1000, registry);
     try {
-      long id = one(s, pageview("v", T0, "/")).sessionId();
+      long id = one(s, pageview(7L, T0, "/")).sessionId();
       assertThat(s.healthy()).isFalse();
       clock.advance(Duration.ofMinutes(1));
-      SessionSnapshot again = one(s, pageview("v", T0 + 60_000, "/a"));
+      SessionSnapshot again = one(s, pageview(7L, T0 + 60_000, "/a"));
       assertThat(again.sessionId()).isEqualTo(id);
       assertThat(again.totals().pageviews()).isEqualTo(2);
       assertThat(registry.counter(RedisSessionStore.FALLBACK_METRIC).count()).isEqualTo(2);
