@@ -10,6 +10,7 @@
 # All targets run at once; each gets a warm-up, then they are measured in alternating rounds.
 # Usage: bench/collector/run.sh            (needs server/target/trackflow.jar: ./trackflow build)
 # Env:   DURATION=15s WARMUP=10s ROUNDS=3 CONNECTIONS=64 NICE=-10 JAR=server/target/trackflow.jar
+#        KEEP_LOGS=dir (copies every process log there at the end)
 #        (as root every process of the run gets that scheduling priority, so background work on
 #        a shared machine disturbs the comparison less; unprivileged runs keep the default)
 set -euo pipefail
@@ -40,6 +41,7 @@ COLLECTOR_PORT=19107
 PG_PORT=19108
 
 cleanup() {
+  if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$WORK"/*.log "$KEEP_LOGS"/ 2>/dev/null || true; fi
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
