@@ -14,7 +14,7 @@ describe('BreakdownCard', () => {
   it('lists the rows and adds a filter when one is clicked', async () => {
     const client = {
       query: vi.fn(async () => ({
-        results: [{ dimensions: ['Google'], metrics: [1200] }, { dimensions: [null], metrics: [300] }],
+        results: [{ dimensions: ['Google'], metrics: [1200] }, { dimensions: ['Direct / None'], metrics: [300] }],
         meta: { total_rows: 2 },
       })),
     };
@@ -23,8 +23,9 @@ describe('BreakdownCard', () => {
     fireEvent.click(await screen.findByText('Google'));
     expect(onFilter).toHaveBeenCalledWith({ op: 'is', dimension: 'visit:source', value: 'Google' });
     expect(screen.getByText('1.2k')).toBeTruthy();
-    // "Direct / None" has no value to filter on.
-    expect(screen.getByText('Direct / None').closest('button').disabled).toBe(true);
+    // The API names direct traffic as Plausible's does, and filters on that name.
+    fireEvent.click(screen.getByText('Direct / None'));
+    expect(onFilter).toHaveBeenLastCalledWith({ op: 'is', dimension: 'visit:source', value: 'Direct / None' });
     expect(client.query.mock.calls[0][0]).toMatchObject({ dimensions: ['visit:source'], pagination: { limit: 10, offset: 0 } });
   });
 

@@ -26,11 +26,8 @@ import java.util.stream.Collectors;
  */
 final class Traffic {
 
-  /**
-   * How the stats API names the source of visits without referrer or tags: empty (the dashboard
-   * shows it as "Direct / None").
-   */
-  static final String DIRECT = "";
+  /** How the stats API names the source of visits without referrer or tags, as Plausible's does. */
+  static final String DIRECT = "Direct / None";
 
   /** How a hit travels. */
   enum Channel { PIXEL, BEACON_JSON, BEACON_TEXT }

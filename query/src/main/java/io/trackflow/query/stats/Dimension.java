@@ -50,6 +50,24 @@ public record Dimension(String name, Kind kind, String propKey) {
       java.util.Map.entry("time:week", Kind.TIME),
       java.util.Map.entry("time:month", Kind.TIME));
 
+  /**
+   * What Plausible's Stats API shows for an empty visit attribute, so its clients read the same
+   * answers: direct traffic has no source or referrer, and an attribute nobody sent is not set.
+   */
+  private static final java.util.Map<String, String> EMPTY_LABELS = java.util.Map.ofEntries(
+      java.util.Map.entry("visit:source", "Direct / None"),
+      java.util.Map.entry("visit:referrer", "Direct / None"),
+      java.util.Map.entry("visit:utm_source", "(not set)"),
+      java.util.Map.entry("visit:utm_medium", "(not set)"),
+      java.util.Map.entry("visit:utm_campaign", "(not set)"),
+      java.util.Map.entry("visit:utm_term", "(not set)"),
+      java.util.Map.entry("visit:utm_content", "(not set)"),
+      java.util.Map.entry("visit:device", "(not set)"),
+      java.util.Map.entry("visit:browser", "(not set)"),
+      java.util.Map.entry("visit:browser_version", "(not set)"),
+      java.util.Map.entry("visit:os", "(not set)"),
+      java.util.Map.entry("visit:os_version", "(not set)"));
+
   /** The longest custom property key accepted (the tracker enforces the same bound). */
   static final int MAX_PROP_KEY = 300;
 
@@ -83,6 +101,14 @@ public record Dimension(String name, Kind kind, String propKey) {
 
   public boolean isEvent() {
     return kind.eventLevel();
+  }
+
+  /**
+   * The value answers carry (and filters compare) in place of an empty one, or null where an
+   * empty value is shown as it is.
+   */
+  public String emptyLabel() {
+    return EMPTY_LABELS.get(name);
   }
 
   /** The grain of a time dimension. */

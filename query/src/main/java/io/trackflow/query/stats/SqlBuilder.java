@@ -140,7 +140,7 @@ final class SqlBuilder {
         pageFilters.forEach(f -> collectColumns(f, read));
         conditions.add("session_id IN (SELECT session_id FROM "
             + sessionPages(view, spec, List.copyOf(read)) + " AS p WHERE "
-            + pageFilters.stream().map(f -> filter(f, SqlBuilder::sessionColumn)).collect(Collectors.joining(" AND "))
+            + pageFilters.stream().map(f -> filter(f, this::sessionValue)).collect(Collectors.joining(" AND "))
             + ")");
       }
       String rows = view.rows(StoredTable.EVENTS, spec.site(), spec.from(), spec.to(), List.copyOf(columns),
@@ -172,7 +172,7 @@ final class SqlBuilder {
           outer.add(TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), "start_ms") + " AS d" + i);
         } else {
           columns.add(sessionColumn(d));
-          outer.add(sessionColumn(d) + " AS d" + i);
+          outer.add(sessionValue(d) + " AS d" + i);
         }
       }
       for (Agg agg : spec.aggs()) {
@@ -188,7 +188,7 @@ final class SqlBuilder {
           continue;
         }
         collectColumns(f, columns);
-        (readsSessionFinal(f) ? after : stable).add(filter(f, SqlBuilder::sessionColumn));
+        (readsSessionFinal(f) ? after : stable).add(filter(f, this::sessionValue));
       }
       if (eventFilters.size() > 1) {
         // Sessions with at least one matching event in the range.
@@ -299,12 +299,26 @@ final class SqlBuilder {
     };
   }
 
+  /**
+   * A visit attribute as answers show it: the dimension's label where the stored value is empty.
+   * Filters compare this too, so a value taken from an answer selects its group.
+   */
+  private String shown(Dimension d, String column) {
+    String label = d.emptyLabel();
+    return label == null ? column
+        : "CASE WHEN " + column + " = '' THEN " + dialect.literal(label) + " ELSE " + column + " END";
+  }
+
   private String condition(Filter.Condition c, String expr) {
     // Case-insensitive means both sides lower-cased, for patterns too: ClickHouse 18.16 prefilters
     // a regex by its literal substring and ignores a (?i) flag while doing so.
     boolean fold = !c.caseSensitive();
     String subject = fold ? dialect.lower(expr) : expr;
+    String emptyLabel = c.dimension().emptyLabel();
+    boolean exact = c.op() == Filter.Op.IS || c.op() == Filter.Op.IS_NOT;
     List<String> values = c.values().stream()
+        // "" still names the empty value, as it did before answers carried the label.
+        .map(v -> exact && emptyLabel != null && v.isEmpty() ? emptyLabel : v)
         .map(v -> fold ? v.toLowerCase(Locale.ROOT) : v)
         .toList();
     return switch (c.op()) {
@@ -330,7 +344,12 @@ final class SqlBuilder {
     if (sessionFinal(d)) {
       throw new IllegalArgumentException(d.name() + " is not on event rows");
     }
-    return column(d);
+    return shown(d, column(d));
+  }
+
+  /** The value of a visit dimension on a sessions row, as answers show it. */
+  private String sessionValue(Dimension d) {
+    return shown(d, sessionColumn(d));
   }
 
   /** The column of a visit dimension on a sessions row. */

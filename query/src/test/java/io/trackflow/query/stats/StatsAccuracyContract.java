@@ -208,6 +208,10 @@ public abstract class StatsAccuracyContract {
     return Stream.of(
         "[[\"is\", \"visit:country\", [\"DE\", \"FR\"]]]",
         "[[\"is_not\", \"visit:source\", [\"Google\", \"\"]]]",
+        "[[\"is\", \"visit:source\", [\"Direct / None\"]]]",
+        "[[\"contains\", \"visit:source\", [\"direct\"], {\"case_sensitive\": false}]]",
+        "[[\"is_not\", \"visit:utm_source\", [\"(not set)\"]]]",
+        "[[\"or\", [[\"is\", \"visit:entry_page\", [\"/\"]], [\"is\", \"visit:referrer\", [\"Direct / None\"]]]]]",
         "[[\"contains\", \"event:page\", [\"blog\"]]]",
         "[[\"contains\", \"event:page\", [\"BLOG\", \"ÜBER\"], {\"case_sensitive\": false}]]",
         "[[\"matches\", \"event:page\", [\"/docs/*\", \"*'*\"]]]",

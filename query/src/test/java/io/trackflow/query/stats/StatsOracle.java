@@ -229,7 +229,24 @@ final class StatsOracle {
     };
   }
 
+  /** Plausible's answers name empty visit attributes: direct traffic, attributes not set. */
+  static String emptyLabel(String dimension) {
+    return switch (dimension) {
+      case "visit:source", "visit:referrer" -> "Direct / None";
+      case "visit:utm_source", "visit:utm_medium", "visit:utm_campaign", "visit:utm_term",
+          "visit:utm_content", "visit:device", "visit:browser", "visit:browser_version", "visit:os",
+          "visit:os_version" -> "(not set)";
+      default -> null;
+    };
+  }
+
   static String visitValue(String name, Session s) {
+    String stored = storedVisitValue(name, s);
+    String label = emptyLabel(name);
+    return stored.isEmpty() && label != null ? label : stored;
+  }
+
+  private static String storedVisitValue(String name, Session s) {
     Event f = s.first();
     return switch (name) {
       case "visit:entry_page" -> s.entry();
@@ -284,9 +301,12 @@ final class StatsOracle {
   private static boolean condition(Filter.Condition c, String value) {
     boolean cs = c.caseSensitive();
     String v = cs ? value : value.toLowerCase(Locale.ROOT);
+    String label = emptyLabel(c.dimension().name());
+    // An exact filter on "" means the empty value, which answers show as the label.
+    List<String> exact = c.values().stream().map(x -> x.isEmpty() && label != null ? label : x).toList();
     return switch (c.op()) {
-      case IS -> c.values().stream().anyMatch(x -> (cs ? x : x.toLowerCase(Locale.ROOT)).equals(v));
-      case IS_NOT -> c.values().stream().noneMatch(x -> (cs ? x : x.toLowerCase(Locale.ROOT)).equals(v));
+      case IS -> exact.stream().anyMatch(x -> (cs ? x : x.toLowerCase(Locale.ROOT)).equals(v));
+      case IS_NOT -> exact.stream().noneMatch(x -> (cs ? x : x.toLowerCase(Locale.ROOT)).equals(v));
       case CONTAINS -> c.values().stream().anyMatch(x -> v.contains(cs ? x : x.toLowerCase(Locale.ROOT)));
       case MATCHES -> c.values().stream().anyMatch(x -> glob(cs ? x : x.toLowerCase(Locale.ROOT), v));
     };
