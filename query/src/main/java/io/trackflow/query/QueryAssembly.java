@@ -3,6 +3,7 @@ package io.trackflow.query;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.http.HttpRoutes;
+import io.trackflow.core.ratelimit.AttemptLimiter;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.BoundedWorker;
@@ -65,14 +66,14 @@ public final class QueryAssembly {
   private final StatsRoutes stats;
 
   public QueryAssembly(Vertx vertx, MeterRegistry registry, AccountStore store, Optional<EventStore> events,
-      QueryCache cache, Options options, Clock clock) {
+      QueryCache cache, AttemptLimiter attempts, Options options, Clock clock) {
     this.store = store;
     this.hashing = new BoundedWorker(vertx, "password-hashing", 2, 64, registry);
     this.hasher = new PasswordHasher(hashing, options.bcryptCost());
     this.tokens = new TokenService(vertx, options.jwtSecret(), options.accessTokenTtl(), clock);
     this.access = new AccessControl(store, tokens, registry);
-    LoginRateLimiter limiter = new LoginRateLimiter(options.loginLimitPerIp(), options.loginLimitPerAccount(),
-        options.loginWindow().toMillis(), clock);
+    LoginRateLimiter limiter = new LoginRateLimiter(attempts, options.loginLimitPerIp(),
+        options.loginLimitPerAccount(), options.loginWindow());
     AuthRoutes auth = new AuthRoutes(store, tokens, hasher, limiter, new ClientAddress(options.trustedProxies()),
         access, registry, options.refreshTokenTtl(), clock);
     this.stats = events.map(e -> new StatsRoutes(e, cache, access, registry, clock)).orElse(null);

@@ -2,6 +2,8 @@ package io.trackflow.query;
 
 import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
+import io.trackflow.core.ratelimit.AttemptLimiter;
+import io.trackflow.core.ratelimit.local.InMemoryAttemptLimiter;
 import io.trackflow.core.config.Role;
 import io.trackflow.core.config.Setting;
 import io.trackflow.core.config.TrackflowConfig;
@@ -51,6 +53,9 @@ public final class QueryRoleProvider implements RoleProvider {
     Future<QueryCache> cache = components.has(QueryCache.class)
         ? components.get(QueryCache.class)
         : Future.succeededFuture(new InMemoryQueryCache(Clock.systemUTC(), 10_000));
+    Future<AttemptLimiter> attempts = components.has(AttemptLimiter.class)
+        ? components.get(AttemptLimiter.class)
+        : Future.succeededFuture(new InMemoryAttemptLimiter(Clock.systemUTC()));
     Future<String> key = vertx.executeBlocking(
         () -> SigningKey.resolve(config.optional(Setting.JWT_SECRET), config.dataDir()), false);
     if (config.optional(Setting.JWT_SECRET).isEmpty() && !config.standalone()) {
@@ -58,7 +63,7 @@ public final class QueryRoleProvider implements RoleProvider {
           + "must share one key, so set it when running more than one", config.dataDir());
     }
 
-    return Future.all(store, events, cache, key).compose(all -> {
+    return Future.all(store, events, cache, attempts, key).compose(all -> {
       QueryAssembly.Options options = new QueryAssembly.Options(
           key.result(), Duration.ofMinutes(15), Duration.ofDays(30), 11,
           config.integer(Setting.LOGIN_LIMIT_IP), config.integer(Setting.LOGIN_LIMIT_ACCOUNT),
@@ -68,7 +73,7 @@ public final class QueryRoleProvider implements RoleProvider {
         log.warn("No event store is configured: the stats API is not served");
       }
       QueryAssembly assembly = new QueryAssembly(vertx, context.registry(), store.result(), events.result(),
-          cache.result(), options, Clock.systemUTC());
+          cache.result(), attempts.result(), options, Clock.systemUTC());
       context.health().add(ReadinessCheck.of("accounts",
           () -> store.result().countUsers().map(n -> true).otherwise(false)));
       return AdminBootstrap.run(store.result(), assembly.hasher(),

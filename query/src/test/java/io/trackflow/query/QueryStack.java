@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trackflow.adapters.store.duckdb.DuckDbEventStore;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
+import io.trackflow.core.ratelimit.local.InMemoryAttemptLimiter;
 import io.trackflow.core.http.HttpServerVerticle;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.query.account.BoundedWorker;
@@ -76,7 +77,7 @@ public final class QueryStack implements AutoCloseable {
     BoundedWorker worker = new BoundedWorker(vertx, "accounts", 2, 256, registry);
     EmbeddedAccountStore store = await(EmbeddedAccountStore.open(vertx, dir.resolve("accounts.duckdb"), worker, 2));
     QueryAssembly assembly = new QueryAssembly(vertx, registry, store, events,
-        new InMemoryQueryCache(clock, 1000), tweak.apply(options()), clock);
+        new InMemoryQueryCache(clock, 1000), new InMemoryAttemptLimiter(clock), tweak.apply(options()), clock);
     HttpServerVerticle server = new HttpServerVerticle("127.0.0.1", 0, assembly.routes());
     await(vertx.deployVerticle(server));
     return new QueryStack(vertx, registry, store, assembly, events, WebClient.create(vertx), server.actualPort());

@@ -6,12 +6,15 @@ import io.trackflow.adapters.queue.kafka.KafkaEventConsumer;
 import io.trackflow.adapters.queue.kafka.KafkaEventPublisher;
 import io.trackflow.adapters.queue.kafka.KafkaQueueOptions;
 import io.trackflow.adapters.cache.redis.RedisQueryCache;
+import io.trackflow.adapters.ratelimit.redis.RedisAttemptLimiter;
 import io.trackflow.adapters.store.clickhouse.ClickHouseEventStore;
 import io.trackflow.adapters.store.clickhouse.ClickHouseOptions;
 import io.trackflow.adapters.store.duckdb.DuckDbEventStore;
 import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.config.Role;
+import io.trackflow.core.ratelimit.AttemptLimiter;
+import io.trackflow.core.ratelimit.local.InMemoryAttemptLimiter;
 import io.trackflow.core.config.Setting;
 import io.trackflow.core.config.TrackflowConfig;
 import io.trackflow.core.dedup.Deduplicator;
@@ -53,6 +56,7 @@ final class Adapters {
     registerDeduplicator(components, vertx, config, registry);
     registerSessions(components, vertx, config, registry);
     registerQueryCache(components, vertx, config);
+    registerAttemptLimiter(components, vertx, config, registry);
     registerAccountStore(components, vertx, config, registry);
     registerSiteDirectory(components);
     return components;
@@ -117,6 +121,22 @@ final class Adapters {
     components.register(QueryCache.class,
         () -> Future.succeededFuture(new InMemoryQueryCache(java.time.Clock.systemUTC(), 10_000)),
         QueryCache::close);
+  }
+
+  /** Sign-in attempt counts: Redis when configured (so limits hold across query replicas), else in memory. */
+  private static void registerAttemptLimiter(
+      Components components, Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
+    if (config.redisUrl().isPresent()) {
+      String url = config.redisUrl().get().toString();
+      components.register(AttemptLimiter.class,
+          () -> Future.succeededFuture(new RedisAttemptLimiter(RedisClients.create(vertx, url), true,
+              "trackflow:login:", java.time.Duration.ofMillis(500), java.time.Clock.systemUTC(), registry)),
+          AttemptLimiter::close);
+      return;
+    }
+    components.register(AttemptLimiter.class,
+        () -> Future.succeededFuture(new InMemoryAttemptLimiter(java.time.Clock.systemUTC())),
+        AttemptLimiter::close);
   }
 
   /**

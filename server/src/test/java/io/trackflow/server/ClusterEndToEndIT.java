@@ -12,6 +12,7 @@ import io.trackflow.testsupport.TestNames;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,6 +33,7 @@ class ClusterEndToEndIT {
 
   @TempDir Path ingestDir;
   @TempDir Path queryDir;
+  @TempDir Path secondQueryDir;
 
   @Test
   @DisplayName("Hits sent to the cluster's collector reach the stats API of the separate query process as exactly the numbers sent, and sites created or deleted through the query API are taken up by the collector")
@@ -122,7 +124,31 @@ class ClusterEndToEndIT {
       try (RunningServer next = RunningServer.start(ingestSettings)) {
         race.assertNothingLost(api);
       }
+
+      // Sign-in limits hold across query replicas: failures on one count on the other, since
+      // both keep their counts in the shared Redis (10 failed sign-ins per account by default).
+      Map<Setting, String> secondQuerySettings = new HashMap<>(querySettings);
+      secondQuerySettings.putAll(RunningServer.base(secondQueryDir));
+      secondQuerySettings.putAll(shared);
+      secondQuerySettings.put(Setting.ROLES, "query");
+      try (RunningServer second = RunningServer.start(secondQuerySettings)) {
+        String guessed = "guessed-" + TestNames.unique("account") + "@example.com";
+        for (int i = 0; i < 5; i++) {
+          assertThat(signIn(query.http(), guessed).statusCode()).as("failed sign-in %d on replica one", i).isEqualTo(401);
+          assertThat(signIn(second.http(), guessed).statusCode()).as("failed sign-in %d on replica two", i).isEqualTo(401);
+        }
+        HttpResponse<String> limited = signIn(query.http(), guessed);
+        assertThat(limited.statusCode()).as("11th sign-in, after 10 failures across replicas: %s", limited.body())
+            .isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+        assertThat(new PrometheusScrape(api.metrics()).names()).contains("trackflow_auth_limiter_fallback_total");
+      }
     }
+  }
+
+  private static HttpResponse<String> signIn(TrackflowHttp replica, String email) {
+    return replica.post("/api/auth/login", "application/json",
+        new JsonObject().put("email", email).put("password", "not the password").encode(), Map.of());
   }
 
   private static HttpResponse<String> probe(TrackflowHttp collector, String site) {

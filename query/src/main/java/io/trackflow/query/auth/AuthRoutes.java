@@ -59,24 +59,20 @@ public final class AuthRoutes {
     JsonObject body = ApiSupport.body(ctx, Set.of("email", "password"));
     String email = ApiSupport.requiredString(body, "email", 254).trim().toLowerCase(Locale.ROOT);
     String password = ApiSupport.requiredString(body, "password", 1024);
-    LoginRateLimiter.Verdict verdict = limiter.attempt(clientAddress.of(ctx.request()), email);
-    if (!verdict.allowed()) {
-      outcome("rate_limited_" + verdict.limit());
-      ctx.response().putHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
-      throw new HttpFailure(429, "too_many_attempts",
-          "too many sign-in attempts; retry in " + verdict.retryAfterSeconds() + " s",
-          new JsonObject().put("retry_after", verdict.retryAfterSeconds()));
-    }
     // bcrypt never saw more than 72 bytes, so a longer password cannot be right.
     boolean checkable = password.getBytes(StandardCharsets.UTF_8).length <= PasswordHasher.MAX_PASSWORD_BYTES;
-    Future<JsonObject> result = store.findUserByEmail(email)
+    Future<JsonObject> result = limiter.attempt(clientAddress.of(ctx.request()), email)
+        .compose(verdict -> verdict.allowed()
+            ? store.findUserByEmail(email)
+            : Future.failedFuture(tooManyAttempts(ctx, verdict)))
         .compose(user -> hasher.verify(checkable ? password : "", user.filter(u -> checkable).map(User::passwordHash).orElse(null))
             .map(ok -> ok ? user.orElseThrow() : null))
         .compose(user -> {
           if (user == null) {
-            limiter.failed(email);
             outcome("invalid_credentials");
-            return Future.failedFuture(new HttpFailure(401, "invalid_credentials", "wrong email or password"));
+            // Counted before answering, so a client's next attempt already sees it.
+            return limiter.failed(email).transform(counted ->
+                Future.failedFuture(new HttpFailure(401, "invalid_credentials", "wrong email or password")));
           }
           outcome("success");
           String refresh = Secrets.randomToken();
@@ -86,6 +82,14 @@ public final class AuthRoutes {
               .map(v -> answer(user.id(), user.email(), refresh));
         });
     ApiSupport.respond(ctx, result, 200);
+  }
+
+  private HttpFailure tooManyAttempts(RoutingContext ctx, LoginRateLimiter.Verdict verdict) {
+    outcome("rate_limited_" + verdict.limit());
+    ctx.response().putHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
+    return new HttpFailure(429, "too_many_attempts",
+        "too many sign-in attempts; retry in " + verdict.retryAfterSeconds() + " s",
+        new JsonObject().put("retry_after", verdict.retryAfterSeconds()));
   }
 
   private void refresh(RoutingContext ctx) {

@@ -1,99 +1,66 @@
 package io.trackflow.query.auth;
 
-import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import io.trackflow.core.ratelimit.AttemptLimiter;
+import io.trackflow.core.ratelimit.AttemptLimiter.Decision;
+import io.vertx.core.Future;
+import java.time.Duration;
 
 /**
  * Sliding-window limits on sign-in attempts: per client address (every attempt counts) and per
  * account (failed attempts count), so neither guessing one password from many places nor many
- * accounts from one place gets far. Shared by the HTTP verticle instances of a process.
+ * accounts from one place gets far. The counts live in the {@link AttemptLimiter}: in Redis when
+ * the deployment has one, so the limits hold across query replicas. Addresses and emails are
+ * hashed into the keys, so neither is stored as it was sent.
  */
 public final class LoginRateLimiter {
 
-  /** Above this many tracked keys, empty windows are swept before adding more. */
-  private static final int SWEEP_THRESHOLD = 10_000;
-
+  private final AttemptLimiter attempts;
   private final int perIp;
   private final int perAccount;
-  private final long windowMillis;
-  private final Clock clock;
-  private final Map<String, Deque<Long>> attempts = new ConcurrentHashMap<>();
+  private final Duration window;
 
-  /** How long to wait when refused; zero when allowed. */
+  /** Which limit refused, and how long to wait; {@code limit} is "ip" or "account". */
   public record Verdict(boolean allowed, String limit, long retryAfterSeconds) {}
 
-  public LoginRateLimiter(int perIp, int perAccount, long windowMillis, Clock clock) {
+  private static final Verdict ALLOWED = new Verdict(true, "", 0);
+
+  public LoginRateLimiter(AttemptLimiter attempts, int perIp, int perAccount, Duration window) {
+    this.attempts = attempts;
     this.perIp = perIp;
     this.perAccount = perAccount;
-    this.windowMillis = windowMillis;
-    this.clock = clock;
+    this.window = window;
   }
 
-  /** Counts an attempt from the address and says whether it may go ahead. */
-  public Verdict attempt(String ip, String account) {
-    long now = clock.millis();
-    Verdict byIp = check("ip:" + ip, perIp, now, "ip");
-    if (!byIp.allowed()) {
-      return byIp;
-    }
-    Verdict byAccount = check("account:" + account, perAccount, now, "account");
-    if (!byAccount.allowed()) {
-      return byAccount;
-    }
-    record("ip:" + ip, now);
-    return byIp;
-  }
-
-  /** Counts a failed attempt against the account. */
-  public void failed(String account) {
-    record("account:" + account, clock.millis());
-  }
-
-  private Verdict check(String key, int limit, long now, String name) {
-    Deque<Long> window = attempts.get(key);
-    if (window == null) {
-      return new Verdict(true, name, 0);
-    }
-    synchronized (window) {
-      expire(window, now);
-      if (window.size() < limit) {
-        return new Verdict(true, name, 0);
+  /**
+   * Counts an attempt from the address, then checks the account. An attempt the address limit
+   * refuses is not counted; one the account limit refuses still counts against the address.
+   */
+  public Future<Verdict> attempt(String ip, String account) {
+    return attempts.acquire(ipKey(ip), perIp, window).compose(byIp -> {
+      if (!byIp.allowed()) {
+        return Future.succeededFuture(refused("ip", byIp));
       }
-      long retry = Math.max(1, (window.peekFirst() + windowMillis - now + 999) / 1000);
-      return new Verdict(false, name, retry);
-    }
-  }
-
-  private void record(String key, long now) {
-    if (attempts.size() > SWEEP_THRESHOLD) {
-      sweep(now);
-    }
-    Deque<Long> window = attempts.computeIfAbsent(key, k -> new ArrayDeque<>());
-    synchronized (window) {
-      expire(window, now);
-      window.addLast(now);
-    }
-  }
-
-  private void expire(Deque<Long> window, long now) {
-    while (!window.isEmpty() && window.peekFirst() <= now - windowMillis) {
-      window.removeFirst();
-    }
-  }
-
-  private void sweep(long now) {
-    attempts.entrySet().removeIf(e -> {
-      synchronized (e.getValue()) {
-        expire(e.getValue(), now);
-        return e.getValue().isEmpty();
-      }
+      return attempts.check(accountKey(account), perAccount, window)
+          .map(byAccount -> byAccount.allowed() ? ALLOWED : refused("account", byAccount));
     });
   }
 
-  int trackedKeys() {
-    return attempts.size();
+  /** Counts a failed attempt against the account. */
+  public Future<Void> failed(String account) {
+    return attempts.record(accountKey(account), perAccount, window);
+  }
+
+  private static Verdict refused(String limit, Decision decision) {
+    // Rounded up: a client that waits the whole seconds it is told must find the limit lifted.
+    long seconds = Math.max(1, (decision.retryAfter().toMillis() + 999) / 1000);
+    return new Verdict(false, limit, seconds);
+  }
+
+  private static String ipKey(String ip) {
+    return "ip:" + Secrets.sha256(ip);
+  }
+
+  private static String accountKey(String account) {
+    return "account:" + Secrets.sha256(account);
   }
 }

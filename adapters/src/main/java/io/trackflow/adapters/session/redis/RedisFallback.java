@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The switch the collector's Redis adapters share: ask Redis, and while it is unreachable answer
+ * The switch the Redis adapters share: ask Redis, and while it is unreachable answer
  * from local state instead of failing hits, trying Redis again a second after each failure.
  */
 public final class RedisFallback {
@@ -46,7 +46,7 @@ public final class RedisFallback {
     return viaRedis.get()
         .map(answer -> {
           if (!healthy) {
-            log.info("Redis is reachable again; {} is shared across collectors", what);
+            log.info("Redis is reachable again; {} is shared across processes", what);
             healthy = true;
           }
           return answer;
