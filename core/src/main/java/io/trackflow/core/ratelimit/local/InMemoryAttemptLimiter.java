@@ -20,6 +20,9 @@ public final class InMemoryAttemptLimiter implements AttemptLimiter {
 
   private final Clock clock;
   private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+  // Doubles past the keys still live after a sweep: with many live keys (sign-ins from many
+  // addresses at once) a sweep runs once per that many new keys, not on every attempt.
+  private volatile int sweepAbove = SWEEP_THRESHOLD;
 
   public InMemoryAttemptLimiter(Clock clock) {
     this.clock = clock;
@@ -78,7 +81,7 @@ public final class InMemoryAttemptLimiter implements AttemptLimiter {
   }
 
   private void sweepIfLarge(long now) {
-    if (windows.size() <= SWEEP_THRESHOLD) {
+    if (windows.size() <= sweepAbove) {
       return;
     }
     for (String key : windows.keySet()) {
@@ -87,6 +90,7 @@ public final class InMemoryAttemptLimiter implements AttemptLimiter {
         return w.size() == 0 ? null : w;
       });
     }
+    sweepAbove = Math.max(SWEEP_THRESHOLD, 2 * windows.size());
   }
 
   int trackedKeys() {
