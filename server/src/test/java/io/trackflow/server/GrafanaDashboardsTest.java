@@ -151,9 +151,8 @@ class GrafanaDashboardsTest {
         }
       }
       for (String query : queries) {
-        String filled = query.replace("$__rate_interval", "1m").replace("$role", ".*").replace("$instance", ".*");
         rules.append("      - record: dashboard:query").append(n++).append("\n        expr: ")
-            .append(Json.encode(filled)).append('\n'); // a JSON string is a YAML scalar
+            .append(Json.encode(Monitoring.withVariablesFilled(query))).append('\n'); // a JSON string is a YAML scalar
       }
     }
     Path file = dir.resolve("dashboard-queries.yml");

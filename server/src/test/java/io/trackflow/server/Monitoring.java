@@ -157,6 +157,17 @@ final class Monitoring {
     }
   }
 
+  /** promtool's unit tests of the rules. */
+  static List<Path> ruleTestFiles() {
+    try (Stream<Path> files = Files.list(RULE_TESTS)) {
+      List<Path> tests = files.filter(f -> f.getFileName().toString().endsWith(".yml")).sorted().toList();
+      assertThat(tests).as("rule tests in %s", RULE_TESTS).isNotEmpty();
+      return tests;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @SuppressWarnings("unchecked")
   static List<Rule> rules() {
     List<Rule> rules = new ArrayList<>();
@@ -221,6 +232,14 @@ final class Monitoring {
     }
     assertThat(names).as("TrackFlow metric names in %s", GRAFANA).isNotEmpty();
     return names;
+  }
+
+  /**
+   * A dashboard query as Prometheus receives it with every variable at "All": role and instance
+   * match anything, and the rate window is one minute.
+   */
+  static String withVariablesFilled(String query) {
+    return query.replace("$__rate_interval", "1m").replace("$role", ".*").replace("$instance", ".*");
   }
 
   /** The Grafana variables ({@code $name}, {@code ${name}}) a text uses. */
