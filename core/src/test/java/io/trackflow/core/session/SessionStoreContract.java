@@ -2,19 +2,21 @@ package io.trackflow.core.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trackflow.core.event.Event;
 import io.trackflow.core.event.SessionTotals;
 import io.trackflow.core.event.VisitSource;
 import io.trackflow.core.session.SessionTouch.Kind;
+import io.trackflow.core.testdata.ReferenceSessions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -23,8 +25,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link SessionStore} adapter must have: {@link SessionState}'s rules,
- * applied atomically. Time is the events' own, so the 30-minute timeout is tested without
+ * The behaviour every {@link SessionStore} adapter must have: the session rules of
+ * docs/collector.md (restated in {@link ReferenceSessions}), applied atomically. Time is the events' own, so the 30-minute timeout is tested without
  * waiting; {@link #clock} is only what an adapter uses for its own housekeeping.
  */
 public abstract class SessionStoreContract {
@@ -200,47 +202,111 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  @DisplayName("An event exactly 30 minutes after the last activity starts a new session; one a millisecond sooner continues it")
+  void timeoutBoundary() throws Exception {
+    SessionStore s = store();
+    long v = visitor();
+    long first = one(s, pageview(v, T0, "/")).sessionId();
+    SessionSnapshot justInTime = one(s, pageview(v, T0 + TIMEOUT.toMillis() - 1, "/a"));
+    assertThat(justInTime.sessionId()).isEqualTo(first);
+    SessionSnapshot tooLate = one(s, pageview(v, T0 + 2 * TIMEOUT.toMillis() - 1, "/b"));
+    assertThat(tooLate.sessionId()).isNotEqualTo(first);
+    assertThat(tooLate.totals().events()).isEqualTo(1);
+    // A ping at exactly the timeout belongs to no session and does not revive the old one.
+    SessionSnapshot ping = one(s, new SessionTouch(v, T0 + 3 * TIMEOUT.toMillis() - 1, Kind.ENGAGEMENT, "/b", GOOGLE));
+    assertThat(ping.sessionId()).isNotEqualTo(tooLate.sessionId());
+    assertThat(ping.totals()).isEqualTo(SessionTotals.NONE);
+  }
+
+  @Test
+  @DisplayName("A late event joins the live session even when it happened before the start, and does not pull its last activity back")
+  void lateEventJoinsWithoutRewindingActivity() throws Exception {
+    SessionStore s = store();
+    long v = visitor();
+    long first = one(s, pageview(v, T0 + 10 * MINUTE, "/second")).sessionId();
+    SessionSnapshot late = one(s, pageview(v, T0, "/first"));
+    assertThat(late.sessionId()).isEqualTo(first);
+    assertThat(late.totals()).isEqualTo(new SessionTotals(T0, T0 + 10 * MINUTE, 2, 2, 0, "/first", "/second"));
+    // 29 minutes after the latest activity (39 after the late event): still the same visit.
+    SessionSnapshot next = one(s, pageview(v, T0 + 39 * MINUTE, "/third"));
+    assertThat(next.sessionId()).isEqualTo(first);
+    assertThat(next.totals().exitPage()).isEqualTo("/third");
+  }
+
+  /**
+   * Checked against {@link ReferenceSessions}, the rules written out from the docs, so a change
+   * in {@link SessionState} (which the in-memory store is built on) or in the Redis script shows.
+   * Deliberate breaks of {@code SessionState} that fail here: {@code expiredAt} with {@code >}
+   * for {@code >=}, the exit page kept from the earlier of two pageviews at the same time, the
+   * entry page taken from the later of them, engagement pings moving the end, non-interactive
+   * events counted as interactive.
+   */
+  @Test
   @DisplayName("Random interleavings of visitors, kinds, late events and timeouts give exactly the totals of the reference rules")
   void matchesReferenceRules() throws Exception {
     SessionStore s = store();
     Random random = new Random(20260301);
     List<Long> visitors = IntStream.range(0, 12).mapToObj(i -> visitor()).toList();
-    Map<Long, SessionState> reference = new HashMap<>();
+    ReferenceSessions.Visitors reference = new ReferenceSessions.Visitors();
+    Set<Long> usedIds = new HashSet<>();
     long now = T0;
     Kind[] kinds = Kind.values();
     String[] paths = {"/", "/a", "/b", "/ü'ber", ""};
     VisitSource[] sources = {VisitSource.DIRECT, GOOGLE, CAMPAIGN};
-    for (int round = 0; round < 60; round++) {
+    for (int round = 0; round < 150; round++) {
       List<SessionTouch> touches = new ArrayList<>();
       for (int i = 0; i < 1 + random.nextInt(8); i++) {
-        long v = visitors.get(random.nextInt(visitors.size()));
-        // Time mostly moves on by seconds to minutes, sometimes pauses past the timeout; some
-        // events arrive late (their client's clock or a slow network).
-        now += random.nextInt(20) == 0 ? 31 * MINUTE : random.nextInt(3 * 60_000);
+        Kind kind = kinds[random.nextInt(kinds.length)];
+        String path = paths[random.nextInt(paths.length)];
+        VisitSource source = sources[random.nextInt(sources.length)];
+        if (!touches.isEmpty() && random.nextInt(5) == 0) {
+          // Another event of the same visitor in the same millisecond (ties between pages).
+          SessionTouch previous = touches.get(touches.size() - 1);
+          touches.add(new SessionTouch(previous.visitorId(), previous.timestampMillis(), kind, path, source));
+          continue;
+        }
+        // Time mostly moves on by seconds to minutes, sometimes pauses past the timeout or
+        // exactly to it (or a millisecond short); some events arrive late (their client's
+        // clock or a slow network).
+        now += switch (random.nextInt(40)) {
+          case 0, 1 -> 31 * MINUTE;
+          case 2, 3 -> TIMEOUT.toMillis();
+          case 4, 5 -> TIMEOUT.toMillis() - 1;
+          default -> random.nextInt(3 * 60_000);
+        };
         long at = random.nextInt(8) == 0 ? now - random.nextInt(60_000) : now;
-        touches.add(new SessionTouch(v, at, kinds[random.nextInt(kinds.length)],
-            paths[random.nextInt(paths.length)], sources[random.nextInt(sources.length)]));
+        touches.add(new SessionTouch(visitors.get(random.nextInt(visitors.size())), at, kind, path, source));
       }
       List<SessionSnapshot> answered = await(s.track(touches));
       for (int i = 0; i < touches.size(); i++) {
         SessionTouch t = touches.get(i);
-        SessionState state = reference.get(t.visitorId());
-        SessionSnapshot expected;
-        if (state != null && !state.expiredAt(t.timestampMillis(), TIMEOUT.toMillis())) {
-          state.apply(t);
-          expected = state.snapshot();
-        } else {
-          SessionState started = SessionState.start(answered.get(i).sessionId(), t);
-          if (started == null) {
-            expected = SessionState.outside(answered.get(i).sessionId(), t);
-          } else {
-            reference.put(t.visitorId(), started);
-            expected = started.snapshot();
-          }
+        SessionSnapshot answer = answered.get(i);
+        boolean[] started = {false};
+        Optional<ReferenceSessions.Session> session = reference.take(asEvent(t), () -> {
+          started[0] = true;
+          return answer.sessionId();
+        });
+        SessionSnapshot expected = session
+            .map(r -> new SessionSnapshot(r.id(), r.totals(), r.source()))
+            .orElse(new SessionSnapshot(answer.sessionId(), SessionTotals.NONE, t.source()));
+        assertThat(answer).as("touch %d of round %d", i, round).isEqualTo(expected);
+        if (started[0] || session.isEmpty()) {
+          assertThat(usedIds.add(answer.sessionId())).as("touch %d of round %d gets a fresh id", i, round).isTrue();
         }
-        assertThat(answered.get(i)).as("touch %d of round %d", i, round).isEqualTo(expected);
       }
     }
+  }
+
+  /** The event a touch stands for, as the reference rules read events. */
+  private static Event asEvent(SessionTouch t) {
+    String name = switch (t.kind()) {
+      case PAGEVIEW -> "pageview";
+      case ENGAGEMENT -> "engagement";
+      case INTERACTIVE, NON_INTERACTIVE -> "Custom";
+    };
+    return Event.builder().visitorId(t.visitorId()).timestampMillis(t.timestampMillis()).name(name)
+        .interactive(t.kind() != Kind.NON_INTERACTIVE).pathname(t.pathname()).visitSource(t.source())
+        .build();
   }
 
   @Test
