@@ -53,14 +53,19 @@ final class TrackflowHttp {
     return base;
   }
 
+  /** The path appended as written: {@code //metrics} or {@code /x/../metrics} reach the server so. */
+  private URI uri(String pathAndQuery) {
+    return URI.create(base + pathAndQuery);
+  }
+
   HttpResponse<String> get(String pathAndQuery, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET();
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).GET();
     headers.forEach(request::header);
     return send(request);
   }
 
   HttpResponse<String> post(String path, String contentType, String body, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
         .header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(request::header);
@@ -69,7 +74,7 @@ final class TrackflowHttp {
 
   /** A request without a body, e.g. a CORS preflight ({@code OPTIONS}). */
   HttpResponse<String> request(String method, String pathAndQuery, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery))
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery))
         .method(method, HttpRequest.BodyPublishers.noBody());
     headers.forEach(request::header);
     return send(request);
@@ -112,7 +117,7 @@ final class TrackflowHttp {
 
   /** An authenticated DELETE. */
   HttpResponse<String> delete(String path) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).DELETE();
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).DELETE();
     authorization().forEach(request::header);
     return send(request);
   }
