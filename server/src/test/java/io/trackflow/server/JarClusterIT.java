@@ -281,7 +281,8 @@ class JarClusterIT {
       "kafka-exporter", "no Kafka exporter is installed here (compose runs it)",
       "redis-exporter", "no Redis exporter is installed here (compose runs it)",
       "postgres-exporter", "no PostgreSQL exporter is installed here (compose runs it)",
-      "nginx-exporter", "no nginx exporter is installed here (compose runs it)");
+      "nginx-exporter", "no nginx exporter is installed here (compose runs it)",
+      "grafana", "Grafana does not run here");
 
   /** Metric name prefixes nothing here exports, and why; expressions selecting them may be empty. */
   private static final Map<String, String> METRICS_NOT_HERE = Map.of(
