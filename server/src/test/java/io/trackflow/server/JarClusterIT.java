@@ -73,7 +73,7 @@ class JarClusterIT {
 
   @BeforeAll
   void startCluster(KafkaService kafka, RedisService redis, ClickHouseService clickHouse,
-      PostgresService postgres, @TempDir Path directory) throws UnknownHostException {
+      PostgresService postgres, @TempDir Path directory) {
     this.directory = directory;
     this.clickHouse = clickHouse;
     clickHouseDatabase = clickHouse.newDatabase();
@@ -110,8 +110,8 @@ class JarClusterIT {
     nginx = NginxProcess.start(Map.of(
         "collector", collectors.stream().map(JarProcess::port).toList(),
         "query", List.of(query.port())));
-    api = nginx.client(InetAddress.getByName("127.0.0.1")).login(ADMIN_EMAIL, ADMIN_PASSWORD);
-    otherClient = nginx.client(InetAddress.getByName("127.0.0.2"));
+    api = nginx.client(address("127.0.0.1")).login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    otherClient = nginx.client(address("127.0.0.2"));
   }
 
   private JarProcess launch(String name, Map<Setting, String> settings, String maxHeap) {
@@ -173,7 +173,7 @@ class JarClusterIT {
     assertThat(limited.statusCode()).as("sign-in from 127.0.0.2 past its limit, forged address: %s",
         limited.body()).isEqualTo(429);
 
-    HttpResponse<String> admin = signIn(nginx.client(loopback()), ADMIN_EMAIL, ADMIN_PASSWORD, Map.of());
+    HttpResponse<String> admin = signIn(nginx.client(address("127.0.0.1")), ADMIN_EMAIL, ADMIN_PASSWORD, Map.of());
     assertThat(admin.statusCode()).as("the admin signing in from 127.0.0.1 meanwhile: %s", admin.body())
         .isEqualTo(200);
   }
@@ -392,8 +392,13 @@ class JarClusterIT {
     return site;
   }
 
-  private static InetAddress loopback() {
-    return InetAddress.getLoopbackAddress();
+  /** An IP literal as an address (no name lookup happens for a literal). */
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(literal, e);
+    }
   }
 
   private static void accepted(TrackflowHttp client, String site, String path, Map<String, String> headers) {
