@@ -2,10 +2,8 @@ package io.trackflow.query.site;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trackflow.core.site.SiteDirectory;
-import io.trackflow.core.site.SiteDirectoryContract;
 import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.BoundedWorker;
-import io.trackflow.query.account.Site;
 import io.trackflow.query.account.embedded.EmbeddedAccountStore;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -14,19 +12,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Standalone: the collector's directory and the sites API share one embedded account store. */
 @DisplayName("The site directory over the embedded account store honours the site directory contract")
-class EmbeddedSiteDirectoryTest extends SiteDirectoryContract {
+class EmbeddedSiteDirectoryTest extends AccountSiteDirectoryContract {
 
   @TempDir
   Path dir;
 
   private AccountStore store;
-  private long ownerId;
 
   @Override
   protected SiteDirectory openDirectory(Vertx vertx) throws Exception {
     BoundedWorker worker = new BoundedWorker(vertx, "accounts", 2, 64, new SimpleMeterRegistry());
     store = await(EmbeddedAccountStore.open(vertx, dir.resolve("accounts.duckdb"), worker, 2));
-    ownerId = await(store.createUser("owner@example.com", "hash", false)).id();
     return new AccountSiteDirectory(store);
   }
 
@@ -36,17 +32,7 @@ class EmbeddedSiteDirectoryTest extends SiteDirectoryContract {
   }
 
   @Override
-  protected void createSite(String domain, String timezone) throws Exception {
-    await(store.createSite(new Site(domain, domain, timezone, 1_000L), ownerId));
-  }
-
-  @Override
-  protected void changeTimezone(String domain, String timezone) throws Exception {
-    await(store.updateSite(domain, null, timezone));
-  }
-
-  @Override
-  protected void deleteSite(String domain) throws Exception {
-    await(store.deleteSite(domain));
+  protected AccountStore sitesApiStore() {
+    return store;
   }
 }

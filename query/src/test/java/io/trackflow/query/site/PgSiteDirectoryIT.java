@@ -1,8 +1,7 @@
 package io.trackflow.query.site;
 
 import io.trackflow.core.site.SiteDirectory;
-import io.trackflow.core.site.SiteDirectoryContract;
-import io.trackflow.query.account.Site;
+import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.postgres.PgAccountStore;
 import io.trackflow.testsupport.PostgresService;
 import io.trackflow.testsupport.RealServices;
@@ -16,13 +15,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @DisplayName("The site directory over the PostgreSQL account store honours the site directory contract")
 @ExtendWith(RealServices.class)
-class PgSiteDirectoryIT extends SiteDirectoryContract {
+class PgSiteDirectoryIT extends AccountSiteDirectoryContract {
 
   private final PostgresService postgres;
   private PgAccountStore collectorStore;
   private Vertx queryVertx;
   private PgAccountStore queryStore;
-  private long ownerId;
 
   PgSiteDirectoryIT(PostgresService postgres) {
     this.postgres = postgres;
@@ -33,7 +31,6 @@ class PgSiteDirectoryIT extends SiteDirectoryContract {
     String url = postgres.uri(postgres.newDatabase());
     queryVertx = Vertx.vertx();
     queryStore = await(PgAccountStore.open(queryVertx, url, 2));
-    ownerId = await(queryStore.createUser("owner@example.com", "hash", false)).id();
     collectorStore = await(PgAccountStore.open(vertx, url, 2));
     return new AccountSiteDirectory(collectorStore);
   }
@@ -49,17 +46,7 @@ class PgSiteDirectoryIT extends SiteDirectoryContract {
   }
 
   @Override
-  protected void createSite(String domain, String timezone) throws Exception {
-    await(queryStore.createSite(new Site(domain, domain, timezone, 1_000L), ownerId));
-  }
-
-  @Override
-  protected void changeTimezone(String domain, String timezone) throws Exception {
-    await(queryStore.updateSite(domain, null, timezone));
-  }
-
-  @Override
-  protected void deleteSite(String domain) throws Exception {
-    await(queryStore.deleteSite(domain));
+  protected AccountStore sitesApiStore() {
+    return queryStore;
   }
 }
