@@ -2,6 +2,7 @@ package io.trackflow.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trackflow.collector.enrich.ClientIpResolver;
 import io.trackflow.core.config.ConfigLoader;
 import io.trackflow.core.config.Role;
 import io.trackflow.core.config.Setting;
@@ -224,6 +225,18 @@ class ComposeFileTest {
       }
     }
     assertThat(readers).contains("collector", "query");
+
+    // Why nginx alone and not the subnet: clients that reach nginx through Docker's userland
+    // proxy (IPv6, or from the host) arrive from the subnet's gateway. nginx appends that address
+    // to whatever X-Forwarded-For the client wrote, and it must be where the walk stops.
+    String gateway = subnet.replaceAll("\\.0/\\d+$", ".1");
+    ClientIpResolver collectorView = new ClientIpResolver(
+        ConfigLoader.load(ComposeService.named(model, "collector").environment()).list(Setting.TRUSTED_PROXIES));
+    assertThat(collectorView.resolve(nginxAddress, "203.0.113.7, " + gateway))
+        .isEqualTo(InetAddress.getByName(gateway).getAddress());
+    assertThat(collectorView.resolve(nginxAddress, "203.0.113.7, 198.51.100.20"))
+        .isEqualTo(InetAddress.getByName("198.51.100.20").getAddress());
+    assertThat(collectorView.resolve(gateway, "203.0.113.7")).isEqualTo(InetAddress.getByName(gateway).getAddress());
   }
 
   @Test
