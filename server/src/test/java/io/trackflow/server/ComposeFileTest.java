@@ -52,13 +52,16 @@ class ComposeFileTest {
   private static final Duration JVM_EXIT_MARGIN = Duration.ofSeconds(5);
 
   private Map<String, String> env;
+  private Path copy;
   private Map<String, Object> model;
   private List<ComposeService> services;
 
   @BeforeAll
   void resolve(@TempDir Path dir) {
     env = ComposeProject.filledEnv();
-    model = ComposeProject.copy(dir, env).resolved();
+    ComposeProject project = ComposeProject.copy(dir, env);
+    copy = project.directory();
+    model = project.resolved();
     services = ComposeService.all(model);
   }
 
@@ -294,15 +297,21 @@ class ComposeFileTest {
   }
 
   @Test
-  @DisplayName("Files mounted from the repository are mounted read-only")
+  @DisplayName("Files mounted from the repository exist there and are mounted read-only")
   void bindMountsAreReadOnly() {
+    int bindMounts = 0;
     for (ComposeService service : services) {
       for (String volume : service.volumes()) {
         if (volume.startsWith("/")) {
+          bindMounts++;
           assertThat(volume).as(service.name()).endsWith(":ro");
+          Path source = Path.of(volume.split(":")[0]);
+          assertThat(source.startsWith(copy)).as("%s mounts %s from the project", service.name(), source).isTrue();
+          assertThat(ComposeProject.ROOT.resolve(copy.relativize(source).toString())).as("%s mounts", service.name()).exists();
         }
       }
     }
+    assertThat(bindMounts).isGreaterThanOrEqualTo(7);
   }
 
   @Test

@@ -54,6 +54,11 @@ final class ComposeProject {
     return new ComposeProject(directory);
   }
 
+  /** Where the copy lives: resolved bind mounts start with it. */
+  Path directory() {
+    return directory;
+  }
+
   /** The variables of .env.example in file order, values as committed (secrets empty). */
   static Map<String, String> envExample() {
     Map<String, String> values = new LinkedHashMap<>();
