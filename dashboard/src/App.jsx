@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { createClient, createSession } from './lib/api.js';
 import { matchRoute, navigate, sitePath, useLocation } from './lib/router.js';
 import { teamApi, unlockedShareKey } from './lib/teamApi.js';
@@ -72,6 +72,9 @@ export default function App() {
   // A password-protected link reads with the token /api/share/unlock gave, kept for this tab.
   const [unlocked, setUnlocked] = useState(() => (linkToken ? window.sessionStorage.getItem(unlockedShareKey(linkToken)) : null));
   const [locked, setLocked] = useState(null);
+  // Read inside failure callbacks of clients made before the latest unlock.
+  const unlockedRef = useRef(unlocked);
+  unlockedRef.current = unlocked;
   const shareToken = linkToken && locked !== linkToken ? (unlocked ?? linkToken) : linkToken;
   const client = useMemo(
     () => createClient({
@@ -80,8 +83,12 @@ export default function App() {
       shareToken,
       onAuthFailure: linkToken
         ? (error) => {
+          // A request sent with the link's own token before it was unlocked may answer after the
+          // unlock: it says nothing about the unlocked view.
+          if (shareToken === linkToken && unlockedRef.current) return;
           if (error?.code === 'share_password_required' || error?.code === 'share_session_expired') {
             window.sessionStorage.removeItem(unlockedShareKey(linkToken));
+            unlockedRef.current = null;
             setUnlocked(null);
             setLocked(linkToken);
           } else {
@@ -107,6 +114,7 @@ export default function App() {
         <SharePasswordPage client={client} domain={route.domain} shareToken={linkToken}
           onUnlocked={(token) => {
             window.sessionStorage.setItem(unlockedShareKey(linkToken), token);
+            unlockedRef.current = token;
             setUnlocked(token);
             setLocked(null);
           }} />
