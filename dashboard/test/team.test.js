@@ -2,19 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { createClient, createSession } from '../src/lib/api.js';
 import { matchRoute, siteSettingsPath } from '../src/lib/router.js';
 import { expiryInstant, inviteToken, lastUsedLabel, teamApi, unlockedShareKey } from '../src/lib/teamApi.js';
+import { json, memoryStorage } from './helpers.js';
 
-function memoryStorage() {
-  const map = new Map();
-  return {
-    getItem: (k) => (map.has(k) ? map.get(k) : null),
-    setItem: (k, v) => map.set(k, String(v)),
-    removeItem: (k) => map.delete(k),
-  };
-}
-
-const json = (status, body) => new Response(body === undefined ? null : JSON.stringify(body), {
-  status, headers: { 'Content-Type': 'application/json' },
-});
 
 /** A client whose every call is recorded and answered by `answer(url, init)`. */
 function recording(answer = () => json(200, {})) {

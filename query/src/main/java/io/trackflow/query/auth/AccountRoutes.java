@@ -52,11 +52,7 @@ public final class AccountRoutes {
   private void changePassword(RoutingContext ctx) {
     JsonObject body = ApiSupport.body(ctx, Set.of("current_password", "new_password"));
     String current = ApiSupport.requiredString(body, "current_password", 1024);
-    String next = ApiSupport.requiredString(body, "new_password", 1024);
-    String problem = PasswordHasher.problem(next);
-    if (problem != null) {
-      throw ApiSupport.badRequest("new_" + problem);
-    }
+    String next = ApiSupport.newPassword(body, "new_password", true);
     Future<JsonObject> result = currentUser(ctx).compose(user -> limiter.attempt(clientAddress.of(ctx.request()), user.email())
         .compose(verdict -> verdict.allowed()
             ? hasher.verify(current, user.passwordHash())

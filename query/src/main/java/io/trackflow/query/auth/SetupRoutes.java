@@ -3,7 +3,6 @@ package io.trackflow.query.auth;
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.site.ApiSupport;
-import io.trackflow.query.site.SiteValidation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -75,14 +74,8 @@ public final class SetupRoutes {
   private void create(RoutingContext ctx) {
     JsonObject body = ApiSupport.body(ctx, Set.of("token", "email", "password"));
     String token = ApiSupport.requiredString(body, "token", 200).trim();
-    String email = SiteValidation.email(ApiSupport.requiredString(body, "email", 254));
-    if (email == null) {
-      throw ApiSupport.badRequest("email: expected an email address");
-    }
-    String password = ApiSupport.requiredString(body, "password", 1024);
-    if (PasswordHasher.problem(password) != null) {
-      throw ApiSupport.badRequest(PasswordHasher.problem(password));
-    }
+    String email = ApiSupport.requiredEmail(body, "email");
+    String password = ApiSupport.newPassword(body, "password", true);
     Future<JsonObject> result = store.countUsers().compose(n -> {
       if (n > 0) {
         return Future.failedFuture(alreadySetUp());

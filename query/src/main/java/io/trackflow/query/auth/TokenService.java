@@ -110,19 +110,10 @@ public final class TokenService {
    * with {@link TokenRejected}; any other failure is a fault, not a verdict on the token.
    */
   public Future<AccessClaims> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token))
-        .recover(e -> Future.failedFuture(new TokenRejected(libraryVerdict(e))))
-        .compose(user -> {
-          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-          Object exp = claims.getValue("exp");
+    return verified(jwt, token, "jti")
+        .compose(claims -> {
           String sub = claims.getString("sub");
           String jti = claims.getString("jti");
-          if (!(exp instanceof Number number) || sub == null || jti == null) {
-            return Future.failedFuture(new TokenRejected(Rejection.MISSING_CLAIMS));
-          }
-          if (number.longValue() * 1000 <= clock.millis()) {
-            return Future.failedFuture(new TokenRejected(Rejection.EXPIRED));
-          }
           long userId;
           try {
             userId = Long.parseLong(sub);
@@ -132,8 +123,32 @@ public final class TokenService {
           Object iatMs = claims.getValue("iat_ms");
           Object iat = claims.getValue("iat");
           long issuedAt = iatMs instanceof Number ms ? ms.longValue() : iat instanceof Number s ? s.longValue() * 1000 : 0;
-          return Future.succeededFuture(
-              new AccessClaims(userId, claims.getString("email", ""), jti, number.longValue() * 1000, issuedAt));
+          return Future.succeededFuture(new AccessClaims(userId, claims.getString("email", ""), jti,
+              claims.getLong("exp") * 1000, issuedAt));
+        });
+  }
+
+  /**
+   * The claims of a token the library accepted for this audience, once they carry an expiry (not
+   * passed), a subject and the named claims; any other token fails with {@link TokenRejected}.
+   */
+  private Future<JsonObject> verified(JWTAuth auth, String token, String... required) {
+    return auth.authenticate(new TokenCredentials(token))
+        .recover(e -> Future.failedFuture(new TokenRejected(libraryVerdict(e))))
+        .compose(user -> {
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+          Object exp = claims.getValue("exp");
+          boolean complete = exp instanceof Number && claims.getValue("sub") instanceof String;
+          for (String name : required) {
+            complete &= claims.getValue(name) instanceof String;
+          }
+          if (!complete) {
+            return Future.failedFuture(new TokenRejected(Rejection.MISSING_CLAIMS));
+          }
+          if (((Number) exp).longValue() * 1000 <= clock.millis()) {
+            return Future.failedFuture(new TokenRejected(Rejection.EXPIRED));
+          }
+          return Future.succeededFuture(claims);
         });
   }
 
@@ -151,21 +166,8 @@ public final class TokenService {
 
   /** Verifies a share token as {@link #verify} does an access token; a user's access token fails here. */
   public Future<ShareClaims> verifyShare(String token) {
-    return shareJwt.authenticate(new TokenCredentials(token))
-        .recover(e -> Future.failedFuture(new TokenRejected(libraryVerdict(e))))
-        .compose(user -> {
-          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-          Object exp = claims.getValue("exp");
-          String sub = claims.getString("sub");
-          String site = claims.getString("site");
-          if (!(exp instanceof Number number) || sub == null || site == null) {
-            return Future.failedFuture(new TokenRejected(Rejection.MISSING_CLAIMS));
-          }
-          if (number.longValue() * 1000 <= clock.millis()) {
-            return Future.failedFuture(new TokenRejected(Rejection.EXPIRED));
-          }
-          return Future.succeededFuture(new ShareClaims(sub, site, number.longValue() * 1000));
-        });
+    return verified(shareJwt, token, "site").map(claims ->
+        new ShareClaims(claims.getString("sub"), claims.getString("site"), claims.getLong("exp") * 1000));
   }
 
   /**

@@ -69,7 +69,7 @@ public final class InvitationRoutes {
   private void accept(RoutingContext ctx) {
     JsonObject body = ApiSupport.body(ctx, Set.of("token", "password"));
     String token = ApiSupport.requiredString(body, "token", 200).trim();
-    String password = ApiSupport.optionalString(body, "password", 1024);
+    String password = ApiSupport.newPassword(body, "password", false);
     String hash = Secrets.sha256(token);
     long now = clock.millis();
     Future<JsonObject> result = usable(token).compose(invitation -> access.principal(ctx).compose(principal -> {
@@ -89,9 +89,8 @@ public final class InvitationRoutes {
             if (existing.isPresent()) {
               return Future.failedFuture(signInFirst(invitation));
             }
-            if (password == null || PasswordHasher.problem(password) != null) {
-              return Future.failedFuture(ApiSupport.badRequest(password == null
-                  ? "password: required to create your account" : PasswordHasher.problem(password)));
+            if (password == null) {
+              return Future.failedFuture(ApiSupport.badRequest("password: required to create your account"));
             }
             ctx.put("trackflow.status", 201);
             return hasher.hash(password)

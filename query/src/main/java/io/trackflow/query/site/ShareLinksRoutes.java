@@ -72,10 +72,7 @@ public final class ShareLinksRoutes {
   private void create(RoutingContext ctx) {
     JsonObject body = ApiSupport.body(ctx, Set.of("label", "password", "expires_at"));
     String label = Optional.ofNullable(ApiSupport.optionalString(body, "label", 200)).orElse("");
-    String password = ApiSupport.optionalString(body, "password", 1024);
-    if (password != null && PasswordHasher.problem(password) != null) {
-      throw ApiSupport.badRequest(PasswordHasher.problem(password));
-    }
+    String password = ApiSupport.newPassword(body, "password", false);
     Long expiresAt = expiry(ApiSupport.optionalString(body, "expires_at", 40));
     String token = Secrets.randomToken();
     long now = clock.millis();

@@ -89,10 +89,7 @@ public final class TeamRoutes {
 
   private void transfer(RoutingContext ctx) {
     JsonObject body = ApiSupport.body(ctx, Set.of("email"));
-    String email = SiteValidation.email(ApiSupport.requiredString(body, "email", 254));
-    if (email == null) {
-      throw ApiSupport.badRequest("email: expected an email address");
-    }
+    String email = ApiSupport.requiredEmail(body, "email");
     Future<JsonArray> result = access.authorizeSite(ctx, ctx.pathParam("domain"), Permission.OWN)
         .compose(a -> member(a, email)
             .compose(target -> store.transferOwnership(a.domain(), target.userId()))
@@ -141,10 +138,7 @@ public final class TeamRoutes {
 
   private void invite(RoutingContext ctx) {
     JsonObject body = ApiSupport.body(ctx, Set.of("email", "role"));
-    String email = SiteValidation.email(ApiSupport.requiredString(body, "email", 254));
-    if (email == null) {
-      throw ApiSupport.badRequest("email: expected an email address");
-    }
+    String email = ApiSupport.requiredEmail(body, "email");
     SiteRole role = memberRole(ApiSupport.requiredString(body, "role", 16));
     String token = Secrets.randomToken();
     long now = clock.millis();

@@ -94,14 +94,8 @@ public final class UsersRoutes {
 
   private void create(RoutingContext ctx) {
     JsonObject body = ApiSupport.body(ctx, Set.of("email", "password", "admin"));
-    String email = SiteValidation.email(ApiSupport.requiredString(body, "email", 254));
-    if (email == null) {
-      throw ApiSupport.badRequest("email: expected an email address");
-    }
-    String password = ApiSupport.requiredString(body, "password", 1024);
-    if (PasswordHasher.problem(password) != null) {
-      throw ApiSupport.badRequest(PasswordHasher.problem(password));
-    }
+    String email = ApiSupport.requiredEmail(body, "email");
+    String password = ApiSupport.newPassword(body, "password", true);
     Object admin = body.getValue("admin", false);
     if (!(admin instanceof Boolean makeAdmin)) {
       throw ApiSupport.badRequest("admin: expected true or false");
