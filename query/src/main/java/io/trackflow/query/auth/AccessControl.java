@@ -36,6 +36,7 @@ public final class AccessControl {
       "/api/setup", "/api/invitations/preview", "/api/invitations/accept", "/api/share/unlock");
 
   private static final Logger log = LoggerFactory.getLogger(AccessControl.class);
+  private static final long KEY_USE_RESOLUTION_MS = 60_000L;
   private static final String PRINCIPAL_KEY = "trackflow.principal";
   private static final String SHARE_PARAM = "auth";
 
@@ -142,9 +143,13 @@ public final class AccessControl {
         return Future.failedFuture(unauthorized("unknown or revoked API key"));
       }
       ApiKey stored = found.get();
-      // Best effort: a failed bookkeeping write must not fail the request it describes.
-      store.touchApiKey(stored.id(), System.currentTimeMillis())
-          .onFailure(e -> log.warn("Could not record the use of API key {}: {}", stored.id(), e.getMessage()));
+      long now = System.currentTimeMillis();
+      // Recorded to the minute, so a busy key costs no write per request; best effort: a failed
+      // bookkeeping write must not fail the request it describes.
+      if (stored.lastUsedAt() == null || now - stored.lastUsedAt() >= KEY_USE_RESOLUTION_MS) {
+        store.touchApiKey(stored.id(), now)
+            .onFailure(e -> log.warn("Could not record the use of API key {}: {}", stored.id(), e.getMessage()));
+      }
       return Future.succeededFuture(new Principal.Key(stored.id(), stored.userId(), new HashSet<>(stored.sites())));
     });
   }

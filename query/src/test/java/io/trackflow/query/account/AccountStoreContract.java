@@ -290,13 +290,35 @@ public abstract class AccountStoreContract {
   }
 
   @Test
-  @DisplayName("Two first-user requests at once create exactly one user")
+  @DisplayName("First-user requests at once create exactly one user")
   void firstUserRace() throws Exception {
-    List<Optional<User>> results = await(Future.all(
-        store.createFirstUser("one@example.com", "h"), store.createFirstUser("two@example.com", "h"))
-        .map(all -> List.<Optional<User>>of(all.resultAt(0), all.resultAt(1))));
-    assertThat(results.stream().filter(Optional::isPresent).count()).isEqualTo(1);
+    List<Future<Optional<User>>> attempts = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      attempts.add(store.createFirstUser("user-" + i + "@example.com", "h"));
+    }
+    await(Future.all(attempts));
+    assertThat(attempts.stream().filter(f -> f.result().isPresent()).count()).isEqualTo(1);
     assertThat(await(store.countUsers())).isEqualTo(1L);
+  }
+
+  @Test
+  @DisplayName("Acceptances of one invitation at once: exactly one joins, the others find it used, none fails")
+  void acceptRace() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    List<User> guests = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      guests.add(user("guest-" + i + "@example.com"));
+    }
+    await(store.createInvitation("a.example", "guest@example.com", SiteRole.VIEWER, "race", owner.id(), 10_000L));
+    List<Future<Optional<Member>>> attempts = new java.util.ArrayList<>();
+    for (User guest : guests) {
+      attempts.add(store.acceptInvitation("race", guest.id(), 1_000L));
+    }
+    attempts.add(store.acceptInvitationAsNewUser("race", "h", 1_000L));
+    await(Future.all(attempts));
+    assertThat(attempts.stream().filter(f -> f.result().isPresent()).count()).isEqualTo(1);
+    assertThat(await(store.members("a.example"))).hasSize(2);
   }
 
   @Test

@@ -98,19 +98,33 @@ public final class EmbeddedAccountStore implements AccountStore {
   }
 
   private <T> Future<T> transaction(Work<T> work) {
+    return read(c -> inTransaction(c, work));
+  }
+
+  /**
+   * A transaction that no other such transaction overlaps, commit included: a second one starts
+   * only after the first committed, so its snapshot sees what the first wrote.
+   */
+  private <T> Future<T> serialTransaction(Work<T> work) {
     return read(c -> {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+      synchronized (onceOnly) {
+        return inTransaction(c, work);
       }
     });
+  }
+
+  private static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
   }
 
   private static RuntimeException translate(SQLException e) {
@@ -480,14 +494,12 @@ public final class EmbeddedAccountStore implements AccountStore {
   @Override
   public Future<Optional<User>> createFirstUser(String email, String passwordHash) {
     String normalized = email.trim().toLowerCase(Locale.ROOT);
-    return transaction(c -> {
-      synchronized (onceOnly) {
-        if (one(c, "SELECT count(*) FROM users", rs -> rs.getLong(1)).orElse(0L) > 0) {
-          return Optional.<User>empty();
-        }
-        return one(c, "INSERT INTO users (email, password_hash, instance_admin, created_at) VALUES (?, ?, true, ?) "
-            + "RETURNING " + USER_COLUMNS, EmbeddedAccountStore::user, normalized, passwordHash, System.currentTimeMillis());
+    return serialTransaction(c -> {
+      if (one(c, "SELECT count(*) FROM users", rs -> rs.getLong(1)).orElse(0L) > 0) {
+        return Optional.<User>empty();
       }
+      return one(c, "INSERT INTO users (email, password_hash, instance_admin, created_at) VALUES (?, ?, true, ?) "
+          + "RETURNING " + USER_COLUMNS, EmbeddedAccountStore::user, normalized, passwordHash, System.currentTimeMillis());
     });
   }
 
@@ -600,22 +612,14 @@ public final class EmbeddedAccountStore implements AccountStore {
 
   @Override
   public Future<Optional<Member>> acceptInvitation(String tokenHash, long userId, long now) {
-    return transaction(c -> {
-      synchronized (onceOnly) {
-        return accept(c, tokenHash, now, invitation -> userId);
-      }
-    });
+    return serialTransaction(c -> accept(c, tokenHash, now, invitation -> userId));
   }
 
   @Override
   public Future<Optional<Member>> acceptInvitationAsNewUser(String tokenHash, String passwordHash, long now) {
-    return transaction(c -> {
-      synchronized (onceOnly) {
-        return accept(c, tokenHash, now, invitation -> one(c,
-            "INSERT INTO users (email, password_hash, instance_admin, created_at) VALUES (?, ?, false, ?) RETURNING id",
-            rs -> rs.getLong(1), invitation.email(), passwordHash, now).orElseThrow());
-      }
-    });
+    return serialTransaction(c -> accept(c, tokenHash, now, invitation -> one(c,
+        "INSERT INTO users (email, password_hash, instance_admin, created_at) VALUES (?, ?, false, ?) RETURNING id",
+        rs -> rs.getLong(1), invitation.email(), passwordHash, now).orElseThrow()));
   }
 
   @FunctionalInterface
