@@ -21,7 +21,7 @@ import io.trackflow.core.dedup.Deduplicator;
 import io.trackflow.core.dedup.local.InMemoryDeduplicator;
 import io.trackflow.core.session.SaltStore;
 import io.trackflow.core.session.SessionStore;
-import io.trackflow.core.session.local.InMemorySaltStore;
+import io.trackflow.core.session.local.FileSaltStore;
 import io.trackflow.core.session.local.InMemorySessionStore;
 import io.trackflow.adapters.dedup.redis.RedisDeduplicator;
 import io.trackflow.adapters.session.redis.RedisClients;
@@ -186,7 +186,10 @@ final class Adapters {
         Deduplicator::close);
   }
 
-  /** Sessions and daily salts: Redis when configured (shared by collectors), else in memory. */
+  /**
+   * Sessions and daily salts: Redis when configured (shared by collectors), else sessions in memory
+   * and salts in a file of the data directory.
+   */
   private static void registerSessions(
       Components components, Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
     if (config.redisUrl().isPresent()) {
@@ -205,7 +208,9 @@ final class Adapters {
     components.register(SessionStore.class,
         () -> Future.succeededFuture(new InMemorySessionStore(SessionStore.DEFAULT_TIMEOUT, 200_000)),
         SessionStore::close);
-    components.register(SaltStore.class, () -> Future.succeededFuture(new InMemorySaltStore()),
+    // In the data directory, so a restart in the middle of a day keeps every visitor's id.
+    components.register(SaltStore.class,
+        () -> FileSaltStore.open(vertx, config.dataDir().resolve("salts")).<SaltStore>map(s -> s),
         SaltStore::close);
   }
 }

@@ -10,7 +10,7 @@ public enum Setting {
   HTTP_HOST("http.host", "0.0.0.0", Kind.STRING, "Address the HTTP server binds to."),
   HTTP_PORT("http.port", "8080", Kind.PORT, "HTTP port for every role in this process."),
   DATA_DIR("data.dir", "./data", Kind.STRING,
-      "Directory for embedded stores (DuckDB files, generated keys)."),
+      "Directory for embedded stores (DuckDB files, daily salts, generated keys)."),
   KAFKA_BOOTSTRAP("kafka.bootstrap", "", Kind.STRING,
       "Kafka bootstrap servers; when set the queue is Kafka instead of the in-process queue."),
   KAFKA_TOPIC("kafka.topic", "trackflow.events", Kind.STRING, "Topic events are published to."),
