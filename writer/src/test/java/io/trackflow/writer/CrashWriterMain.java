@@ -92,6 +92,11 @@ public final class CrashWriterMain {
     }
 
     @Override
+    public Future<List<io.trackflow.core.session.StoredSession>> openSessions(long fromMillis, long toMillis) {
+      return inner.openSessions(fromMillis, toMillis);
+    }
+
+    @Override
     public Future<QueryResult> query(java.util.function.Function<io.trackflow.core.store.ReadView, String> statement) {
       return inner.query(statement);
     }

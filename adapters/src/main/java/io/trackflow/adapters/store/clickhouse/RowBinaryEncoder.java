@@ -101,6 +101,12 @@ final class RowBinaryEncoder {
     string(e.browserVersion());
     string(e.os());
     string(e.osVersion());
+    int64(EventsSchema.storedMillis(t.entryMillis()));
+    int64(EventsSchema.storedMillis(t.exitMillis()));
+    int64(EventsSchema.storedMillis(t.lastActivityMillis()));
+    uint32(t.revision());
+    int32(t.queuePartition());
+    int64(t.queuePosition());
   }
 
   private void row(Event e) throws IOException {
