@@ -26,6 +26,7 @@ final class MemoryEventStore implements EventStore {
   private final List<Promise<Void>> held = new ArrayList<>();
   private Function<List<Event>, Future<Void>> behaviour = rows -> Future.succeededFuture();
   private int migrations;
+  private int openSessionFailures;
 
   synchronized MemoryEventStore succeed() {
     behaviour = rows -> Future.succeededFuture();
@@ -110,9 +111,19 @@ final class MemoryEventStore implements EventStore {
     return Future.succeededFuture(new QueryResult(List.of("count"), List.of(List.of((Object) (long) storedIds().size()))));
   }
 
+  /** The next {@code n} reads of open sessions fail. */
+  synchronized MemoryEventStore failOpenSessions(int n) {
+    openSessionFailures = n;
+    return this;
+  }
+
   /** The newest row of each session inserted so far whose last activity lies in the range. */
   @Override
   public synchronized Future<List<StoredSession>> openSessions(long fromMillis, long toMillis) {
+    if (openSessionFailures > 0) {
+      openSessionFailures--;
+      return Future.failedFuture(new IllegalStateException("store unavailable"));
+    }
     List<Event> all = new ArrayList<>();
     inserted.forEach(all::addAll);
     List<StoredSession> open = new ArrayList<>();

@@ -18,7 +18,7 @@ public enum Setting {
   KAFKA_PARTITIONS("kafka.partitions", "6", Kind.POSITIVE_INT,
       "Partitions of the events topic when it is created at start-up; writers scale up to this."),
   REDIS_URL("redis.url", "", Kind.URL,
-      "Redis URL (redis://host:port); when set dedup, sessions, salts, cache and sign-in limits use Redis."),
+      "Redis URL (redis://host:port); when set dedup, salts, cache and sign-in limits use Redis."),
   CLICKHOUSE_URL("clickhouse.url", "", Kind.URL,
       "ClickHouse HTTP URL (http://host:8123); when set events are stored in ClickHouse."),
   CLICKHOUSE_DATABASE("clickhouse.database", "trackflow", Kind.STRING,

@@ -25,12 +25,14 @@ import java.util.Objects;
  * @param revision how many events have changed the session (counted events and the engagement
  *     pings that kept it alive); the store keeps the row with the highest
  * @param queuePartition the queue partition of the last event applied, -1 when unknown
- * @param queuePosition that event's position in its partition: an event of the same partition
- *     at or below it was applied already (a replay) and is not counted again
+ * @param firstPosition position in that partition of the first event applied from it: with
+ *     {@code lastPosition}, the range of the visitor's events this session took
+ * @param lastPosition position of the last event applied: an event of the same partition at or
+ *     below it was applied already (a replay) and is not counted again
  */
 public record SessionTotals(long startMillis, long endMillis, int events, int pageviews,
     int interactive, String entryPage, String exitPage, long entryMillis, long exitMillis,
-    long lastActivityMillis, int revision, int queuePartition, long queuePosition) {
+    long lastActivityMillis, int revision, int queuePartition, long firstPosition, long lastPosition) {
 
   /** Totals of an event that belongs to no counted session. */
   public static final SessionTotals NONE = new SessionTotals(0, 0, 0, 0, 0, "", "");
@@ -48,7 +50,7 @@ public record SessionTotals(long startMillis, long endMillis, int events, int pa
   public SessionTotals(long startMillis, long endMillis, int events, int pageviews, int interactive,
       String entryPage, String exitPage) {
     this(startMillis, endMillis, events, pageviews, interactive, entryPage, exitPage, startMillis,
-        endMillis, endMillis, events, -1, -1);
+        endMillis, endMillis, events, -1, -1, -1);
   }
 
   /** True when the event is part of a counted session (it has a row in the sessions table). */

@@ -32,7 +32,7 @@ public final class EventsSchema {
       "interactive", "entry_page", "exit_page", "referrer", "referrer_source", "utm_source",
       "utm_medium", "utm_campaign", "utm_term", "utm_content", "country", "device", "browser",
       "browser_version", "os", "os_version", "entry_ms", "exit_ms", "last_activity_ms", "revision",
-      "queue_partition", "queue_position");
+      "queue_partition", "first_position", "last_position");
 
   /**
    * The columns {@link EventStore#openSessions} reads: a session's identity, visit source and
@@ -42,7 +42,7 @@ public final class EventsSchema {
       "site", "session_id", "visitor_id", "referrer", "referrer_source", "utm_source", "utm_medium",
       "utm_campaign", "utm_term", "utm_content", "start_ms", "end_ms", "events", "pageviews",
       "interactive", "entry_page", "exit_page", "entry_ms", "exit_ms", "last_activity_ms",
-      "revision", "queue_partition", "queue_position");
+      "revision", "queue_partition", "first_position", "last_position");
 
   /** The table recording applied schema versions. */
   public static final String MIGRATIONS_TABLE = "schema_migrations";
@@ -117,7 +117,7 @@ public final class EventsSchema {
     SessionTotals totals = new SessionTotals(number(row, 10), number(row, 11), (int) number(row, 12),
         (int) number(row, 13), (int) number(row, 14), (String) row.get(15), (String) row.get(16),
         number(row, 17), number(row, 18), number(row, 19), (int) number(row, 20), (int) number(row, 21),
-        number(row, 22));
+        number(row, 22), number(row, 23));
     return new StoredSession((String) row.get(0), number(row, 1), number(row, 2), source, totals);
   }
 

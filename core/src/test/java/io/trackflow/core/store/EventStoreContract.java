@@ -486,7 +486,7 @@ public abstract class EventStoreContract {
         "utm-" + sessionId, "medium", "campaign", "term", "content");
     SessionTotals totals = new SessionTotals(start, Math.min(last, start + revision * 1_000L), revision,
         revision, revision % 2, "/entry-" + sessionId, "/exit-" + revision, start, start + 500, last,
-        revision, (int) (sessionId % 3), position);
+        revision, (int) (sessionId % 3), position - revision + 1, position);
     return event(site, eventId, last).visitorId(sessionId * 11).sessionId(sessionId).visitSource(source)
         .session(totals).build();
   }
@@ -543,8 +543,8 @@ public abstract class EventStoreContract {
   @DisplayName("A newer revision that counted nothing (an engagement ping kept the session alive) replaces the stored row, and an older row replayed later does not")
   void revisionDecidesTheStoredRow() throws Exception {
     String site = newSite();
-    SessionTotals counted = new SessionTotals(T0, T0 + 1_000, 2, 2, 0, "/a", "/b", T0, T0 + 1_000, T0 + 1_000, 2, 0, 41);
-    SessionTotals keptAlive = new SessionTotals(T0, T0 + 1_000, 2, 2, 0, "/a", "/b", T0, T0 + 1_000, T0 + 900_000, 3, 0, 57);
+    SessionTotals counted = new SessionTotals(T0, T0 + 1_000, 2, 2, 0, "/a", "/b", T0, T0 + 1_000, T0 + 1_000, 2, 0, 40, 41);
+    SessionTotals keptAlive = new SessionTotals(T0, T0 + 1_000, 2, 2, 0, "/a", "/b", T0, T0 + 1_000, T0 + 900_000, 3, 0, 40, 57);
     Event first = event(site, 1, T0 + 1_000).visitorId(5).sessionId(9).session(counted).build();
     Event ping = event(site, 2, T0 + 900_000).name(Event.ENGAGEMENT).visitorId(5).sessionId(9).session(keptAlive).build();
     await(store.insert(List.of(first)));

@@ -164,7 +164,8 @@ final class ClickHouseMigrations {
         last_activity_ms Int64,
         revision UInt32,
         queue_partition Int32,
-        queue_position Int64
+        first_position Int64,
+        last_position Int64
       ) ENGINE = ReplacingMergeTree(revision)
       PARTITION BY toYYYYMMDD(start)
       ORDER BY (site, toDate(start), session_id)
@@ -177,7 +178,7 @@ final class ClickHouseMigrations {
       + " visitor_id, start, start_ms, end_ms, events, pageviews, interactive, entry_page, exit_page,"
       + " referrer, referrer_source, utm_source, utm_medium, utm_campaign, utm_term, utm_content,"
       + " country, device, browser, browser_version, os, os_version, start_ms, end_ms, end_ms,"
-      + " events, toInt32(-1), toInt64(-1) FROM sessions";
+      + " events, toInt32(-1), toInt64(-1), toInt64(-1) FROM sessions";
 
   static final List<Version> ALL = List.of(
       Version.of(1, "events table", List.of(CREATE_EVENTS_MONTHLY)),

@@ -106,7 +106,8 @@ final class RowBinaryEncoder {
     int64(EventsSchema.storedMillis(t.lastActivityMillis()));
     uint32(t.revision());
     int32(t.queuePartition());
-    int64(t.queuePosition());
+    int64(t.firstPosition());
+    int64(t.lastPosition());
   }
 
   private void row(Event e) throws IOException {

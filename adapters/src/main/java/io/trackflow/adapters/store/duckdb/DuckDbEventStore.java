@@ -275,7 +275,8 @@ public final class DuckDbEventStore implements EventStore {
           + " end_ms = n.end_ms, events = n.events, pageviews = n.pageviews,"
           + " interactive = n.interactive, entry_page = n.entry_page, exit_page = n.exit_page,"
           + " entry_ms = n.entry_ms, exit_ms = n.exit_ms, last_activity_ms = n.last_activity_ms,"
-          + " revision = n.revision, queue_partition = n.queue_partition, queue_position = n.queue_position"
+          + " revision = n.revision, queue_partition = n.queue_partition,"
+          + " first_position = n.first_position, last_position = n.last_position"
           + " FROM " + SESSIONS_STAGING + " n WHERE " + stored + " AND s.revision < n.revision");
       st.executeUpdate("INSERT INTO " + EventsSchema.SESSIONS_TABLE + " SELECT n.* FROM "
           + SESSIONS_STAGING + " n WHERE NOT EXISTS (SELECT 1 FROM " + EventsSchema.SESSIONS_TABLE
@@ -320,7 +321,8 @@ public final class DuckDbEventStore implements EventStore {
     a.append(EventsSchema.storedMillis(t.lastActivityMillis()));
     a.append(t.revision());
     a.append(t.queuePartition());
-    a.append(t.queuePosition());
+    a.append(t.firstPosition());
+    a.append(t.lastPosition());
     a.endRow();
   }
 

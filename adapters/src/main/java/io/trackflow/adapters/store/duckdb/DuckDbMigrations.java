@@ -137,11 +137,12 @@ final class DuckDbMigrations {
         last_activity_ms BIGINT NOT NULL,
         revision INTEGER NOT NULL,
         queue_partition INTEGER NOT NULL,
-        queue_position BIGINT NOT NULL
+        first_position BIGINT NOT NULL,
+        last_position BIGINT NOT NULL
       )""";
 
   private static final List<String> RESUMABLE_SESSIONS = List.of(CREATE_RESUMABLE_SESSIONS,
-      "INSERT INTO sessions_v3 SELECT *, start_ms, end_ms, end_ms, events, -1, -1 FROM sessions",
+      "INSERT INTO sessions_v3 SELECT *, start_ms, end_ms, end_ms, events, -1, -1, -1 FROM sessions",
       "DROP TABLE sessions",
       "ALTER TABLE sessions_v3 RENAME TO sessions");
 

@@ -87,16 +87,16 @@ class ClickHouseSessionsUpgradeIT {
     assertThat(open).containsExactly(
         new StoredSession("a.example", 11, 101,
             new VisitSource("https://ref.example/", "Ref", "news", "email", "spring", "", ""),
-            new SessionTotals(T0, T0 + 60_000, 3, 2, 1, "/in", "/out", T0, T0 + 60_000, T0 + 60_000, 3, -1, -1)),
+            new SessionTotals(T0, T0 + 60_000, 3, 2, 1, "/in", "/out", T0, T0 + 60_000, T0 + 60_000, 3, -1, -1, -1)),
         new StoredSession("a.example", 12, 102, VisitSource.DIRECT,
             new SessionTotals(T0 - 3_600_000, T0 - 3_000_000, 1, 1, 0, "/old", "/old", T0 - 3_600_000,
-                T0 - 3_000_000, T0 - 3_000_000, 1, -1, -1)));
+                T0 - 3_000_000, T0 - 3_000_000, 1, -1, -1, -1)));
     QueryResult tables = await(store.query("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name"));
     assertThat(tables.rows()).containsExactly(List.of("events"), List.of("schema_migrations"), List.of("sessions"));
 
     // The writer continues session 11 with an engagement ping: same count, next revision.
     SessionTotals continued = new SessionTotals(T0, T0 + 60_000, 3, 2, 1, "/in", "/out", T0, T0 + 60_000,
-        T0 + 600_000, 4, 0, 77);
+        T0 + 600_000, 4, 0, 70, 77);
     await(store.insert(List.of(Event.builder().eventId(1).site("a.example").timestampMillis(T0 + 600_000)
         .name(Event.ENGAGEMENT).visitorId(101).sessionId(11).session(continued).build())));
     assertThat(await(store.openSessions(T0 + 100_000, T0 + 3_600_000)))
