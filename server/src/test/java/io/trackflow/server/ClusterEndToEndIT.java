@@ -84,8 +84,10 @@ class ClusterEndToEndIT {
       assertThat(stored).as("counted rows and distinct ids in ClickHouse")
           .isEqualTo(traffic.events() + "\t" + traffic.events());
 
-      // Every name the Grafana dashboards query exists in a cluster process's scrape, except the
-      // in-process queue's size (standalone only; Kafka's counterpart is the writer lag).
+      // Every name the Grafana dashboards and alert rules read exists in a cluster process's
+      // scrape, except the in-process queue's size (standalone only; Kafka's counterpart is the
+      // writer lag). Refusals are counted from the first one on, so make one of each.
+      api.sendRefusedRequests();
       PrometheusScrape ingestScrape = new PrometheusScrape(collector.metrics());
       PrometheusScrape queryScrape = new PrometheusScrape(api.metrics());
       System.out.println("Metric names of the ingest process:\n  " + String.join("\n  ", ingestScrape.names())
@@ -94,7 +96,7 @@ class ClusterEndToEndIT {
       cluster.addAll(queryScrape.names());
       Set<String> dashboards = new TreeSet<>(PrometheusScrape.grafanaMetricNames());
       dashboards.remove("trackflow_queue_size");
-      assertThat(cluster).as("names the Grafana dashboards query").containsAll(dashboards);
+      assertThat(cluster).as("names the Grafana dashboards and alert rules read").containsAll(dashboards);
       assertThat(ingestScrape.names()).contains("trackflow_writer_lag",
           "trackflow_collector_dedup_fallback_total", "trackflow_queue_poison_total");
       // Each process reports its own requests, even two of them in one JVM.

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The metric names the Grafana dashboards are built on, checked against a real scrape of a
  * standalone TrackFlow after real traffic (Prometheus names, counters ending in {@code _total}):
- * the key ones by name, and every name the provisioned dashboards query; and the HTTP metrics'
+ * the key ones by name, and every name the provisioned dashboards and alert rules read; and the HTTP metrics'
  * labels: the route template, never the raw path.
  */
 class MetricsScrapeIT {
@@ -27,7 +27,7 @@ class MetricsScrapeIT {
   @TempDir Path dataDir;
 
   @Test
-  @DisplayName("After traffic, /metrics lists the collector, writer, store, queue, query cache, JVM and route-labelled Vert.x HTTP metrics the dashboards use, and no raw request path")
+  @DisplayName("After traffic, /metrics lists the collector, writer, store, queue, query cache, JVM and route-labelled Vert.x HTTP metrics the dashboards and alerts use, and no raw request path")
   void scrapeHasTheDashboardMetrics() {
     String site = StandaloneEndToEndIT.newSiteDomain("metrics");
     try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
@@ -40,6 +40,7 @@ class MetricsScrapeIT {
       ShopScenario.assertStats(http, traffic);
       // The same question twice: the second answer comes from the query cache.
       http.query(TrackflowHttp.stats(site, List.of("visitors"), List.of("visit:source")));
+      http.sendRefusedRequests();
 
       PrometheusScrape scrape = new PrometheusScrape(http.metrics());
       Map<String, List<Map<String, String>>> samples = scrape.samples();
@@ -71,7 +72,7 @@ class MetricsScrapeIT {
           "vertx_http_server_active_connections");
       Set<String> dashboards = new TreeSet<>(PrometheusScrape.grafanaMetricNames());
       dashboards.removeAll(CLUSTER_ONLY);
-      assertThat(scrape.names()).as("names the Grafana dashboards query").containsAll(dashboards);
+      assertThat(scrape.names()).as("names the Grafana dashboards and alert rules read").containsAll(dashboards);
 
       assertThat(scrape.values("trackflow_collector_hits_received_total", "endpoint"))
           .contains("pixel", "beacon");

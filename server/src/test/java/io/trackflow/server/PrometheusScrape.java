@@ -2,10 +2,6 @@ package io.trackflow.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,16 +11,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
-/** A Prometheus text scrape parsed into sample names and label sets, and the names Grafana uses. */
+/** A Prometheus text scrape parsed into sample names and label sets, and the names Grafana and the alerts use. */
 final class PrometheusScrape {
 
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+\\S+.*$");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-  private static final Pattern METRIC_IN_QUERY =
-      Pattern.compile("\\b((?:trackflow|vertx|jvm|process|system)_[a-z0-9_]+)");
-  static final Path GRAFANA_DASHBOARDS = Path.of("..", "grafana", "dashboards");
   static final String VALUE = "__value__";
 
   private final String text;
@@ -71,20 +63,11 @@ final class PrometheusScrape {
         .mapToDouble(l -> Double.parseDouble(l.get(VALUE))).sum();
   }
 
-  /** Every metric name the provisioned Grafana dashboards query. */
+  /**
+   * Every metric name of TrackFlow's own that the provisioned Grafana dashboards and the Prometheus
+   * alert and recording rules read.
+   */
   static Set<String> grafanaMetricNames() {
-    Set<String> names = new TreeSet<>();
-    try (Stream<Path> files = Files.list(GRAFANA_DASHBOARDS)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-        Matcher m = METRIC_IN_QUERY.matcher(Files.readString(file));
-        while (m.find()) {
-          names.add(m.group(1));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    assertThat(names).as("metric names in %s", GRAFANA_DASHBOARDS.toAbsolutePath()).isNotEmpty();
-    return names;
+    return Monitoring.trackflowMetricNames();
   }
 }

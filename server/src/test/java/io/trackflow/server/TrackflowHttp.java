@@ -103,6 +103,17 @@ final class TrackflowHttp {
     return new JsonObject(answer.body());
   }
 
+  /**
+   * Requests the API turns away, one of each kind the dashboards count by reason: a call without
+   * credentials (401) and a stats query that is not JSON (400).
+   */
+  void sendRefusedRequests() {
+    HttpResponse<String> anonymous = get("/api/sites", Map.of());
+    assertThat(anonymous.statusCode()).as("answer without credentials: %s", anonymous.body()).isEqualTo(401);
+    HttpResponse<String> malformed = post("/api/v2/query", "application/json", "{\"site_id\":", auth());
+    assertThat(malformed.statusCode()).as("answer to a malformed stats query: %s", malformed.body()).isEqualTo(400);
+  }
+
   /** {@code GET /api/sites/{domain}/realtime}; asserts 200. */
   JsonObject realtime(String domain) {
     HttpResponse<String> answer = get("/api/sites/" + domain + "/realtime", auth());

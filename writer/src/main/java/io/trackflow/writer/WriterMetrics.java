@@ -5,13 +5,17 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.trackflow.core.event.Event;
 import io.trackflow.core.queue.EventConsumer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The writer's meters: rows inserted, batch sizes, insert latency per outcome, retries, failed
- * attempts, rows buffered, the consumer's lag, and the open sessions it keeps (held, replayed
- * events, loads from the store).
+ * attempts, rows buffered, the consumer's lag, the newest event stored (so that freshness, now
+ * minus that time, can be watched without querying the store), and the open sessions it keeps
+ * (held, replayed events, loads from the store).
  */
 final class WriterMetrics {
 
@@ -27,7 +31,10 @@ final class WriterMetrics {
   final Timer rebuild;
   final Counter rebuiltSessions;
   final Counter rebuildFailures;
+  private final AtomicLong newestStoredMillis = new AtomicLong(NOTHING_STORED);
   private final MeterRegistry registry;
+
+  private static final long NOTHING_STORED = Long.MIN_VALUE;
 
   WriterMetrics(MeterRegistry registry, EventConsumer consumer) {
     this.registry = registry;
@@ -76,6 +83,23 @@ final class WriterMetrics {
         .description("Queue entries not fetched by this writer yet (Kafka: records behind the end offsets)")
         .strongReference(true)
         .register(registry);
+    // NaN until this process stored something: a freshly started writer must not look hours behind.
+    Gauge.builder("trackflow.writer.newest.event.timestamp", newestStoredMillis, newest -> {
+          long millis = newest.get();
+          return millis == NOTHING_STORED ? Double.NaN : millis / 1000.0;
+        })
+        .description("Time of the newest event this writer has stored (Unix seconds); NaN before its first insert")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  /** Counts a batch the store accepted and moves the newest stored time forward. */
+  void stored(List<Event> batch) {
+    rows.increment(batch.size());
+    batchSize.record(batch.size());
+    long newestInBatch = batch.stream().mapToLong(Event::timestampMillis).max().orElse(NOTHING_STORED);
+    // Batches may finish out of order (several inserts at once): keep the maximum.
+    newestStoredMillis.accumulateAndGet(newestInBatch, Math::max);
   }
 
   private static Timer insertTimer(MeterRegistry registry, String outcome) {

@@ -221,8 +221,7 @@ public final class WriterVerticle extends VerticleBase {
     inserted.onComplete(ar -> onContext(() -> {
       if (ar.succeeded()) {
         sample.stop(metrics.insertSucceeded);
-        metrics.rows.increment(batch.rows.size());
-        metrics.batchSize.record(batch.rows.size());
+        metrics.stored(batch.rows);
         finish(batch, true);
         return;
       }

@@ -59,6 +59,10 @@ class WriterVerticleTest {
     return registry.get("trackflow.writer.buffered").gauge().value();
   }
 
+  private double newestStoredSeconds() {
+    return registry.get("trackflow.writer.newest.event.timestamp").gauge().value();
+  }
+
   private double counter(String name) {
     return registry.get(name).counter().count();
   }
@@ -143,6 +147,24 @@ class WriterVerticleTest {
     Await.until("the queue drained", () -> queue.size() == 0, queue::size);
     assertThat(counter("trackflow.writer.failures")).isGreaterThanOrEqualTo(4.0);
     assertThat(store.rows()).as("no row inserted twice by a successful insert").isEqualTo(published.size());
+  }
+
+  @Test
+  @DisplayName("The newest stored event's time is unknown (NaN) before the first insert, stays put while inserts fail, and is the newest event of every batch stored once they succeed")
+  void newestStoredEventTime() {
+    store.fail();
+    deploy(10, NEVER, 10, 16);
+    assertThat(newestStoredSeconds()).as("before anything was stored").isNaN();
+    List<Event> published = events.forVisitors(3, 10);
+    await(queue.publish(published));
+
+    Await.until("a failed attempt", () -> counter("trackflow.writer.failures") >= 1);
+    assertThat(newestStoredSeconds()).as("while every insert failed").isNaN();
+
+    store.succeed();
+    Await.until("everything stored", () -> store.storedIds().size() == published.size());
+    long newest = published.stream().mapToLong(Event::timestampMillis).max().orElseThrow();
+    assertThat(newestStoredSeconds()).isEqualTo(newest / 1000.0);
   }
 
   @Test

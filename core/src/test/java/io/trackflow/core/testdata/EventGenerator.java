@@ -1,14 +1,10 @@
 package io.trackflow.core.testdata;
 
 import io.trackflow.core.event.Event;
-import io.trackflow.core.session.SessionSnapshot;
-import io.trackflow.core.session.SessionState;
-import io.trackflow.core.session.SessionTouch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,7 +116,8 @@ public final class EventGenerator {
       session(events);
     }
     events.sort(Comparator.comparingLong(Event::timestampMillis).thenComparingLong(Event::eventId));
-    withSessions(events);
+    // Each event carries its session's totals as the collector would send them (time order).
+    ReferenceSessions.withTotals(events);
     int duplicates = (int) Math.round(events.size() * DUPLICATE_SHARE);
     // Each event keeps its index as position; a replay is placed a little (a redelivered
     // batch) or a lot (a rebalance) after its original, between two positions.
@@ -138,34 +135,6 @@ public final class EventGenerator {
   }
 
   private record Placed(double position, Event event) {}
-
-  /**
-   * Gives every event its session's totals and visit source as the collector's session store
-   * would, taking each session's events in time order (then event id).
-   */
-  public static void withSessions(List<Event> events) {
-    Map<Long, SessionState> sessions = new HashMap<>();
-    for (int i = 0; i < events.size(); i++) {
-      Event e = events.get(i);
-      SessionTouch touch = new SessionTouch(e.visitorId(), e.timestampMillis(),
-          SessionTouch.Kind.of(e.name(), e.interactive()), e.pathname(), e.visitSource());
-      SessionState state = sessions.get(e.sessionId());
-      SessionSnapshot snapshot;
-      if (state != null) {
-        state.apply(touch);
-        snapshot = state.snapshot();
-      } else {
-        state = SessionState.start(e.sessionId(), touch);
-        if (state == null) {
-          snapshot = SessionState.outside(e.sessionId(), touch);
-        } else {
-          sessions.put(e.sessionId(), state);
-          snapshot = state.snapshot();
-        }
-      }
-      events.set(i, e.withSession(e.sessionId(), snapshot.source(), snapshot.totals()));
-    }
-  }
 
   /** The events a store must count: the first occurrence of each event id, in order. */
   public static List<Event> distinct(List<Event> events) {

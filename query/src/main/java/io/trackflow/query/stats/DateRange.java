@@ -13,17 +13,17 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
- * A resolved date range: local date-times in the site's zone, start included, end excluded, and
- * the matching instants the SQL filters on.
+ * A resolved date range in the site's zone, start included, end excluded. Bounds are zoned
+ * date-times, not local ones, so a time in a repeated autumn hour keeps the offset it was given.
  */
-public record DateRange(ZoneId zone, LocalDateTime start, LocalDateTime end) {
+public record DateRange(ZoneId zone, ZonedDateTime start, ZonedDateTime end) {
 
   public Instant fromInstant() {
-    return start.atZone(zone).toInstant();
+    return start.toInstant();
   }
 
   public Instant toInstant() {
-    return end.atZone(zone).toInstant();
+    return end.toInstant();
   }
 
   /** True when now lies inside the range (its answers still change). */
@@ -33,19 +33,27 @@ public record DateRange(ZoneId zone, LocalDateTime start, LocalDateTime end) {
 
   /** The range as Plausible echoes it: first and last second, with the zone's offsets. */
   public String[] echo() {
-    ZonedDateTime first = start.atZone(zone);
-    ZonedDateTime last = end.atZone(zone).minusSeconds(1);
-    return new String[] {first.toOffsetDateTime().toString(), last.toOffsetDateTime().toString()};
+    return new String[] {start.toOffsetDateTime().toString(), lastSecond().toOffsetDateTime().toString()};
   }
 
-  /** The period this one is compared with. */
+  private ZonedDateTime lastSecond() {
+    return end.minusSeconds(1);
+  }
+
+  /**
+   * The period this one is compared with: as much local time just before (as many days, for
+   * whole days), or the same local dates and times a year earlier. A year before 28 February
+   * 2025 is 28 February 2024, so the end moves with the last second, not the exclusive end.
+   */
   public DateRange comparison(ComparisonMode mode) {
+    LocalDateTime localStart = start.toLocalDateTime();
     return switch (mode) {
       case PREVIOUS_PERIOD -> {
-        Duration length = Duration.between(start, end);
-        yield new DateRange(zone, start.minus(length), start);
+        Duration length = Duration.between(localStart, end.toLocalDateTime());
+        yield new DateRange(zone, localStart.minus(length).atZone(zone), start);
       }
-      case YEAR_OVER_YEAR -> new DateRange(zone, start.minusYears(1), end.minusYears(1));
+      case YEAR_OVER_YEAR -> new DateRange(zone, localStart.minusYears(1).atZone(zone),
+          lastSecond().toLocalDateTime().minusYears(1).atZone(zone).plusSeconds(1));
     };
   }
 
@@ -71,9 +79,9 @@ public record DateRange(ZoneId zone, LocalDateTime start, LocalDateTime end) {
       };
       case DateRangeSpec.Dates dates -> days(zone, dates.from(), dates.to());
       case DateRangeSpec.DateTimes times -> {
-        LocalDateTime from = local(times.from(), zone);
+        ZonedDateTime from = zoned(times.from(), zone);
         // The end is inclusive to the second, as in Plausible.
-        LocalDateTime to = local(times.to(), zone).withNano(0).plusSeconds(1);
+        ZonedDateTime to = zoned(times.to(), zone).withNano(0).plusSeconds(1);
         if (!to.isAfter(from)) {
           throw QueryParser.invalid("date_range", "to is before from");
         }
@@ -83,14 +91,15 @@ public record DateRange(ZoneId zone, LocalDateTime start, LocalDateTime end) {
   }
 
   private static DateRange days(ZoneId zone, LocalDate first, LocalDate last) {
-    return new DateRange(zone, first.atStartOfDay(), last.plusDays(1).atStartOfDay());
+    return new DateRange(zone, first.atStartOfDay(zone), last.plusDays(1).atStartOfDay(zone));
   }
 
-  private static LocalDateTime local(String s, ZoneId zone) {
+  /** A date-time at the instant its offset names, or, without one, read in the site's zone. */
+  private static ZonedDateTime zoned(String s, ZoneId zone) {
     try {
-      return OffsetDateTime.parse(s).atZoneSameInstant(zone).toLocalDateTime();
+      return OffsetDateTime.parse(s).atZoneSameInstant(zone);
     } catch (DateTimeParseException e) {
-      return LocalDateTime.parse(s);
+      return LocalDateTime.parse(s).atZone(zone);
     }
   }
 }

@@ -29,8 +29,8 @@ final class TimeLabels {
     Set<String> labels = new LinkedHashSet<>();
     if (grain == TimeGrain.HOUR) {
       // Walk instants, not local times, so a skipped DST hour yields no label.
-      ZonedDateTime t = range.start().atZone(range.zone()).truncatedTo(ChronoUnit.HOURS);
-      ZonedDateTime end = range.end().atZone(range.zone());
+      ZonedDateTime t = range.start().truncatedTo(ChronoUnit.HOURS);
+      ZonedDateTime end = range.end();
       while (t.isBefore(end)) {
         labels.add(HOUR.format(t.toLocalDateTime()));
         t = t.plusHours(1);
@@ -38,7 +38,7 @@ final class TimeLabels {
       return new ArrayList<>(labels);
     }
     LocalDate day = range.start().toLocalDate();
-    LocalDateTime end = range.end();
+    LocalDateTime end = range.end().toLocalDateTime();
     while (day.atStartOfDay().isBefore(end)) {
       labels.add(dayLabel(day, grain));
       day = day.plusDays(1);

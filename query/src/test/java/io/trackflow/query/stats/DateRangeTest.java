@@ -92,6 +92,29 @@ class DateRangeTest {
   }
 
   @Test
+  @DisplayName("Year over year compares the same dates: February 2025 with 1 to 28 February 2024, not with 29 February too")
+  void yearOverYearKeepsTheDates() {
+    DateRange february = DateRange.resolve(new DateRangeSpec.Dates(LocalDate.of(2025, 2, 1), LocalDate.of(2025, 2, 28)),
+        BERLIN, CLOCK, LocalDate.now());
+    DateRange yoy = february.comparison(ComparisonMode.YEAR_OVER_YEAR);
+    assertThat(yoy.fromInstant()).isEqualTo(Instant.parse("2024-01-31T23:00:00Z"));
+    assertThat(yoy.toInstant()).isEqualTo(Instant.parse("2024-02-28T23:00:00Z"));
+    DateRange leapDay = DateRange.resolve(new DateRangeSpec.Dates(LocalDate.of(2024, 2, 29), LocalDate.of(2024, 2, 29)),
+        BERLIN, CLOCK, LocalDate.now()).comparison(ComparisonMode.YEAR_OVER_YEAR);
+    assertThat(leapDay.echo()).containsExactly("2023-02-28T00:00+01:00", "2023-02-28T23:59:59+01:00");
+  }
+
+  @Test
+  @DisplayName("A date-time with an offset in the repeated autumn hour means that instant, not the hour's other occurrence")
+  void offsetInRepeatedHour() {
+    DateRange r = DateRange.resolve(new DateRangeSpec.DateTimes("2026-10-25T02:30:00+01:00", "2026-10-25T02:59:59+01:00"),
+        BERLIN, CLOCK, LocalDate.now());
+    assertThat(r.fromInstant()).isEqualTo(Instant.parse("2026-10-25T01:30:00Z"));
+    assertThat(r.toInstant()).isEqualTo(Instant.parse("2026-10-25T02:00:00Z"));
+    assertThat(r.echo()).containsExactly("2026-10-25T02:30+01:00", "2026-10-25T02:59:59+01:00");
+  }
+
+  @Test
   @DisplayName("Explicit date-times include their last second, read in the site's zone unless they carry an offset")
   void dateTimes() {
     DateRange r = DateRange.resolve(new DateRangeSpec.DateTimes("2026-03-01T10:00:00", "2026-03-01T10:59:59"),

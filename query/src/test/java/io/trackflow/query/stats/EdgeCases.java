@@ -1,7 +1,7 @@
 package io.trackflow.query.stats;
 
 import io.trackflow.core.event.Event;
-import io.trackflow.core.testdata.EventGenerator;
+import io.trackflow.core.testdata.ReferenceSessions;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -78,7 +78,7 @@ final class EdgeCases {
     }
     // As the collector would send them: in time order, each with its session's totals and source.
     events.sort(java.util.Comparator.comparingLong(Event::timestampMillis).thenComparingLong(Event::eventId));
-    EventGenerator.withSessions(events);
+    ReferenceSessions.withTotals(events);
     return events;
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trackflow.core.http.HttpFailure;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import java.util.List;
@@ -51,6 +52,42 @@ class QueryParserTest {
     assertThat(q.orderBy()).containsExactly(new Query.OrderBy("visitors", true), new Query.OrderBy("visit:source", false));
     assertThat(q.include()).isEqualTo(new Query.Include(true, true, true, Query.ComparisonMode.YEAR_OVER_YEAR));
     assertThat(q.pagination()).isEqualTo(new Query.Pagination(25, 50));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @DisplayName("Each filter operator becomes its own operator, with the dimension, every value as given and in order, and the case modifier")
+  @CsvSource({"is, IS", "is_not, IS_NOT", "contains, CONTAINS", "matches, MATCHES"})
+  void filterOperatorsAndValues(String op, Filter.Op expected) {
+    JsonArray values = new JsonArray().add("Google").add("").add("it's \"x\" \\ *").add(" Ü ");
+    Query q = parser.parse(base().put("filters", new JsonArray()
+        .add(new JsonArray().add(op).add("visit:source").add(values))
+        .add(new JsonArray().add(op).add("event:props:plan").add(new JsonArray().add("Pro"))
+            .add(new JsonObject().put("case_sensitive", false)))
+        .add(new JsonArray().add(op).add("event:page").add(new JsonArray().add("/a"))
+            .add(new JsonObject().put("case_sensitive", true)))));
+    assertThat(q.filters()).containsExactly(
+        new Filter.Condition(expected, new Dimension("visit:source", Dimension.Kind.VISIT, null),
+            List.of("Google", "", "it's \"x\" \\ *", " Ü "), true),
+        new Filter.Condition(expected, new Dimension("event:props:plan", Dimension.Kind.EVENT_PROP, "plan"),
+            List.of("Pro"), false),
+        new Filter.Condition(expected, new Dimension("event:page", Dimension.Kind.EVENT, null), List.of("/a"), true));
+  }
+
+  @Test
+  @DisplayName("and, or and not nest their filters in order, each kept whole")
+  void filterNesting() {
+    Query q = parser.parse(base().put("filters", new JsonArray("""
+        [["not", ["or", [["is", "visit:country", ["DE"]], ["and", [["contains", "visit:os", ["Win"]],
+                                                                   ["matches", "visit:browser", ["Chr*"]]]]]]],
+         ["is_not", "event:name", ["pageview"]]]""")));
+    Dimension.Kind visit = Dimension.Kind.VISIT;
+    assertThat(q.filters()).containsExactly(
+        new Filter.Not(new Filter.Or(List.of(
+            new Filter.Condition(Filter.Op.IS, new Dimension("visit:country", visit, null), List.of("DE"), true),
+            new Filter.And(List.of(
+                new Filter.Condition(Filter.Op.CONTAINS, new Dimension("visit:os", visit, null), List.of("Win"), true),
+                new Filter.Condition(Filter.Op.MATCHES, new Dimension("visit:browser", visit, null), List.of("Chr*"), true)))))),
+        new Filter.Condition(Filter.Op.IS_NOT, new Dimension("event:name", Dimension.Kind.EVENT, null), List.of("pageview"), true));
   }
 
   @Test

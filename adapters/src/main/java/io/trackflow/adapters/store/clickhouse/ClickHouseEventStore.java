@@ -174,7 +174,15 @@ public final class ClickHouseEventStore implements EventStore {
    */
   @Override
   public Future<QueryResult> query(Function<ReadView, String> statement) {
-    return parts.recent().compose(state -> attempt(statement, state, 1));
+    return parts.recent().compose(state -> query(statement, state));
+  }
+
+  /**
+   * {@link #query(Function)} from a given parts state, so a test can start a statement from a
+   * state that a change has already overtaken, which is what a change during the statement is.
+   */
+  Future<QueryResult> query(Function<ReadView, String> statement, PartsState state) {
+    return attempt(statement, state, 1);
   }
 
   private Future<QueryResult> attempt(Function<ReadView, String> statement, PartsState state, int attempt) {
