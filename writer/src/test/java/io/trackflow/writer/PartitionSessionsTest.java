@@ -11,6 +11,7 @@ import io.trackflow.core.queue.Delivery;
 import io.trackflow.core.session.SessionState;
 import io.trackflow.core.session.StoredSession;
 import io.trackflow.core.store.EventsSchema;
+import io.trackflow.core.testdata.ReferenceSessions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -159,6 +160,7 @@ class PartitionSessionsTest {
     }
     Map<Long, Event> cleanRows = rows(clean);
     Map<Long, Long> cleanSessionOf = sessionOf(clean);
+    assertSameAsReference(traffic, clean);
 
     for (int trial = 0; trial < 25; trial++) {
       // The first writer stored the events before `inserted`, committed those before `committed`.
@@ -189,6 +191,42 @@ class PartitionSessionsTest {
       assertThat(sessionOf(replayedAndNew)).as("sessions of the events read again, trial %s", trial)
           .allSatisfy((id, session) -> assertThat(session).isEqualTo(cleanSessionOf.get(id)));
     }
+  }
+
+  /**
+   * The sessions of an uninterrupted run are the reference's (the rules restated from the docs,
+   * independent of the production classes): the same events grouped the same way, with the same
+   * totals and source.
+   */
+  private static void assertSameAsReference(List<Event> arrivals, List<Event> assigned) {
+    ReferenceSessions.Visitors reference = new ReferenceSessions.Visitors();
+    Map<Long, ReferenceSessions.Session> referenceOf = new HashMap<>();
+    long[] ids = {0};
+    for (Event e : arrivals) {
+      reference.take(e, () -> ++ids[0]).ifPresent(session -> referenceOf.put(e.eventId(), session));
+    }
+    Map<Long, ReferenceSessions.Session> sessionFor = new HashMap<>();
+    Map<Long, Event> lastOfSession = new HashMap<>();
+    for (Event e : assigned) {
+      ReferenceSessions.Session expected = referenceOf.get(e.eventId());
+      if (expected == null) {
+        assertThat(e.session()).as("a ping outside any session: %s", e).isEqualTo(SessionTotals.NONE);
+        continue;
+      }
+      ReferenceSessions.Session before = sessionFor.putIfAbsent(e.sessionId(), expected);
+      assertThat(before == null ? expected : before).as("the reference session of event %s", e.eventId())
+          .isSameAs(expected);
+      lastOfSession.put(e.sessionId(), e);
+    }
+    assertThat(sessionFor).hasSize((int) referenceOf.values().stream().distinct().count());
+    lastOfSession.forEach((id, e) -> {
+      ReferenceSessions.Session expected = sessionFor.get(id);
+      SessionTotals t = e.session();
+      assertThat(new SessionTotals(t.startMillis(), t.endMillis(), t.events(), t.pageviews(), t.interactive(),
+          t.entryPage(), t.exitPage())).as("totals of session %s", id).isEqualTo(expected.totals());
+      assertThat(t.lastActivityMillis()).isEqualTo(expected.lastActivity());
+      assertThat(e.visitSource()).isEqualTo(expected.source());
+    });
   }
 
   /**
