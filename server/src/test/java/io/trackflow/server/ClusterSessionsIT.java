@@ -105,6 +105,55 @@ class ClusterSessionsIT {
   }
 
   @Test
+  @DisplayName("40 visitors with one page before and one after a writer process's SIGKILL and a collector restart are 40 visitors, 40 visits, 0% bounce, with their entry pages, exit pages and sources")
+  void writerKillAndCollectorRestart() {
+    Map<Setting, String> writerSettings = new java.util.EnumMap<>(shared);
+    writerSettings.put(Setting.ROLES, "writer");
+    try (RunningServer query = RunningServer.start(process("query", "query"))) {
+      TrackflowHttp api = signIn(query);
+      String site = StandaloneEndToEndIT.newSiteDomain("kill");
+      api.createSite(site, "UTC");
+      Traffic t;
+      List<Visitor> visitors = new ArrayList<>();
+      String[][] sources = {{"https://www.google.com/search?q=shop", "Google"}, {"https://news.ycombinator.com/", "Hacker News"},
+          {"", Traffic.DIRECT}};
+      try (JarProcess writer = JarProcess.start("writer", writerSettings, dir.resolve("writer"), "256m").awaitReady();
+          RunningServer collector = RunningServer.start(process("collector", "collector"))) {
+        StandaloneEndToEndIT.awaitSiteAccepted(collector.http(), site);
+        t = new Traffic(collector.http(), site);
+        for (int i = 0; i < 40; i++) {
+          Visitor v = t.visitor("10.7.0." + i, i % 3 == 0 ? Traffic.EDGE_WINDOWS : Traffic.CHROME_ANDROID);
+          visitors.add(v);
+          String[] source = sources[i % 3];
+          Ev first = pageview("/start/" + i % 4);
+          t.beacon(BEACON_JSON, v, source[0].isEmpty() ? first : first.from(source[0], source[1]));
+        }
+        ShopScenario.awaitTotals(api, site, List.of("visitors", "visits", "pageviews", "bounce_rate"),
+            Map.of("visitors", 40, "visits", 40, "pageviews", 40, "bounce_rate", 100));
+        writer.kill(); // SIGKILL: no shutdown hook, no flush, no commit, no leave-group
+        Await.until("the writer process to be gone", writer::isAlive, alive -> !alive);
+      }
+
+      // A new collector (the old one stopped), and the visitors' second pages wait in Kafka until
+      // a new writer takes the partitions over from the killed one.
+      try (RunningServer collector = RunningServer.start(process("collector-again", "collector"))) {
+        t.sendThrough(collector.http());
+        for (Visitor v : visitors) {
+          t.beacon(BEACON_JSON, v, pageview("/next"));
+        }
+        try (JarProcess writer = JarProcess.start("writer-again", writerSettings, dir.resolve("writer-again"), "256m")
+            .awaitReady()) {
+          assertVisits(api, t, 40, 80);
+          assertThat(TrackflowHttp.breakdown(api.query(TrackflowHttp.stats(site, List.of("visitors"), List.of("visit:source")))))
+              .as("sources").isEqualTo(Map.of("Google", 14L, "Hacker News", 13L, Traffic.DIRECT, 13L));
+          assertThat(TrackflowHttp.breakdown(api.query(TrackflowHttp.stats(site, List.of("visits"), List.of("visit:exit_page")))))
+              .as("exit pages").isEqualTo(Map.of("/next", 40L));
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("A second writer that joins mid-stream and later leaves loses or splits no visit: 30 visitors with three pages each, ten of them sending their first two out of order, are 30 visits with 0% bounce, entry pages by event time")
   void rebalanceKeepsVisitsWhole() {
     try (RunningServer query = RunningServer.start(process("query", "query"));

@@ -137,7 +137,7 @@ final class TrackflowHttp {
   void sendRefusedRequests() {
     HttpResponse<String> anonymous = get("/api/sites", Map.of());
     assertThat(anonymous.statusCode()).as("answer without credentials: %s", anonymous.body()).isEqualTo(401);
-    HttpResponse<String> malformed = post("/api/v2/query", "application/json", "{\"site_id\":", auth());
+    HttpResponse<String> malformed = post("/api/v2/query", "application/json", "{\"site_id\":", authorization());
     assertThat(malformed.statusCode()).as("answer to a malformed stats query: %s", malformed.body()).isEqualTo(400);
   }
 
