@@ -7,23 +7,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trackflow.core.config.Setting;
 import io.trackflow.server.Traffic.Ev;
 import io.trackflow.server.Traffic.Visitor;
+import io.trackflow.testsupport.ChildProcess;
 import io.trackflow.testsupport.ClickHouseService;
 import io.trackflow.testsupport.KafkaService;
 import io.trackflow.testsupport.PostgresService;
 import io.trackflow.testsupport.RealServices;
 import io.trackflow.testsupport.RedisService;
 import io.trackflow.testsupport.TestNames;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -204,7 +200,7 @@ class ClusterSessionsIT {
 
   @Test
   @DisplayName("A writer killed between its insert and its commit is replaced, the replayed events count nothing twice: 20 one-page visits stay at 100% bounce and 1 view per visit, and their second pages make 20 visits at 0% bounce")
-  void crashBetweenInsertAndCommit() throws Exception {
+  void crashBetweenInsertAndCommit() {
     try (RunningServer query = RunningServer.start(process("query", "query"));
         RunningServer collector = RunningServer.start(process("collector", "collector"))) {
       TrackflowHttp api = signIn(query);
@@ -219,14 +215,13 @@ class ClusterSessionsIT {
       }
 
       long storedByKilled;
-      FrozenWriter frozen = FrozenWriter.start(shared);
-      try {
-        frozen.awaitInserted();
-        frozen.process.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, no leave-group
-        assertThat(frozen.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(frozen.process.exitValue()).as("exit status of a SIGKILLed JVM").isEqualTo(137);
-      } finally {
-        frozen.process.destroyForcibly();
+      try (ChildProcess frozen = startFreezingWriter()) {
+        Await.until("the writer process to report its insert", Duration.ofSeconds(180), frozen::log,
+            log -> log.contains(FreezingWriterMain.INSERTED) || !frozen.isAlive());
+        assertThat(frozen.log()).as("the writer's output").contains(FreezingWriterMain.INSERTED);
+        frozen.kill(); // SIGKILL: no shutdown hook, no commit, no leave-group
+        assertThat(frozen.waitFor(Duration.ofSeconds(60))).isTrue();
+        assertThat(frozen.exitValue()).as("exit status of a SIGKILLed JVM").isEqualTo(137);
       }
       storedByKilled = Long.parseLong(clickHouse.query("SELECT count() FROM " + clickHouseDatabase
           + ".events WHERE site = '" + site + "' AND name = 'pageview'").strip());
@@ -250,43 +245,13 @@ class ClusterSessionsIT {
     }
   }
 
-  /** A {@link FreezingWriterMain} process and what it printed. */
-  private record FrozenWriter(Process process, CompletableFuture<Long> inserted, StringBuffer output) {
-
-    static FrozenWriter start(Map<Setting, String> settings) throws IOException {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-          "-cp", System.getProperty("java.class.path"), FreezingWriterMain.class.getName(),
-          settings.get(Setting.KAFKA_BOOTSTRAP), settings.get(Setting.KAFKA_TOPIC), settings.get(Setting.KAFKA_GROUP),
-          settings.get(Setting.CLICKHOUSE_URL), settings.get(Setting.CLICKHOUSE_DATABASE));
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      FrozenWriter writer = new FrozenWriter(process, new CompletableFuture<>(), new StringBuffer());
-      Thread.ofPlatform().daemon().name("frozen-writer-output").start(writer::readOutput);
-      return writer;
-    }
-
-    private void readOutput() {
-      try (BufferedReader reader = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          output.append(line).append('\n');
-          if (line.startsWith(FreezingWriterMain.INSERTED)) {
-            inserted.complete(Long.parseLong(line.substring(FreezingWriterMain.INSERTED.length()).strip()));
-          }
-        }
-      } catch (IOException e) {
-        // The process was killed; what it printed is in output.
-      }
-      inserted.completeExceptionally(new AssertionError("the writer ended before its insert:\n" + output));
-    }
-
-    long awaitInserted() throws Exception {
-      try {
-        return inserted.get(180, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        throw new AssertionError("the writer never reported its insert:\n" + output, e);
-      }
-    }
+  /** A {@link FreezingWriterMain} process on the test's classpath, its output in a log file. */
+  private ChildProcess startFreezingWriter() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), FreezingWriterMain.class.getName(),
+        shared.get(Setting.KAFKA_BOOTSTRAP), shared.get(Setting.KAFKA_TOPIC), shared.get(Setting.KAFKA_GROUP),
+        shared.get(Setting.CLICKHOUSE_URL), shared.get(Setting.CLICKHOUSE_DATABASE));
+    return ChildProcess.start("freezing-writer", builder, dir.resolve("freezing-writer.log"), null);
   }
 }

@@ -13,11 +13,8 @@ import io.trackflow.core.metrics.Observability;
 import io.trackflow.core.queue.EventConsumer;
 import io.trackflow.core.role.Components;
 import io.trackflow.core.role.RoleContext;
-import io.trackflow.core.session.StoredSession;
 import io.trackflow.core.store.EventStore;
-import io.trackflow.core.store.QueryResult;
-import io.trackflow.core.store.ReadView;
-import io.trackflow.core.store.SqlDialect;
+import io.trackflow.core.store.ForwardingEventStore;
 import io.trackflow.writer.WriterRoleProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,7 +24,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The writer role in a process of its own (Kafka to ClickHouse, as configured by the {@code
@@ -68,12 +64,11 @@ public final class FreezingWriterMain {
   }
 
   /** Passes everything through; after the first successful insert, prints its rows and freezes. */
-  private static final class FreezingStore implements EventStore {
-    private final EventStore inner;
+  private static final class FreezingStore extends ForwardingEventStore {
     private boolean frozen;
 
     FreezingStore(EventStore inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
@@ -94,36 +89,6 @@ public final class FreezingWriterMain {
         // Never answered: the writer cannot acknowledge this batch, the consumer cannot commit it.
         return Promise.<Void>promise().future();
       });
-    }
-
-    @Override
-    public Future<List<StoredSession>> openSessions(long fromMillis, long toMillis) {
-      return inner.openSessions(fromMillis, toMillis);
-    }
-
-    @Override
-    public Future<Void> migrate() {
-      return inner.migrate();
-    }
-
-    @Override
-    public Future<QueryResult> query(Function<ReadView, String> statement) {
-      return inner.query(statement);
-    }
-
-    @Override
-    public Future<Void> deleteSite(String site) {
-      return inner.deleteSite(site);
-    }
-
-    @Override
-    public SqlDialect dialect() {
-      return inner.dialect();
-    }
-
-    @Override
-    public Future<Void> close() {
-      return inner.close();
     }
   }
 }

@@ -7,8 +7,7 @@ import io.trackflow.adapters.store.clickhouse.ClickHouseEventStore;
 import io.trackflow.adapters.store.clickhouse.ClickHouseOptions;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.store.EventStore;
-import io.trackflow.core.store.QueryResult;
-import io.trackflow.core.store.SqlDialect;
+import io.trackflow.core.store.ForwardingEventStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -49,7 +48,9 @@ public final class CrashWriterMain {
     EventStore store = new FreezingStore(new ClickHouseEventStore(vertx, ClickHouseOptions.of(url, database), registry),
         insertsBeforeFreeze);
     KafkaEventConsumer consumer = KafkaEventConsumer.create(vertx, queue, registry).await(60, TimeUnit.SECONDS);
-    WriterOptions options = WriterOptions.of(batchSize, Duration.ofMillis(200))
+    // One insert at a time: once the frozen insert succeeded no other can still land, so the
+    // rows it reports are exactly the rows in ClickHouse when the test kills the process.
+    WriterOptions options = WriterOptions.of(batchSize, Duration.ofMillis(200)).withInserts(1)
         .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1));
     vertx.deployVerticle(new WriterVerticle(consumer, store, options, new WriterMetrics(registry, consumer)))
         .await(60, TimeUnit.SECONDS);
@@ -58,14 +59,13 @@ public final class CrashWriterMain {
   }
 
   /** Passes inserts through; after the n-th success, prints the rows so far and freezes. */
-  private static final class FreezingStore implements EventStore {
-    private final EventStore inner;
+  private static final class FreezingStore extends ForwardingEventStore {
     private final int freezeAfter;
     private int succeeded;
     private long rows;
 
     FreezingStore(EventStore inner, int freezeAfter) {
-      this.inner = inner;
+      super(inner);
       this.freezeAfter = freezeAfter;
     }
 
@@ -84,36 +84,6 @@ public final class CrashWriterMain {
         // Never answered: the writer cannot acknowledge this batch, the consumer cannot commit it.
         return Promise.<Void>promise().future();
       });
-    }
-
-    @Override
-    public Future<Void> migrate() {
-      return inner.migrate();
-    }
-
-    @Override
-    public Future<List<io.trackflow.core.session.StoredSession>> openSessions(long fromMillis, long toMillis) {
-      return inner.openSessions(fromMillis, toMillis);
-    }
-
-    @Override
-    public Future<QueryResult> query(java.util.function.Function<io.trackflow.core.store.ReadView, String> statement) {
-      return inner.query(statement);
-    }
-
-    @Override
-    public Future<Void> deleteSite(String site) {
-      return inner.deleteSite(site);
-    }
-
-    @Override
-    public SqlDialect dialect() {
-      return inner.dialect();
-    }
-
-    @Override
-    public Future<Void> close() {
-      return inner.close();
     }
   }
 }

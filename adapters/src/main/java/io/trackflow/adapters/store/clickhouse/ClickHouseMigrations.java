@@ -97,8 +97,7 @@ final class ClickHouseMigrations {
 
   // One row per session; the row with the most counted events wins (replays carry the same
   // totals, so they collapse too). Partitioned by the day the session started, like events.
-  private static final String CREATE_SESSIONS = """
-      CREATE TABLE IF NOT EXISTS sessions (
+  private static final String SESSION_COLUMNS = """
         site String,
         session_id Int64,
         visitor_id Int64,
@@ -122,7 +121,10 @@ final class ClickHouseMigrations {
         browser String,
         browser_version String,
         os String,
-        os_version String
+        os_version String""";
+
+  private static final String CREATE_SESSIONS = "CREATE TABLE IF NOT EXISTS sessions (\n" + SESSION_COLUMNS + """
+
       ) ENGINE = ReplacingMergeTree(events)
       PARTITION BY toYYYYMMDD(start)
       ORDER BY (site, toDate(start), session_id)
@@ -133,32 +135,9 @@ final class ClickHouseMigrations {
   // Version 3: what the writer that owns a session's visitor needs to continue it after a restart
   // (docs/sessions.md), and the revision as the version: it grows with every change, engagement
   // pings that keep a session alive included, where the event count does not.
-  private static final String CREATE_SESSIONS_RESUMABLE = """
-      CREATE TABLE IF NOT EXISTS sessions_v3 (
-        site String,
-        session_id Int64,
-        visitor_id Int64,
-        start DateTime('UTC'),
-        start_ms Int64,
-        end_ms Int64,
-        events UInt32,
-        pageviews UInt32,
-        interactive UInt32,
-        entry_page String,
-        exit_page String,
-        referrer String,
-        referrer_source String,
-        utm_source String,
-        utm_medium String,
-        utm_campaign String,
-        utm_term String,
-        utm_content String,
-        country String,
-        device String,
-        browser String,
-        browser_version String,
-        os String,
-        os_version String,
+  private static final String CREATE_SESSIONS_RESUMABLE = "CREATE TABLE IF NOT EXISTS sessions_v3 (\n"
+      + SESSION_COLUMNS + """
+      ,
         entry_ms Int64,
         exit_ms Int64,
         last_activity_ms Int64,

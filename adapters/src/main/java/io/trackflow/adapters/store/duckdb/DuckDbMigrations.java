@@ -52,8 +52,7 @@ final class DuckDbMigrations {
 
   // One row per session, updated in place by the single writer to the totals of the session's
   // newest event (docs/storage.md).
-  private static final String CREATE_SESSIONS = """
-      CREATE TABLE IF NOT EXISTS sessions (
+  private static final String SESSION_COLUMNS = """
         site VARCHAR NOT NULL,
         session_id BIGINT NOT NULL,
         visitor_id BIGINT NOT NULL,
@@ -76,8 +75,9 @@ final class DuckDbMigrations {
         browser VARCHAR NOT NULL,
         browser_version VARCHAR NOT NULL,
         os VARCHAR NOT NULL,
-        os_version VARCHAR NOT NULL
-      )""";
+        os_version VARCHAR NOT NULL""";
+
+  private static final String CREATE_SESSIONS = "CREATE TABLE IF NOT EXISTS sessions (\n" + SESSION_COLUMNS + "\n)";
 
   private static final String KEY = "(timestamp_ms, event_id)";
 
@@ -107,31 +107,8 @@ final class DuckDbMigrations {
   // (docs/sessions.md). Sessions stored before had one revision per counted event and no queue
   // position, their entry and exit at their start and end, their last activity at their end. The
   // table is rebuilt rather than altered: DuckDB cannot add NOT NULL columns to a table with rows.
-  private static final String CREATE_RESUMABLE_SESSIONS = """
-      CREATE TABLE sessions_v3 (
-        site VARCHAR NOT NULL,
-        session_id BIGINT NOT NULL,
-        visitor_id BIGINT NOT NULL,
-        start_ms BIGINT NOT NULL,
-        end_ms BIGINT NOT NULL,
-        events INTEGER NOT NULL,
-        pageviews INTEGER NOT NULL,
-        interactive INTEGER NOT NULL,
-        entry_page VARCHAR NOT NULL,
-        exit_page VARCHAR NOT NULL,
-        referrer VARCHAR NOT NULL,
-        referrer_source VARCHAR NOT NULL,
-        utm_source VARCHAR NOT NULL,
-        utm_medium VARCHAR NOT NULL,
-        utm_campaign VARCHAR NOT NULL,
-        utm_term VARCHAR NOT NULL,
-        utm_content VARCHAR NOT NULL,
-        country VARCHAR NOT NULL,
-        device VARCHAR NOT NULL,
-        browser VARCHAR NOT NULL,
-        browser_version VARCHAR NOT NULL,
-        os VARCHAR NOT NULL,
-        os_version VARCHAR NOT NULL,
+  private static final String CREATE_RESUMABLE_SESSIONS = "CREATE TABLE sessions_v3 (\n" + SESSION_COLUMNS + """
+      ,
         entry_ms BIGINT NOT NULL,
         exit_ms BIGINT NOT NULL,
         last_activity_ms BIGINT NOT NULL,
