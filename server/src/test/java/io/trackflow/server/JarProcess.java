@@ -6,6 +6,7 @@ import io.trackflow.core.config.Setting;
 import io.trackflow.testsupport.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The built {@code server/target/trackflow.jar} running as its own OS process, configured only
@@ -83,7 +85,24 @@ final class JarProcess implements AutoCloseable {
   void assertRunning() {
     if (!process.isAlive()) {
       throw new AssertionError(process.name() + " exited with code " + process.exitValue()
-          + "; last lines of " + process.logFile() + ":\n" + process.logTail(LOG_TAIL_LINES));
+          + "; first error in " + process.logFile() + ":\n" + firstError()
+          + "\nlast lines:\n" + process.logTail(LOG_TAIL_LINES));
+    }
+  }
+
+  /** The first ERROR line of the log and what follows it: a stack trace's head says why. */
+  private String firstError() {
+    try (Stream<String> lines = Files.lines(process.logFile(),
+        StandardCharsets.ISO_8859_1)) {
+      List<String> all = lines.toList();
+      for (int i = 0; i < all.size(); i++) {
+        if (all.get(i).contains(" ERROR ")) {
+          return String.join("\n", all.subList(i, Math.min(all.size(), i + 12)));
+        }
+      }
+      return "(no ERROR line)";
+    } catch (IOException | UncheckedIOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
     }
   }
 
