@@ -4,75 +4,123 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.trackflow.collector.pipeline.DropReason;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
-/** The collector's meters, created once so the hot path only increments. */
+/**
+ * The collector's meters. Every hit is counted once as received and once by its fate, per site
+ * (the registered domain; {@code ""} for hits that never got as far as a known site), so that
+ * for each site {@code received = accepted + duplicate + bot + rejected + lost + spooled}, where
+ * spooled is what the spool holds now and replaying it counts as accepted (docs/reliability.md).
+ * Site labels are bounded by the registered sites: an unknown domain is never a label.
+ * Meters are created once per site, so the hot path only looks them up and increments.
+ */
 public final class CollectorMetrics {
 
-  private final Counter receivedPixel;
-  private final Counter receivedBeacon;
-  private final Counter accepted;
-  private final Counter duplicate;
-  private final Counter bot;
-  private final Counter lost;
+  /** The site label of hits rejected before their site was known. */
+  public static final String NO_SITE = "";
+
+  private final MeterRegistry registry;
+  private final Map<String, SiteMeters> sites = new ConcurrentHashMap<>();
   private final Counter queueErrors;
   private final Timer publishLatency;
-  private final Map<DropReason, Counter> rejected = new EnumMap<>(DropReason.class);
+
+  private final class SiteMeters {
+    final String site;
+    final Counter pixel;
+    final Counter beacon;
+    final Counter accepted;
+    final Counter duplicate;
+    final Counter bot;
+    final Counter lost;
+    // By DropReason ordinal, created on first use: most sites never see most reasons.
+    final AtomicReferenceArray<Counter> rejected = new AtomicReferenceArray<>(DropReason.values().length);
+
+    SiteMeters(String site) {
+      this.site = site;
+      pixel = received(site, "pixel");
+      beacon = received(site, "beacon");
+      accepted = Counter.builder("trackflow.collector.hits.accepted").tag("site", site)
+          .description("Hits the queue took, directly or replayed from the spool").register(registry);
+      duplicate = Counter.builder("trackflow.collector.hits.duplicate").tag("site", site)
+          .description("Hits dropped as repeats of an event already accepted").register(registry);
+      bot = Counter.builder("trackflow.collector.hits.bot").tag("site", site)
+          .description("Hits dropped because the user agent is a bot or crawler").register(registry);
+      lost = Counter.builder("trackflow.collector.hits.lost").tag("site", site)
+          .description("Pixel hits answered with the GIF that neither the queue nor the spool could take")
+          .register(registry);
+    }
+
+    Counter rejected(DropReason reason) {
+      Counter c = rejected.get(reason.ordinal());
+      if (c == null) {
+        // Registering twice returns the same counter, so a race between event loops is harmless.
+        c = Counter.builder("trackflow.collector.hits.rejected").tag("reason", reason.code()).tag("site", site)
+            .description("Hits rejected, by reason (queue_unavailable: beacons answered 503)").register(registry);
+        rejected.set(reason.ordinal(), c);
+      }
+      return c;
+    }
+
+    private Counter received(String site, String endpoint) {
+      return Counter.builder("trackflow.collector.hits.received").tag("endpoint", endpoint).tag("site", site)
+          .description("Hits received, valid or not").register(registry);
+    }
+  }
 
   public CollectorMetrics(MeterRegistry registry) {
-    receivedPixel = received(registry, "pixel");
-    receivedBeacon = received(registry, "beacon");
-    accepted = Counter.builder("trackflow.collector.hits.accepted")
-        .description("Hits published to the queue").register(registry);
-    duplicate = Counter.builder("trackflow.collector.hits.duplicate")
-        .description("Hits dropped as repeats of an event already accepted").register(registry);
-    bot = Counter.builder("trackflow.collector.hits.bot")
-        .description("Hits dropped because the user agent is a bot or crawler").register(registry);
-    lost = Counter.builder("trackflow.collector.hits.lost")
-        .description("Pixel hits answered with the GIF whose publish failed afterwards").register(registry);
+    this.registry = registry;
     queueErrors = Counter.builder("trackflow.collector.queue.errors")
-        .description("Publishes the queue refused or failed (beacons got 503)").register(registry);
+        .description("Publishes the queue refused or failed, and submissions refused at once").register(registry);
     publishLatency = Timer.builder("trackflow.collector.publish.latency")
         .description("Time from a batch's publish call until the queue holds it")
         .publishPercentiles(0.5, 0.99)
         .register(registry);
+    // Every name exists from the start (at zero), as dashboards and alerts expect.
+    SiteMeters none = site(NO_SITE);
     for (DropReason reason : DropReason.values()) {
       if (reason != DropReason.BOT) {
-        rejected.put(reason, Counter.builder("trackflow.collector.hits.rejected")
-            .tag("reason", reason.code())
-            .description("Hits rejected by validation, by reason").register(registry));
+        none.rejected(reason);
       }
     }
   }
 
-  private static Counter received(MeterRegistry registry, String endpoint) {
-    return Counter.builder("trackflow.collector.hits.received").tag("endpoint", endpoint)
-        .description("Hits received, valid or not").register(registry);
+  private SiteMeters site(String site) {
+    return sites.computeIfAbsent(site == null ? NO_SITE : site, SiteMeters::new);
   }
 
-  public void received(boolean pixel, int count) {
-    (pixel ? receivedPixel : receivedBeacon).increment(count);
+  /** One hit received for {@code site}. */
+  public void received(boolean pixel, String site) {
+    SiteMeters m = site(site);
+    (pixel ? m.pixel : m.beacon).increment();
   }
 
-  public void dropped(DropReason reason) {
+  /** A request refused as a whole, before any of its hits had a site: one hit, received and rejected. */
+  public void rejectedRequest(boolean pixel, DropReason reason) {
+    received(pixel, NO_SITE);
+    dropped(reason, NO_SITE);
+  }
+
+  public void dropped(DropReason reason, String site) {
+    SiteMeters m = site(site);
     if (reason == DropReason.BOT) {
-      bot.increment();
+      m.bot.increment();
     } else {
-      rejected.get(reason).increment();
+      m.rejected(reason).increment();
     }
   }
 
-  public void accepted(int count) {
-    accepted.increment(count);
+  public void accepted(String site) {
+    site(site).accepted.increment();
   }
 
-  public void duplicates(int count) {
-    duplicate.increment(count);
+  public void duplicate(String site) {
+    site(site).duplicate.increment();
   }
 
-  public void lost(int count) {
-    lost.increment(count);
+  public void lost(String site) {
+    site(site).lost.increment();
   }
 
   public void queueError() {

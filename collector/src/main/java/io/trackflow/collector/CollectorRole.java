@@ -13,6 +13,7 @@ import io.trackflow.collector.pipeline.ParseStep;
 import io.trackflow.collector.pipeline.Pipeline;
 import io.trackflow.collector.pipeline.SiteStep;
 import io.trackflow.collector.pipeline.SourceStep;
+import io.trackflow.collector.pipeline.SpoolReplay;
 import io.trackflow.collector.pipeline.UserAgentStep;
 import io.trackflow.collector.pipeline.ValidateStep;
 import io.trackflow.collector.pipeline.VisitorStep;
@@ -24,6 +25,7 @@ import io.trackflow.core.dedup.Deduplicator;
 import io.trackflow.core.health.ReadinessCheck;
 import io.trackflow.core.http.HttpRoutes;
 import io.trackflow.core.queue.EventPublisher;
+import io.trackflow.core.queue.spool.EventSpool;
 import io.trackflow.core.role.Components;
 import io.trackflow.core.role.RoleContext;
 import io.trackflow.core.role.RoleInstance;
@@ -53,14 +55,18 @@ public final class CollectorRole implements RoleInstance {
   private final SiteSnapshot sites;
   private final SaltRotation salts;
   private final InFlight inFlight;
+  private final EventSpool spool;
+  private final SpoolReplay replay;
 
   private CollectorRole(Vertx vertx, CollectorRoutes routes, SiteSnapshot sites,
-      SaltRotation salts, InFlight inFlight) {
+      SaltRotation salts, InFlight inFlight, EventSpool spool, SpoolReplay replay) {
     this.vertx = vertx;
     this.routes = routes;
     this.sites = sites;
     this.salts = salts;
     this.inFlight = inFlight;
+    this.spool = spool;
+    this.replay = replay;
   }
 
   /** Builds the collector from the context's adapters and the given heavy resources. */
@@ -73,25 +79,29 @@ public final class CollectorRole implements RoleInstance {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new ConfigException(Setting.TRUSTED_PROXIES.env() + ": " + e.getMessage()));
     }
-    Future<EventPublisher> publisher = components.get(EventPublisher.class);
+    // The spool, where the queue needs one (Kafka), is opened before the publisher may fail.
+    Future<EventSpool> spool = components.has(EventSpool.class)
+        ? components.get(EventSpool.class) : Future.succeededFuture(null);
+    Future<EventPublisher> publisher = spool.compose(s -> components.get(EventPublisher.class));
     Future<Deduplicator> dedup = components.get(Deduplicator.class);
     Future<SaltStore> saltStore = components.get(SaltStore.class);
     Future<SiteDirectory> directory = components.has(SiteDirectory.class)
         ? components.get(SiteDirectory.class) : Future.succeededFuture(null);
-    return Future.all(List.of(publisher, dedup, saltStore, directory, enrichers))
+    return Future.all(List.of(spool, publisher, dedup, saltStore, directory, enrichers))
         .compose(v -> {
           Enrichers e = enrichers.result();
           SiteSnapshot sites = new SiteSnapshot(directory.result());
           SaltRotation salts = new SaltRotation(saltStore.result(), clock);
           return Future.all(sites.start(ctx.vertx(), SITE_REFRESH_MILLIS),
                   salts.start(ctx.vertx(), SALT_CHECK_MILLIS))
-              .map(x -> build(ctx, e, ips, sites, salts, publisher.result(), dedup.result(), clock));
+              .map(x -> build(ctx, e, ips, sites, salts, publisher.result(), spool.result(),
+                  dedup.result(), clock));
         });
   }
 
   private static RoleInstance build(RoleContext ctx, Enrichers e, ClientIpResolver ips,
-      SiteSnapshot sites, SaltRotation salts, EventPublisher publisher, Deduplicator dedup,
-      Clock clock) {
+      SiteSnapshot sites, SaltRotation salts, EventPublisher publisher, EventSpool spool,
+      Deduplicator dedup, Clock clock) {
     TrackflowConfig config = ctx.config();
     CollectorMetrics metrics = new CollectorMetrics(ctx.registry());
     Limits limits = Limits.defaults(config.integer(Setting.COLLECTOR_MAX_BODY_BYTES));
@@ -105,18 +115,28 @@ public final class CollectorRole implements RoleInstance {
         new VisitorStep(salts),
         new EventStep(limits)), metrics);
     InFlight inFlight = new InFlight();
-    CollectorRoutes routes = new CollectorRoutes(pipeline, dedup, publisher, ips, metrics, clock,
+    CollectorRoutes routes = new CollectorRoutes(pipeline, dedup, publisher, spool, ips, metrics, clock,
         limits, inFlight, e.trackerScript());
     Gauge.builder("trackflow.collector.sites", sites, SiteSnapshot::size)
         .description("Sites the collector accepts hits for").register(ctx.registry());
+    Gauge.builder("trackflow.collector.queue.unavailable", publisher, p -> p.healthy() ? 0 : 1)
+        .description("1 while the queue is known unavailable: beacons get 503 at once, pixel hits are spooled")
+        .register(ctx.registry());
+    // An unavailable queue degrades the collector but leaves it ready: it still answers every
+    // hit (beacons with a fast 503 to retry, pixels into the spool), which beats no answer at all.
     ctx.health()
         .add(ReadinessCheck.of("collector", () -> Future.succeededFuture(sites.loaded() && salts.current() != null)))
-        .add(ReadinessCheck.of("queue", () -> Future.succeededFuture(publisher.healthy())))
+        .addDegradation("queue", () -> !publisher.healthy())
         .addDegradation("dedup", () -> !dedup.healthy());
-    log.info("Collector ready: pipeline {}, {} sites, country database {}, tracker.js {}",
+    SpoolReplay replay = null;
+    if (spool != null) {
+      replay = new SpoolReplay(ctx.vertx(), spool, publisher, metrics, ctx.registry());
+      replay.start();
+    }
+    log.info("Collector ready: pipeline {}, {} sites, country database {}, tracker.js {}, spool {}",
         pipeline.stepNames(), sites.size(), e.geo().available() ? "loaded" : "missing",
-        e.trackerScript().isPresent() ? "served" : "absent");
-    return new CollectorRole(ctx.vertx(), routes, sites, salts, inFlight);
+        e.trackerScript().isPresent() ? "served" : "absent", spool == null ? "none" : spool.events() + " hits");
+    return new CollectorRole(ctx.vertx(), routes, sites, salts, inFlight, spool, replay);
   }
 
   @Override
@@ -124,12 +144,18 @@ public final class CollectorRole implements RoleInstance {
     return List.of(routes);
   }
 
-  /** Stops background work and waits (bounded) for batches still being published. */
+  /**
+   * Stops background work and replay, waits (bounded) for batches still being published or
+   * spooled, then closes the spool: what it holds is replayed by the next run.
+   */
   @Override
   public Future<Void> stop() {
     sites.stop();
     salts.stop(vertx);
-    return inFlight.drained().timeout(5, TimeUnit.SECONDS).otherwiseEmpty();
+    Future<Void> replayStopped = replay == null ? Future.succeededFuture() : replay.stop();
+    return replayStopped
+        .compose(v -> inFlight.drained().timeout(5, TimeUnit.SECONDS).otherwiseEmpty())
+        .compose(v -> spool == null ? Future.<Void>succeededFuture() : spool.close());
   }
 
   /** The routes, for tests that mount them on their own server. */

@@ -27,6 +27,7 @@ import io.trackflow.adapters.session.redis.RedisSaltStore;
 import io.trackflow.core.queue.EventConsumer;
 import io.trackflow.core.queue.EventPublisher;
 import io.trackflow.core.queue.local.InProcessQueue;
+import io.trackflow.core.queue.spool.EventSpool;
 import io.trackflow.core.role.Components;
 import io.trackflow.core.site.SiteDirectory;
 import io.trackflow.core.store.EventStore;
@@ -69,6 +70,12 @@ final class Adapters {
       components.register(EventConsumer.class,
           () -> KafkaEventConsumer.create(vertx, options, registry).<EventConsumer>map(c -> c),
           EventConsumer::stop);
+      if (config.hasRole(Role.COLLECTOR)) {
+        // Pixel hits cannot be retried by the browser: while Kafka is unavailable they wait here.
+        EventSpool.Options spool = EventSpool.Options.of(config.spoolDir(),
+            config.integer(Setting.COLLECTOR_SPOOL_MAX_MB) * 1024L * 1024L);
+        components.register(EventSpool.class, () -> EventSpool.open(vertx, spool, registry), EventSpool::close);
+      }
       return;
     }
     if (!config.hasRole(Role.COLLECTOR) && !config.hasRole(Role.WRITER)) {

@@ -85,7 +85,6 @@ final class BeaconHandler implements Handler<RoutingContext> {
       rejectRequest(ctx, DropReason.INVALID_BODY);
       return;
     }
-    metrics.received(false, items.size());
 
     byte[] ip = RequestFacts.clientIp(ctx.request(), ips);
     String ua = RequestFacts.userAgent(ctx.request());
@@ -99,7 +98,7 @@ final class BeaconHandler implements Handler<RoutingContext> {
       if (object == null) {
         Hit bad = new Hit(i, null, ip, ua, now);
         bad.drop = DropReason.NOT_AN_OBJECT;
-        metrics.dropped(DropReason.NOT_AN_OBJECT);
+        metrics.rejectedRequest(false, DropReason.NOT_AN_OBJECT);
         rejected.add(bad);
         continue;
       }
@@ -119,7 +118,7 @@ final class BeaconHandler implements Handler<RoutingContext> {
       } else {
         response.setStatusCode(503).putHeader("Retry-After", RETRY_AFTER_SECONDS)
             .putHeader("Content-Type", "application/json")
-            .end(new ApiError("queue_unavailable",
+            .end(new ApiError(DropReason.QUEUE_UNAVAILABLE.code(),
                 "the event queue cannot take events right now; retry after "
                     + RETRY_AFTER_SECONDS + " seconds").toJson().encode());
       }
@@ -146,8 +145,7 @@ final class BeaconHandler implements Handler<RoutingContext> {
   }
 
   private void rejectRequest(RoutingContext ctx, DropReason reason) {
-    metrics.received(false, 1);
-    metrics.dropped(reason);
+    metrics.rejectedRequest(false, reason);
     Cors.allowAnyOrigin(ctx.response())
         .setStatusCode(reason.status())
         .putHeader("Content-Type", "application/json")

@@ -11,6 +11,7 @@ import io.trackflow.core.dedup.Deduplicator;
 import io.trackflow.core.http.ApiError;
 import io.trackflow.core.http.HttpRoutes;
 import io.trackflow.core.queue.EventPublisher;
+import io.trackflow.core.queue.spool.EventSpool;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -27,6 +28,7 @@ public final class CollectorRoutes implements HttpRoutes {
   private final Pipeline pipeline;
   private final Deduplicator dedup;
   private final EventPublisher publisher;
+  private final EventSpool spool;
   private final ClientIpResolver ips;
   private final CollectorMetrics metrics;
   private final Clock clock;
@@ -34,12 +36,14 @@ public final class CollectorRoutes implements HttpRoutes {
   private final InFlight inFlight;
   private final Optional<TrackerScript> script;
 
-  public CollectorRoutes(Pipeline pipeline, Deduplicator dedup, EventPublisher publisher,
+  /** {@code spool} is null where the queue needs none (the in-process queue). */
+  public CollectorRoutes(Pipeline pipeline, Deduplicator dedup, EventPublisher publisher, EventSpool spool,
       ClientIpResolver ips, CollectorMetrics metrics, Clock clock, Limits limits, InFlight inFlight,
       Optional<TrackerScript> script) {
     this.pipeline = pipeline;
     this.dedup = dedup;
     this.publisher = publisher;
+    this.spool = spool;
     this.ips = ips;
     this.metrics = metrics;
     this.clock = clock;
@@ -51,8 +55,8 @@ public final class CollectorRoutes implements HttpRoutes {
   @Override
   public void mount(Vertx vertx, Router router) {
     // Called on the HTTP verticle's event loop: the batcher belongs to that loop.
-    HitBatcher batcher = new HitBatcher(vertx.getOrCreateContext(), dedup, publisher, metrics,
-        inFlight, 1000);
+    HitBatcher batcher = new HitBatcher(vertx.getOrCreateContext(), dedup, publisher, spool,
+        metrics, inFlight, 1000);
     router.get("/i").handler(new PixelHandler(pipeline, batcher, ips, metrics, clock));
     router.options("/api/event").handler(Cors::preflight);
     router.post("/api/event")
@@ -63,8 +67,7 @@ public final class CollectorRoutes implements HttpRoutes {
             ctx.next();
             return;
           }
-          metrics.received(false, 1);
-          metrics.dropped(DropReason.BODY_TOO_LARGE);
+          metrics.rejectedRequest(false, DropReason.BODY_TOO_LARGE);
           Cors.allowAnyOrigin(ctx.response()).setStatusCode(413)
               .putHeader("Content-Type", "application/json")
               .end(new ApiError(DropReason.BODY_TOO_LARGE.code(), DropReason.BODY_TOO_LARGE.message()

@@ -12,12 +12,11 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.util.List;
 
 /**
  * {@code GET /i}: the pixel for pages without JavaScript. It always answers the 1x1 transparent
- * GIF at once — a broken image helps no one — and processes the hit afterwards; rejections and
- * publishes that fail later only show in metrics.
+ * GIF at once — a broken image helps no one — and processes the hit afterwards; what becomes of
+ * it (accepted, spooled, rejected, lost) only shows in metrics.
  */
 final class PixelHandler implements Handler<RoutingContext> {
 
@@ -50,19 +49,19 @@ final class PixelHandler implements Handler<RoutingContext> {
         .putHeader("Content-Type", "image/gif")
         .putHeader("Cache-Control", "no-store, max-age=0")
         .end(GIF);
-    metrics.received(true, 1);
     MultiMap params;
     try {
       params = ctx.queryParams();
     } catch (RuntimeException e) { // Vert.x wraps the decoder's IllegalArgumentException
-      metrics.dropped(DropReason.MALFORMED_QUERY);
+      metrics.rejectedRequest(true, DropReason.MALFORMED_QUERY);
       return;
     }
     Hit hit = new Hit(0, RawHit.fromQuery(params, ctx.request().getHeader("Referer")),
         RequestFacts.clientIp(ctx.request(), ips), RequestFacts.userAgent(ctx.request()),
         clock.millis());
+    hit.pixel = true;
     if (pipeline.run(hit)) {
-      batcher.submit(List.of(hit)).onFailure(e -> metrics.lost(1));
+      batcher.submitPixel(hit);
     }
   }
 }

@@ -17,6 +17,10 @@ public final class Hit {
   public final String userAgent;
   /** Server time when the request arrived. */
   public final long receivedAt;
+  /** Came through the pixel: answered before it is processed, so it cannot be refused later. */
+  public boolean pixel;
+  /** The registered site it counts for in metrics, once the site step found it; "" before. */
+  public String site = "";
 
   // Checked fields (ParseStep / LimitsStep).
   public String name;
@@ -47,6 +51,16 @@ public final class Hit {
     this.clientIp = clientIp;
     this.userAgent = userAgent == null ? "" : userAgent;
     this.receivedAt = receivedAt;
+  }
+
+  private Event built;
+
+  /** The event, built once from {@link #event}. */
+  public Event built() {
+    if (built == null) {
+      built = event.build();
+    }
+    return built;
   }
 
   public boolean isEngagement() {

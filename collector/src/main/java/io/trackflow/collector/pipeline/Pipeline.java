@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * The synchronous part of ingestion: parse → validate → site → user agent → geo → source →
- * visitor → event id, each a named {@link Step}. A step may drop the hit with a reason; the drop
- * is counted per reason and the remaining steps are skipped. The asynchronous part (dedup,
+ * visitor → event id, each a named {@link Step}. A step may drop the hit with a reason; the
+ * remaining steps are skipped. The hit is counted as received, and a drop per reason, under the
+ * site the steps found (none if it was dropped before the site step). The asynchronous part (dedup,
  * publish) runs per batch in {@link HitBatcher}.
  */
 public final class Pipeline {
@@ -25,10 +26,12 @@ public final class Pipeline {
       DropReason reason = step.apply(hit);
       if (reason != null) {
         hit.drop = reason;
-        metrics.dropped(reason);
+        metrics.received(hit.pixel, hit.site);
+        metrics.dropped(reason, hit.site);
         return false;
       }
     }
+    metrics.received(hit.pixel, hit.site);
     return true;
   }
 

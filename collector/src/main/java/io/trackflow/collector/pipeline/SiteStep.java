@@ -23,6 +23,7 @@ public final class SiteStep implements Step {
       return DropReason.UNKNOWN_SITE;
     }
     hit.event.site(site);
+    hit.site = site;
     return null;
   }
 }

@@ -163,7 +163,7 @@ class CollectorHttpTest {
   }
 
   @Test
-  @DisplayName("When the queue refuses a pixel's hit afterwards the GIF was already sent and the hit is counted as lost")
+  @DisplayName("Without a spool (the in-process queue), when the queue refuses a pixel's hit afterwards the GIF was already sent and the hit is counted as lost")
   void pixelLostCounted() throws Exception {
     queue.down = true;
     double lost = server.counter("trackflow.collector.hits.lost");
@@ -304,18 +304,18 @@ class CollectorHttpTest {
   }
 
   @Test
-  @DisplayName("Metrics are exported with the documented names: received by endpoint, accepted, duplicate, rejected by reason, publish latency")
+  @DisplayName("Metrics are exported with the documented names, per site: received by endpoint, accepted, duplicate, rejected by reason (before a site is known under site=\"\"), publish latency")
   void metricsScrape() throws Exception {
     post(event("metric-1"));
     post(event("metric-1"));
     String scrape = CollectorServer.await(client.get("/metrics").send()).bodyAsString();
-    assertThat(scrape).contains("trackflow_collector_hits_received_total{endpoint=\"beacon\"}");
-    assertThat(scrape).contains("trackflow_collector_hits_received_total{endpoint=\"pixel\"}");
-    assertThat(scrape).contains("trackflow_collector_hits_accepted_total");
-    assertThat(scrape).contains("trackflow_collector_hits_duplicate_total");
+    assertThat(scrape).contains("trackflow_collector_hits_received_total{endpoint=\"beacon\",site=\"example.com\"}");
+    assertThat(scrape).contains("trackflow_collector_hits_received_total{endpoint=\"pixel\",site=\"\"}");
+    assertThat(scrape).contains("trackflow_collector_hits_accepted_total{site=\"example.com\"}");
+    assertThat(scrape).contains("trackflow_collector_hits_duplicate_total{site=\"example.com\"}");
     assertThat(scrape).contains("trackflow_collector_hits_bot_total");
     assertThat(scrape).contains("trackflow_collector_hits_lost_total");
-    assertThat(scrape).contains("trackflow_collector_hits_rejected_total{reason=\"url_too_long\"}");
+    assertThat(scrape).contains("trackflow_collector_hits_rejected_total{reason=\"url_too_long\",site=\"\"}");
     assertThat(scrape).contains("trackflow_collector_publish_latency_seconds_count");
     assertThat(scrape).contains("trackflow_collector_queue_errors_total");
   }

@@ -12,6 +12,7 @@ import io.trackflow.core.http.HttpServerVerticle;
 import io.trackflow.core.metrics.Observability;
 import io.trackflow.core.queue.EventPublisher;
 import io.trackflow.core.queue.QueueUnavailableException;
+import io.trackflow.core.queue.spool.EventSpool;
 import io.trackflow.core.role.Components;
 import io.trackflow.core.role.RoleContext;
 import io.trackflow.core.role.RoleInstance;
@@ -60,6 +61,7 @@ public final class CollectorServer implements AutoCloseable {
   final RoleInstance role;
   private final Components components;
   final int port;
+  EventSpool spool;
 
   /** The adapters a test collector runs on, built on the server's Vert.x instance. */
   record Ports(Future<EventPublisher> publisher, Deduplicator dedup, SaltStore salts) {}
@@ -71,6 +73,12 @@ public final class CollectorServer implements AutoCloseable {
 
   CollectorServer(Enrichers enrichers, java.util.function.Function<Vertx, Ports> ports,
       Map<Setting, String> settings) throws Exception {
+    this(enrichers, ports, settings, null);
+  }
+
+  /** A collector with a spool opened from {@code spoolOptions} (none if null), as a cluster collector has. */
+  CollectorServer(Enrichers enrichers, java.util.function.Function<Vertx, Ports> ports,
+      Map<Setting, String> settings, EventSpool.Options spoolOptions) throws Exception {
     vertx = Observability.newVertx(registry, new VertxOptions());
     Ports p = ports.apply(vertx);
     EventPublisher publisher = await(p.publisher());
@@ -83,6 +91,11 @@ public final class CollectorServer implements AutoCloseable {
         .register(Deduplicator.class, () -> Future.succeededFuture(dedup), Deduplicator::close)
         .register(SaltStore.class, () -> Future.succeededFuture(salts), SaltStore::close)
         .register(SiteDirectory.class, () -> Future.succeededFuture(sites), s -> Future.succeededFuture());
+    if (spoolOptions != null) {
+      spool = await(EventSpool.open(vertx, spoolOptions, registry));
+      EventSpool opened = spool;
+      components.register(EventSpool.class, () -> Future.succeededFuture(opened), EventSpool::close);
+    }
     HealthRoutes health = new HealthRoutes(registry);
     TrackflowConfig config = TrackflowConfig.defaults().with(settings);
     RoleContext ctx = new RoleContext(vertx, config, registry, health, components);
@@ -103,9 +116,9 @@ public final class CollectorServer implements AutoCloseable {
     return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
+  /** The sum of a counter over the series with these tags (every site's, unless a site is given). */
   double counter(String name, String... tags) {
-    var c = registry.find(name).tags(tags).counter();
-    return c == null ? 0 : c.count();
+    return registry.find(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   @Override

@@ -120,9 +120,11 @@ class EnrichmentTest {
   @Test
   @DisplayName("Bots are dropped and counted as bots, not as rejections")
   void bots() {
-    double before = fixture.registry.counter("trackflow.collector.hits.bot").count();
+    double before = fixture.registry.counter("trackflow.collector.hits.bot", "site", "example.com").count();
     Hit hit = fixture.run(PipelineFixture.valid(), "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
     assertThat(hit.drop).isEqualTo(DropReason.BOT);
-    assertThat(fixture.registry.counter("trackflow.collector.hits.bot").count()).isEqualTo(before + 1);
+    assertThat(fixture.registry.counter("trackflow.collector.hits.bot", "site", hit.site).count()).isEqualTo(before + 1);
+    assertThat(fixture.registry.find("trackflow.collector.hits.rejected").counters())
+        .allSatisfy(c -> assertThat(c.count()).isZero());
   }
 }

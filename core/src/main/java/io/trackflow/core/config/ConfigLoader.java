@@ -167,6 +167,10 @@ public final class ConfigLoader {
           + " needs TRACKFLOW_PG_URL: a collector without the query role reads its site list from"
           + " PostgreSQL");
     }
+    if (c.integer(Setting.KAFKA_DELIVERY_TIMEOUT_MS) < 1000) {
+      // Kafka needs room for a request timeout below it; less than a second only causes failures.
+      throw new ConfigException(Setting.KAFKA_DELIVERY_TIMEOUT_MS.env() + ": must be at least 1000 ms");
+    }
     if (!c.string(Setting.ADMIN_EMAIL).isEmpty() != !c.string(Setting.ADMIN_PASSWORD).isEmpty()) {
       throw new ConfigException("TRACKFLOW_ADMIN_EMAIL and TRACKFLOW_ADMIN_PASSWORD must be set together");
     }

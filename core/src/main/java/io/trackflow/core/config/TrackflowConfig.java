@@ -81,6 +81,11 @@ public final class TrackflowConfig {
     return Path.of(string(Setting.DATA_DIR));
   }
 
+  /** Where the collector's pixel spool lives: its own setting, else {@code spool} in the data dir. */
+  public Path spoolDir() {
+    return optional(Setting.COLLECTOR_SPOOL_DIR).map(Path::of).orElse(dataDir().resolve("spool"));
+  }
+
   public Optional<String> kafkaBootstrap() {
     return optional(Setting.KAFKA_BOOTSTRAP);
   }

@@ -129,7 +129,8 @@ final class KafkaCluster {
     return lastReachedNanos;
   }
 
-  private void probe() {
+  /** Asks the cluster now (at most one probe at a time); {@link #reachable()} reports the answer. */
+  void probe() {
     if (closed || !probing.compareAndSet(false, true)) {
       return;
     }

@@ -15,8 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -41,8 +45,24 @@ import org.slf4j.LoggerFactory;
  * the topic's metadata before it accepts events and keeps it cached (metadata.max.idle.ms far
  * above any idle period), failing fast while it has none, (2) refuses events beyond {@code
  * maxPendingBytes}, half the producer's buffer, and (3) bounds any remaining block with {@code
- * max.block.ms}. A broker that goes away after start-up shows as sends failing after {@code
- * delivery.timeout.ms}; every failure surfaces as {@link QueueUnavailableException}.
+ * max.block.ms}. Every failure surfaces as {@link QueueUnavailableException}.
+ *
+ * <p>Failing fast. Measured before this existed: with the broker killed, every publish waited for
+ * the producer's delivery timeout (each beacon held its connection ~30 s for its 503) and pixel
+ * hits were dropped after it. So the publisher keeps a state, checked every {@value
+ * #STATE_CHECK_MILLIS} ms: it is <em>unavailable</em> from the first sign of trouble — the topic's
+ * metadata unknown, the cluster probe reaching no broker, a publish that failed, a publish
+ * unacknowledged for {@code stallTimeout}, or one unacknowledged for {@value #NO_CONNECTION_MILLIS}
+ * ms while the producer has no connection to any broker (a broker that died closes its
+ * connections at once) — until a broker answered again after that sign (a probe, run every
+ * second while unavailable, or an acknowledgement). While unavailable, {@link #publish} fails at
+ * once without handing anything to the producer; {@link #healthy()} reports the state, so the
+ * collector answers beacons 503 at once and spools pixel hits. Publishes already handed to the
+ * producer keep waiting for its verdict: reporting them failed earlier could get an event stored
+ * by the producer's retry and again by the client's.
+ *
+ * <p>Start-up does not need the broker: if the topic cannot be ensured, the publisher starts
+ * unavailable and keeps trying.
  */
 public final class KafkaEventPublisher implements EventPublisher {
 
@@ -51,6 +71,12 @@ public final class KafkaEventPublisher implements EventPublisher {
   static final int MAX_EVENTS_PER_RECORD = 500;
   /** How often the partition count is read again, so added partitions get used. */
   static final long PARTITIONS_REFRESH_MILLIS = 30_000;
+  /** How often the availability state is evaluated. */
+  static final long STATE_CHECK_MILLIS = 100;
+  /** How long a publish may wait without any broker connection before the broker counts as down. */
+  static final long NO_CONNECTION_MILLIS = 250;
+  /** How often the cluster is probed (and the topic looked up) while unavailable. */
+  static final long RECOVERY_PROBE_MILLIS = 1_000;
 
   private final Vertx vertx;
   private final KafkaQueueOptions options;
@@ -58,49 +84,72 @@ public final class KafkaEventPublisher implements EventPublisher {
   private final KafkaCluster cluster;
   private final AtomicLong pendingBytes = new AtomicLong();
   private final AtomicBoolean warmingUp = new AtomicBoolean();
+  // Start (nanoTime) of every publish handed to the producer and not finished yet.
+  private final Map<Long, Long> outstanding = new ConcurrentHashMap<>();
+  private final AtomicLong publishIds = new AtomicLong();
+  private final Metric connections;
+  private volatile boolean topicEnsured;
   private volatile boolean ready;
   // The topic's partition count from the producer's metadata; 0 until known.
   private volatile int partitions;
   private volatile long refreshTimer = -1;
-  // nanoTime of the last publish the broker did not acknowledge / of the last one it did; 0 = never.
-  private volatile long lastFailureNanos;
+  private volatile long stateTimer = -1;
+  // nanoTime of the last sign of trouble, and of the last acknowledgement or metadata answer.
+  private volatile long lastTroubleNanos;
   private volatile long lastSuccessNanos;
+  private volatile String trouble = "not connected yet";
+  private volatile boolean available;
+  private long lastRecoveryProbeNanos;
   private volatile boolean closed;
 
   private KafkaEventPublisher(Vertx vertx, KafkaQueueOptions options, KafkaProducer<Long, Buffer> producer,
-      KafkaCluster cluster) {
+      KafkaCluster cluster, boolean topicEnsured) {
     this.vertx = vertx;
     this.options = options;
     this.producer = producer;
     this.cluster = cluster;
+    this.topicEnsured = topicEnsured;
+    this.lastTroubleNanos = System.nanoTime();
+    this.connections = connectionCount(producer);
     // Failures reach the caller through each send's future; without this handler every failed
     // record would also be logged as an unhandled exception.
     producer.exceptionHandler(e -> {});
   }
 
+  // The producer's own gauge of open broker connections (null if a client version lacks it).
+  private static Metric connectionCount(KafkaProducer<Long, Buffer> producer) {
+    for (Map.Entry<MetricName, ? extends Metric> m : producer.unwrap().metrics().entrySet()) {
+      if (m.getKey().name().equals("connection-count") && m.getKey().group().equals("producer-metrics")) {
+        return m.getValue();
+      }
+    }
+    return null;
+  }
+
   /**
-   * Ensures the topic exists, creates the producer off the event loop and fetches the topic's
-   * metadata; the publisher is returned even if the last step fails (it then refuses events
-   * until the broker answers).
+   * Creates the producer off the event loop, ensures the topic exists and fetches its metadata;
+   * the publisher is returned even if the broker cannot be reached (it is then unavailable and
+   * keeps trying).
    */
   public static Future<KafkaEventPublisher> create(Vertx vertx, KafkaQueueOptions options) {
-    return KafkaCluster.connect(vertx, options.bootstrap(), "trackflow-publisher-admin")
-        .compose(cluster -> cluster.ensureTopic(options.topic(), options.partitions())
-            .compose(v -> open(vertx, options, cluster))
-            .onFailure(e -> cluster.close()));
+    return open(vertx, options, false);
   }
 
   /** Like {@link #create} but for a topic managed elsewhere: nothing is created. */
   static Future<KafkaEventPublisher> connect(Vertx vertx, KafkaQueueOptions options) {
-    return KafkaCluster.connect(vertx, options.bootstrap(), "trackflow-publisher-admin")
-        .compose(cluster -> open(vertx, options, cluster).onFailure(e -> cluster.close()));
+    return open(vertx, options, true);
   }
 
-  private static Future<KafkaEventPublisher> open(Vertx vertx, KafkaQueueOptions options, KafkaCluster cluster) {
-    return vertx.executeBlocking(() -> KafkaProducer.create(vertx, producerConfig(options),
-            new LongSerializer(), new BufferSerializer()))
-        .map(producer -> new KafkaEventPublisher(vertx, options, producer, cluster))
-        .compose(publisher -> publisher.warmUp().otherwiseEmpty().map(publisher));
+  private static Future<KafkaEventPublisher> open(Vertx vertx, KafkaQueueOptions options, boolean topicEnsured) {
+    return KafkaCluster.connect(vertx, options.bootstrap(), "trackflow-publisher-admin")
+        .compose(cluster -> vertx.executeBlocking(() -> KafkaProducer.create(vertx, producerConfig(options),
+                new LongSerializer(), new BufferSerializer()))
+            .map(producer -> new KafkaEventPublisher(vertx, options, producer, cluster, topicEnsured))
+            .onFailure(e -> cluster.close()))
+        .compose(publisher -> publisher.warmUp().otherwiseEmpty().map(v -> {
+          publisher.startStateChecks();
+          return publisher;
+        }));
   }
 
   static Properties producerConfig(KafkaQueueOptions options) {
@@ -129,16 +178,22 @@ public final class KafkaEventPublisher implements EventPublisher {
     return config;
   }
 
-  /** Fetches the topic's metadata on the producer's worker; afterwards sends do not wait for it. */
+  /**
+   * Ensures the topic (once), then fetches its metadata on the producer's worker; afterwards
+   * sends do not wait for it.
+   */
   private Future<Void> warmUp() {
-    if (!warmingUp.compareAndSet(false, true)) {
+    if (closed || !warmingUp.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
-    return producer.partitionsFor(options.topic())
+    Future<Void> topic = topicEnsured ? Future.succeededFuture()
+        : cluster.ensureTopic(options.topic(), options.partitions()).onSuccess(v -> topicEnsured = true);
+    return topic.compose(v -> producer.partitionsFor(options.topic()))
         .andThen(ar -> {
           warmingUp.set(false);
           if (ar.succeeded() && !ar.result().isEmpty()) {
             partitions = ar.result().size();
+            lastSuccessNanos = System.nanoTime();
             if (!ready) {
               ready = true;
               startRefresh();
@@ -149,6 +204,66 @@ public final class KafkaEventPublisher implements EventPublisher {
           }
         })
         .mapEmpty();
+  }
+
+  private void startStateChecks() {
+    checkState();
+    if (!closed) {
+      stateTimer = vertx.setPeriodic(STATE_CHECK_MILLIS, id -> checkState());
+    }
+  }
+
+  /** Re-evaluates availability; while unavailable, probes the cluster (and the topic) every second. */
+  private void checkState() {
+    long now = System.nanoTime();
+    long oldest = 0;
+    boolean any = false;
+    for (long start : outstanding.values()) {
+      if (!any || start - oldest < 0) {
+        oldest = start;
+        any = true;
+      }
+    }
+    String seen = null;
+    if (any && now - oldest > options.stallTimeout().toNanos()) {
+      seen = "a publish unacknowledged for over " + options.stallTimeout().toMillis() + " ms";
+    } else if (any && now - oldest > TimeUnit.MILLISECONDS.toNanos(NO_CONNECTION_MILLIS) && !connected()) {
+      seen = "no connection to any broker";
+    } else if (!cluster.reachable()) {
+      seen = "no broker answers at " + options.bootstrap();
+    } else if (!ready) {
+      seen = "topic " + options.topic() + " metadata unavailable";
+    }
+    if (seen != null) {
+      trouble = seen;
+      lastTroubleNanos = now;
+    }
+    long contact = Math.max(lastSuccessNanos - lastTroubleNanos, cluster.lastReachedNanos() - lastTroubleNanos);
+    boolean nowAvailable = seen == null && contact > 0;
+    if (nowAvailable != available) {
+      available = nowAvailable;
+      if (nowAvailable) {
+        log.info("Kafka at {} is available again: publishing resumes", options.bootstrap());
+      } else {
+        log.warn("Kafka at {} is unavailable ({}): publishes fail at once until a broker answers",
+            options.bootstrap(), trouble);
+      }
+    }
+    if (!available && now - lastRecoveryProbeNanos > TimeUnit.MILLISECONDS.toNanos(RECOVERY_PROBE_MILLIS)) {
+      lastRecoveryProbeNanos = now;
+      cluster.probe();
+      if (!ready) {
+        warmUp();
+      }
+    }
+  }
+
+  private boolean connected() {
+    if (connections == null) {
+      return true;
+    }
+    Object value = connections.metricValue();
+    return !(value instanceof Number n) || n.doubleValue() > 0;
   }
 
   /** Reads the partition count again now and then; metadata comes from the producer's cache. */
@@ -166,10 +281,9 @@ public final class KafkaEventPublisher implements EventPublisher {
     if (closed) {
       return Future.failedFuture(new QueueUnavailableException("Kafka publisher is closed"));
     }
-    if (!ready) {
-      warmUp();
+    if (!available) {
       return Future.failedFuture(new QueueUnavailableException(
-          "Kafka topic " + options.topic() + " is not reachable yet at " + options.bootstrap()));
+          "Kafka at " + options.bootstrap() + " is unavailable: " + trouble));
     }
     List<KafkaProducerRecord<Long, Buffer>> records = toRecords(options.topic(), partitions, events);
     long bytes = 0;
@@ -181,6 +295,8 @@ public final class KafkaEventPublisher implements EventPublisher {
       return Future.failedFuture(new QueueUnavailableException("Kafka producer buffer is full"));
     }
     List<Future<?>> sends = new ArrayList<>(records.size());
+    long id = publishIds.incrementAndGet();
+    outstanding.put(id, System.nanoTime());
     for (KafkaProducerRecord<Long, Buffer> record : records) {
       sends.add(producer.send(record));
     }
@@ -188,11 +304,14 @@ public final class KafkaEventPublisher implements EventPublisher {
     // join, not all: the pending bytes are released only once every send has finished.
     return Future.join(sends).transform(ar -> {
       pendingBytes.addAndGet(-sent);
+      outstanding.remove(id);
       if (ar.succeeded()) {
         lastSuccessNanos = System.nanoTime();
         return Future.succeededFuture();
       }
-      lastFailureNanos = System.nanoTime();
+      lastTroubleNanos = System.nanoTime();
+      trouble = "a publish failed: " + ar.cause().getMessage();
+      available = false;
       Throwable cause = ar.cause();
       return Future.failedFuture(new QueueUnavailableException(
           "Kafka did not acknowledge events: " + cause.getMessage(), cause));
@@ -239,15 +358,17 @@ public final class KafkaEventPublisher implements EventPublisher {
   }
 
   /**
-   * Ready when the topic's metadata is known, the last probe reached a broker, and no publish has
-   * failed since the last acknowledged one or the last successful probe (so readiness drops at
-   * the first failed send, and comes back even while no traffic is sent).
+   * Available: the topic's metadata is known, a broker answered since the last sign of trouble,
+   * and no publish is stalled (see the class comment). False means publishes fail at once.
    */
   @Override
   public boolean healthy() {
-    long failed = lastFailureNanos;
-    boolean recovered = failed == 0 || lastSuccessNanos - failed > 0 || cluster.lastReachedNanos() - failed > 0;
-    return ready && cluster.reachable() && recovered;
+    return available && !closed;
+  }
+
+  /** Why the publisher is (or last was) unavailable. */
+  public String trouble() {
+    return trouble;
   }
 
   @Override
@@ -255,12 +376,17 @@ public final class KafkaEventPublisher implements EventPublisher {
     if (closed) {
       return Future.succeededFuture();
     }
+    boolean reachable = available;
     closed = true;
     if (refreshTimer >= 0) {
       vertx.cancelTimer(refreshTimer);
     }
-    // close() flushes what is buffered before it returns; bounded so shutdown cannot hang.
-    return producer.close(options.deliveryTimeout().toMillis())
+    if (stateTimer >= 0) {
+      vertx.cancelTimer(stateTimer);
+    }
+    // close() flushes what is buffered before it returns, bounded so shutdown cannot hang; with
+    // the broker unavailable nothing can be flushed, and the records still held fail at once.
+    return producer.close(reachable ? options.deliveryTimeout().toMillis() : 0)
         .eventually(cluster::close);
   }
 }

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param maxBlock producer {@code max.block.ms}, the last-resort bound on a blocked send
  * @param deliveryTimeout how long a publish may wait for the broker before it fails
  * @param maxPendingBytes encoded bytes a publisher keeps unacknowledged before it refuses more
+ * @param stallTimeout how long a publish may stay unacknowledged, with a broker connection open,
+ *     before the publisher counts the broker as unavailable and fails new publishes at once
  */
 public record KafkaQueueOptions(
     String bootstrap,
@@ -29,12 +31,14 @@ public record KafkaQueueOptions(
     Duration sessionTimeout,
     Duration maxBlock,
     Duration deliveryTimeout,
-    long maxPendingBytes) {
+    long maxPendingBytes,
+    Duration stallTimeout) {
 
   /** Defaults for everything but the addresses. */
   public static KafkaQueueOptions of(String bootstrap, String topic, String group) {
     return new KafkaQueueOptions(bootstrap, topic, group, 6, 30_000, Duration.ofSeconds(5),
-        Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(15), 16L * 1024 * 1024);
+        Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(15), 16L * 1024 * 1024,
+        Duration.ofSeconds(2));
   }
 
   /** The options of a process configured for Kafka. */
@@ -45,41 +49,47 @@ public record KafkaQueueOptions(
     int inFlight = Math.max(3 * config.integer(Setting.WRITER_BATCH_SIZE), 1_000);
     return of(bootstrap, config.string(Setting.KAFKA_TOPIC), config.string(Setting.KAFKA_GROUP))
         .withPartitions(config.integer(Setting.KAFKA_PARTITIONS))
-        .withMaxInFlightEvents(inFlight);
+        .withMaxInFlightEvents(inFlight)
+        .withDeliveryTimeout(Duration.ofMillis(config.integer(Setting.KAFKA_DELIVERY_TIMEOUT_MS)));
   }
 
   public KafkaQueueOptions withPartitions(int value) {
     return new KafkaQueueOptions(bootstrap, topic, group, value, maxInFlightEvents, drainTimeout,
-        sessionTimeout, maxBlock, deliveryTimeout, maxPendingBytes);
+        sessionTimeout, maxBlock, deliveryTimeout, maxPendingBytes, stallTimeout);
   }
 
   public KafkaQueueOptions withMaxInFlightEvents(int value) {
     return new KafkaQueueOptions(bootstrap, topic, group, partitions, value, drainTimeout,
-        sessionTimeout, maxBlock, deliveryTimeout, maxPendingBytes);
+        sessionTimeout, maxBlock, deliveryTimeout, maxPendingBytes, stallTimeout);
   }
 
   public KafkaQueueOptions withDrainTimeout(Duration value) {
     return new KafkaQueueOptions(bootstrap, topic, group, partitions, maxInFlightEvents, value,
-        sessionTimeout, maxBlock, deliveryTimeout, maxPendingBytes);
+        sessionTimeout, maxBlock, deliveryTimeout, maxPendingBytes, stallTimeout);
   }
 
   public KafkaQueueOptions withSessionTimeout(Duration value) {
     return new KafkaQueueOptions(bootstrap, topic, group, partitions, maxInFlightEvents, drainTimeout,
-        value, maxBlock, deliveryTimeout, maxPendingBytes);
+        value, maxBlock, deliveryTimeout, maxPendingBytes, stallTimeout);
   }
 
   public KafkaQueueOptions withMaxBlock(Duration value) {
     return new KafkaQueueOptions(bootstrap, topic, group, partitions, maxInFlightEvents, drainTimeout,
-        sessionTimeout, value, deliveryTimeout, maxPendingBytes);
+        sessionTimeout, value, deliveryTimeout, maxPendingBytes, stallTimeout);
   }
 
   public KafkaQueueOptions withDeliveryTimeout(Duration value) {
     return new KafkaQueueOptions(bootstrap, topic, group, partitions, maxInFlightEvents, drainTimeout,
-        sessionTimeout, maxBlock, value, maxPendingBytes);
+        sessionTimeout, maxBlock, value, maxPendingBytes, stallTimeout);
   }
 
   public KafkaQueueOptions withMaxPendingBytes(long value) {
     return new KafkaQueueOptions(bootstrap, topic, group, partitions, maxInFlightEvents, drainTimeout,
-        sessionTimeout, maxBlock, deliveryTimeout, value);
+        sessionTimeout, maxBlock, deliveryTimeout, value, stallTimeout);
+  }
+
+  public KafkaQueueOptions withStallTimeout(Duration value) {
+    return new KafkaQueueOptions(bootstrap, topic, group, partitions, maxInFlightEvents, drainTimeout,
+        sessionTimeout, maxBlock, deliveryTimeout, maxPendingBytes, value);
   }
 }

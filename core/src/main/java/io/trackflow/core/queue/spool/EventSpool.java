@@ -358,6 +358,9 @@ public final class EventSpool {
           position = new Position(nextSequence, 0);
         }
       }
+      if (position.equals(cursor) && batch.events().isEmpty()) {
+        return null; // nothing replayed, nothing skipped
+      }
       writeCursor(position);
       cursor = position;
       for (Long sequence : new ArrayList<>(segments.headMap(position.segment()).keySet())) {
