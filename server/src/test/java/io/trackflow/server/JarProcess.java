@@ -137,6 +137,11 @@ final class JarProcess implements AutoCloseable {
     process.kill();
   }
 
+  /** The exit code, once the process has exited. */
+  int exitValue() {
+    return process.exitValue();
+  }
+
   /** SIGTERM, the clean shutdown; true when the process exited within {@code grace}. */
   boolean terminate(Duration grace) {
     return process.terminate(grace);

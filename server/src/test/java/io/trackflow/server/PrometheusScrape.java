@@ -63,6 +63,12 @@ final class PrometheusScrape {
         .mapToDouble(l -> Double.parseDouble(l.get(VALUE))).sum();
   }
 
+  /** The sum of a metric's series whose {@code label} is {@code value}. */
+  double sum(String name, String label, String value) {
+    return samples.getOrDefault(name, List.of()).stream().filter(l -> value.equals(l.get(label)))
+        .mapToDouble(l -> Double.parseDouble(l.get(VALUE))).sum();
+  }
+
   /**
    * Every metric name of TrackFlow's own that the provisioned Grafana dashboards and the Prometheus
    * alert and recording rules read.

@@ -60,6 +60,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("The pixel spool lives in the data dir unless its own directory is set, and a Kafka delivery timeout under a second is refused with the setting named")
+  void spoolDirAndDeliveryTimeout() {
+    assertThat(ConfigLoader.load(Map.of("TRACKFLOW_DATA_DIR", "/srv/tf")).spoolDir()).isEqualTo(Path.of("/srv/tf/spool"));
+    assertThat(ConfigLoader.load(Map.of("TRACKFLOW_COLLECTOR_SPOOL_DIR", "/fast/spool")).spoolDir())
+        .isEqualTo(Path.of("/fast/spool"));
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("TRACKFLOW_KAFKA_DELIVERY_TIMEOUT_MS", "500")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("TRACKFLOW_KAFKA_DELIVERY_TIMEOUT_MS");
+  }
+
+  @Test
   @DisplayName("Secrets in URLs and passwords are masked in the start-up description")
   void masksSecrets() {
     TrackflowConfig config = ConfigLoader.load(Map.of(

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,6 +34,7 @@ final class KafkaCluster {
   private static final Logger log = LoggerFactory.getLogger(KafkaCluster.class);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
   private static final int PROBE_TIMEOUT_MS = 3_000;
+  private static final int CREATE_TIMEOUT_MS = 5_000;
   private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
@@ -76,7 +78,9 @@ final class KafkaCluster {
    */
   Future<Void> ensureTopic(String topic, int partitions) {
     NewTopic wanted = new NewTopic(topic, Optional.of(partitions), Optional.empty());
-    return Future.fromCompletionStage(admin.createTopics(List.of(wanted)).all().toCompletionStage(), context)
+    // Bounded: a collector starting while the broker is down comes up (unavailable) within it.
+    CreateTopicsOptions bounded = new CreateTopicsOptions().timeoutMs(CREATE_TIMEOUT_MS);
+    return Future.fromCompletionStage(admin.createTopics(List.of(wanted), bounded).all().toCompletionStage(), context)
         .compose(created -> {
           log.info("Created Kafka topic {} with {} partitions", topic, partitions);
           return awaitLeaders(topic, System.nanoTime() + LEADER_WAIT.toNanos());

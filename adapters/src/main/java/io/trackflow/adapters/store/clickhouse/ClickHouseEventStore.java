@@ -65,23 +65,34 @@ public final class ClickHouseEventStore implements EventStore {
 
   /**
    * Creates the database and applies pending schema versions. While ClickHouse cannot be
-   * reached it retries with backoff for up to a minute; an error ClickHouse reports fails at once.
+   * reached it retries with backoff for up to a minute; an error ClickHouse reports is retried twice.
    */
+  private static final int MIGRATION_RETRIES_ON_ERROR = 2;
+
   @Override
   public Future<Void> migrate() {
     long deadline = System.nanoTime() + STARTUP_PATIENCE.toNanos();
-    return migrateOnce().recover(e -> retryMigrate(e, deadline, 250));
+    return migrateOnce().recover(e -> retryMigrate(e, deadline, 250, 0));
   }
 
-  private Future<Void> retryMigrate(Throwable failure, long deadline, long delayMillis) {
-    if (failure instanceof ClickHouseException || System.nanoTime() + delayMillis * 1_000_000 > deadline) {
+  /**
+   * Unreachable: retried until the deadline. An error ClickHouse reports is retried twice, from
+   * the start: processes started together migrate a fresh database at the same time, and a
+   * statement another one just ran (a rename) fails here; the next attempt finds that version
+   * applied, or the state the other process left, and goes on from there.
+   */
+  private Future<Void> retryMigrate(Throwable failure, long deadline, long delayMillis, int refusals) {
+    boolean refused = failure instanceof ClickHouseException;
+    if (refused && refusals >= MIGRATION_RETRIES_ON_ERROR
+        || System.nanoTime() + delayMillis * 1_000_000 > deadline) {
       return Future.failedFuture(failure);
     }
-    LOG.warn("ClickHouse at {} unreachable ({}); retrying the schema migration in {} ms",
-        options.url(), failure.toString(), delayMillis);
+    LOG.warn("Schema migration on ClickHouse at {} failed ({}); retrying in {} ms", options.url(),
+        failure.getMessage(), delayMillis);
+    int counted = refused ? refusals + 1 : refusals;
     return vertx.timer(delayMillis)
         .compose(t -> migrateOnce())
-        .recover(e -> retryMigrate(e, deadline, Math.min(delayMillis * 2, 5_000)));
+        .recover(e -> retryMigrate(e, deadline, Math.min(delayMillis * 2, 5_000), counted));
   }
 
   private Future<Void> migrateOnce() {

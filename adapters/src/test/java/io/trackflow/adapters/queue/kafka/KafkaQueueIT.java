@@ -227,4 +227,55 @@ class KafkaQueueIT extends EventQueueContract {
     Await.until("the publisher to recover once the broker is back", shortTimeout::healthy);
     await(shortTimeout.publish(events().forVisitors(1, 1)));
   }
+
+  @Test
+  @DisplayName("When the broker is killed under steady publishing, the publisher turns unavailable while its publishes still wait for the delivery timeout, then fails new publishes at once without sending; when the broker returns it recovers by itself and the waiting publishes are delivered")
+  void brokerLossFailsFastAndRecovers() {
+    // A delivery timeout far above how long the broker stays away: only fast detection can explain
+    // the state turning unavailable, and the publishes under way must end delivered.
+    KafkaEventPublisher patient = track(await(KafkaEventPublisher.create(vertx,
+        options.withDeliveryTimeout(Duration.ofMinutes(2)))));
+    await(patient.publish(events().forVisitors(1, 1)));
+    assertThat(patient.healthy()).isTrue();
+    List<io.vertx.core.Future<Void>> underWay = new ArrayList<>();
+    kafka.kill();
+    try {
+      // Publish until the publisher notices; every publish so far is under way, none failed.
+      Await.until("the publisher to report the broker unavailable", () -> {
+        if (patient.healthy()) {
+          underWay.add(patient.publish(events().forVisitors(3, 1)));
+        }
+        return !patient.healthy();
+      });
+      assertThat(underWay).as("publishes handed to the producer before the state changed").isNotEmpty()
+          .allSatisfy(f -> assertThat(f.failed()).as("a publish that already failed").isFalse());
+      io.vertx.core.Future<Void> refused = patient.publish(events().forVisitors(2, 1));
+      assertThat(refused.failed()).as("a publish while unavailable fails before returning").isTrue();
+      assertThat(refused.cause()).isInstanceOf(QueueUnavailableException.class)
+          .hasMessageContaining("unavailable");
+    } finally {
+      kafka.start();
+    }
+    Await.until("the publisher to recover once the broker is back", patient::healthy, patient::trouble);
+    assertThat(await(io.vertx.core.Future.join(new ArrayList<>(underWay))).list())
+        .as("publishes under way when the broker died").hasSize(underWay.size());
+    await(patient.publish(events().forVisitors(1, 1)));
+  }
+
+  @Test
+  @DisplayName("A publisher created while the broker is down starts unavailable (creation does not fail), creates the topic and becomes available once the broker is up")
+  void startsWithoutTheBroker() {
+    kafka.stop();
+    KafkaEventPublisher early;
+    try {
+      early = track(await(KafkaEventPublisher.create(vertx, KafkaQueueOptions.of(kafka.bootstrapServers(),
+          TestNames.unique("late"), options.group()).withPartitions(PARTITIONS))));
+      assertThat(early.healthy()).isFalse();
+      assertThat(early.publish(events().forVisitors(1, 1)).failed()).isTrue();
+    } finally {
+      kafka.start();
+    }
+    Await.until("the publisher to become available", early::healthy, early::trouble);
+    await(early.publish(events().forVisitors(2, 2)));
+  }
 }
