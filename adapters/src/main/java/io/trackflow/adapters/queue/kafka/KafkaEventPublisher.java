@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * the producer's delivery timeout (each beacon held its connection ~30 s for its 503) and pixel
  * hits were dropped after it. So the publisher keeps a state, checked every {@value
  * #STATE_CHECK_MILLIS} ms: it is <em>unavailable</em> from the first sign of trouble — the topic's
- * metadata unknown, the cluster probe reaching no broker, a publish that failed, a publish
- * unacknowledged for {@code stallTimeout}, or one unacknowledged for {@value #NO_CONNECTION_MILLIS}
+ * metadata unknown, the cluster probe reaching no broker (while no acknowledgement came for
+ * {@value #PROBE_TRUST_MILLIS} ms), a publish that failed, a publish unacknowledged for {@code
+ * stallTimeout}, or one unacknowledged for {@value #NO_CONNECTION_MILLIS}
  * ms while the producer has no connection to any broker (a broker that died closes its
  * connections at once) — until a broker answered again after that sign (a probe, run every
  * second while unavailable, or an acknowledgement). While unavailable, {@link #publish} fails at
@@ -75,6 +76,8 @@ public final class KafkaEventPublisher implements EventPublisher {
   static final long STATE_CHECK_MILLIS = 100;
   /** How long a publish may wait without any broker connection before the broker counts as down. */
   static final long NO_CONNECTION_MILLIS = 250;
+  /** A failed cluster probe counts only when no publish was acknowledged for this long. */
+  static final long PROBE_TRUST_MILLIS = 5_000;
   /** How often the cluster is probed (and the topic looked up) while unavailable. */
   static final long RECOVERY_PROBE_MILLIS = 1_000;
 
@@ -110,6 +113,9 @@ public final class KafkaEventPublisher implements EventPublisher {
     this.cluster = cluster;
     this.topicEnsured = topicEnsured;
     this.lastTroubleNanos = System.nanoTime();
+    // Long ago: nothing acknowledged yet (nanoTime values only compare by difference).
+    this.lastSuccessNanos = lastTroubleNanos - TimeUnit.HOURS.toNanos(1);
+    this.lastRecoveryProbeNanos = lastSuccessNanos;
     this.connections = connectionCount(producer);
     // Failures reach the caller through each send's future; without this handler every failed
     // record would also be logged as an unhandled exception.
@@ -229,7 +235,8 @@ public final class KafkaEventPublisher implements EventPublisher {
       seen = "a publish unacknowledged for over " + options.stallTimeout().toMillis() + " ms";
     } else if (any && now - oldest > TimeUnit.MILLISECONDS.toNanos(NO_CONNECTION_MILLIS) && !connected()) {
       seen = "no connection to any broker";
-    } else if (!cluster.reachable()) {
+    } else if (!cluster.reachable() && now - lastSuccessNanos > TimeUnit.MILLISECONDS.toNanos(PROBE_TRUST_MILLIS)) {
+      // A probe that timed out on a busy machine says less than acknowledgements arriving now.
       seen = "no broker answers at " + options.bootstrap();
     } else if (!ready) {
       seen = "topic " + options.topic() + " metadata unavailable";
@@ -311,7 +318,11 @@ public final class KafkaEventPublisher implements EventPublisher {
       }
       lastTroubleNanos = System.nanoTime();
       trouble = "a publish failed: " + ar.cause().getMessage();
-      available = false;
+      if (available) {
+        available = false;
+        log.warn("Kafka at {} is unavailable ({}): publishes fail at once until a broker answers",
+            options.bootstrap(), trouble);
+      }
       Throwable cause = ar.cause();
       return Future.failedFuture(new QueueUnavailableException(
           "Kafka did not acknowledge events: " + cause.getMessage(), cause));

@@ -38,7 +38,7 @@ public record KafkaQueueOptions(
   public static KafkaQueueOptions of(String bootstrap, String topic, String group) {
     return new KafkaQueueOptions(bootstrap, topic, group, 6, 30_000, Duration.ofSeconds(5),
         Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(15), 16L * 1024 * 1024,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(5));
   }
 
   /** The options of a process configured for Kafka. */
