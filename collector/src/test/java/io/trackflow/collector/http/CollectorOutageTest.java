@@ -178,6 +178,22 @@ class CollectorOutageTest {
         .isEqualTo(received);
   }
 
+  /**
+   * Sends a beacon whose publish the queue holds, then makes the queue unavailable: the beacon is
+   * answered 503 while its publish is still outstanding.
+   */
+  private void releaseHeldBeacon(String id) throws Exception {
+    start(EventSpool.Options.of(spoolDir, 1024 * 1024));
+    queue.mode = ControlledQueue.Mode.HOLD;
+    Future<HttpResponse<Buffer>> waiting = client.post("/api/event").putHeader("Content-Type", "application/json")
+        .putHeader("User-Agent", FIREFOX).putHeader("X-Forwarded-For", "198.51.100.10")
+        .sendBuffer(Buffer.buffer(event(id).encode()));
+    assertThat(Await.until(() -> queue.held.size() == 1, Duration.ofSeconds(10))).isTrue();
+    queue.available = false;
+    assertThat(CollectorServer.await(waiting).statusCode()).isEqualTo(503);
+    assertThat(queue.held).as("its publish still outstanding").hasSize(1);
+  }
+
   private JsonObject ready() throws Exception {
     return CollectorServer.await(client.get("/health/ready").send()).bodyAsJsonObject();
   }
@@ -248,15 +264,7 @@ class CollectorOutageTest {
   @Test
   @DisplayName("A beacon whose publish is outstanding when the queue becomes unavailable is answered 503 at once; delivered afterwards it is accepted, and its retry is answered as a duplicate")
   void releasedBeaconDelivered() throws Exception {
-    start(EventSpool.Options.of(spoolDir, 1024 * 1024));
-    queue.mode = ControlledQueue.Mode.HOLD;
-    Future<HttpResponse<Buffer>> waiting = client.post("/api/event").putHeader("Content-Type", "application/json")
-        .putHeader("User-Agent", FIREFOX).putHeader("X-Forwarded-For", "198.51.100.10")
-        .sendBuffer(Buffer.buffer(event("held-1").encode()));
-    assertThat(Await.until(() -> queue.held.size() == 1, Duration.ofSeconds(10))).isTrue();
-    queue.available = false;
-    HttpResponse<Buffer> released = CollectorServer.await(waiting);
-    assertThat(released.statusCode()).isEqualTo(503);
+    releaseHeldBeacon("held-1");
     assertThat(queue.events).as("nothing delivered yet").isEmpty();
 
     queue.settleHeld(true);
@@ -274,14 +282,7 @@ class CollectorOutageTest {
   @Test
   @DisplayName("A beacon released with 503 whose publish then fails goes to the spool and is replayed once the queue is back; its retries are refused while the queue is down and a duplicate afterwards")
   void releasedBeaconFailsIntoSpool() throws Exception {
-    start(EventSpool.Options.of(spoolDir, 1024 * 1024));
-    queue.mode = ControlledQueue.Mode.HOLD;
-    Future<HttpResponse<Buffer>> waiting = client.post("/api/event").putHeader("Content-Type", "application/json")
-        .putHeader("User-Agent", FIREFOX).putHeader("X-Forwarded-For", "198.51.100.10")
-        .sendBuffer(Buffer.buffer(event("held-2").encode()));
-    assertThat(Await.until(() -> queue.held.size() == 1, Duration.ofSeconds(10))).isTrue();
-    queue.available = false;
-    assertThat(CollectorServer.await(waiting).statusCode()).isEqualTo(503);
+    releaseHeldBeacon("held-2");
     queue.settleHeld(false);
     assertThat(Await.until(() -> spooled(SITE) == 1, Duration.ofSeconds(10))).as("the beacon in the spool").isTrue();
     assertThat(beacon(event("held-2")).statusCode()).as("a retry while the queue is down").isEqualTo(503);

@@ -34,7 +34,6 @@ final class KafkaCluster {
   private static final Logger log = LoggerFactory.getLogger(KafkaCluster.class);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
   private static final int PROBE_TIMEOUT_MS = 3_000;
-  private static final int CREATE_TIMEOUT_MS = 5_000;
   private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
@@ -77,10 +76,20 @@ final class KafkaCluster {
    * out-of-order sequence until it expires (KAFKA-15591, fixed in recent brokers).
    */
   Future<Void> ensureTopic(String topic, int partitions) {
+    return ensureTopic(topic, partitions, new CreateTopicsOptions());
+  }
+
+  /**
+   * Like {@link #ensureTopic(String, int)}, giving up on the creation request after {@code
+   * timeout} instead of the admin client's 15 s: for callers that try again anyway.
+   */
+  Future<Void> ensureTopic(String topic, int partitions, Duration timeout) {
+    return ensureTopic(topic, partitions, new CreateTopicsOptions().timeoutMs((int) timeout.toMillis()));
+  }
+
+  private Future<Void> ensureTopic(String topic, int partitions, CreateTopicsOptions creation) {
     NewTopic wanted = new NewTopic(topic, Optional.of(partitions), Optional.empty());
-    // Bounded: a collector starting while the broker is down comes up (unavailable) within it.
-    CreateTopicsOptions bounded = new CreateTopicsOptions().timeoutMs(CREATE_TIMEOUT_MS);
-    return Future.fromCompletionStage(admin.createTopics(List.of(wanted), bounded).all().toCompletionStage(), context)
+    return Future.fromCompletionStage(admin.createTopics(List.of(wanted), creation).all().toCompletionStage(), context)
         .compose(created -> {
           log.info("Created Kafka topic {} with {} partitions", topic, partitions);
           return awaitLeaders(topic, System.nanoTime() + LEADER_WAIT.toNanos());

@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.kafka.client.serialization.BufferSerializer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +77,8 @@ public final class KafkaEventPublisher implements EventPublisher {
   static final long STATE_CHECK_MILLIS = 100;
   /** How long a publish may wait without any broker connection before the broker counts as down. */
   static final long NO_CONNECTION_MILLIS = 250;
+  /** How long one attempt to create the topic may take; a failed one is tried again. */
+  static final Duration TOPIC_CREATE_TIMEOUT = Duration.ofSeconds(5);
   /** A failed cluster probe counts only when no publish was acknowledged for this long. */
   static final long PROBE_TRUST_MILLIS = 5_000;
   /** How often the cluster is probed (and the topic looked up) while unavailable. */
@@ -193,7 +196,9 @@ public final class KafkaEventPublisher implements EventPublisher {
       return Future.succeededFuture();
     }
     Future<Void> topic = topicEnsured ? Future.succeededFuture()
-        : cluster.ensureTopic(options.topic(), options.partitions()).onSuccess(v -> topicEnsured = true);
+        // Bounded: a collector starting while the broker is down comes up (unavailable) soon.
+        : cluster.ensureTopic(options.topic(), options.partitions(), TOPIC_CREATE_TIMEOUT)
+            .onSuccess(v -> topicEnsured = true);
     return topic.compose(v -> producer.partitionsFor(options.topic()))
         .andThen(ar -> {
           warmingUp.set(false);

@@ -87,6 +87,24 @@ class EventSpoolTest {
     return all;
   }
 
+  /** Three records of ten events in a spool that was closed again, as an earlier run leaves it. */
+  private List<Event> leftBehind() throws Exception {
+    EventSpool first = open(small());
+    List<Event> appended = append(first, 3, 10);
+    closeSpool(first);
+    return appended;
+  }
+
+  private static List<Event> concat(List<Event> a, List<Event> b) {
+    List<Event> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static double damaged(SimpleMeterRegistry registry) {
+    return registry.get("trackflow.collector.spool.damaged").counter().count();
+  }
+
   private List<Path> segments() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.toString().endsWith(EventSpool.SUFFIX)).sorted().toList();
@@ -155,17 +173,13 @@ class EventSpoolTest {
             .filter(e -> e.site().equals("example.com")).count());
 
     List<Event> later = append(second, 2, 5);
-    List<Event> expected = new ArrayList<>(appended.subList(replayed.events().size(), 200));
-    expected.addAll(later);
-    assertThat(drain(second)).isEqualTo(expected);
+    assertThat(drain(second)).isEqualTo(concat(appended.subList(replayed.events().size(), 200), later));
   }
 
   @Test
   @DisplayName("A record cut short at the end of a segment (a crash while writing) is skipped and counted; the records before it and appends after the restart are read")
   void truncatedTail() throws Exception {
-    EventSpool first = open(small());
-    List<Event> appended = append(first, 3, 10);
-    closeSpool(first);
+    List<Event> appended = leftBehind();
     Path segment = segments().getLast();
     long size = Files.size(segment);
     // Cut the last record in half.
@@ -176,38 +190,30 @@ class EventSpoolTest {
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     EventSpool second = open(small(), registry);
-    assertThat(registry.get("trackflow.collector.spool.damaged").counter().count()).isEqualTo(1);
+    assertThat(damaged(registry)).isEqualTo(1);
     assertThat(second.events()).isEqualTo(20);
     List<Event> later = append(second, 1, 4);
-    List<Event> expected = new ArrayList<>(appended.subList(0, 20));
-    expected.addAll(later);
-    assertThat(drain(second)).isEqualTo(expected);
+    assertThat(drain(second)).isEqualTo(concat(appended.subList(0, 20), later));
   }
 
   @Test
   @DisplayName("A record whose payload was damaged fails its checksum and is skipped; the records after it in the same segment are still read")
   void damagedPayload() throws Exception {
-    EventSpool first = open(small());
-    List<Event> appended = append(first, 3, 10);
-    closeSpool(first);
+    List<Event> appended = leftBehind();
     int recordSize = SpoolRecords.encode(appended.subList(0, 10)).remaining();
     flipByte(segments().getFirst(), recordSize + SpoolRecords.HEADER_BYTES + 40);
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     EventSpool second = open(small(), registry);
-    assertThat(registry.get("trackflow.collector.spool.damaged").counter().count()).isEqualTo(1);
-    List<Event> expected = new ArrayList<>(appended.subList(0, 10));
-    expected.addAll(appended.subList(20, 30));
+    assertThat(damaged(registry)).isEqualTo(1);
     assertThat(second.events()).isEqualTo(20);
-    assertThat(drain(second)).isEqualTo(expected);
+    assertThat(drain(second)).isEqualTo(concat(appended.subList(0, 10), appended.subList(20, 30)));
   }
 
   @Test
   @DisplayName("A damaged length field does not hide the records behind it: the reader finds the next intact record by its magic")
   void damagedLength() throws Exception {
-    EventSpool first = open(small());
-    List<Event> appended = append(first, 3, 10);
-    closeSpool(first);
+    List<Event> appended = leftBehind();
     // The length of the first record now claims more than the whole segment.
     flipByte(segments().getFirst(), 4);
 
