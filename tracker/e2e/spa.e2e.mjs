@@ -14,7 +14,8 @@
 // Run with `npm run test:e2e` (builds first). `runScenario` is exported for tests that go on to
 // check TrackFlow's stats API.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -36,15 +37,29 @@ export const CHROMIUM_ARGS = [
 const USER_AGENT =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 
-/** Starts an HTTP server on a free loopback port; resolves to { server, origin }. */
+/**
+ * Starts an HTTP server on a free loopback port; resolves to { server, origin, idle }. idle() is
+ * true when no connection is open and no request is being handled.
+ */
 function listen(handler) {
+  let connections = 0;
+  let handling = 0;
   const server = http.createServer((req, res) => {
+    handling++;
+    res.on('close', () => handling--);
     handler(req, res).catch((error) => {
       res.writeHead(500).end(String(error));
     });
   });
+  server.on('connection', (socket) => {
+    connections++;
+    socket.on('close', () => connections--);
+  });
+  const idle = () => connections == 0 && handling == 0;
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${server.address().port}` }))
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, idle, origin: `http://127.0.0.1:${server.address().port}` })
+    )
   );
 }
 
@@ -111,6 +126,12 @@ async function waitFor(condition, what, timeoutMs = 15_000) {
  *   requests: every POST with its status; delivered: events of the requests answered 2xx
  */
 export async function runScenario({ trackflowUrl, site = 'e2e.trackflow.test' } = {}) {
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  try {
+    await access(executablePath, constants.X_OK);
+  } catch {
+    throw new Error(`the tracker's browser test needs Chromium at ${executablePath}: install the Debian package 'chromium' (apt-get install chromium), or set CHROMIUM_PATH`);
+  }
   const requests = [];
   const tracker = trackflowUrl ? null : await readFile(join(root, 'dist/tracker.js'));
   let posts = 0;
@@ -163,13 +184,14 @@ export async function runScenario({ trackflowUrl, site = 'e2e.trackflow.test' } 
 
   const userDataDir = await mkdtemp(join(tmpdir(), 'trackflow-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath,
     headless: true,
     args: CHROMIUM_ARGS,
     userAgent: USER_AGENT,
   });
   const delivered = () => requests.filter((r) => r.status >= 200 && r.status < 300).flatMap((r) => r.events);
   const has = (name, path) => delivered().some((e) => e.n == name && (!path || new URL(e.u).pathname == path));
+  let browserClosed = false;
   try {
     const page = context.pages()[0] || (await context.newPage());
     await page.goto(siteOrigin + '/');
@@ -187,10 +209,13 @@ export async function runScenario({ trackflowUrl, site = 'e2e.trackflow.test' } 
 
     await page.close({ runBeforeUnload: true });
     await waitFor(() => has('engagement', '/about'), 'the engagement sent when the tab closed');
-    // Anything sent twice would arrive right behind it; give stragglers one more round trip.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  } finally {
+    // Anything sent twice (or late) must be counted too: once the browser has exited and the
+    // collector has answered every connection it opened, nothing more can arrive.
     await context.close();
+    browserClosed = true;
+    await waitFor(collector.idle, 'the collector to have answered every request of the exited browser');
+  } finally {
+    if (!browserClosed) await context.close();
     await rm(userDataDir, { recursive: true, force: true });
     collector.server.close();
     siteServer.server.close();

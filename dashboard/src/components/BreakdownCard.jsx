@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useFetch } from '../lib/useFetch.js';
-import { breakdownQuery } from '../lib/query.js';
+import { tabQuery } from '../lib/cards.js';
 import { formatMetric, formatPercent } from '../lib/format.js';
 import { displayValue } from '../lib/labels.js';
 import { Card, Empty, ErrorBox, SkeletonRows } from './ui.jsx';
@@ -14,8 +14,7 @@ export default function BreakdownCard({ title, tabs, client, site, state, onFilt
   const tab = tabs.find((t) => t.key === tabKey) ?? tabs[0];
   const [choice, setChoice] = useState({});
   const dimension = tab.options ? (choice[tab.key] ?? tab.options[0].dimension) : tab.dimension;
-  const metrics = tab.metrics ?? ['visitors'];
-  const body = breakdownQuery(site, state, dimension, { metrics, extraFilters: tab.extraFilters });
+  const body = tabQuery(site, state, tab, dimension);
   const result = useFetch((signal) => client.query(body, { signal }), JSON.stringify(body));
   const rows = result.data?.results ?? [];
   const max = Math.max(1, ...rows.map((r) => r.metrics[0] ?? 0));
@@ -72,7 +71,7 @@ export default function BreakdownCard({ title, tabs, client, site, state, onFilt
                       <span key={c.label} className="w-14 text-right text-sm font-medium tabular-nums text-gray-800 dark:text-gray-200">
                         {c.conversion
                           ? (totalVisitors ? formatPercent((row.metrics[0] / totalVisitors) * 100, 1) : '–')
-                          : formatMetric(metrics[c.index], row.metrics[c.index])}
+                          : formatMetric(body.metrics[c.index], row.metrics[c.index])}
                       </span>
                     ))}
                   </span>

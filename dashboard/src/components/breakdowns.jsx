@@ -1,7 +1,6 @@
-// The breakdown cards of the dashboard and their tabs.
+// How the breakdown cards (src/lib/cards.js) label their rows: by displayValue, except countries.
+import { CARDS as CARD_DEFINITIONS } from '../lib/cards.js';
 import { displayValue } from '../lib/labels.js';
-
-const label = (dimension) => (value) => displayValue(dimension, value);
 
 // A code badge rather than a flag emoji: Windows and many Linux desktops draw flags as letters.
 const country = (value) => (
@@ -13,70 +12,7 @@ const country = (value) => (
   </span>
 );
 
-export const CARDS = [
-  {
-    id: 'sources',
-    title: 'Top sources',
-    tabs: [
-      { key: 'source', label: 'Sources', heading: 'Source', dimension: 'visit:source', renderLabel: label('visit:source') },
-      { key: 'referrer', label: 'Referrers', heading: 'Referrer', dimension: 'visit:referrer', renderLabel: label('visit:referrer') },
-      {
-        key: 'utm',
-        label: 'Campaigns',
-        heading: 'UTM value',
-        options: [
-          { dimension: 'visit:utm_source', label: 'UTM source' },
-          { dimension: 'visit:utm_medium', label: 'UTM medium' },
-          { dimension: 'visit:utm_campaign', label: 'UTM campaign' },
-          { dimension: 'visit:utm_term', label: 'UTM term' },
-          { dimension: 'visit:utm_content', label: 'UTM content' },
-        ],
-      },
-    ],
-  },
-  {
-    id: 'pages',
-    title: 'Top pages',
-    tabs: [
-      {
-        key: 'page', label: 'Top pages', heading: 'Page', dimension: 'event:page', metrics: ['visitors', 'pageviews'],
-        columns: [{ label: 'Visitors', index: 0 }, { label: 'Views', index: 1 }],
-      },
-      { key: 'entry', label: 'Entry pages', heading: 'Entry page', dimension: 'visit:entry_page', metrics: ['visitors', 'visits'],
-        columns: [{ label: 'Visitors', index: 0 }, { label: 'Entries', index: 1 }] },
-      { key: 'exit', label: 'Exit pages', heading: 'Exit page', dimension: 'visit:exit_page', metrics: ['visitors', 'visits'],
-        columns: [{ label: 'Visitors', index: 0 }, { label: 'Exits', index: 1 }] },
-    ],
-  },
-  {
-    id: 'countries',
-    title: 'Countries',
-    tabs: [{ key: 'country', label: 'Countries', heading: 'Country', dimension: 'visit:country', renderLabel: country }],
-  },
-  {
-    id: 'devices',
-    title: 'Devices',
-    tabs: [
-      { key: 'device', label: 'Size', heading: 'Device', dimension: 'visit:device', renderLabel: label('visit:device') },
-      { key: 'browser', label: 'Browser', heading: 'Browser', dimension: 'visit:browser' },
-      { key: 'os', label: 'OS', heading: 'Operating system', dimension: 'visit:os' },
-    ],
-  },
-  {
-    id: 'goals',
-    title: 'Goals & custom events',
-    wide: true,
-    tabs: [
-      {
-        key: 'goal',
-        label: 'Goals',
-        heading: 'Goal',
-        dimension: 'event:name',
-        metrics: ['visitors', 'events'],
-        // Pageviews are every visit's event; the card lists the rest.
-        extraFilters: [['is_not', 'event:name', ['pageview']]],
-        columns: [{ label: 'Uniques', index: 0 }, { label: 'Total', index: 1 }, { label: 'CR', conversion: true }],
-      },
-    ],
-  },
-];
+export const CARDS = CARD_DEFINITIONS.map((card) => ({
+  ...card,
+  tabs: card.tabs.map((tab) => (tab.dimension === 'visit:country' ? { ...tab, renderLabel: country } : tab)),
+}));

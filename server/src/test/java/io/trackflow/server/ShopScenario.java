@@ -157,20 +157,23 @@ final class ShopScenario {
     assertThat(realtime.getJsonArray("pageviews_per_minute")).hasSize(30);
   }
 
-  /**
-   * Polls the totals until they equal {@code expected}. Each poll adds a filter that matches every
-   * event but makes the request (and so its cache key) new, so polling sees the store, not the
-   * answer cached for "ranges that include now".
-   */
+  /** Polls the {@link #uncachedTotals} until they equal {@code expected}. */
   static Map<String, Long> awaitTotals(TrackflowHttp http, String site, List<String> metrics,
       Map<String, Number> expected) {
     Map<String, Long> want = longs(expected);
-    return Await.until("the stats API to report " + want + " for " + site, () -> {
-      JsonObject body = TrackflowHttp.stats(site, metrics, List.of())
-          .put("filters", new JsonArray().add(new JsonArray().add("is_not").add("event:page")
-              .add(new JsonArray().add("/__poll/" + POLLS.incrementAndGet()))));
-      return longs(TrackflowHttp.totals(http.query(body), metrics));
-    }, want::equals);
+    return Await.until("the stats API to report " + want + " for " + site,
+        () -> uncachedTotals(http, site, metrics), want::equals);
+  }
+
+  /**
+   * The totals as the store has them now: a filter that matches every event but makes the request
+   * (and so its cache key) new, so a poll never sees the answer cached for "ranges that include now".
+   */
+  static Map<String, Long> uncachedTotals(TrackflowHttp http, String site, List<String> metrics) {
+    JsonObject body = TrackflowHttp.stats(site, metrics, List.of())
+        .put("filters", new JsonArray().add(new JsonArray().add("is_not").add("event:page")
+            .add(new JsonArray().add("/__poll/" + POLLS.incrementAndGet()))));
+    return longs(TrackflowHttp.totals(http.query(body), metrics));
   }
 
   static long realtimePageviews(JsonObject realtime) {

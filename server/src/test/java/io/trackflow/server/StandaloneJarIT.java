@@ -117,13 +117,22 @@ class StandaloneJarIT {
   void sigtermDuringStartup() throws Exception {
     int port = freePort();
     process = launch(port);
-    // Wait until the JVM is up and logging, then interrupt start-up.
-    while (process.isAlive() && !log().contains("Starting TrackFlow")) {
-      Thread.sleep(20);
+    // Wait until start-up has begun (the shutdown hook is in place by then), then interrupt it.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!log().contains("Starting TrackFlow")) {
+      if (!process.isAlive()) {
+        throw new AssertionError("trackflow exited with " + process.exitValue()
+            + " before logging 'Starting TrackFlow':\n" + log());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("trackflow did not log 'Starting TrackFlow' within 120 s:\n" + log());
+      }
+      Thread.sleep(20); // polling interval
     }
     process.destroy();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
     assertThat(process.exitValue()).as("exit code after SIGTERM\n" + log()).isIn(0, 143);
+    assertThat(log()).as("the shutdown hook ran").contains("Shutting down");
   }
 
   @Test

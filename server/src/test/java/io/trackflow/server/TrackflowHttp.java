@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,31 +26,56 @@ import java.util.stream.Collectors;
  */
 final class TrackflowHttp {
 
-  private final HttpClient client = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  private final HttpClient client;
   private final URI base;
   private String token;
 
   TrackflowHttp(int port) {
+    this(port, null);
+  }
+
+  /**
+   * A client connecting from {@code localAddress} (e.g. 127.0.0.2, another loopback address), so a
+   * proxy in front of TrackFlow sees a different client than its own address; null for the default.
+   */
+  TrackflowHttp(int port, InetAddress localAddress) {
     this.base = URI.create("http://127.0.0.1:" + port);
+    HttpClient.Builder builder = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5));
+    if (localAddress != null) {
+      builder.localAddress(localAddress);
+    }
+    this.client = builder.build();
   }
 
   URI base() {
     return base;
   }
 
+  /** The path appended as written: {@code //metrics} or {@code /x/../metrics} reach the server so. */
+  private URI uri(String pathAndQuery) {
+    return URI.create(base + pathAndQuery);
+  }
+
   HttpResponse<String> get(String pathAndQuery, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET();
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).GET();
     headers.forEach(request::header);
     return send(request);
   }
 
   HttpResponse<String> post(String path, String contentType, String body, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
         .header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return send(request);
+  }
+
+  /** A request without a body, e.g. a CORS preflight ({@code OPTIONS}). */
+  HttpResponse<String> request(String method, String pathAndQuery, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery))
+        .method(method, HttpRequest.BodyPublishers.noBody());
     headers.forEach(request::header);
     return send(request);
   }
@@ -76,7 +102,8 @@ final class TrackflowHttp {
     return this;
   }
 
-  private Map<String, String> auth() {
+  /** The {@code Authorization} header of the signed-in user. */
+  Map<String, String> authorization() {
     assertThat(token).as("signed in").isNotNull();
     return Map.of("Authorization", "Bearer " + token);
   }
@@ -84,20 +111,20 @@ final class TrackflowHttp {
   /** {@code POST /api/sites}; asserts 201. */
   void createSite(String domain, String timezone) {
     HttpResponse<String> answer = post("/api/sites", "application/json",
-        new JsonObject().put("domain", domain).put("timezone", timezone).encode(), auth());
+        new JsonObject().put("domain", domain).put("timezone", timezone).encode(), authorization());
     assertThat(answer.statusCode()).as("create site answer: %s", answer.body()).isEqualTo(201);
   }
 
   /** An authenticated DELETE. */
   HttpResponse<String> delete(String path) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).DELETE();
-    auth().forEach(request::header);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).DELETE();
+    authorization().forEach(request::header);
     return send(request);
   }
 
   /** {@code POST /api/v2/query}; asserts 200 and returns the answer. */
   JsonObject query(JsonObject body) {
-    HttpResponse<String> answer = post("/api/v2/query", "application/json", body.encode(), auth());
+    HttpResponse<String> answer = post("/api/v2/query", "application/json", body.encode(), authorization());
     assertThat(answer.statusCode()).as("stats answer to %s: %s", body.encode(), answer.body())
         .isEqualTo(200);
     return new JsonObject(answer.body());
@@ -110,13 +137,13 @@ final class TrackflowHttp {
   void sendRefusedRequests() {
     HttpResponse<String> anonymous = get("/api/sites", Map.of());
     assertThat(anonymous.statusCode()).as("answer without credentials: %s", anonymous.body()).isEqualTo(401);
-    HttpResponse<String> malformed = post("/api/v2/query", "application/json", "{\"site_id\":", auth());
+    HttpResponse<String> malformed = post("/api/v2/query", "application/json", "{\"site_id\":", authorization());
     assertThat(malformed.statusCode()).as("answer to a malformed stats query: %s", malformed.body()).isEqualTo(400);
   }
 
   /** {@code GET /api/sites/{domain}/realtime}; asserts 200. */
   JsonObject realtime(String domain) {
-    HttpResponse<String> answer = get("/api/sites/" + domain + "/realtime", auth());
+    HttpResponse<String> answer = get("/api/sites/" + domain + "/realtime", authorization());
     assertThat(answer.statusCode()).as("realtime answer: %s", answer.body()).isEqualTo(200);
     return new JsonObject(answer.body());
   }

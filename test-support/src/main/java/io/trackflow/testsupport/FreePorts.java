@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Picks free loopback ports; a service that loses the race is restarted on fresh ones. */
-final class FreePorts {
+public final class FreePorts {
 
   private FreePorts() {}
 
   /** Returns {@code count} distinct ports that were free a moment ago. */
-  static int[] allocate(int count) {
+  public static int[] allocate(int count) {
     List<ServerSocket> sockets = new ArrayList<>(count);
     try {
       // Holding all sockets open at once keeps the kernel from handing out one port twice.

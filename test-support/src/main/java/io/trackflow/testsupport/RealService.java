@@ -12,11 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -178,18 +175,7 @@ public abstract sealed class RealService implements AutoCloseable
     if (!Files.exists(logFile)) {
       return "(no log written)";
     }
-    Deque<String> tail = new ArrayDeque<>(lines);
-    try (Stream<String> all = Files.lines(logFile, StandardCharsets.ISO_8859_1)) {
-      all.forEach(line -> {
-        if (tail.size() == lines) {
-          tail.removeFirst();
-        }
-        tail.addLast(line);
-      });
-    } catch (IOException | UncheckedIOException e) {
-      return "(log unreadable: " + e.getMessage() + ")";
-    }
-    return String.join("\n", tail);
+    return ChildProcess.tailOf(logFile, lines);
   }
 
   @Override
@@ -282,37 +268,14 @@ public abstract sealed class RealService implements AutoCloseable
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), directory);
   }
 
-  /**
-   * Starts the process from a dedicated thread that lives exactly as long as the child: the
-   * parent-death signal set by setpriv fires when the starting thread ends, so it must not be a
-   * test or event-loop thread that may finish first.
-   */
   private Process spawn(List<String> command) {
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(directory.toFile())
         .redirectErrorStream(true)
         .redirectOutput(Redirect.appendTo(logFile.toFile()));
     builder.environment().putAll(environment());
-    CompletableFuture<Process> started = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().name("trackflow-" + name.toLowerCase() + "-process").start(() -> {
-      Process child;
-      try {
-        child = builder.start();
-      } catch (IOException | RuntimeException e) {
-        started.completeExceptionally(e);
-        return;
-      }
-      started.complete(child);
-      while (child.isAlive()) {
-        try {
-          child.waitFor();
-        } catch (InterruptedException ignored) {
-          // Only the child's exit may end this thread.
-        }
-      }
-    });
     try {
-      return started.join();
+      return ChildProcess.spawn(builder);
     } catch (CompletionException e) {
       throw new ServiceStartException(name + ": cannot run " + command.getFirst() + ": "
           + e.getCause().getMessage(), e.getCause());

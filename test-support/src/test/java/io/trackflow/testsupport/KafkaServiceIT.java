@@ -3,10 +3,12 @@ package io.trackflow.testsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.util.Map;
@@ -34,17 +36,23 @@ class KafkaServiceIT {
         "auto.offset.reset", "earliest",
         "enable.auto.commit", "false"));
 
-    consumer.handler(record -> context.verify(() -> {
-      assertThat(record.topic()).isEqualTo(topic);
-      assertThat(record.key()).isEqualTo("site-1");
-      assertThat(record.value()).isEqualTo("{\"path\":\"/pricing\"}");
-      Future.join(consumer.close(), producer.close()).onComplete(closed -> context.completeNow());
-    }));
-
+    // One chain, so the test completes only after both the send's metadata and the consumed
+    // record were checked, whichever of the two arrives first.
+    Promise<KafkaConsumerRecord<String, String>> received = Promise.promise();
+    consumer.handler(received::tryComplete);
     consumer.subscribe(topic)
         .compose(subscribed -> producer.send(KafkaProducerRecord.create(topic, "site-1", "{\"path\":\"/pricing\"}")))
-        .onComplete(context.succeeding(metadata -> context.verify(
-            () -> assertThat(metadata.getTopic()).isEqualTo(topic))));
+        .compose(metadata -> {
+          assertThat(metadata.getTopic()).isEqualTo(topic);
+          return received.future();
+        })
+        .compose(record -> {
+          assertThat(record.topic()).isEqualTo(topic);
+          assertThat(record.key()).isEqualTo("site-1");
+          assertThat(record.value()).isEqualTo("{\"path\":\"/pricing\"}");
+          return Future.join(consumer.close(), producer.close());
+        })
+        .onComplete(context.succeedingThenComplete());
   }
 
   @Test

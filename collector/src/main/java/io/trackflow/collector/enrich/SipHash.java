@@ -67,7 +67,10 @@ public final class SipHash {
     return v0 ^ v1 ^ v2 ^ v3;
   }
 
-  /** Hash of the UTF-8 bytes of the parts, each followed by a 0 byte so parts cannot run together. */
+  /**
+   * Hash of the parts, each as UTF-8 followed by a 0 byte so parts cannot run together
+   * (characters beyond U+FFFF as their two surrogates, 3 bytes each).
+   */
   public long hash(String... parts) {
     int size = 0;
     for (String p : parts) {

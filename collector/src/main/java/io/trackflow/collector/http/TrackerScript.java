@@ -37,10 +37,10 @@ public final class TrackerScript {
   private final Buffer brotli;
   private final String tag;
 
-  private TrackerScript(byte[] script) {
+  private TrackerScript(byte[] script, boolean tryBrotli) {
     this.identity = Buffer.buffer(script);
     this.gzip = Buffer.buffer(gzip(script));
-    byte[] br = brotli(script);
+    byte[] br = tryBrotli ? brotli(script) : null;
     this.brotli = br == null ? null : Buffer.buffer(br);
     this.tag = HexFormat.of().formatHex(sha256(script), 0, 8);
   }
@@ -52,7 +52,7 @@ public final class TrackerScript {
         log.warn("{} is not on the classpath; /tracker.js answers 404", resource);
         return Optional.empty();
       }
-      TrackerScript script = new TrackerScript(in.readAllBytes());
+      TrackerScript script = new TrackerScript(in.readAllBytes(), true);
       log.info("Serving /tracker.js: {} bytes, {} gzipped{}", script.identity.length(),
           script.gzip.length(), script.brotli == null ? " (brotli unavailable on this platform)"
               : ", " + script.brotli.length() + " brotli");
@@ -60,6 +60,11 @@ public final class TrackerScript {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The script as served where native Brotli does not load: gzip and identity only. */
+  static TrackerScript withoutBrotli(byte[] script) {
+    return new TrackerScript(script, false);
   }
 
   public boolean hasBrotli() {

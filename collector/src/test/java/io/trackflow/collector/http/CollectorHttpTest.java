@@ -146,11 +146,22 @@ class CollectorHttpTest {
     assertGif(pixel("u=https://example.com/", FIREFOX, null));
     assertGif(pixel("d=example.com&u=https://example.com/", GOOGLEBOT, null));
     assertGif(pixel("d=example.com&u=%zz", FIREFOX, null));
-    assertThat(server.counter("trackflow.collector.hits.rejected", "reason", "unknown_site")).isEqualTo(unknown + 1);
-    assertThat(server.counter("trackflow.collector.hits.rejected", "reason", "missing_domain")).isEqualTo(missing + 1);
-    assertThat(server.counter("trackflow.collector.hits.rejected", "reason", "malformed_query")).isEqualTo(malformed + 1);
-    assertThat(server.counter("trackflow.collector.hits.bot")).isEqualTo(bots + 1);
-    assertThat(queue.events).isEmpty();
+    // The GIF goes out before the hit is looked at: wait for each verdict to be counted.
+    awaitCounter(unknown + 1, "trackflow.collector.hits.rejected", "reason", "unknown_site");
+    awaitCounter(missing + 1, "trackflow.collector.hits.rejected", "reason", "missing_domain");
+    awaitCounter(malformed + 1, "trackflow.collector.hits.rejected", "reason", "malformed_query");
+    awaitCounter(bots + 1, "trackflow.collector.hits.bot");
+    // A valid hit sent after those verdicts reaches the queue alone: a rejected hit passed on
+    // anyway would have been submitted before it, so it would be there first or with it.
+    assertGif(pixel("d=example.com&u=https://example.com/after-rejections", FIREFOX, null));
+    assertThat(Await.until(() -> !queue.events.isEmpty(), Duration.ofSeconds(10))).isTrue();
+    assertThat(queue.events).extracting(Event::pathname).containsExactly("/after-rejections");
+  }
+
+  private static void awaitCounter(double expected, String name, String... tags) {
+    assertThat(Await.until(() -> server.counter(name, tags) == expected, Duration.ofSeconds(10)))
+        .as("%s %s reaches %s (is %s)", name, String.join("=", tags), expected, server.counter(name, tags))
+        .isTrue();
   }
 
   @Test

@@ -24,4 +24,14 @@ class InProcessQueueTest extends EventQueueContract {
   protected EventConsumer newConsumer() {
     return queue;
   }
+
+  @Override
+  protected int partitions() {
+    return 1; // one FIFO for every visitor
+  }
+
+  @Override
+  protected int partitionOf(long visitorId) {
+    return 0;
+  }
 }

@@ -98,10 +98,30 @@ public final class AccountSchema {
       CREATE TRIGGER sites_changed AFTER INSERT OR UPDATE OR DELETE ON sites
         FOR EACH STATEMENT EXECUTE FUNCTION trackflow_notify_sites()""");
 
+  // Notifications name the operation and the site, so a listener in another process learns what
+  // changed; a re-save with the same time zone is not a change anyone acts on.
+  private static final List<String> V3_POSTGRES = List.of(
+      "DROP TRIGGER sites_changed ON sites",
+      """
+      CREATE OR REPLACE FUNCTION trackflow_notify_sites() RETURNS trigger AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          PERFORM pg_notify('%1$s', 'DELETE:' || OLD.domain);
+        ELSIF TG_OP = 'INSERT' OR NEW.timezone IS DISTINCT FROM OLD.timezone THEN
+          PERFORM pg_notify('%1$s', TG_OP || ':' || NEW.domain);
+        END IF;
+        RETURN NULL;
+      END;
+      $$ LANGUAGE plpgsql""".formatted(SITES_CHANNEL),
+      """
+      CREATE TRIGGER sites_changed AFTER INSERT OR UPDATE OR DELETE ON sites
+        FOR EACH ROW EXECUTE FUNCTION trackflow_notify_sites()""");
+
   public static List<Migration> postgres() {
     List<Migration> all = new ArrayList<>();
     all.add(new Migration(1, "users, sites, memberships, share links, API keys, tokens", V1));
     all.add(new Migration(2, "indexes and site change notification", V2_POSTGRES));
+    all.add(new Migration(3, "site change notifications name the operation and the site", V3_POSTGRES));
     return all;
   }
 
@@ -111,6 +131,7 @@ public final class AccountSchema {
     List<Migration> all = new ArrayList<>();
     all.add(new Migration(1, "users, sites, memberships, share links, API keys, tokens", V1));
     all.add(new Migration(2, "indexes and site change notification", List.of()));
+    all.add(new Migration(3, "site change notifications name the operation and the site", List.of()));
     return all;
   }
 }

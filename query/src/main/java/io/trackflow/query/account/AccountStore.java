@@ -3,6 +3,7 @@ package io.trackflow.query.account;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Account store port: users, sites, memberships, share links, API keys and the token state of
@@ -102,9 +103,11 @@ public interface AccountStore {
 
   /**
    * Registers a callback run after sites change (created, deleted, time zone changed) — by this
-   * process or, for a shared store, by any process. Runs on the context that registered it.
+   * process or, for a shared store, by any process — with the site and what happened, at least
+   * once per change. It may also hear {@link SiteChange#UNKNOWN}. Runs on the context that
+   * registered it.
    */
-  void onSitesChanged(Runnable listener);
+  void onSitesChanged(Consumer<SiteChange> listener);
 
   Future<Void> close();
 }

@@ -111,9 +111,11 @@ public final class AccessControl {
 
   private Future<Principal> session(String token) {
     return tokens.verify(token)
-        .recover(e -> {
-          rejected("invalid_token");
-          return Future.failedFuture(unauthorized("the access token is invalid or expired"));
+        .onFailure(e -> {
+          // A rejected token already answers 401; any other failure is ours and must not pose as one.
+          if (e instanceof TokenService.TokenRejected) {
+            rejected("invalid_token");
+          }
         })
         .compose(claims -> store.isAccessTokenRevoked(claims.jti()).compose(revoked -> {
           if (revoked) {

@@ -1,16 +1,20 @@
 package io.trackflow.query.auth;
 
+import io.trackflow.core.http.HttpFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.NoSuchKeyIdException;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.security.SignatureException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -33,6 +37,26 @@ public final class TokenService {
 
   /** A freshly issued access token. */
   public record IssuedToken(String token, String jti, long expiresAt) {}
+
+  /** Why a token was turned away. */
+  public enum Rejection { MALFORMED, UNSIGNED, ALGORITHM, SIGNATURE, EXPIRED, ISSUER, AUDIENCE, MISSING_CLAIMS }
+
+  /**
+   * A token that is not valid: the caller gets 401. Only verdicts on the token take this type, so
+   * a fault in our own code is not mistaken for a forgery (and the reason can be checked).
+   */
+  public static final class TokenRejected extends HttpFailure {
+    private final Rejection reason;
+
+    TokenRejected(Rejection reason) {
+      super(401, "unauthorized", "the access token is invalid or expired");
+      this.reason = reason;
+    }
+
+    public Rejection reason() {
+      return reason;
+    }
+  }
 
   public TokenService(Vertx vertx, String secret, Duration ttl, Clock clock) {
     this.ttl = ttl;
@@ -67,27 +91,54 @@ public final class TokenService {
     return new IssuedToken(token, jti, expSeconds * 1000);
   }
 
-  /** Verifies signature, algorithm, issuer, audience and expiry; fails on anything else. */
+  /**
+   * Verifies signature, algorithm, issuer, audience and expiry. A token that fails any check fails
+   * with {@link TokenRejected}; any other failure is a fault, not a verdict on the token.
+   */
   public Future<AccessClaims> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token)).compose(user -> {
-      JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-      Object exp = claims.getValue("exp");
-      String sub = claims.getString("sub");
-      String jti = claims.getString("jti");
-      if (!(exp instanceof Number number) || sub == null || jti == null) {
-        return Future.failedFuture("token lacks exp, sub or jti");
-      }
-      if (number.longValue() * 1000 <= clock.millis()) {
-        return Future.failedFuture("token expired");
-      }
-      long userId;
-      try {
-        userId = Long.parseLong(sub);
-      } catch (NumberFormatException e) {
-        return Future.failedFuture("bad subject");
-      }
-      return Future.succeededFuture(
-          new AccessClaims(userId, claims.getString("email", ""), jti, number.longValue() * 1000));
-    });
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(e -> Future.failedFuture(new TokenRejected(libraryVerdict(e))))
+        .compose(user -> {
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+          Object exp = claims.getValue("exp");
+          String sub = claims.getString("sub");
+          String jti = claims.getString("jti");
+          if (!(exp instanceof Number number) || sub == null || jti == null) {
+            return Future.failedFuture(new TokenRejected(Rejection.MISSING_CLAIMS));
+          }
+          if (number.longValue() * 1000 <= clock.millis()) {
+            return Future.failedFuture(new TokenRejected(Rejection.EXPIRED));
+          }
+          long userId;
+          try {
+            userId = Long.parseLong(sub);
+          } catch (NumberFormatException e) {
+            return Future.failedFuture(new TokenRejected(Rejection.MALFORMED));
+          }
+          return Future.succeededFuture(
+              new AccessClaims(userId, claims.getString("email", ""), jti, number.longValue() * 1000));
+        });
+  }
+
+  /**
+   * Names the check the JWT library failed. The library reports issuer, audience and expiry only
+   * in its messages; anything it cannot read (bad Base64, bad JSON, empty) is malformed.
+   */
+  private static Rejection libraryVerdict(Throwable failure) {
+    String message = String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT);
+    if (failure instanceof NoSuchKeyIdException) {
+      return Rejection.ALGORITHM; // no key is registered for the algorithm the header names
+    } else if (failure instanceof SignatureException) {
+      return Rejection.SIGNATURE;
+    } else if (message.contains("not signed")) {
+      return Rejection.UNSIGNED;
+    } else if (message.contains("expired")) {
+      return Rejection.EXPIRED;
+    } else if (message.contains("issuer")) {
+      return Rejection.ISSUER;
+    } else if (message.contains("audience")) {
+      return Rejection.AUDIENCE;
+    }
+    return Rejection.MALFORMED;
   }
 }

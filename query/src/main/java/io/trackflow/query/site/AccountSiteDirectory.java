@@ -26,6 +26,7 @@ public final class AccountSiteDirectory implements SiteDirectory {
 
   @Override
   public void onChange(Runnable listener) {
-    store.onSitesChanged(listener);
+    // The collector reloads its whole snapshot on any change, so which site changed is not needed.
+    store.onSitesChanged(change -> listener.run());
   }
 }

@@ -79,6 +79,16 @@ class KafkaQueueIT extends EventQueueContract {
   }
 
   @Override
+  protected int partitions() {
+    return PARTITIONS;
+  }
+
+  @Override
+  protected int partitionOf(long visitorId) {
+    return KafkaEventPublisher.partitionOf(visitorId, PARTITIONS);
+  }
+
+  @Override
   protected void closeQueue() {
     publishers.forEach(p -> await(p.close().otherwiseEmpty()));
   }
@@ -106,7 +116,7 @@ class KafkaQueueIT extends EventQueueContract {
     // The poison record's offset was committed with its partition: a new consumer does not see it.
     RecordingHandler next = new RecordingHandler();
     startConsumer(next);
-    List<Event> marker = events().forVisitors(1, 2);
+    List<Event> marker = markerInEveryPartition();
     publish(marker);
     next.awaitStored(ids(marker));
     assertThat(poisonCount()).isEqualTo(1.0);

@@ -9,6 +9,7 @@ import io.trackflow.query.account.Member;
 import io.trackflow.query.account.RefreshToken;
 import io.trackflow.query.account.ShareLink;
 import io.trackflow.query.account.Site;
+import io.trackflow.query.account.SiteChange;
 import io.trackflow.query.account.SiteMembership;
 import io.trackflow.query.account.SiteRole;
 import io.trackflow.query.account.User;
@@ -31,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -46,7 +48,7 @@ public final class EmbeddedAccountStore implements AccountStore {
   private final BlockingQueue<Connection> connections;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-  private record Listener(Context context, Runnable action) {}
+  private record Listener(Context context, Consumer<SiteChange> action) {}
 
   @FunctionalInterface
   private interface Work<T> {
@@ -192,7 +194,7 @@ public final class EmbeddedAccountStore implements AccountStore {
       update(c, "INSERT INTO memberships (domain, user_id, role, created_at) VALUES (?, ?, ?, ?)",
           stored.domain(), ownerId, SiteRole.OWNER.label(), stored.createdAt());
       return stored;
-    }).onSuccess(s -> sitesChanged());
+    }).onSuccess(s -> sitesChanged(SiteChange.created(s.domain())));
   }
 
   @Override
@@ -222,7 +224,7 @@ public final class EmbeddedAccountStore implements AccountStore {
       return Optional.of(next);
     }).onSuccess(s -> {
       if (s.isPresent() && timezone != null) {
-        sitesChanged();
+        sitesChanged(SiteChange.updated(d));
       }
     });
   }
@@ -237,7 +239,7 @@ public final class EmbeddedAccountStore implements AccountStore {
       return update(c, "DELETE FROM sites WHERE domain = ?", d) > 0;
     }).onSuccess(deleted -> {
       if (deleted) {
-        sitesChanged();
+        sitesChanged(SiteChange.deleted(d));
       }
     });
   }
@@ -447,13 +449,13 @@ public final class EmbeddedAccountStore implements AccountStore {
   // ---- change notification
 
   @Override
-  public void onSitesChanged(Runnable listener) {
+  public void onSitesChanged(Consumer<SiteChange> listener) {
     Context context = vertx.getOrCreateContext();
     listeners.add(new Listener(context, listener));
   }
 
-  private void sitesChanged() {
-    listeners.forEach(l -> l.context().runOnContext(v -> l.action().run()));
+  private void sitesChanged(SiteChange change) {
+    listeners.forEach(l -> l.context().runOnContext(v -> l.action().accept(change)));
   }
 
   @Override

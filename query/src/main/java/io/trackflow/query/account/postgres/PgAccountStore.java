@@ -8,6 +8,7 @@ import io.trackflow.query.account.Member;
 import io.trackflow.query.account.RefreshToken;
 import io.trackflow.query.account.ShareLink;
 import io.trackflow.query.account.Site;
+import io.trackflow.query.account.SiteChange;
 import io.trackflow.query.account.SiteMembership;
 import io.trackflow.query.account.SiteRole;
 import io.trackflow.query.account.User;
@@ -31,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Account store in PostgreSQL (cluster), fully non-blocking through vertx-pg-client. Site
  * changes by any process reach every process's listeners through {@code LISTEN/NOTIFY}: a
- * statement trigger on {@code sites} notifies, and a {@link PgSubscriber} (reconnecting) listens.
+ * row trigger on {@code sites} notifies with the operation and domain, and a {@link PgSubscriber}
+ * (reconnecting) listens.
  */
 public final class PgAccountStore implements AccountStore {
 
@@ -52,7 +55,7 @@ public final class PgAccountStore implements AccountStore {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private PgSubscriber subscriber;
 
-  private record Listener(Context context, Runnable action) {}
+  private record Listener(Context context, Consumer<SiteChange> action) {}
 
   public PgAccountStore(Vertx vertx, String url, int poolSize) {
     this.vertx = vertx;
@@ -139,7 +142,7 @@ public final class PgAccountStore implements AccountStore {
             Tuple.of(stored.domain(), ownerId, SiteRole.OWNER.label(), stored.createdAt())))
         .map(stored))
         .recover(PgAccountStore::translate)
-        .onSuccess(s -> sitesChanged());
+        .onSuccess(s -> sitesChanged(SiteChange.created(s.domain())));
   }
 
   @Override
@@ -160,7 +163,7 @@ public final class PgAccountStore implements AccountStore {
         Tuple.of(domain.toLowerCase(Locale.ROOT), name, timezone), PgAccountStore::site)
         .onSuccess(s -> {
           if (s.isPresent() && timezone != null) {
-            sitesChanged();
+            sitesChanged(SiteChange.updated(s.get().domain()));
           }
         });
   }
@@ -175,7 +178,7 @@ public final class PgAccountStore implements AccountStore {
             .map(n -> n > 0))
         .onSuccess(deleted -> {
           if (deleted) {
-            sitesChanged();
+            sitesChanged(SiteChange.deleted(d.getString(0)));
           }
         });
   }
@@ -375,21 +378,36 @@ public final class PgAccountStore implements AccountStore {
   // ---- change notification
 
   @Override
-  public synchronized void onSitesChanged(Runnable listener) {
+  public synchronized void onSitesChanged(Consumer<SiteChange> listener) {
     listeners.add(new Listener(vertx.getOrCreateContext(), listener));
     if (subscriber == null) {
       subscriber = PgSubscriber.subscriber(vertx, connectOptions)
           // Keep listening through PostgreSQL restarts; the collectors' periodic refresh covers the gap.
           .reconnectPolicy(attempt -> 1_000L);
       subscriber.channel(AccountSchema.SITES_CHANNEL)
-          .subscribeHandler(v -> sitesChanged())
-          .handler(payload -> sitesChanged());
+          .subscribeHandler(v -> sitesChanged(SiteChange.UNKNOWN))
+          .handler(payload -> sitesChanged(notified(payload)));
       subscriber.connect().onFailure(e -> log.warn("Cannot LISTEN for site changes yet: {}", e.getMessage()));
     }
   }
 
-  private void sitesChanged() {
-    listeners.forEach(l -> l.context().runOnContext(v -> l.action().run()));
+  private void sitesChanged(SiteChange change) {
+    listeners.forEach(l -> l.context().runOnContext(v -> l.action().accept(change)));
+  }
+
+  /** The trigger's payload is {@code OPERATION:domain}; anything else says only that sites changed. */
+  static SiteChange notified(String payload) {
+    int colon = payload == null ? -1 : payload.indexOf(':');
+    if (colon < 0) {
+      return SiteChange.UNKNOWN;
+    }
+    String domain = payload.substring(colon + 1);
+    return switch (payload.substring(0, colon)) {
+      case "INSERT" -> SiteChange.created(domain);
+      case "UPDATE" -> SiteChange.updated(domain);
+      case "DELETE" -> SiteChange.deleted(domain);
+      default -> SiteChange.UNKNOWN;
+    };
   }
 
   @Override

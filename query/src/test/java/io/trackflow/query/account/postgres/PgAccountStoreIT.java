@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.AccountStoreContract;
+import io.trackflow.query.account.HeardSiteChanges;
 import io.trackflow.query.account.Site;
+import io.trackflow.query.account.SiteChange;
 import io.trackflow.query.account.User;
 import io.trackflow.testsupport.PostgresService;
 import io.trackflow.testsupport.RealServices;
 import io.vertx.core.Vertx;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,24 +33,25 @@ class PgAccountStoreIT extends AccountStoreContract {
   }
 
   @Test
-  @DisplayName("A site created through one store reaches another process's listener through LISTEN/NOTIFY")
+  @DisplayName("Sites created, re-zoned and deleted through one store reach another process's listener, naming the site")
   void notifyReachesOtherStores() throws Exception {
     Vertx otherVertx = Vertx.vertx();
     PgAccountStore other = new PgAccountStore(otherVertx, url, 2);
     try {
-      CountDownLatch subscribed = new CountDownLatch(1);
-      CountDownLatch changed = new CountDownLatch(2);
-      // The first call comes when LISTEN is in place; the second is the NOTIFY.
-      other.onSitesChanged(() -> {
-        subscribed.countDown();
-        changed.countDown();
-      });
-      assertThat(subscribed.await(20, TimeUnit.SECONDS)).isTrue();
+      // Only NOTIFY reaches this listener: the changes are made through another store.
+      HeardSiteChanges heard = new HeardSiteChanges();
+      other.onSitesChanged(heard);
+      heard.await(SiteChange.UNKNOWN); // LISTEN is in place
 
       User owner = await(store.createUser("o@example.com", "h", false));
       await(store.createSite(new Site("notify.example", "n", "UTC", 1L), owner.id()));
-
-      assertThat(changed.await(20, TimeUnit.SECONDS)).isTrue();
+      await(store.createSite(new Site("other.example", "n", "UTC", 1L), owner.id()));
+      heard.await(SiteChange.created("notify.example"));
+      heard.await(SiteChange.created("other.example"));
+      await(store.updateSite("notify.example", null, "Europe/Berlin"));
+      heard.await(SiteChange.updated("notify.example"));
+      await(store.deleteSite("other.example"));
+      heard.await(SiteChange.deleted("other.example"));
       assertThat(postgres.psql(url.substring(url.lastIndexOf('/') + 1), "SELECT domain FROM sites"))
           .isEqualTo("notify.example");
     } finally {
@@ -66,7 +67,7 @@ class PgAccountStoreIT extends AccountStoreContract {
     PgAccountStore third = new PgAccountStore(vertx, url, 2);
     try {
       await(io.vertx.core.Future.all(second.migrate(), third.migrate()));
-      assertThat(await(second.appliedMigrations())).containsExactly(1, 2);
+      assertThat(await(second.appliedMigrations())).containsExactly(1, 2, 3);
     } finally {
       await(second.close());
       await(third.close());

@@ -1,0 +1,59 @@
+// Prints, as JSON, every distinct stats query the dashboard sends: for each period (custom ranges
+// of one day, under a month and over a month) the KPI row, every card tab and option, and the graph
+// of each metric the KPI row lets one pick by each interval the period offers; the KPI row under a
+// filter of each operator on each filterable dimension; and a whole view under a goal filter.
+// The query module's DashboardQueriesTest runs each through the real parser and a real store.
+//
+//   node scripts/queries.mjs [site]   → [{"name": "...", "body": {...}}, ...]
+import { CARDS, tabDimensions, tabQuery } from '../src/lib/cards.js';
+import { DIMENSION_LABELS, OPERATORS, encodeChip } from '../src/lib/filters.js';
+import { PERIODS, intervalsFor } from '../src/lib/periods.js';
+import { kpiQuery, timeseriesQuery } from '../src/lib/query.js';
+import { parseState } from '../src/lib/urlState.js';
+
+const site = process.argv[2] || 'example.com';
+const CUSTOM_RANGES = [['2026-01-05', '2026-01-05'], ['2026-01-01', '2026-01-20'], ['2025-10-01', '2026-01-20']];
+
+const queries = new Map();
+const add = (name, body) => {
+  const key = JSON.stringify(body);
+  if (!queries.has(key)) queries.set(key, { name, body });
+};
+
+/** Everything one dashboard view (a URL) sends, for each interval its graph offers. */
+function view(search) {
+  const base = parseState(search);
+  const kpi = kpiQuery(site, base);
+  add(`KPIs ${search}`, kpi);
+  for (const card of CARDS) {
+    for (const tab of card.tabs) {
+      for (const dimension of tabDimensions(tab)) {
+        add(`${card.title} / ${tab.label} (${dimension}) ${search}`, tabQuery(site, base, tab, dimension));
+      }
+    }
+  }
+  for (const interval of intervalsFor(base)) {
+    const state = parseState(`${search}&interval=${interval}`);
+    for (const metric of kpi.metrics) {
+      add(`graph of ${metric} by ${interval} ${search}`, timeseriesQuery(site, state, metric));
+    }
+  }
+}
+
+const periods = PERIODS.filter((p) => p.key !== 'custom').map((p) => `?period=${p.key}`);
+periods.push(...CUSTOM_RANGES.map(([from, to]) => `?period=custom&from=${from}&to=${to}`));
+for (const period of periods) view(period);
+
+// Filters reach every query of a view alike: the KPI row stands for the others here.
+const dimensions = [...Object.keys(DIMENSION_LABELS), 'event:props:plan'];
+for (const dimension of dimensions) {
+  for (const op of Object.keys(OPERATORS)) {
+    const search = `?period=30d&f=${encodeURIComponent(encodeChip({ op, dimension, value: 'Signup' }))}`;
+    add(`KPIs ${search}`, kpiQuery(site, parseState(search)));
+  }
+}
+// A goal filter adds the goal metrics to the KPI row and the graph.
+view(`?period=7d&f=${encodeURIComponent(encodeChip({ op: 'is', dimension: 'event:name', value: 'Signup' }))}`
+  + `&f=${encodeURIComponent(encodeChip({ op: 'contains', dimension: 'event:page', value: '/blog' }))}`);
+
+process.stdout.write(JSON.stringify([...queries.values()], null, 1));
