@@ -68,21 +68,39 @@ public abstract class StatsAccuracyContract {
   static final List<String> ALL_METRICS = List.of("visitors", "visits", "pageviews", "events",
       "views_per_visit", "bounce_rate", "visit_duration", "percentage");
 
-  protected Vertx vertx;
   protected EventStore store;
   protected StatsService service;
   protected StatsOracle oracle;
   protected List<Event> raw;
+  private Loaded loaded;
   private final QueryParser parser = new QueryParser();
+
+  /** The generated events, a store holding them, and the oracle over them; only read by the tests. */
+  protected record Loaded(Vertx vertx, EventStore store, List<Event> raw, StatsOracle oracle) {
+    void close() throws Exception {
+      await(store.close());
+      await(vertx.close());
+    }
+  }
 
   /** A migrated, empty store of the kind under test. */
   protected abstract EventStore createStore(Vertx vertx) throws Exception;
 
-  @BeforeAll
-  void load() throws Exception {
-    vertx = Vertx.vertx();
-    store = createStore(vertx);
-    raw = new ArrayList<>();
+  /** The data set in a store of the kind under test; by default loaded for this class alone. */
+  protected Loaded loaded() throws Exception {
+    return load(this::createStore);
+  }
+
+  /** True when {@link #loaded()} outlives the class (then it is not closed after it). */
+  protected boolean sharedData() {
+    return false;
+  }
+
+  /** Loads the data set into a fresh store made by {@code factory}. */
+  protected static Loaded load(StoreFactory factory) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    EventStore store = factory.create(vertx);
+    List<Event> raw = new ArrayList<>();
     raw.addAll(new EventGenerator(7).generate(30_000));
     raw.addAll(new EventGenerator(11, Instant.parse("2025-11-08T00:00:00Z"), 14).generate(6_000));
     raw.addAll(EdgeCases.events(NOW));
@@ -91,17 +109,31 @@ public abstract class StatsAccuracyContract {
     }
     // A replayed batch: stored again as a whole, it must not change a single number.
     await(store.insert(raw.subList(0, 3_000)));
-    oracle = new StatsOracle(raw);
+    return new Loaded(vertx, store, List.copyOf(raw), new StatsOracle(raw));
+  }
+
+  /** Makes a store of the kind under test. */
+  @FunctionalInterface
+  protected interface StoreFactory {
+    EventStore create(Vertx vertx) throws Exception;
+  }
+
+  @BeforeAll
+  void load() throws Exception {
+    loaded = loaded();
+    store = loaded.store();
+    raw = loaded.raw();
+    oracle = loaded.oracle();
+    // A fresh cache per class: answers cached under other code must never be served here.
     service = new StatsService(store, new InMemoryQueryCache(Clock.systemUTC(), 1_000),
         new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @AfterAll
   void close() throws Exception {
-    if (store != null) {
-      await(store.close());
+    if (loaded != null && !sharedData()) {
+      loaded.close();
     }
-    await(vertx.close());
   }
 
   protected static <T> T await(Future<T> f) throws Exception {
