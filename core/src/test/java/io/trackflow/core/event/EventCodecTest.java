@@ -65,6 +65,20 @@ class EventCodecTest {
   }
 
   @Test
+  @DisplayName("A string whose length runs one byte past the end of the record is reported as such, not read")
+  void rejectsStringLengthPastEnd() {
+    Buffer encoded = EventCodec.encode(List.of(Event.builder().site("a").build()));
+    // Byte 0 is the format, 1 the event count, 2-9 the event id, 10 the site's length.
+    int siteLengthAt = 10;
+    int pastEnd = encoded.length() - (siteLengthAt + 1) + 1;
+    assertThat(pastEnd).isLessThan(0x80); // still a one-byte varint
+    Buffer corrupt = encoded.copy().setByte(siteLengthAt, (byte) pastEnd);
+    assertThatThrownBy(() -> EventCodec.decode(corrupt))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("string length past end of record");
+  }
+
+  @Test
   @DisplayName("Mismatched prop key and value lists are refused when an event is built")
   void refusesMismatchedProps() {
     assertThatThrownBy(() -> Event.builder().props(List.of("a", "b"), List.of("1")).build())
