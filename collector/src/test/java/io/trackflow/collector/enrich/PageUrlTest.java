@@ -10,6 +10,18 @@ import org.junit.jupiter.api.Test;
 class PageUrlTest {
 
   @Test
+  @DisplayName("A scheme is an ASCII letter, then ASCII letters, digits, '+', '-' or '.'; anything else is not a URL")
+  void schemes() {
+    assertThat(PageUrl.parse("z39.50r://host/").scheme()).isEqualTo("z39.50r");
+    assertThat(PageUrl.parse("svn+ssh://host/").scheme()).isEqualTo("svn+ssh");
+    assertThat(PageUrl.parse("Web-Cal://host/").scheme()).isEqualTo("web-cal");
+    for (String url : List.of("1http://host/", "+http://host/", "éhttp://host/", "ht_tp://host/", "htt p://host/",
+        "httpé://host/", "://host/")) {
+      assertThat(PageUrl.parse(url)).as(url).isNull();
+    }
+  }
+
+  @Test
   @DisplayName("A query or fragment right after the host leaves the path '/', and each part is split off whole")
   void queryOrFragmentRightAfterHost() {
     assertThat(PageUrl.parse("https://example.com?x=1"))

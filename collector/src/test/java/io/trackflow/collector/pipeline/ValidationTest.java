@@ -100,6 +100,20 @@ class ValidationTest {
   }
 
   @Test
+  @DisplayName("The other limits are inclusive too: 253-character domain, 2048-character referrer, 300-character prop key, 2000-character value, a day engaged")
+  void moreBoundariesPass() {
+    String domain = "a".repeat(253 - ".example".length()) + ".example";
+    Hit atDomainLimit = fixture.run(PipelineFixture.valid().put("d", domain));
+    assertThat(atDomainLimit.drop).isEqualTo(DropReason.UNKNOWN_SITE); // past validation: the site lookup refused it
+    JsonObject atLimits = PipelineFixture.valid()
+        .put("r", "https://ref.example/" + "r".repeat(2048 - "https://ref.example/".length()))
+        .put("p", new JsonObject().put("k".repeat(300), "v".repeat(2000)));
+    assertThat(fixture.run(atLimits).drop).isNull();
+    JsonObject dayLong = PipelineFixture.valid().put("n", "engagement").put("sd", 50).put("e", 24L * 3600 * 1000);
+    assertThat(fixture.run(dayLong).drop).isNull();
+  }
+
+  @Test
   @DisplayName("Every drop reason has a distinct lower-case label, a message and a 4xx or 202 status")
   void reasonsAreWellFormed() {
     assertThat(Stream.of(DropReason.values()).map(DropReason::code).distinct().count())
