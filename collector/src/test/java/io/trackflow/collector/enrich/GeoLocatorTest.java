@@ -25,7 +25,7 @@ class GeoLocatorTest {
   }
 
   @Test
-  @DisplayName("Loopback, private and unknown addresses have no country, and a missing database yields none")
+  @DisplayName("Loopback, private and unknown addresses have no country, and a missing or unreadable database yields none")
   void unknownAddresses() {
     assertThat(country("127.0.0.1")).isEmpty();
     assertThat(country("10.1.2.3")).isEmpty();
@@ -33,5 +33,8 @@ class GeoLocatorTest {
     GeoLocator none = GeoLocator.load(getClass().getClassLoader(), "no/such.mmdb");
     assertThat(none.available()).isFalse();
     assertThat(none.country(ClientIpResolver.parse("8.8.8.8"))).isEmpty();
+    GeoLocator corrupt = GeoLocator.load(getClass().getClassLoader(), ReferrerSources.DEFAULT_RESOURCE);
+    assertThat(corrupt.available()).as("a file that is not a country database").isFalse();
+    assertThat(corrupt.country(ClientIpResolver.parse("8.8.8.8"))).isEmpty();
   }
 }
