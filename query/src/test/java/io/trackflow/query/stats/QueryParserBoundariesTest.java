@@ -72,6 +72,20 @@ class QueryParserBoundariesTest {
     }
     assertThat(f).isInstanceOf(Filter.Condition.class);
     rejected(base().put("filters", new JsonArray().add(nested(9))), "filters[0]" + "[1]".repeat(9));
+    // The same depth counts through and/or: nine single-child "and"s are one too many.
+    JsonArray and = is("event:page", new JsonArray().add("/"));
+    for (int i = 0; i < 9; i++) {
+      and = new JsonArray().add("and").add(new JsonArray().add(and));
+    }
+    rejected(base().put("filters", new JsonArray().add(and)), "filters[0]" + "[1][0]".repeat(9));
+  }
+
+  @Test
+  @DisplayName("A custom property dimension takes a key of up to 300 characters")
+  void propKeyLength() {
+    assertThat(parser.parse(base().put("dimensions", new JsonArray().add("event:props:" + "k".repeat(300))))
+        .dimensions().get(0).propKey()).hasSize(300);
+    rejected(base().put("dimensions", new JsonArray().add("event:props:" + "k".repeat(301))), "dimensions[0]");
   }
 
   @Test
@@ -95,6 +109,7 @@ class QueryParserBoundariesTest {
     rejected(base().put("date_range", List.of("2026-03-01", "2026-03-01T10:00:00")), "date_range");
     rejected(base().put("date_range", List.of("2026-03-01")), "date_range");
     rejected(base().put("date_range", List.of("2026-03-01T10:00:00", "soon")), "date_range[1]");
+    rejected(base().put("date_range", List.of("soon", "2026-03-01T10:00:00")), "date_range[0]");
   }
 
   @Test
@@ -150,6 +165,8 @@ class QueryParserBoundariesTest {
     rejected(base().put("include", new JsonObject().put("comparisons", "previous_period")), "include.comparisons");
     rejected(base().put("include", new JsonObject().put("comparisons", new JsonObject().put("mode", "previous_period").put("x", 1))),
         "include.comparisons.x");
+    assertThat(parser.parse(base().put("include", new JsonObject().put("time_labels", false).put("total_rows", false)
+        .put("totals", false))).include()).isEqualTo(Query.Include.NONE);
     assertThat(parser.parse(base().put("include", new JsonObject().putNull("comparisons"))).include().comparisonMode())
         .isEmpty();
     assertThat(parser.parse(base().put("include", new JsonObject()
@@ -163,6 +180,8 @@ class QueryParserBoundariesTest {
     assertThat(parser.parse(base().put("order_by", new JsonArray().add(new JsonArray().add("visitors").add("DESC"))))
         .orderBy()).containsExactly(new Query.OrderBy("visitors", true));
     rejected(base().put("order_by", new JsonArray().add(new JsonArray().add("visitors"))), "order_by[0]");
+    rejected(base().put("dimensions", new JsonArray().add("visit:source"))
+        .put("order_by", new JsonArray().add(new JsonArray().add("visit:country").add("asc"))), "order_by[0][0]");
     rejected(base().put("order_by", new JsonArray().add("visitors")), "order_by[0]");
     rejected(base().put("order_by", new JsonArray()
         .add(new JsonArray().add("visitors").add("asc")).add(new JsonArray().add("visitors").add("desc"))), "order_by[1][0]");

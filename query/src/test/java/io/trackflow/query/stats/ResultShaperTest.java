@@ -52,4 +52,21 @@ class ResultShaperTest {
     assertThat(TimeBuckets.label(TimeGrain.MONTH, 2026 * 12 + 11)).isEqualTo("2026-12-01");
     assertThat(TimeBuckets.label(TimeGrain.DAY, -1)).isEqualTo("1969-12-31");
   }
+
+  @Test
+  @DisplayName("Without order_by the time dimension runs forward, then the first metric descending, then every other dimension ascending")
+  void effectiveOrder() {
+    QueryParser parser = new QueryParser();
+    Query defaults = parser.parse(new io.vertx.core.json.JsonObject("""
+        {"site_id": "s", "metrics": ["pageviews", "visitors"], "date_range": "7d",
+         "dimensions": ["visit:source", "time:day", "visit:country"]}"""));
+    assertThat(ResultShaper.effectiveOrder(defaults)).containsExactly(
+        new Query.OrderBy("time:day", false), new Query.OrderBy("pageviews", true),
+        new Query.OrderBy("visit:source", false), new Query.OrderBy("visit:country", false));
+    Query ordered = parser.parse(new io.vertx.core.json.JsonObject("""
+        {"site_id": "s", "metrics": ["visitors"], "date_range": "7d",
+         "dimensions": ["visit:source", "visit:country"], "order_by": [["visit:country", "desc"]]}"""));
+    assertThat(ResultShaper.effectiveOrder(ordered)).containsExactly(
+        new Query.OrderBy("visit:country", true), new Query.OrderBy("visit:source", false));
+  }
 }
