@@ -7,8 +7,7 @@ import io.trackflow.adapters.store.clickhouse.ClickHouseEventStore;
 import io.trackflow.adapters.store.clickhouse.ClickHouseOptions;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.store.EventStore;
-import io.trackflow.core.store.QueryResult;
-import io.trackflow.core.store.SqlDialect;
+import io.trackflow.core.store.ForwardingEventStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -50,65 +49,62 @@ public final class CrashWriterMain {
         insertsBeforeFreeze);
     KafkaEventConsumer consumer = KafkaEventConsumer.create(vertx, queue, registry).await(60, TimeUnit.SECONDS);
     WriterOptions options = WriterOptions.of(batchSize, Duration.ofMillis(200))
-        .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1));
+        .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1))
+        // One insert at a time: with two, the one running beside the freezing insert could store
+        // the rest of the topic, and nothing would be left uncommitted for the replacement.
+        .withInserts(1);
     vertx.deployVerticle(new WriterVerticle(consumer, store, options, new WriterMetrics(registry, consumer)))
         .await(60, TimeUnit.SECONDS);
     System.out.println(STARTED);
     System.out.flush();
   }
 
-  /** Passes inserts through; after the n-th success, prints the rows so far and freezes. */
-  private static final class FreezingStore implements EventStore {
-    private final EventStore inner;
+  /**
+   * Passes inserts through until the n-th has succeeded, then freezes: later inserts never reach
+   * the store and nothing is answered again. The rows are printed once no insert is under way, so
+   * the count includes a second insert that was already running when the n-th one succeeded.
+   */
+  private static final class FreezingStore extends ForwardingEventStore {
     private final int freezeAfter;
     private int succeeded;
+    private int running;
+    private boolean frozen;
+    private boolean printed;
     private long rows;
 
     FreezingStore(EventStore inner, int freezeAfter) {
-      this.inner = inner;
+      super(inner);
       this.freezeAfter = freezeAfter;
     }
 
     @Override
     public Future<Void> insert(List<Event> events) {
-      return inner.insert(events).compose(v -> {
+      synchronized (this) {
+        if (frozen) {
+          return Promise.<Void>promise().future();
+        }
+        running++;
+      }
+      return inner.insert(events).transform(ar -> {
         synchronized (this) {
-          succeeded++;
-          rows += events.size();
-          if (succeeded < freezeAfter) {
-            return Future.succeededFuture();
+          running--;
+          if (ar.succeeded()) {
+            succeeded++;
+            rows += events.size();
+            frozen |= succeeded >= freezeAfter;
           }
-          System.out.println(INSERTED + rows);
-          System.out.flush();
+          if (!frozen) {
+            return ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(ar.cause());
+          }
+          if (running == 0 && !printed) {
+            printed = true;
+            System.out.println(INSERTED + rows);
+            System.out.flush();
+          }
         }
         // Never answered: the writer cannot acknowledge this batch, the consumer cannot commit it.
         return Promise.<Void>promise().future();
       });
-    }
-
-    @Override
-    public Future<Void> migrate() {
-      return inner.migrate();
-    }
-
-    @Override
-    public Future<QueryResult> query(java.util.function.Function<io.trackflow.core.store.ReadView, String> statement) {
-      return inner.query(statement);
-    }
-
-    @Override
-    public Future<Void> deleteSite(String site) {
-      return inner.deleteSite(site);
-    }
-
-    @Override
-    public SqlDialect dialect() {
-      return inner.dialect();
-    }
-
-    @Override
-    public Future<Void> close() {
-      return inner.close();
     }
   }
 }
