@@ -117,11 +117,41 @@ public final class AccountSchema {
       CREATE TRIGGER sites_changed AFTER INSERT OR UPDATE OR DELETE ON sites
         FOR EACH ROW EXECUTE FUNCTION trackflow_notify_sites()""");
 
+  // Goals match one of event_name or page_path ('' for the other), so the pair is unique per site.
+  private static final List<String> V4_GOALS = List.of(
+      "CREATE SEQUENCE goal_ids START 1",
+      """
+      CREATE TABLE goals (
+        id BIGINT PRIMARY KEY DEFAULT nextval('goal_ids'),
+        domain VARCHAR NOT NULL,
+        display_name VARCHAR NOT NULL,
+        event_name VARCHAR NOT NULL,
+        page_path VARCHAR NOT NULL,
+        currency VARCHAR NOT NULL,
+        created_at BIGINT NOT NULL,
+        UNIQUE (domain, display_name),
+        UNIQUE (domain, event_name, page_path))""",
+      "CREATE SEQUENCE funnel_ids START 1",
+      """
+      CREATE TABLE funnels (
+        id BIGINT PRIMARY KEY DEFAULT nextval('funnel_ids'),
+        domain VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        created_at BIGINT NOT NULL,
+        UNIQUE (domain, name))""",
+      """
+      CREATE TABLE funnel_steps (
+        funnel_id BIGINT NOT NULL,
+        step INTEGER NOT NULL,
+        goal_id BIGINT NOT NULL,
+        PRIMARY KEY (funnel_id, step))""");
+
   public static List<Migration> postgres() {
     List<Migration> all = new ArrayList<>();
     all.add(new Migration(1, "users, sites, memberships, share links, API keys, tokens", V1));
     all.add(new Migration(2, "indexes and site change notification", V2_POSTGRES));
     all.add(new Migration(3, "site change notifications name the operation and the site", V3_POSTGRES));
+    all.add(new Migration(4, "goals and funnels", V4_GOALS));
     return all;
   }
 
@@ -132,6 +162,7 @@ public final class AccountSchema {
     all.add(new Migration(1, "users, sites, memberships, share links, API keys, tokens", V1));
     all.add(new Migration(2, "indexes and site change notification", List.of()));
     all.add(new Migration(3, "site change notifications name the operation and the site", List.of()));
+    all.add(new Migration(4, "goals and funnels", V4_GOALS));
     return all;
   }
 }
