@@ -13,6 +13,7 @@ import io.trackflow.query.auth.ClientAddress;
 import io.trackflow.query.auth.LoginRateLimiter;
 import io.trackflow.query.auth.PasswordHasher;
 import io.trackflow.query.auth.TokenService;
+import io.trackflow.query.goal.GoalsRoutes;
 import io.trackflow.query.site.ApiSupport;
 import io.trackflow.query.site.KeysRoutes;
 import io.trackflow.query.site.SiteDeletion;
@@ -99,6 +100,7 @@ public final class QueryAssembly {
       all.add(stats);
     }
     all.add((v, router) -> sites.mount(router));
+    all.add(new GoalsRoutes(store, access));
     all.add(openApi);
     all.add(new DashboardRoutes());
     this.routes = List.copyOf(all);

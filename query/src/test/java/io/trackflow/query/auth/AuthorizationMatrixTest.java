@@ -4,6 +4,7 @@ import static io.trackflow.query.QueryStack.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trackflow.query.QueryStack;
+import io.trackflow.query.account.Goal;
 import io.trackflow.query.account.Site;
 import io.trackflow.query.account.SiteRole;
 import io.trackflow.query.account.User;
@@ -111,7 +112,21 @@ class AuthorizationMatrixTest {
       new Route("GET /api/sites/{domain}/realtime", HttpMethod.GET, "/api/sites/{site}/realtime", null,
           401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
       new Route("GET /api/openapi.json", HttpMethod.GET, "/api/openapi.json", null,
-          200, 200, 200, 200, 200, 200, 200, 200, 200, 200));
+          200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+      new Route("GET /api/sites/{domain}/goals", HttpMethod.GET, "/api/sites/{site}/goals", null,
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("POST /api/sites/{domain}/goals", HttpMethod.POST, "/api/sites/{site}/goals",
+          f -> new JsonObject().put("event_name", "Download").put("currency", "EUR"),
+          401, 403, 201, 201, 404, 403, 403, 401, 401, 404),
+      new Route("DELETE /api/sites/{domain}/goals/{id}", HttpMethod.DELETE, "/api/sites/{site}/goals/{goal}", null,
+          401, 403, 204, 204, 404, 403, 403, 401, 401, 404),
+      new Route("GET /api/sites/{domain}/funnels", HttpMethod.GET, "/api/sites/{site}/funnels", null,
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("POST /api/sites/{domain}/funnels", HttpMethod.POST, "/api/sites/{site}/funnels",
+          f -> new JsonObject().put("name", "Another").put("steps", new JsonArray().add("Purchase").add("Signup")),
+          401, 403, 201, 201, 404, 403, 403, 401, 401, 404),
+      new Route("DELETE /api/sites/{domain}/funnels/{id}", HttpMethod.DELETE, "/api/sites/{site}/funnels/{funnel}", null,
+          401, 403, 204, 204, 404, 403, 403, 401, 401, 404));
 
 
   private QueryStack stack;
@@ -176,6 +191,8 @@ class AuthorizationMatrixTest {
         .replace("{site}", f.site())
         .replace("{member}", f.memberEmail())
         .replace("{share}", Long.toString(f.shareId()))
+        .replace("{goal}", Long.toString(spareGoals.get(f.n())))
+        .replace("{funnel}", Long.toString(funnels.get(f.n())))
         .replace("{key}", Long.toString(f.keyIds().getOrDefault(caller, f.keyIds().get(Caller.OWNER))));
     HttpRequest<Buffer> request = stack.request(route.method(), path);
     switch (caller) {
@@ -213,6 +230,7 @@ class AuthorizationMatrixTest {
     await(stack.store.createApiKey(users.get(Caller.OWNER).id(), "matrix", key.substring(0, 10), Secrets.sha256(key),
         List.of(site)));
     apiKeys.put(n, key);
+    goalsAndFunnel(site, n);
     Map<Caller, Long> keyIds = new EnumMap<>(Caller.class);
     for (Map.Entry<Caller, User> e : users.entrySet()) {
       String own = Secrets.newApiKey();
@@ -220,6 +238,17 @@ class AuthorizationMatrixTest {
           Secrets.sha256(own), List.of())).id());
     }
     return new Fixture(site, member.email(), shareId, keyIds, n);
+  }
+
+  private final Map<Integer, Long> spareGoals = new java.util.HashMap<>();
+  private final Map<Integer, Long> funnels = new java.util.HashMap<>();
+
+  /** Two goals in a funnel, and a third no funnel uses (so it can be deleted). */
+  private void goalsAndFunnel(String site, int n) throws Exception {
+    long signup = await(stack.store.createGoal(new Goal(0, site, "Signup", "Signup", null, null, 0))).id();
+    long purchase = await(stack.store.createGoal(new Goal(0, site, "Purchase", "Purchase", null, "EUR", 0))).id();
+    spareGoals.put(n, await(stack.store.createGoal(new Goal(0, site, "Visit /", null, "/", null, 0))).id());
+    funnels.put(n, await(stack.store.createFunnel(site, "Checkout", List.of(signup, purchase))).id());
   }
 
   private String shareToken(Fixture f) {
