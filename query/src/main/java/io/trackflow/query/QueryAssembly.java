@@ -77,7 +77,7 @@ public final class QueryAssembly {
         options.loginLimitPerAccount(), options.loginWindow());
     AuthRoutes auth = new AuthRoutes(store, tokens, hasher, limiter, new ClientAddress(options.trustedProxies()),
         access, registry, options.refreshTokenTtl(), clock);
-    this.stats = events.map(e -> new StatsRoutes(e, cache, access, registry, clock)).orElse(null);
+    this.stats = events.map(e -> new StatsRoutes(e, cache, access, store, registry, clock)).orElse(null);
     SiteDeletion deletion = new SiteDeletion(vertx, store, events,
         domain -> stats == null ? cache.invalidatePrefix("stats:") : stats.service().invalidate(domain),
         options.deletedSiteSweep());

@@ -57,6 +57,12 @@ abstract class Dialect {
   /** Joins a derived table of sessions on session_id; sessions are unique on the right side. */
   abstract String joinSessions(String left, String right);
 
+  /**
+   * One row per non-empty value of the string expressions (in a select list): the goals an
+   * event converts, as the event:goal dimension groups them.
+   */
+  abstract String expandNonEmpty(java.util.List<String> values);
+
   /** Epoch minute of an epoch-milliseconds expression, for realtime. */
   String epochMinute(String millis) {
     return intDiv(millis, 60_000);
@@ -85,6 +91,9 @@ abstract class Dialect {
     @Override String joinSessions(String left, String right) {
       return "(" + left + ") ANY INNER JOIN (" + right + ") USING session_id";
     }
+    @Override String expandNonEmpty(java.util.List<String> values) {
+      return "arrayJoin(arrayFilter(x -> x != '', [" + String.join(", ", values) + "]))";
+    }
   }
 
   /** DuckDB 1.x, embedded. */
@@ -110,6 +119,9 @@ abstract class Dialect {
     @Override String lower(String expr) { return "lower(" + expr + ")"; }
     @Override String joinSessions(String left, String right) {
       return "(" + left + ") AS e INNER JOIN (" + right + ") AS s USING (session_id)";
+    }
+    @Override String expandNonEmpty(java.util.List<String> values) {
+      return "unnest(list_filter([" + String.join(", ", values) + "], x -> x != ''))";
     }
   }
 }

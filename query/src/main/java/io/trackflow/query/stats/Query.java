@@ -91,13 +91,40 @@ public record Query(
         Include.NONE, Pagination.DEFAULT);
   }
 
-  /** Top-level filter conditions that make a goal (event:name or event:page), for conversion rate. */
+  /**
+   * Top-level filter conditions that make a goal (event:goal, event:name or event:page), for
+   * conversion rate.
+   */
   List<Filter> goalFilters() {
     return filters.stream().filter(Query::isGoal).toList();
   }
 
   static boolean isGoal(Filter f) {
-    return f instanceof Filter.Condition c
-        && (c.dimension().name().equals("event:name") || c.dimension().name().equals("event:page"));
+    return f instanceof Filter.Condition c && (c.dimension().isGoal()
+        || c.dimension().name().equals("event:name") || c.dimension().name().equals("event:page"));
+  }
+
+  /** The position of the event:goal dimension, or -1. */
+  int goalDimension() {
+    for (int i = 0; i < dimensions.size(); i++) {
+      if (dimensions.get(i).isGoal()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** True when the answer depends on the site's configured goals. */
+  boolean readsGoals() {
+    return goalDimension() >= 0 || filters.stream().anyMatch(Query::mentionsGoal);
+  }
+
+  static boolean mentionsGoal(Filter f) {
+    return switch (f) {
+      case Filter.Condition c -> c.dimension().isGoal();
+      case Filter.And a -> a.children().stream().anyMatch(Query::mentionsGoal);
+      case Filter.Or o -> o.children().stream().anyMatch(Query::mentionsGoal);
+      case Filter.Not n -> mentionsGoal(n.child());
+    };
   }
 }

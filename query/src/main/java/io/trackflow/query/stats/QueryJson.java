@@ -80,13 +80,17 @@ final class QueryJson {
 
   /**
    * Cache key: the site, then a SHA-256 of the normalised query with its resolved instants and
-   * zone (a relative range on another day is another key).
+   * zone (a relative range on another day is another key) and, when it reads them, the site's
+   * goals as they were.
    */
-  static String cacheKey(String site, Query query, DateRange range) {
+  static String cacheKey(String site, Query query, DateRange range, JsonArray goals) {
     JsonObject normalised = echo(query, range)
         .put("zone", range.zone().getId())
         .put("from_ms", range.fromInstant().toEpochMilli())
         .put("to_ms", range.toInstant().toEpochMilli());
+    if (goals != null) {
+      normalised.put("goals", goals);
+    }
     normalised.remove("site_id");
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")

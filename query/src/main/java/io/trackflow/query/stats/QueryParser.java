@@ -90,8 +90,9 @@ public final class QueryParser {
         throw invalid(field, "session metric '" + m.apiName()
             + "' cannot be broken down by an event dimension; use visit:entry_page or a visit dimension");
       }
-      if (m == Metric.CONVERSION_RATE && query.goalFilters().isEmpty()) {
-        throw invalid(field, "conversion_rate needs a goal: a top-level filter on event:name or event:page");
+      if (m == Metric.CONVERSION_RATE && query.goalFilters().isEmpty() && query.goalDimension() < 0) {
+        throw invalid(field, "conversion_rate needs a goal: the event:goal dimension, or a top-level filter on "
+            + "event:goal, event:name or event:page");
       }
     }
     if (query.include().timeLabels() && query.timeDimension().isEmpty()) {

@@ -44,7 +44,8 @@ final class QueryRunner {
    * @param pagedInSql rows are already ordered and paged by the store
    * @param totalRows number of groups before paging, when counted by the store
    * @param totalVisitors visitors without dimensions, for {@code percentage}
-   * @param goalBase visitors per group without the goal filters, for {@code conversion_rate}
+   * @param goalBase visitors per group without the goal filters, for {@code conversion_rate};
+   *     keyed by the group's dimension values other than event:goal
    */
   record Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors,
       Map<List<String>, Long> goalBase) {}
@@ -81,7 +82,7 @@ final class QueryRunner {
   }
 
   /** Runs a query for one range; {@code restriction} narrows the groups (comparisons). */
-  Future<Raw> run(Query query, String site, DateRange range, List<Filter> restriction,
+  Future<Raw> run(Query query, String site, DateRange range, SiteGoals goals, List<Filter> restriction,
       boolean allowPaging) {
     long started = System.nanoTime();
     Plan plan = plan(query, allowPaging, sql.dialect().reportsRowsBeforeLimit());
@@ -90,7 +91,7 @@ final class QueryRunner {
 
     List<Future<QueryResult>> parts = new ArrayList<>();
     for (Statement st : plan.statements()) {
-      Spec spec = spec(site, range, query.dimensions(), filters, st.aggs(), plan.page());
+      Spec spec = spec(site, range, goals, query.dimensions(), filters, st.aggs(), plan.page());
       parts.add(store.query(statement(st.sessions(), spec)));
     }
     Future<Long> totalRows = Future.succeededFuture(null);
@@ -101,14 +102,14 @@ final class QueryRunner {
       } else {
         Statement st = plan.statements().get(0);
         // Only the groups are counted: no aggregate needs computing for that.
-        Spec spec = spec(site, range, query.dimensions(), filters, Set.of(), null);
+        Spec spec = spec(site, range, goals, query.dimensions(), filters, Set.of(), null);
         totalRows = store.query(sql.countRows(statement(st.sessions(), spec)))
             .map(r -> toLong(r.rows().get(0).get(0)));
       }
     }
     Future<Long> totalVisitors = Future.succeededFuture(null);
     if (query.has(Metric.PERCENTAGE)) {
-      Spec spec = spec(site, range, List.of(), query.filters(), Set.of(Agg.VISITORS), null);
+      Spec spec = spec(site, range, goals, List.of(), query.filters(), Set.of(Agg.VISITORS), null);
       totalVisitors = rows(statement(plan.visitorsFromSessions(), spec), List.of())
           .map(r -> r.isEmpty() ? 0L : r.get(0).get(Agg.VISITORS));
     }
@@ -116,9 +117,11 @@ final class QueryRunner {
     if (query.has(Metric.CONVERSION_RATE)) {
       List<Filter> withoutGoals = new ArrayList<>(query.filters());
       withoutGoals.removeAll(query.goalFilters());
-      withoutGoals.addAll(restriction);
-      Spec spec = spec(site, range, query.dimensions(), withoutGoals, Set.of(Agg.VISITORS), null);
-      goalBase = rows(statement(plan.visitorsFromSessions(), spec), query.dimensions()).map(rows -> {
+      // The base of a goal's group is its other dimensions' group, whichever goals were converted.
+      restriction.stream().filter(f -> !Query.mentionsGoal(f)).forEach(withoutGoals::add);
+      List<Dimension> baseDimensions = query.dimensions().stream().filter(d -> !d.isGoal()).toList();
+      Spec spec = spec(site, range, goals, baseDimensions, withoutGoals, Set.of(Agg.VISITORS), null);
+      goalBase = rows(statement(plan.visitorsFromSessions(), spec), baseDimensions).map(rows -> {
         Map<List<String>, Long> base = new HashMap<>();
         rows.forEach(r -> base.put(r.dimensions(), r.get(Agg.VISITORS)));
         return base;
@@ -152,9 +155,9 @@ final class QueryRunner {
     return sessions ? sql.sessions(spec) : sql.events(spec);
   }
 
-  private static Spec spec(String site, DateRange range, List<Dimension> dims, List<Filter> filters,
-      Set<Agg> aggs, Page page) {
-    return new Spec(site, range.fromInstant(), range.toInstant(), range.zone(), dims, filters, aggs, page);
+  private static Spec spec(String site, DateRange range, SiteGoals goals, List<Dimension> dims,
+      List<Filter> filters, Set<Agg> aggs, Page page) {
+    return new Spec(site, range.fromInstant(), range.toInstant(), range.zone(), dims, filters, aggs, page, goals);
   }
 
   private Future<List<Row>> rows(Function<ReadView, String> statement, List<Dimension> dimensions) {

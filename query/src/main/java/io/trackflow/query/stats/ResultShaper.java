@@ -119,7 +119,7 @@ final class ResultShaper {
     }
     if (totals != null) {
       Row row = totals.rows().isEmpty() ? new Row(List.of(), new EnumMap<>(Agg.class)) : totals.rows().get(0);
-      List<Object> values = metrics(query, row, totals);
+      List<Object> values = metrics(StatsService.totalsQuery(query), row, totals);
       JsonObject t = new JsonObject();
       for (int i = 0; i < query.metrics().size(); i++) {
         t.put(query.metrics().get(i).apiName(), values.get(i));
@@ -170,10 +170,22 @@ final class ResultShaper {
         case PERCENTAGE -> ratio(100L * row.get(Agg.VISITORS),
             raw.totalVisitors() == null ? 0 : raw.totalVisitors(), 1).doubleValue();
         case CONVERSION_RATE -> ratio(100L * row.get(Agg.VISITORS),
-            raw.goalBase() == null ? 0 : raw.goalBase().getOrDefault(row.dimensions(), 0L), 2).doubleValue();
+            raw.goalBase() == null ? 0 : raw.goalBase().getOrDefault(withoutGoal(query, row.dimensions()), 0L), 2)
+            .doubleValue();
       });
     }
     return values;
+  }
+
+  /** A group's dimension values without its goal's, which is how conversion rate bases are keyed. */
+  private static List<String> withoutGoal(Query query, List<String> dimensions) {
+    int goal = query.goalDimension();
+    if (goal < 0) {
+      return dimensions;
+    }
+    List<String> rest = new ArrayList<>(dimensions);
+    rest.remove(goal);
+    return rest;
   }
 
   /** numerator / denominator rounded half-up to the scale; zero when the denominator is. */

@@ -1,6 +1,7 @@
 package io.trackflow.query.stats;
 
 import io.trackflow.core.store.ReadView;
+import io.trackflow.query.account.Goal;
 import io.trackflow.core.store.StoredTable;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,7 @@ final class SqlBuilder {
    * @param page ordering and paging to push down, or null for all groups
    */
   record Spec(String site, Instant from, Instant to, ZoneId zone, List<Dimension> dimensions,
-      List<Filter> filters, Set<Agg> aggs, Page page) {}
+      List<Filter> filters, Set<Agg> aggs, Page page, SiteGoals goals) {}
 
   /**
    * How long before its events a session can have started: sessions end when the visitor id's
@@ -104,7 +105,7 @@ final class SqlBuilder {
         } else {
           String expr = d.isTime()
               ? TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), "timestamp_ms")
-              : eventExpr(d);
+              : eventExpr(d, spec.goals());
           columns.add(expr + " AS d" + i);
           outer.add("d" + i);
         }
@@ -125,12 +126,16 @@ final class SqlBuilder {
         columns.add(dialect.kindColumn());
       }
       List<String> conditions = new ArrayList<>(List.of(dialect.notEngagement()));
+      if (spec.dimensions().stream().anyMatch(Dimension::isGoal)) {
+        // Only conversions have a goal to group by.
+        conditions.add(anyGoal(spec.goals().all()));
+      }
       List<Filter> pageFilters = new ArrayList<>();
       for (Filter f : spec.filters()) {
         if (readsSessionFinal(f)) {
           pageFilters.add(f);
         } else {
-          conditions.add(filter(f, this::eventExpr));
+          conditions.add(filter(f, d -> eventExpr(d, spec.goals()), spec.goals()));
         }
       }
       if (!pageFilters.isEmpty()) {
@@ -140,7 +145,7 @@ final class SqlBuilder {
         pageFilters.forEach(f -> collectColumns(f, read));
         conditions.add("session_id IN (SELECT session_id FROM "
             + sessionPages(view, spec, List.copyOf(read)) + " AS p WHERE "
-            + pageFilters.stream().map(f -> filter(f, this::sessionValue)).collect(Collectors.joining(" AND "))
+            + pageFilters.stream().map(f -> filter(f, this::sessionValue, spec.goals())).collect(Collectors.joining(" AND "))
             + ")");
       }
       String rows = view.rows(StoredTable.EVENTS, spec.site(), spec.from(), spec.to(), List.copyOf(columns),
@@ -184,11 +189,11 @@ final class SqlBuilder {
       List<String> eventFilters = new ArrayList<>(List.of(dialect.notEngagement()));
       for (Filter f : spec.filters()) {
         if (f.eventLevel()) {
-          eventFilters.add(filter(f, this::eventExpr));
+          eventFilters.add(filter(f, d -> eventExpr(d, spec.goals()), spec.goals()));
           continue;
         }
         collectColumns(f, columns);
-        (readsSessionFinal(f) ? after : stable).add(filter(f, this::sessionValue));
+        (readsSessionFinal(f) ? after : stable).add(filter(f, this::sessionValue, spec.goals()));
       }
       if (eventFilters.size() > 1) {
         // Sessions with at least one matching event in the range.
@@ -287,16 +292,52 @@ final class SqlBuilder {
     };
   }
 
-  /** The SQL of a filter, each dimension read through {@code column}. */
-  private String filter(Filter f, Function<Dimension, String> column) {
+  /**
+   * The SQL of a filter, each dimension read through {@code column}; an event:goal condition is
+   * true for events that convert the goals it names (or, for is_not, none of them).
+   */
+  private String filter(Filter f, Function<Dimension, String> column, SiteGoals goals) {
     return switch (f) {
-      case Filter.And and -> and.children().stream().map(c -> filter(c, column))
+      case Filter.And and -> and.children().stream().map(c -> filter(c, column, goals))
           .collect(Collectors.joining(" AND ", "(", ")"));
-      case Filter.Or or -> or.children().stream().map(c -> filter(c, column))
+      case Filter.Or or -> or.children().stream().map(c -> filter(c, column, goals))
           .collect(Collectors.joining(" OR ", "(", ")"));
-      case Filter.Not not -> "NOT (" + filter(not.child(), column) + ")";
+      case Filter.Not not -> "NOT (" + filter(not.child(), column, goals) + ")";
+      case Filter.Condition c when c.dimension().isGoal() -> {
+        String any = anyGoal(goals.selected(c));
+        yield c.op() == Filter.Op.IS_NOT ? "NOT " + any : any;
+      }
       case Filter.Condition c -> condition(c, column.apply(c.dimension()));
     };
+  }
+
+  /** True for an event that converts any of the goals (false without goals). */
+  private String anyGoal(List<Goal> goals) {
+    if (goals.isEmpty()) {
+      return "1 = 0";
+    }
+    return goals.stream().map(this::converts).collect(Collectors.joining(" OR ", "(", ")"));
+  }
+
+  /** True for an event that converts the goal: its custom event, or a pageview of its paths. */
+  private String converts(Goal goal) {
+    if (goal.isEvent()) {
+      return "name = " + dialect.literal(goal.eventName());
+    }
+    String path = goal.pagePath().indexOf('*') < 0
+        ? "pathname = " + dialect.literal(goal.pagePath())
+        : dialect.matches("pathname", dialect.literal(Wildcards.toRegex(goal.pagePath())));
+    return "(" + dialect.isPageview() + " AND " + path + ")";
+  }
+
+  /** The goals an event converts, one row each (for the event:goal dimension). */
+  private String goalNames(List<Goal> goals) {
+    if (goals.isEmpty()) {
+      return "''";
+    }
+    return dialect.expandNonEmpty(goals.stream()
+        .map(g -> "CASE WHEN " + converts(g) + " THEN " + dialect.literal(g.displayName()) + " ELSE '' END")
+        .toList());
   }
 
   /**
@@ -336,8 +377,11 @@ final class SqlBuilder {
     return values.stream().map(dialect::literal).collect(Collectors.joining(", "));
   }
 
-  /** The expression of a dimension on an event row. */
-  private String eventExpr(Dimension d) {
+  /** The expression of a dimension on an event row (event:goal: one row per goal converted). */
+  private String eventExpr(Dimension d, SiteGoals goals) {
+    if (d.isGoal()) {
+      return goalNames(goals.all());
+    }
     if (d.kind() == Dimension.Kind.EVENT_PROP) {
       return dialect.prop(dialect.literal(d.propKey()));
     }

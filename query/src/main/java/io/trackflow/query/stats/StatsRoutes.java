@@ -6,6 +6,8 @@ import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.core.http.HttpRoutes;
 import io.trackflow.core.store.EventStore;
+import io.trackflow.query.account.AccountStore;
+import io.trackflow.query.account.Goal;
 import io.trackflow.query.auth.AccessControl;
 import io.trackflow.query.auth.Permission;
 import io.trackflow.query.auth.SiteAccess;
@@ -18,6 +20,7 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,20 +40,28 @@ public final class StatsRoutes implements HttpRoutes {
     Future<SiteAccess> authorize(RoutingContext ctx, String domain);
   }
 
+  /** A site's configured goals; the account store in production. */
+  @FunctionalInterface
+  interface GoalSource {
+    Future<List<Goal>> goals(String domain);
+  }
+
   private final StatsService service;
   private final SiteAuthorizer authorizer;
+  private final GoalSource goals;
   private final QueryParser parser = new QueryParser();
   private final MeterRegistry registry;
 
-  public StatsRoutes(EventStore store, QueryCache cache, AccessControl access,
+  public StatsRoutes(EventStore store, QueryCache cache, AccessControl access, AccountStore accounts,
       MeterRegistry registry, Clock clock) {
     this(new StatsService(store, cache, registry, clock),
-        (ctx, domain) -> access.authorizeSite(ctx, domain, Permission.READ), registry);
+        (ctx, domain) -> access.authorizeSite(ctx, domain, Permission.READ), accounts::goals, registry);
   }
 
-  StatsRoutes(StatsService service, SiteAuthorizer authorizer, MeterRegistry registry) {
+  StatsRoutes(StatsService service, SiteAuthorizer authorizer, GoalSource goals, MeterRegistry registry) {
     this.service = service;
     this.authorizer = authorizer;
+    this.goals = goals;
     this.registry = registry;
   }
 
@@ -77,7 +88,9 @@ public final class StatsRoutes implements HttpRoutes {
       return;
     }
     authorizer.authorize(ctx, query.siteId())
-        .compose(access -> service.query(query, access.domain(), zone(access)).recover(StatsRoutes::unavailable))
+        .compose(access -> goalsOf(query, access.domain())
+            .compose(siteGoals -> service.query(query, access.domain(), zone(access), siteGoals))
+            .recover(StatsRoutes::unavailable))
         .onSuccess(answer -> respond(ctx, answer))
         .onFailure(ctx::fail);
   }
@@ -87,6 +100,11 @@ public final class StatsRoutes implements HttpRoutes {
         .compose(access -> service.realtime(access.domain(), zone(access)).recover(StatsRoutes::unavailable))
         .onSuccess(answer -> respond(ctx, answer))
         .onFailure(ctx::fail);
+  }
+
+  /** The site's goals when the answer depends on them; no account store round trip otherwise. */
+  private Future<List<Goal>> goalsOf(Query query, String domain) {
+    return query.readsGoals() ? goals.goals(domain) : Future.succeededFuture(List.of());
   }
 
   private static void respond(RoutingContext ctx, StatsService.Answer answer) {

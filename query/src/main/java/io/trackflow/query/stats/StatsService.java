@@ -3,7 +3,9 @@ package io.trackflow.query.stats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.core.cache.QueryCache;
+import io.trackflow.core.http.HttpFailure;
 import io.trackflow.core.store.EventStore;
+import io.trackflow.query.account.Goal;
 import io.trackflow.query.stats.Query.DateRangeSpec;
 import io.trackflow.query.stats.QueryRunner.Raw;
 import io.vertx.core.Future;
@@ -60,8 +62,19 @@ public final class StatsService {
         .register(registry);
   }
 
-  /** Answers a parsed query about the site, whose time zone is given. */
+  /** Answers a parsed query about the site, whose time zone is given, for a site without goals. */
   public Future<Answer> query(Query query, String site, ZoneId zone) {
+    return query(query, site, zone, List.of());
+  }
+
+  /** Answers a parsed query about the site, whose time zone and goals are given. */
+  public Future<Answer> query(Query query, String site, ZoneId zone, List<Goal> siteGoals) {
+    SiteGoals goals = new SiteGoals(siteGoals);
+    try {
+      goals.check(query);
+    } catch (HttpFailure e) {
+      return Future.failedFuture(e);
+    }
     Instant now = clock.instant();
     LocalDate today = LocalDate.ofInstant(now, zone);
     Future<LocalDate> firstDay = query.dateRange() instanceof DateRangeSpec.Named n && n.name().equals("all")
@@ -70,10 +83,10 @@ public final class StatsService {
     return firstDay.compose(first -> {
       DateRange range = DateRange.resolve(query.dateRange(), zone, clock, first);
       DateRange comparison = query.include().comparisonMode().map(range::comparison).orElse(null);
-      String key = QueryJson.cacheKey(site, query, range);
+      String key = QueryJson.cacheKey(site, query, range, query.readsGoals() ? goals.normalised() : null);
       Duration ttl = range.includes(now) || (comparison != null && comparison.includes(now))
           ? LIVE_TTL : PAST_TTL;
-      return cached(key, () -> compute(query, site, range, comparison).map(json -> json.toBuffer()), ttl);
+      return cached(key, () -> compute(query, site, range, goals, comparison).map(json -> json.toBuffer()), ttl);
     });
   }
 
@@ -109,22 +122,36 @@ public final class StatsService {
         });
   }
 
-  private Future<JsonObject> compute(Query query, String site, DateRange range, DateRange comparisonRange) {
-    Future<Raw> main = runner.run(query, site, range, List.of(), true);
+  private Future<JsonObject> compute(Query query, String site, DateRange range, SiteGoals goals,
+      DateRange comparisonRange) {
+    Future<Raw> main = runner.run(query, site, range, goals, List.of(), true);
     Future<Raw> totals = query.include().totals()
-        ? runner.run(query.with(query.metrics(), List.of(), query.filters()), site, range, List.of(), false)
+        ? runner.run(totalsQuery(query), site, range, goals, List.of(), false)
         : Future.succeededFuture(null);
     Future<Raw> comparison;
     if (comparisonRange == null) {
       comparison = Future.succeededFuture(null);
     } else if (runner.pagesInStore(query)) {
       // The store pages the answer: compare only the groups on that page, once they are known.
-      comparison = main.compose(m -> runner.run(query, site, comparisonRange, restriction(query, m), false));
+      comparison = main.compose(m -> runner.run(query, site, comparisonRange, goals, restriction(query, m), false));
     } else {
-      comparison = runner.run(query, site, comparisonRange, List.of(), false);
+      comparison = runner.run(query, site, comparisonRange, goals, List.of(), false);
     }
     return Future.all(main, totals, comparison).map(done -> ResultShaper.shape(query, range,
         main.result(), totals.result(), comparisonRange, comparison.result()));
+  }
+
+  /**
+   * The query of {@code meta.totals}: the same without dimensions. A goal breakdown's totals
+   * count conversions of any goal (its rows' union), not every event.
+   */
+  static Query totalsQuery(Query query) {
+    List<Filter> filters = new ArrayList<>(query.filters());
+    if (query.goalDimension() >= 0) {
+      filters.add(new Filter.Condition(Filter.Op.MATCHES, query.dimensions().get(query.goalDimension()),
+          List.of("*"), true));
+    }
+    return query.with(query.metrics(), List.of(), filters);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.testdata.EventGenerator;
+import io.trackflow.query.account.Goal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -58,6 +59,25 @@ public abstract class StatsAccuracyContract {
 
   static final Instant NOW = Instant.parse("2025-03-31T12:00:00Z");
 
+  /**
+   * Configured goals, as the goals API takes them: event goals, page goals exact and with
+   * wildcards (overlapping: "Any page" converts with every pageview), a revenue goal, a goal
+   * nothing converts, a name that needs escaping.
+   */
+  static final Map<String, JsonArray> GOALS = Map.of(
+      "shop.example.com", new JsonArray("""
+          [{"display_name": "Signup", "event_name": "Signup"},
+           {"display_name": "Purchase", "event_name": "Purchase", "currency": "EUR"},
+           {"display_name": "Visit /blog*", "page_path": "/blog*"},
+           {"display_name": "Pricing", "page_path": "/pricing"},
+           {"display_name": "Docs", "page_path": "/docs/*"},
+           {"display_name": "Any page", "page_path": "*"},
+           {"display_name": "Never", "event_name": "Never happens"},
+           {"display_name": "O'Brien's \\\\ page", "page_path": "/o'brien"}]"""),
+      "blog.example.org", new JsonArray("""
+          [{"display_name": "Read a post", "page_path": "/blog/*"},
+           {"display_name": "Outbound", "event_name": "Outbound Link: Click"}]"""));
+
   static final List<String> EVENT_DIMENSIONS = List.of("event:page", "event:name", "event:hostname",
       "event:props:plan");
   static final List<String> VISIT_DIMENSIONS = List.of("visit:entry_page", "visit:exit_page",
@@ -92,6 +112,7 @@ public abstract class StatsAccuracyContract {
     // A replayed batch: stored again as a whole, it must not change a single number.
     await(store.insert(raw.subList(0, 3_000)));
     oracle = new StatsOracle(raw);
+    GOALS.forEach(oracle::withGoals);
     service = new StatsService(store, new InMemoryQueryCache(Clock.systemUTC(), 1_000),
         new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC));
   }
@@ -119,7 +140,18 @@ public abstract class StatsAccuracyContract {
 
   JsonObject ask(JsonObject body) throws Exception {
     Query q = parser.parse(body);
-    return await(service.query(q, q.siteId(), ZONES.get(q.siteId()))).body().toJsonObject();
+    return await(service.query(q, q.siteId(), ZONES.get(q.siteId()), goals(q.siteId()))).body().toJsonObject();
+  }
+
+  /** The site's goals as the account store would hand them over. */
+  static List<Goal> goals(String site) {
+    List<Goal> goals = new ArrayList<>();
+    for (Object o : GOALS.getOrDefault(site, new JsonArray())) {
+      JsonObject g = (JsonObject) o;
+      goals.add(new Goal(goals.size() + 1, site, g.getString("display_name"), g.getString("event_name"),
+          g.getString("page_path"), g.getString("currency"), 0));
+    }
+    return goals;
   }
 
   /**
@@ -306,6 +338,91 @@ public abstract class StatsAccuracyContract {
         Arguments.of("[\"is\", \"event:name\", [\"Signup\", \"Purchase\"]]", List.of("visit:source")),
         Arguments.of("[\"is\", \"event:page\", [\"/pricing\"]]", List.of("time:day")),
         Arguments.of("[\"is\", \"event:name\", [\"Purchase\"]]", List.of("event:page")));
+  }
+
+  Stream<Arguments> goalDimensionCases() {
+    return Stream.of(
+        Arguments.of("shop.example.com", List.of("event:goal"), "[]"),
+        Arguments.of("shop.example.com", List.of("event:goal", "visit:source"), "[]"),
+        Arguments.of("shop.example.com", List.of("time:day", "event:goal"), "[]"),
+        Arguments.of("shop.example.com", List.of("event:goal", "event:page"), "[]"),
+        Arguments.of("shop.example.com", List.of("event:goal"), "[[\"is\", \"visit:device\", [\"Mobile\"]]]"),
+        Arguments.of("shop.example.com", List.of("event:goal"),
+            "[[\"matches\", \"event:goal\", [\"*i*\"]], [\"is_not\", \"visit:country\", [\"US\"]]]"),
+        Arguments.of("blog.example.org", List.of("event:goal", "visit:entry_page"), "[]"));
+  }
+
+  @ParameterizedTest(name = "{1} on {0} with {2}")
+  @MethodSource("goalDimensionCases")
+  @DisplayName("The goal breakdown counts each goal's converting visitors and events, and its conversion rate, as the oracle says")
+  void goalDimension(String site, List<String> dimensions, String filters) throws Exception {
+    JsonObject answer = check(body(site, "30d", List.of("visitors", "events", "conversion_rate", "pageviews", "visits"),
+        dimensions).put("filters", new JsonArray(filters)));
+    assertThat(answer.getJsonArray("results")).isNotEmpty();
+  }
+
+  Stream<Arguments> goalFilterCases() {
+    return Stream.of(
+        "[\"is\", \"event:goal\", [\"Signup\"]]",
+        "[\"is\", \"event:goal\", [\"Visit /blog*\", \"Purchase\"]]",
+        "[\"is\", \"event:goal\", [\"pricing\", \"o'brien's \\\\ PAGE\"], {\"case_sensitive\": false}]",
+        "[\"contains\", \"event:goal\", [\"DOC\", \"blog\"], {\"case_sensitive\": false}]",
+        "[\"matches\", \"event:goal\", [\"P*\"]]",
+        "[\"is_not\", \"event:goal\", [\"Any page\"]]",
+        "[\"is\", \"event:goal\", [\"Never\"]]",
+        "[\"contains\", \"event:goal\", [\"no goal has this\"]]")
+        .flatMap(goal -> Stream.of(
+            Arguments.of(goal, List.of()),
+            Arguments.of(goal, List.of("visit:source")),
+            Arguments.of(goal, List.of("time:day")),
+            Arguments.of(goal, List.of("event:page"))));
+  }
+
+  @ParameterizedTest(name = "{0} by {1}")
+  @MethodSource("goalFilterCases")
+  @DisplayName("Goal filters keep the visitors and events that converted the goals they name, and conversion rate divides by all visitors")
+  void goalFilters(String goal, List<String> dimensions) throws Exception {
+    List<String> metrics = dimensions.contains("event:page") ? List.of("visitors", "events", "conversion_rate")
+        : List.of("visitors", "visits", "pageviews", "events", "bounce_rate", "conversion_rate");
+    check(body("shop.example.com", List.of("2025-03-01", "2025-03-31"), metrics, dimensions)
+        .put("filters", new JsonArray("[" + goal + ", [\"is_not\", \"visit:browser\", [\"Edge\"]]]")));
+  }
+
+  @Test
+  @DisplayName("Goal filters nested in and/or/not filter events like any event condition, without making a conversion rate")
+  void nestedGoalFilters() throws Exception {
+    check(body("shop.example.com", "30d", ALL_METRICS, List.of("visit:source"))
+        .put("filters", new JsonArray("[[\"or\", [[\"is\", \"event:goal\", [\"Signup\"]], [\"contains\", \"event:page\", [\"docs\"]]]]]")));
+    check(body("shop.example.com", "30d", ALL_METRICS, List.of())
+        .put("filters", new JsonArray("[[\"not\", [\"matches\", \"event:goal\", [\"*\"]]]]")));
+  }
+
+  @Test
+  @DisplayName("A goal breakdown's totals count conversions of any goal, and paged comparisons keep every goal's own base")
+  void goalTotalsAndComparisons() throws Exception {
+    List<String> metrics = List.of("visitors", "events", "conversion_rate");
+    JsonObject body = body("shop.example.com", List.of("2025-03-15", "2025-03-28"), metrics, List.of("event:goal"))
+        .put("pagination", new JsonObject().put("limit", 3).put("offset", 1))
+        // Without total_rows, so both stores page in SQL and compare only the page's goals.
+        .put("include", new JsonObject().put("totals", true)
+            .put("comparisons", new JsonObject().put("mode", "previous_period")));
+    JsonObject answer = check(body);
+    assertThat(answer.getJsonArray("results")).hasSize(3);
+    ZoneId zone = ZONES.get("shop.example.com");
+    StatsOracle.Range range = oracle.range(body, "shop.example.com", zone, NOW);
+    JsonObject anyGoal = body("shop.example.com", List.of("2025-03-15", "2025-03-28"), metrics, List.of())
+        .put("filters", new JsonArray("[[\"matches\", \"event:goal\", [\"*\"]]]"));
+    List<Object> totals = oracle.answer(anyGoal, "shop.example.com", zone, range).get(List.of());
+    JsonObject actual = answer.getJsonObject("meta").getJsonObject("totals");
+    assertThat(numbers(metrics.stream().map(actual::getValue).toList())).isEqualTo(numbers(totals));
+    Map<List<String>, List<Object>> previous = oracle.answer(body, "shop.example.com", zone,
+        oracle.comparisonRange(body, range, zone));
+    for (Object o : answer.getJsonArray("results")) {
+      JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
+      List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
+      assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s", key)
+          .isEqualTo(numbers(previous.getOrDefault(key, zeros(metrics.size()))));
+    }
   }
 
   @Test

@@ -45,8 +45,13 @@ import java.util.Set;
  *       events, and visitors, visits and the session metrics count sessions started in the range
  *       that match the visit filters and hold at least one such event in the range.
  *   <li>Ranges: resolved here in the site's zone from the request's {@code date_range}.
- *   <li>A goal: a top-level condition (not inside and/or/not) on {@code event:name} or
- *       {@code event:page}.
+ *   <li>A goal: a top-level condition (not inside and/or/not) on {@code event:goal},
+ *       {@code event:name} or {@code event:page}.
+ *   <li>Configured goals (given per site as the API's JSON): an event converts an event goal by
+ *       its name, a page goal when it is a pageview of a path the pattern matches; one event may
+ *       convert several. {@code event:goal} groups conversions by goal name; a filter on it
+ *       selects goals by name and keeps the events converting one of them ({@code is_not}: none).
+ *       A goal's conversion rate divides by the visitors of its other dimensions' group.
  *   <li>Order: {@code order_by}, else the time dimension ascending and the first metric
  *       descending; then every dimension ascending by code point, which is UTF-8 byte order.
  * </ul>
@@ -58,11 +63,18 @@ final class StatsOracle {
 
   private final List<Event> events;
   private final Map<String, Map<Long, Session>> sessionsBySite = new HashMap<>();
+  private final Map<String, JsonArray> goalsBySite = new HashMap<>();
 
   StatsOracle(List<Event> raw) {
     Map<Long, Event> unique = new LinkedHashMap<>();
     raw.forEach(e -> unique.putIfAbsent(e.eventId(), e));
     this.events = List.copyOf(unique.values());
+  }
+
+  /** The site's goals: {@code [{"display_name", "event_name" | "page_path", "currency"?}, …]}. */
+  StatsOracle withGoals(String site, JsonArray goals) {
+    goalsBySite.put(site, goals.copy());
+    return this;
   }
 
   /** A session as the definitions need it, taken once from the reference rules. */
@@ -272,20 +284,24 @@ final class StatsOracle {
     Map<List<String>, Long> eventCounts = new HashMap<>();
     Map<List<String>, Set<Long>> eventBase = new HashMap<>();
     Set<Long> allEventVisitors = new HashSet<>();
+    int goalIndex = dims.indexOf("event:goal");
+    List<String> baseDims = dims.stream().filter(d -> !d.equals("event:goal")).toList();
     for (Event e : inRange) {
       Session s = sessions.get(e.sessionId());
-      List<String> key = key(dims, e, s, zone, false);
-      if (matches(withoutGoals, e, s)) {
-        eventBase.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
+      if (matches(site, withoutGoals, e, s)) {
+        eventBase.computeIfAbsent(key(site, baseDims, e, s, zone, false).get(0), k -> new HashSet<>())
+            .add(e.visitorId());
       }
-      if (!matches(filters, e, s)) {
+      if (!matches(site, filters, e, s)) {
         continue;
       }
       allEventVisitors.add(e.visitorId());
-      eventVisitors.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
-      eventVisits.computeIfAbsent(key, k -> new HashSet<>()).add(e.sessionId());
-      pageviews.merge(key, e.name().equals("pageview") ? 1L : 0L, Long::sum);
-      eventCounts.merge(key, 1L, Long::sum);
+      for (List<String> key : key(site, dims, e, s, zone, false)) {
+        eventVisitors.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
+        eventVisits.computeIfAbsent(key, k -> new HashSet<>()).add(e.sessionId());
+        pageviews.merge(key, e.name().equals("pageview") ? 1L : 0L, Long::sum);
+        eventCounts.merge(key, 1L, Long::sum);
+      }
     }
 
     // Session side: sessions started in the range that match.
@@ -293,15 +309,16 @@ final class StatsOracle {
     Map<List<String>, Set<Long>> sessionVisitors = new HashMap<>();
     Map<List<String>, Set<Long>> sessionBase = new HashMap<>();
     Set<Long> allSessionVisitors = new HashSet<>();
-    for (Session s : sessions.values()) {
+    // With an event dimension every metric counts events; sessions are not grouped at all.
+    for (Session s : eventDims ? List.<Session>of() : sessions.values()) {
       if (s.startMs() < from || s.startMs() >= to) {
         continue;
       }
-      List<String> key = key(dims, s.first(), s, zone, true);
-      if (startedAndMatched(withoutGoals, s, from, to)) {
+      List<String> key = key(site, dims, s.first(), s, zone, true).get(0);
+      if (startedAndMatched(site, withoutGoals, s, from, to)) {
         sessionBase.computeIfAbsent(key, k -> new HashSet<>()).add(s.visitor());
       }
-      if (!startedAndMatched(filters, s, from, to)) {
+      if (!startedAndMatched(site, filters, s, from, to)) {
         continue;
       }
       allSessionVisitors.add(s.visitor());
@@ -343,7 +360,11 @@ final class StatsOracle {
           case "views_per_visit" -> a[0] == 0 ? 0.0 : div(a[3], a[0], 2).doubleValue();
           case "percentage" -> allVisitors.isEmpty() ? 0.0 : div(100L * v, allVisitors.size(), 1).doubleValue();
           case "conversion_rate" -> {
-            long b = base.getOrDefault(key, Set.of()).size();
+            List<String> baseKey = new ArrayList<>(key);
+            if (goalIndex >= 0) {
+              baseKey.remove(goalIndex);
+            }
+            long b = base.getOrDefault(baseKey, Set.of()).size();
             yield b == 0 ? 0.0 : div(100L * v, b, 2).doubleValue();
           }
           default -> throw new IllegalArgumentException(m);
@@ -354,27 +375,63 @@ final class StatsOracle {
     return answer;
   }
 
-  /** A goal: a top-level condition on the event name or page. */
+  /** A goal: a top-level condition on a configured goal, the event name or page. */
   private static boolean isGoal(JsonArray filter) {
     return List.of("is", "is_not", "contains", "matches").contains(filter.getString(0))
-        && List.of("event:name", "event:page").contains(filter.getString(1));
+        && List.of("event:goal", "event:name", "event:page").contains(filter.getString(1));
   }
 
   /** An event matches when it passes the event filters and its session the visit filters. */
-  private static boolean matches(List<JsonArray> filters, Event e, Session s) {
-    return passesVisit(filters, s) && passesEvent(filters, e, s);
+  private boolean matches(String site, List<JsonArray> filters, Event e, Session s) {
+    return passesVisit(site, filters, s) && passesEvent(site, filters, e, s);
   }
 
   /** A session counts when it passes the visit filters and has a matching event in the range. */
-  private static boolean startedAndMatched(List<JsonArray> filters, Session s, long from, long to) {
-    if (!passesVisit(filters, s)) {
+  private boolean startedAndMatched(String site, List<JsonArray> filters, Session s, long from, long to) {
+    if (!passesVisit(site, filters, s)) {
       return false;
     }
     if (filters.stream().noneMatch(StatsOracle::eventLevel)) {
       return true;
     }
     return s.events().stream().anyMatch(e -> e.timestampMillis() >= from && e.timestampMillis() < to
-        && passesEvent(filters, e, s));
+        && passesEvent(site, filters, e, s));
+  }
+
+  /** Names of the site's goals the event converts, in the order the goals were given. */
+  List<String> conversions(String site, Event e) {
+    List<String> names = new ArrayList<>();
+    for (Object o : goalsBySite.getOrDefault(site, new JsonArray())) {
+      JsonObject goal = (JsonObject) o;
+      boolean converts = goal.getString("event_name") != null
+          ? e.name().equals(goal.getString("event_name"))
+          : e.name().equals("pageview") && glob(goal.getString("page_path"), e.pathname());
+      if (converts) {
+        names.add(goal.getString("display_name"));
+      }
+    }
+    return names;
+  }
+
+  /** The site's goal names a condition on event:goal selects (is_not: as is does). */
+  private List<String> selectedGoals(String site, JsonArray c) {
+    boolean cs = c.size() < 4 || c.getJsonObject(3).getBoolean("case_sensitive", true);
+    List<String> values = strings(c.getJsonArray(2)).stream().map(v -> cs ? v : v.toLowerCase(Locale.ROOT)).toList();
+    List<String> selected = new ArrayList<>();
+    for (Object o : goalsBySite.getOrDefault(site, new JsonArray())) {
+      String name = ((JsonObject) o).getString("display_name");
+      String n = cs ? name : name.toLowerCase(Locale.ROOT);
+      boolean hit = switch (c.getString(0)) {
+        case "is", "is_not" -> values.contains(n);
+        case "contains" -> values.stream().anyMatch(n::contains);
+        case "matches" -> values.stream().anyMatch(v -> glob(v, n));
+        default -> throw new IllegalArgumentException(c.encode());
+      };
+      if (hit) {
+        selected.add(name);
+      }
+    }
+    return selected;
   }
 
   private static BigDecimal div(long num, long den, int scale) {
@@ -391,19 +448,32 @@ final class StatsOracle {
     return sessions;
   }
 
-  private static List<String> key(List<String> dims, Event e, Session s, ZoneId zone, boolean sessionTime) {
-    List<String> key = new ArrayList<>();
+  /** The groups an event (or session) counts in: one, or one per goal converted for event:goal. */
+  private List<List<String>> key(String site, List<String> dims, Event e, Session s, ZoneId zone, boolean sessionTime) {
+    List<List<String>> keys = List.of(new ArrayList<>());
     for (String d : dims) {
+      List<String> values;
       if (isTime(d)) {
         long ms = sessionTime ? s.startMs() : e.timestampMillis();
-        key.add(timeLabel(d, Instant.ofEpochMilli(ms).atZone(zone)));
+        values = List.of(timeLabel(d, Instant.ofEpochMilli(ms).atZone(zone)));
       } else if (isVisit(d)) {
-        key.add(visitValue(d, s));
+        values = List.of(visitValue(d, s));
+      } else if (d.equals("event:goal")) {
+        values = conversions(site, e);
       } else {
-        key.add(eventValue(d, e));
+        values = List.of(eventValue(d, e));
       }
+      List<List<String>> next = new ArrayList<>();
+      for (List<String> k : keys) {
+        for (String v : values) {
+          List<String> extended = new ArrayList<>(k);
+          extended.add(v);
+          next.add(extended);
+        }
+      }
+      keys = next;
     }
-    return key;
+    return keys;
   }
 
   static String timeLabel(String dimension, ZonedDateTime t) {
@@ -488,21 +558,26 @@ final class StatsOracle {
     return children;
   }
 
-  private static boolean passesVisit(List<JsonArray> filters, Session s) {
-    return filters.stream().filter(f -> !eventLevel(f)).allMatch(f -> test(f, null, s));
+  private boolean passesVisit(String site, List<JsonArray> filters, Session s) {
+    return filters.stream().filter(f -> !eventLevel(f)).allMatch(f -> test(site, f, null, s));
   }
 
-  private static boolean passesEvent(List<JsonArray> filters, Event e, Session s) {
-    return filters.stream().filter(StatsOracle::eventLevel).allMatch(f -> test(f, e, s));
+  private boolean passesEvent(String site, List<JsonArray> filters, Event e, Session s) {
+    return filters.stream().filter(StatsOracle::eventLevel).allMatch(f -> test(site, f, e, s));
   }
 
-  private static boolean test(JsonArray filter, Event e, Session s) {
+  private boolean test(String site, JsonArray filter, Event e, Session s) {
     return switch (filter.getString(0)) {
-      case "and" -> children(filter).stream().allMatch(c -> test(c, e, s));
-      case "or" -> children(filter).stream().anyMatch(c -> test(c, e, s));
-      case "not" -> !test(filter.getJsonArray(1), e, s);
+      case "and" -> children(filter).stream().allMatch(c -> test(site, c, e, s));
+      case "or" -> children(filter).stream().anyMatch(c -> test(site, c, e, s));
+      case "not" -> !test(site, filter.getJsonArray(1), e, s);
       default -> {
         String dimension = filter.getString(1);
+        if (dimension.equals("event:goal")) {
+          List<String> converted = conversions(site, e);
+          boolean any = selectedGoals(site, filter).stream().anyMatch(converted::contains);
+          yield filter.getString(0).equals("is_not") ? !any : any;
+        }
         yield condition(filter, isVisit(dimension) ? visitValue(dimension, s) : eventValue(dimension, e));
       }
     };
