@@ -29,6 +29,9 @@ abstract class Dialect {
   /** True for every event but engagement pings, on an event row. */
   abstract String notEngagement();
 
+  /** True for engagement pings, on an event row. */
+  abstract String isEngagement();
+
   /** True when a paged statement's answer says how many rows it had before its LIMIT. */
   abstract boolean reportsRowsBeforeLimit();
 
@@ -63,6 +66,21 @@ abstract class Dialect {
    */
   abstract String expandNonEmpty(java.util.List<String> values);
 
+  /** Some value of the expression among a group's rows (all are equal where it is used). */
+  abstract String anyValue(String expr);
+
+  /** Distinct values of the expression among the rows where the condition holds. */
+  abstract String uniqExactIf(String expr, String condition);
+
+  /** A group's values of {@code value}, ordered by {@code timestamp_ms} then {@code event_id}. */
+  abstract String inEventOrder(String value);
+
+  /**
+   * The 1-based position of the first element of {@code masks} with the bit set that comes after
+   * position {@code after} (an expression; 0 for the start), or 0 when there is none.
+   */
+  abstract String firstWithBit(String masks, long bit, String after);
+
   /** Epoch minute of an epoch-milliseconds expression, for realtime. */
   String epochMinute(String millis) {
     return intDiv(millis, 60_000);
@@ -76,6 +94,7 @@ abstract class Dialect {
     @Override String kindColumn() { return "kind"; }
     @Override String isPageview() { return "kind = 1"; }
     @Override String notEngagement() { return "kind != 2"; }
+    @Override String isEngagement() { return "kind = 2"; }
     @Override String literal(String value) { return SqlLiterals.quote(SqlDialect.CLICKHOUSE, value); }
     @Override String intDiv(String expr, long divisor) { return "intDiv(" + expr + ", " + divisor + ")"; }
     @Override String uniqExact(String expr) { return "uniqExact(" + expr + ")"; }
@@ -94,6 +113,17 @@ abstract class Dialect {
     @Override String expandNonEmpty(java.util.List<String> values) {
       return "arrayJoin(arrayFilter(x -> x != '', [" + String.join(", ", values) + "]))";
     }
+    @Override String anyValue(String expr) { return "any(" + expr + ")"; }
+    @Override String uniqExactIf(String expr, String condition) {
+      return "uniqExactIf(" + expr + ", " + condition + ")";
+    }
+    @Override String inEventOrder(String value) {
+      return "arrayMap(x -> x.3, arraySort(x -> (x.1, x.2), groupArray((timestamp_ms, event_id, " + value + "))))";
+    }
+    @Override String firstWithBit(String masks, long bit, String after) {
+      return "arrayFirstIndex((m, i) -> bitAnd(m, " + bit + ") != 0 AND i > " + after + ", " + masks
+          + ", arrayEnumerate(" + masks + "))";
+    }
   }
 
   /** DuckDB 1.x, embedded. */
@@ -103,6 +133,7 @@ abstract class Dialect {
     @Override String kindColumn() { return "name"; }
     @Override String isPageview() { return "name = '" + Event.PAGEVIEW + "'"; }
     @Override String notEngagement() { return "name != '" + Event.ENGAGEMENT + "'"; }
+    @Override String isEngagement() { return "name = '" + Event.ENGAGEMENT + "'"; }
     @Override String literal(String value) { return SqlLiterals.quote(SqlDialect.DUCKDB, value); }
     @Override String intDiv(String expr, long divisor) { return "(" + expr + " // " + divisor + ")"; }
     @Override String uniqExact(String expr) { return "count(DISTINCT " + expr + ")"; }
@@ -122,6 +153,18 @@ abstract class Dialect {
     }
     @Override String expandNonEmpty(java.util.List<String> values) {
       return "unnest(list_filter([" + String.join(", ", values) + "], x -> x != ''))";
+    }
+    @Override String anyValue(String expr) { return "any_value(" + expr + ")"; }
+    @Override String uniqExactIf(String expr, String condition) {
+      return "count(DISTINCT " + expr + ") FILTER (WHERE " + condition + ")";
+    }
+    @Override String inEventOrder(String value) {
+      // Structs sort by their fields in order: time, then event id.
+      return "list_transform(list_sort(list({'t': timestamp_ms, 'id': event_id, 'v': " + value + "})), x -> x.v)";
+    }
+    @Override String firstWithBit(String masks, long bit, String after) {
+      return "coalesce(list_position(list_transform(" + masks + ", (m, i) -> (m & " + bit + ") != 0 AND i > " + after
+          + "), true), 0)";
     }
   }
 }

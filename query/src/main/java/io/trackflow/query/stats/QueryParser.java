@@ -82,6 +82,34 @@ public final class QueryParser {
     return query;
   }
 
+  private static final Set<String> FUNNEL_FIELDS = Set.of("site_id", "funnel", "date_range", "filters");
+
+  /**
+   * Parses a funnel request: {@code {"site_id", "funnel": name, "date_range", "filters"?}}, whose
+   * range and filters are those of stats queries.
+   */
+  public FunnelQuery parseFunnel(Buffer body) {
+    Object json;
+    try {
+      json = body == null || body.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw invalid("body", "not valid JSON");
+    }
+    if (!(json instanceof JsonObject obj)) {
+      throw invalid("body", "must be a JSON object");
+    }
+    for (String key : obj.fieldNames()) {
+      if (!FUNNEL_FIELDS.contains(key)) {
+        throw invalid(key, "unknown field");
+      }
+    }
+    String funnel = requiredString(obj, "funnel");
+    JsonObject asQuery = obj.copy();
+    asQuery.remove("funnel");
+    Query query = parse(asQuery.put("metrics", new JsonArray().add("visitors")));
+    return new FunnelQuery(query.siteId(), funnel, query.dateRange(), query.filters());
+  }
+
   private static void checkCombinations(Query query) {
     for (int i = 0; i < query.metrics().size(); i++) {
       Metric m = query.metrics().get(i);
@@ -95,9 +123,56 @@ public final class QueryParser {
             + "event:goal, event:name or event:page");
       }
     }
+    if (query.metrics().stream().anyMatch(m -> m.level() == Metric.Level.ENGAGEMENT)) {
+      checkEngagement(query);
+    }
     if (query.include().timeLabels() && query.timeDimension().isEmpty()) {
       throw invalid("include.time_labels", "needs a time dimension (time:hour, time:day, time:week or time:month)");
     }
+  }
+
+  /**
+   * Scroll depth and time on page are page metrics, as in Plausible: they need the page (as a
+   * dimension or a top-level filter), and they are read from engagement pings, which have no
+   * name, goal or props of their own to filter or group by.
+   */
+  private static void checkEngagement(Query query) {
+    int index = 0;
+    while (query.metrics().get(index).level() != Metric.Level.ENGAGEMENT) {
+      index++;
+    }
+    String field = "metrics[" + index + "]";
+    String name = query.metrics().get(index).apiName();
+    boolean page = query.dimensions().stream().anyMatch(d -> d.name().equals("event:page"))
+        || query.filters().stream().anyMatch(f -> f instanceof Filter.Condition c && c.dimension().name().equals("event:page"));
+    if (!page) {
+      throw invalid(field, name + " is measured per page: add the event:page dimension or a top-level event:page filter");
+    }
+    for (Dimension d : query.dimensions()) {
+      if (!engagementReads(d)) {
+        throw invalid(field, name + " cannot be broken down by " + d.name()
+            + ": engagement pings carry only the page, the hostname and the visit");
+      }
+    }
+    for (Filter f : query.filters()) {
+      if (!engagementReads(f)) {
+        throw invalid(field, name + " cannot be filtered by event:name, event:goal or event:props"
+            + ": engagement pings carry only the page, the hostname and the visit");
+      }
+    }
+  }
+
+  private static boolean engagementReads(Dimension d) {
+    return !d.isEvent() || d.name().equals("event:page") || d.name().equals("event:hostname");
+  }
+
+  private static boolean engagementReads(Filter f) {
+    return switch (f) {
+      case Filter.Condition c -> engagementReads(c.dimension());
+      case Filter.And a -> a.children().stream().allMatch(QueryParser::engagementReads);
+      case Filter.Or o -> o.children().stream().allMatch(QueryParser::engagementReads);
+      case Filter.Not n -> engagementReads(n.child());
+    };
   }
 
   private static List<Metric> metrics(Object raw) {

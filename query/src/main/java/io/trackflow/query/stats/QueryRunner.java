@@ -92,7 +92,21 @@ final class QueryRunner {
     List<Future<QueryResult>> parts = new ArrayList<>();
     for (Statement st : plan.statements()) {
       Spec spec = spec(site, range, goals, query.dimensions(), filters, st.aggs(), plan.page());
-      parts.add(store.query(statement(st.sessions(), spec)));
+      parts.add(store.query(statement(st.shape(), spec)));
+    }
+    // Engagement joins the groups the other statements found; when the store paged those, only
+    // the groups on the page are asked for.
+    Future<List<Row>> engagement = Future.succeededFuture(List.of());
+    if (plan.engagement() != null) {
+      Statement st = plan.engagement();
+      engagement = (plan.page() == null ? Future.succeededFuture(List.<Filter>of())
+          : parts.get(0).map(r -> restriction(query, toRows(r, query.dimensions()))))
+          .compose(page -> {
+            List<Filter> narrowed = new ArrayList<>(filters);
+            narrowed.addAll(page);
+            return rows(statement(st.shape(), spec(site, range, goals, query.dimensions(), narrowed, st.aggs(), null)),
+                query.dimensions());
+          });
     }
     Future<Long> totalRows = Future.succeededFuture(null);
     if (plan.page() != null && query.include().totalRows()) {
@@ -103,14 +117,14 @@ final class QueryRunner {
         Statement st = plan.statements().get(0);
         // Only the groups are counted: no aggregate needs computing for that.
         Spec spec = spec(site, range, goals, query.dimensions(), filters, Set.of(), null);
-        totalRows = store.query(sql.countRows(statement(st.sessions(), spec)))
+        totalRows = store.query(sql.countRows(statement(st.shape(), spec)))
             .map(r -> toLong(r.rows().get(0).get(0)));
       }
     }
     Future<Long> totalVisitors = Future.succeededFuture(null);
     if (query.has(Metric.PERCENTAGE)) {
       Spec spec = spec(site, range, goals, List.of(), query.filters(), Set.of(Agg.VISITORS), null);
-      totalVisitors = rows(statement(plan.visitorsFromSessions(), spec), List.of())
+      totalVisitors = rows(statement(plan.visitors(), spec), List.of())
           .map(r -> r.isEmpty() ? 0L : r.get(0).get(Agg.VISITORS));
     }
     Future<Map<List<String>, Long>> goalBase = Future.succeededFuture(null);
@@ -121,7 +135,7 @@ final class QueryRunner {
       restriction.stream().filter(f -> !Query.mentionsGoal(f)).forEach(withoutGoals::add);
       List<Dimension> baseDimensions = query.dimensions().stream().filter(d -> !d.isGoal()).toList();
       Spec spec = spec(site, range, goals, baseDimensions, withoutGoals, Set.of(Agg.VISITORS), null);
-      goalBase = rows(statement(plan.visitorsFromSessions(), spec), baseDimensions).map(rows -> {
+      goalBase = rows(statement(plan.visitors(), spec), baseDimensions).map(rows -> {
         Map<List<String>, Long> base = new HashMap<>();
         rows.forEach(r -> base.put(r.dimensions(), r.get(Agg.VISITORS)));
         return base;
@@ -130,7 +144,8 @@ final class QueryRunner {
     Future<Long> fTotalRows = totalRows;
     Future<Long> fTotalVisitors = totalVisitors;
     Future<Map<List<String>, Long>> fGoalBase = goalBase;
-    return Future.all(List.of(Future.all(parts), fTotalRows, fTotalVisitors, fGoalBase)).map(done -> {
+    Future<List<Row>> fEngagement = engagement;
+    return Future.all(List.of(Future.all(parts), fTotalRows, fTotalVisitors, fGoalBase, fEngagement)).map(done -> {
       latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       Map<List<String>, Row> merged = new LinkedHashMap<>();
       for (Future<QueryResult> part : parts) {
@@ -139,6 +154,12 @@ final class QueryRunner {
             a.aggs().putAll(b.aggs());
             return a;
           });
+        }
+      }
+      for (Row row : fEngagement.result()) {
+        Row group = merged.get(row.dimensions());
+        if (group != null) {
+          group.aggs().putAll(row.aggs());
         }
       }
       return new Raw(new ArrayList<>(merged.values()), plan.page() != null, fTotalRows.result(),
@@ -151,8 +172,35 @@ final class QueryRunner {
     return plan(query, true, sql.dialect().reportsRowsBeforeLimit()).page() != null;
   }
 
-  private Function<ReadView, String> statement(boolean sessions, Spec spec) {
-    return sessions ? sql.sessions(spec) : sql.events(spec);
+  private Function<ReadView, String> statement(Shape shape, Spec spec) {
+    return switch (shape) {
+      case EVENTS -> sql.events(spec);
+      case SESSIONS -> sql.sessions(spec);
+      case ENGAGEMENT -> sql.engagement(spec);
+    };
+  }
+
+  /**
+   * One {@code is} condition per non-time dimension with the values of the given groups: the
+   * groups a paged answer shows, so that other statements compute only those.
+   */
+  static List<Filter> restriction(Query query, List<Row> rows) {
+    List<Filter> restriction = new ArrayList<>();
+    for (int i = 0; i < query.dimensions().size(); i++) {
+      Dimension d = query.dimensions().get(i);
+      if (d.isTime()) {
+        continue;
+      }
+      Set<String> values = new java.util.LinkedHashSet<>();
+      for (Row row : rows) {
+        values.add(row.dimensions().get(i));
+      }
+      if (values.isEmpty()) {
+        values.add("");
+      }
+      restriction.add(new Filter.Condition(Filter.Op.IS, d, List.copyOf(values), true));
+    }
+    return restriction;
   }
 
   private static Spec spec(String site, DateRange range, SiteGoals goals, List<Dimension> dims,
@@ -198,11 +246,21 @@ final class QueryRunner {
     };
   }
 
-  /** One statement of a plan: which shape and which aggregates. */
-  record Statement(boolean sessions, Set<Agg> aggs) {}
+  /** What a statement aggregates: events, sessions or engagement pings. */
+  enum Shape {
+    EVENTS, SESSIONS, ENGAGEMENT
+  }
 
-  /** The statements of a query, and the paging pushed into SQL when there is a single one. */
-  record Plan(List<Statement> statements, Page page, boolean visitorsFromSessions) {}
+  /** One statement of a plan: which shape and which aggregates. */
+  record Statement(Shape shape, Set<Agg> aggs) {}
+
+  /**
+   * The statements of a query, and the paging pushed into SQL when there is a single one.
+   *
+   * @param engagement the engagement pings' statement when other statements give the groups, or null
+   * @param visitors where visitors are counted without dimensions (percentage, conversion base)
+   */
+  record Plan(List<Statement> statements, Statement engagement, Page page, Shape visitors) {}
 
   /**
    * With an event dimension, one event statement answers every metric. Otherwise visits,
@@ -213,6 +271,7 @@ final class QueryRunner {
     boolean eventDims = query.hasEventDimension();
     Set<Agg> eventAggs = EnumSet.noneOf(Agg.class);
     Set<Agg> sessionAggs = EnumSet.noneOf(Agg.class);
+    Set<Agg> engagementAggs = EnumSet.noneOf(Agg.class);
     Set<Agg> visitorsAndVisits = eventDims ? eventAggs : sessionAggs;
     for (Metric m : query.metrics()) {
       switch (m) {
@@ -223,14 +282,24 @@ final class QueryRunner {
         case BOUNCE_RATE -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.BOUNCES));
         case VISIT_DURATION -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.DURATION_MS));
         case VIEWS_PER_VISIT -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.SESSION_PAGEVIEWS));
+        case SCROLL_DEPTH -> engagementAggs.addAll(List.of(Agg.ENGAGED_VISITS, Agg.SCROLL_SUM));
+        case TIME_ON_PAGE -> engagementAggs.addAll(List.of(Agg.ENGAGED_VISITS, Agg.ENGAGED_MS));
       }
     }
     List<Statement> statements = new ArrayList<>();
     if (!sessionAggs.isEmpty()) {
-      statements.add(new Statement(true, sessionAggs));
+      statements.add(new Statement(Shape.SESSIONS, sessionAggs));
     }
     if (!eventAggs.isEmpty()) {
-      statements.add(new Statement(false, eventAggs));
+      statements.add(new Statement(Shape.EVENTS, eventAggs));
+    }
+    Statement engagement = null;
+    if (!engagementAggs.isEmpty()) {
+      if (statements.isEmpty()) {
+        statements.add(new Statement(Shape.ENGAGEMENT, engagementAggs));
+      } else {
+        engagement = new Statement(Shape.ENGAGEMENT, engagementAggs);
+      }
     }
     Page page = null;
     boolean gapFilled = ResultShaper.gapFilled(query);
@@ -252,7 +321,7 @@ final class QueryRunner {
         page = new Page(order, query.pagination().limit(), query.pagination().offset());
       }
     }
-    return new Plan(statements, page, !eventDims);
+    return new Plan(statements, engagement, page, eventDims ? Shape.EVENTS : Shape.SESSIONS);
   }
 
   /** Dimensions whose distinct values can run into the thousands. */

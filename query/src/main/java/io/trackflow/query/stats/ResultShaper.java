@@ -169,6 +169,10 @@ final class ResultShaper {
         case VIEWS_PER_VISIT -> ratio(row.get(Agg.SESSION_PAGEVIEWS), row.get(Agg.SESSIONS), 2).doubleValue();
         case PERCENTAGE -> ratio(100L * row.get(Agg.VISITORS),
             raw.totalVisitors() == null ? 0 : raw.totalVisitors(), 1).doubleValue();
+        case SCROLL_DEPTH -> row.get(Agg.ENGAGED_VISITS) == 0 ? null
+            : ratio(row.get(Agg.SCROLL_SUM), row.get(Agg.ENGAGED_VISITS), 0).longValue();
+        case TIME_ON_PAGE -> row.get(Agg.ENGAGED_VISITS) == 0 ? null
+            : ratio(row.get(Agg.ENGAGED_MS), 1000L * row.get(Agg.ENGAGED_VISITS), 0).longValue();
         case CONVERSION_RATE -> ratio(100L * row.get(Agg.VISITORS),
             raw.goalBase() == null ? 0 : raw.goalBase().getOrDefault(withoutGoal(query, row.dimensions()), 0L), 2)
             .doubleValue();
@@ -198,12 +202,17 @@ final class ResultShaper {
 
   /**
    * Change against the comparison: the difference for rates given in percent (bounce rate,
-   * percentage, conversion rate), the relative change in whole percent for the others.
+   * percentage, conversion rate), the relative change in whole percent for the others; null
+   * when either value is (no engagement measured).
    */
   private static List<Object> change(Query query, List<Object> current, List<Object> previous) {
     List<Object> change = new ArrayList<>();
     for (int i = 0; i < query.metrics().size(); i++) {
       Metric m = query.metrics().get(i);
+      if (current.get(i) == null || previous.get(i) == null) {
+        change.add(null);
+        continue;
+      }
       BigDecimal cur = new BigDecimal(current.get(i).toString());
       BigDecimal prev = new BigDecimal(previous.get(i).toString());
       switch (m) {
@@ -244,7 +253,9 @@ final class ResultShaper {
     for (int i = 0; i < query.metrics().size(); i++) {
       if (query.metrics().get(i).apiName().equals(field)) {
         int index = i;
-        return Comparator.comparing(l -> new BigDecimal(l.metrics().get(index).toString()));
+        // A value not measured (null) orders below every number.
+        return Comparator.comparing(l -> l.metrics().get(index) == null ? null
+            : new BigDecimal(l.metrics().get(index).toString()), Comparator.nullsFirst(Comparator.naturalOrder()));
       }
     }
     throw new IllegalArgumentException("cannot order by " + field);

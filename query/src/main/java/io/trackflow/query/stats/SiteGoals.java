@@ -89,6 +89,10 @@ final class SiteGoals {
 
   /** The goals as they shape answers, for cache keys: a changed goal is another answer. */
   JsonArray normalised() {
+    return normalised(goals);
+  }
+
+  static JsonArray normalised(List<Goal> goals) {
     JsonArray array = new JsonArray();
     for (Goal g : goals) {
       array.add(new JsonObject().put("name", g.displayName()).put("event", g.eventName())

@@ -7,6 +7,7 @@ import io.trackflow.core.http.HttpFailure;
 import io.trackflow.core.http.HttpRoutes;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.query.account.AccountStore;
+import io.trackflow.query.account.Funnel;
 import io.trackflow.query.account.Goal;
 import io.trackflow.query.auth.AccessControl;
 import io.trackflow.query.auth.Permission;
@@ -25,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stats endpoints: {@code POST /api/v2/query} (Plausible Stats API v2 shape) and
- * {@code GET /api/sites/{domain}/realtime}. Each authorizes the site for reading, then answers
- * from {@link StatsService}.
+ * The stats endpoints: {@code POST /api/v2/query} (Plausible Stats API v2 shape),
+ * {@code POST /api/v2/funnel} and {@code GET /api/sites/{domain}/realtime}. Each authorizes the
+ * site for reading, then answers from {@link StatsService}.
  */
 public final class StatsRoutes implements HttpRoutes {
 
@@ -46,22 +47,32 @@ public final class StatsRoutes implements HttpRoutes {
     Future<List<Goal>> goals(String domain);
   }
 
+  /** A site's configured funnels; the account store in production. */
+  @FunctionalInterface
+  interface FunnelSource {
+    Future<List<Funnel>> funnels(String domain);
+  }
+
   private final StatsService service;
   private final SiteAuthorizer authorizer;
   private final GoalSource goals;
+  private final FunnelSource funnels;
   private final QueryParser parser = new QueryParser();
   private final MeterRegistry registry;
 
   public StatsRoutes(EventStore store, QueryCache cache, AccessControl access, AccountStore accounts,
       MeterRegistry registry, Clock clock) {
     this(new StatsService(store, cache, registry, clock),
-        (ctx, domain) -> access.authorizeSite(ctx, domain, Permission.READ), accounts::goals, registry);
+        (ctx, domain) -> access.authorizeSite(ctx, domain, Permission.READ), accounts::goals, accounts::funnels,
+        registry);
   }
 
-  StatsRoutes(StatsService service, SiteAuthorizer authorizer, GoalSource goals, MeterRegistry registry) {
+  StatsRoutes(StatsService service, SiteAuthorizer authorizer, GoalSource goals, FunnelSource funnels,
+      MeterRegistry registry) {
     this.service = service;
     this.authorizer = authorizer;
     this.goals = goals;
+    this.funnels = funnels;
     this.registry = registry;
   }
 
@@ -76,6 +87,9 @@ public final class StatsRoutes implements HttpRoutes {
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
         .handler(this::query);
     router.get("/api/sites/:domain/realtime").handler(this::realtime);
+    router.post("/api/v2/funnel")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
+        .handler(this::funnel);
   }
 
   private void query(RoutingContext ctx) {
@@ -91,6 +105,29 @@ public final class StatsRoutes implements HttpRoutes {
         .compose(access -> goalsOf(query, access.domain())
             .compose(siteGoals -> service.query(query, access.domain(), zone(access), siteGoals))
             .recover(StatsRoutes::unavailable))
+        .onSuccess(answer -> respond(ctx, answer))
+        .onFailure(ctx::fail);
+  }
+
+  private void funnel(RoutingContext ctx) {
+    FunnelQuery request;
+    try {
+      request = parser.parseFunnel(ctx.body().buffer());
+    } catch (HttpFailure e) {
+      rejected("invalid_query");
+      ctx.fail(e);
+      return;
+    }
+    authorizer.authorize(ctx, request.siteId())
+        .compose(access -> funnels.funnels(access.domain()).compose(all -> {
+          Funnel funnel = all.stream().filter(f -> f.name().equals(request.funnel())).findFirst().orElse(null);
+          if (funnel == null) {
+            return Future.failedFuture(new HttpFailure(404, "funnel_not_found", "the site has no funnel named '"
+                + request.funnel() + "'; funnels are configured in the site's settings"));
+          }
+          return goalsOf(request.asQuery(), access.domain())
+              .compose(siteGoals -> service.funnel(request, access.domain(), zone(access), funnel, siteGoals));
+        }).recover(StatsRoutes::unavailable))
         .onSuccess(answer -> respond(ctx, answer))
         .onFailure(ctx::fail);
   }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.core.store.EventStore;
+import io.trackflow.query.account.Funnel;
 import io.trackflow.query.account.Goal;
 import io.trackflow.query.stats.Query.DateRangeSpec;
 import io.trackflow.query.stats.QueryRunner.Raw;
@@ -19,7 +20,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,18 +76,63 @@ public final class StatsService {
       return Future.failedFuture(e);
     }
     Instant now = clock.instant();
-    LocalDate today = LocalDate.ofInstant(now, zone);
-    Future<LocalDate> firstDay = query.dateRange() instanceof DateRangeSpec.Named n && n.name().equals("all")
-        ? runner.firstDay(site, zone, today)
-        : Future.succeededFuture(today);
-    return firstDay.compose(first -> {
-      DateRange range = DateRange.resolve(query.dateRange(), zone, clock, first);
+    return resolve(query, site, zone, now).compose(range -> {
       DateRange comparison = query.include().comparisonMode().map(range::comparison).orElse(null);
       String key = QueryJson.cacheKey(site, query, range, query.readsGoals() ? goals.normalised() : null);
       Duration ttl = range.includes(now) || (comparison != null && comparison.includes(now))
           ? LIVE_TTL : PAST_TTL;
       return cached(key, () -> compute(query, site, range, goals, comparison).map(json -> json.toBuffer()), ttl);
     });
+  }
+
+  /**
+   * Visitors reaching each step of a funnel over the request's range, with its filters: steps
+   * count in order within one visit. The site's goals are needed for goal filters.
+   */
+  public Future<Answer> funnel(FunnelQuery request, String site, ZoneId zone, Funnel funnel, List<Goal> siteGoals) {
+    SiteGoals goals = new SiteGoals(siteGoals);
+    Query query = request.asQuery();
+    try {
+      goals.check(query);
+    } catch (HttpFailure e) {
+      return Future.failedFuture(e);
+    }
+    Instant now = clock.instant();
+    return resolve(query, site, zone, now).compose(range -> {
+      String key = QueryJson.funnelCacheKey(site, request, range, SiteGoals.normalised(funnel.steps()),
+          query.readsGoals() ? goals.normalised() : null);
+      Duration ttl = range.includes(now) ? LIVE_TTL : PAST_TTL;
+      return cached(key, () -> computeFunnel(request, query, site, range, goals, funnel).map(JsonObject::toBuffer), ttl);
+    });
+  }
+
+  private Future<JsonObject> computeFunnel(FunnelQuery request, Query query, String site, DateRange range,
+      SiteGoals goals, Funnel funnel) {
+    SqlBuilder sql = runner.sql();
+    SqlBuilder.Spec steps = new SqlBuilder.Spec(site, range.fromInstant(), range.toInstant(), range.zone(), List.of(),
+        query.filters(), Set.of(), null, goals);
+    SqlBuilder.Spec all = new SqlBuilder.Spec(site, range.fromInstant(), range.toInstant(), range.zone(), List.of(),
+        query.filters(), Set.of(SqlBuilder.Agg.VISITORS), null, goals);
+    Future<List<Long>> reached = runner.store().query(sql.funnel(steps, funnel.steps())).map(r -> {
+      List<Long> visitors = new ArrayList<>();
+      for (int k = 0; k < funnel.steps().size(); k++) {
+        visitors.add(r.rows().isEmpty() ? 0L : QueryRunner.toLong(r.rows().get(0).get(k)));
+      }
+      return visitors;
+    });
+    Future<Long> allVisitors = runner.store().query(sql.events(all))
+        .map(r -> r.rows().isEmpty() ? 0L : QueryRunner.toLong(r.rows().get(0).get(0)));
+    return Future.all(reached, allVisitors).map(done ->
+        FunnelAnswer.shape(request, range, funnel.steps(), reached.result(), allVisitors.result()));
+  }
+
+  /** The query's range in the site's zone ({@code all} starts at the site's first event). */
+  private Future<DateRange> resolve(Query query, String site, ZoneId zone, Instant now) {
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    Future<LocalDate> firstDay = query.dateRange() instanceof DateRangeSpec.Named n && n.name().equals("all")
+        ? runner.firstDay(site, zone, today)
+        : Future.succeededFuture(today);
+    return firstDay.map(first -> DateRange.resolve(query.dateRange(), zone, clock, first));
   }
 
   /** Visitors of the last 5 minutes and pageviews of each of the last 30 minutes. */
@@ -159,25 +204,7 @@ public final class StatsService {
    * {@code is} filter per non-time dimension with the values seen.
    */
   private static List<Filter> restriction(Query query, Raw main) {
-    List<Filter> restriction = new ArrayList<>();
-    if (!main.pagedInSql()) {
-      return restriction;
-    }
-    for (int i = 0; i < query.dimensions().size(); i++) {
-      Dimension d = query.dimensions().get(i);
-      if (d.isTime()) {
-        continue;
-      }
-      Set<String> values = new LinkedHashSet<>();
-      for (QueryRunner.Row row : main.rows()) {
-        values.add(row.dimensions().get(i));
-      }
-      if (values.isEmpty()) {
-        values.add("");
-      }
-      restriction.add(new Filter.Condition(Filter.Op.IS, d, List.copyOf(values), true));
-    }
-    return restriction;
+    return main.pagedInSql() ? QueryRunner.restriction(query, main.rows()) : List.of();
   }
 
   private Future<Buffer> computeRealtime(String site, ZoneId zone) {

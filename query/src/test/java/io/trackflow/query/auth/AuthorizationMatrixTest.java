@@ -126,7 +126,10 @@ class AuthorizationMatrixTest {
           f -> new JsonObject().put("name", "Another").put("steps", new JsonArray().add("Purchase").add("Signup")),
           401, 403, 201, 201, 404, 403, 403, 401, 401, 404),
       new Route("DELETE /api/sites/{domain}/funnels/{id}", HttpMethod.DELETE, "/api/sites/{site}/funnels/{funnel}", null,
-          401, 403, 204, 204, 404, 403, 403, 401, 401, 404));
+          401, 403, 204, 204, 404, 403, 403, 401, 401, 404),
+      new Route("POST /api/v2/funnel", HttpMethod.POST, "/api/v2/funnel",
+          f -> new JsonObject().put("site_id", f.site()).put("funnel", "Checkout").put("date_range", "7d"),
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404));
 
 
   private QueryStack stack;

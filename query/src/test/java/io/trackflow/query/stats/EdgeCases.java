@@ -60,6 +60,28 @@ final class EdgeCases {
     events.add(Event.builder().eventId(id++).site(SITE).timestampMillis(Instant.parse("2025-03-22T09:00:00Z").toEpochMilli())
         .name("Share").pathname("/it's").visitorId(110).sessionId(10)
         .props(List.of("it's"), List.of("a\\b'c")).build());
+    // Engagement: two visits read /read (deepest scroll 80 and 45, engaged 7.5 s and 1.5 s: on
+    // average 62.5 -> 63 % and 4.5 -> 5 s, half-up); the first goes on to /read/2.
+    events.add(pv(id++, 111, 11, "2025-03-24T10:00:00Z", "/read", ""));
+    events.add(ping(id++, 111, 11, "2025-03-24T10:00:30Z", "/read", 40, 3_000));
+    events.add(ping(id++, 111, 11, "2025-03-24T10:01:00Z", "/read", 80, 4_500));
+    events.add(pv(id++, 111, 11, "2025-03-24T10:01:05Z", "/read/2", ""));
+    events.add(ping(id++, 111, 11, "2025-03-24T10:02:00Z", "/read/2", 100, 55_000));
+    events.add(pv(id++, 112, 12, "2025-03-24T11:00:00Z", "/read", "Google"));
+    events.add(ping(id++, 112, 12, "2025-03-24T11:00:20Z", "/read", 45, 1_500));
+    // Funnels /pricing -> Signup: in order in one visit (other events between), out of order, across
+    // two visits of one visitor (never chained), and at one millisecond, ordered by event id.
+    events.add(pv(id++, 120, 20, "2025-03-25T10:00:00Z", "/pricing", ""));
+    events.add(pv(id++, 120, 20, "2025-03-25T10:01:00Z", "/features", ""));
+    events.add(custom(id++, 120, 20, "2025-03-25T10:02:00Z", "Signup", true, "/features"));
+    events.add(custom(id++, 121, 21, "2025-03-25T11:00:00Z", "Signup", true, "/"));
+    events.add(pv(id++, 121, 21, "2025-03-25T11:05:00Z", "/pricing", ""));
+    events.add(pv(id++, 122, 22, "2025-03-25T12:00:00Z", "/pricing", ""));
+    events.add(custom(id++, 122, 23, "2025-03-25T14:00:00Z", "Signup", true, "/"));
+    events.add(pv(8_000_000_001L, 123, 24, "2025-03-25T15:00:00Z", "/pricing", ""));
+    events.add(custom(8_000_000_002L, 123, 24, "2025-03-25T15:00:00Z", "Signup", true, "/pricing"));
+    events.add(pv(8_000_000_004L, 124, 25, "2025-03-25T16:00:00Z", "/pricing", ""));
+    events.add(custom(8_000_000_003L, 124, 25, "2025-03-25T16:00:00Z", "Signup", true, "/pricing"));
     // Every payload stored as a page, a source and a prop key and value, so filters must find them.
     long base = Instant.parse("2025-03-23T10:00:00Z").toEpochMilli();
     for (int i = 0; i < PAYLOADS.size(); i++) {
@@ -86,6 +108,13 @@ final class EdgeCases {
     return Event.builder().eventId(id).site(SITE).timestampMillis(Instant.parse(at).toEpochMilli())
         .name(Event.PAGEVIEW).hostname(SITE).pathname(path).referrerSource(source)
         .visitorId(visitor).sessionId(session).country("DE").device("Desktop").browser("Firefox").build();
+  }
+
+  private static Event ping(long id, long visitor, long session, String at, String path, int scroll, long engagedMillis) {
+    return Event.builder().eventId(id).site(SITE).timestampMillis(Instant.parse(at).toEpochMilli())
+        .name(Event.ENGAGEMENT).hostname(SITE).pathname(path).visitorId(visitor).sessionId(session)
+        .interactive(false).scrollDepth(scroll).engagementMillis(engagedMillis)
+        .country("DE").device("Desktop").browser("Firefox").build();
   }
 
   private static Event custom(long id, long visitor, long session, String at, String name, boolean interactive, String path) {

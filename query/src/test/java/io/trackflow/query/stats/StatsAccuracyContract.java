@@ -7,6 +7,7 @@ import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.testdata.EventGenerator;
+import io.trackflow.query.account.Funnel;
 import io.trackflow.query.account.Goal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -76,7 +77,11 @@ public abstract class StatsAccuracyContract {
            {"display_name": "O'Brien's \\\\ page", "page_path": "/o'brien"}]"""),
       "blog.example.org", new JsonArray("""
           [{"display_name": "Read a post", "page_path": "/blog/*"},
-           {"display_name": "Outbound", "event_name": "Outbound Link: Click"}]"""));
+           {"display_name": "Outbound", "event_name": "Outbound Link: Click"}]"""),
+      EdgeCases.SITE, new JsonArray("""
+          [{"display_name": "Pricing", "page_path": "/pricing"},
+           {"display_name": "Signup", "event_name": "Signup"},
+           {"display_name": "Any page", "page_path": "*"}]"""));
 
   static final List<String> EVENT_DIMENSIONS = List.of("event:page", "event:name", "event:hostname",
       "event:props:plan");
@@ -202,8 +207,9 @@ public abstract class StatsAccuracyContract {
     return java.util.Collections.nCopies(n, 0L);
   }
 
+  /** Metric values as numbers to compare; null stays null (engagement not measured). */
   static List<BigDecimal> numbers(List<?> values) {
-    return values.stream().map(v -> new BigDecimal(v.toString()).stripTrailingZeros()).toList();
+    return values.stream().map(v -> v == null ? null : new BigDecimal(v.toString()).stripTrailingZeros()).toList();
   }
 
   Stream<Arguments> dimensionCases() {
@@ -423,6 +429,156 @@ public abstract class StatsAccuracyContract {
       assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s", key)
           .isEqualTo(numbers(previous.getOrDefault(key, zeros(metrics.size()))));
     }
+  }
+
+  Stream<Arguments> engagementCases() {
+    List<String> withPages = List.of("visitors", "pageviews", "scroll_depth", "time_on_page");
+    List<String> engagementOnly = List.of("scroll_depth", "time_on_page");
+    List<String> withSessions = List.of("visitors", "bounce_rate", "time_on_page", "scroll_depth", "views_per_visit");
+    return Stream.of(
+        Arguments.of("shop.example.com", List.of("2025-03-01", "2025-03-31"), withPages, List.of("event:page"), "[]"),
+        Arguments.of("shop.example.com", "30d", engagementOnly, List.of("event:page", "visit:device"), "[]"),
+        Arguments.of("shop.example.com", "30d", engagementOnly, List.of("event:page"),
+            "[[\"is_not\", \"visit:source\", [\"Google\"]]]"),
+        Arguments.of("shop.example.com", "30d", withPages, List.of("time:day"),
+            "[[\"contains\", \"event:page\", [\"/blog\"]]]"),
+        Arguments.of("shop.example.com", "30d", withSessions, List.of("visit:country"),
+            "[[\"is\", \"event:page\", [\"/pricing\", \"/\"]]]"),
+        Arguments.of("shop.example.com", "7d", withSessions, List.of(),
+            "[[\"matches\", \"event:page\", [\"/docs/*\"]]]"),
+        Arguments.of("blog.example.org", "30d", withPages, List.of("event:page", "event:hostname"),
+            "[[\"matches\", \"visit:entry_page\", [\"/blog*\"]]]"),
+        Arguments.of("blog.example.org", "30d", withPages, List.of("event:page", "visit:exit_page"), "[]"),
+        Arguments.of("münchen.example.de", "7d", withPages, List.of("event:page", "time:hour"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", withPages, List.of("event:page"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", engagementOnly, List.of("event:page"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", engagementOnly, List.of("event:page"),
+            "[[\"not\", [\"is\", \"visit:entry_page\", [\"/nowhere\"]]]]"));
+  }
+
+  @ParameterizedTest(name = "{2} by {3} on {0} over {1} with {4}")
+  @MethodSource("engagementCases")
+  @DisplayName("Scroll depth and time on page average each visit's deepest scroll and engaged time per page, as the oracle says")
+  void engagement(String site, Object range, List<String> metrics, List<String> dimensions, String filters) throws Exception {
+    JsonObject answer = check(body(site, range, metrics, dimensions).put("filters", new JsonArray(filters)));
+    int scroll = metrics.indexOf("scroll_depth");
+    assertThat(answer.getJsonArray("results").stream()
+        .map(r -> ((JsonObject) r).getJsonArray("metrics").getValue(scroll)))
+        .as("some group had engagement").anyMatch(v -> v != null);
+  }
+
+  @Test
+  @DisplayName("A page two visits read to 80 % and 45 % for 7.5 s and 1.5 s has a scroll depth of 63 and a time on page of 5 s")
+  void engagementByHand() throws Exception {
+    JsonObject answer = ask(body(EdgeCases.SITE, List.of("2025-03-24", "2025-03-24"),
+        List.of("visitors", "scroll_depth", "time_on_page"), List.of("event:page")));
+    Map<String, List<Object>> byPage = new HashMap<>();
+    rows(answer).forEach(r -> byPage.put(r.dimensions().get(0), new ArrayList<>(r.metrics())));
+    assertThat(numbers(byPage.get("/read"))).isEqualTo(numbers(List.of(2, 63, 5)));
+    assertThat(numbers(byPage.get("/read/2"))).isEqualTo(numbers(List.of(1, 100, 55)));
+  }
+
+  @Test
+  @DisplayName("Pages ordered by scroll depth, and top pages paged in the store with their engagement, match the oracle")
+  void engagementOrderAndPaging() throws Exception {
+    check(body("shop.example.com", "30d", List.of("scroll_depth", "visitors", "time_on_page"), List.of("event:page"))
+        .put("order_by", new JsonArray("[[\"time_on_page\", \"desc\"]]"))
+        .put("pagination", new JsonObject().put("limit", 5).put("offset", 1)));
+    JsonObject paged = body("shop.example.com", "30d", List.of("visitors", "pageviews", "scroll_depth", "time_on_page"),
+        List.of("event:page"))
+        .put("order_by", new JsonArray("[[\"visitors\", \"desc\"]]"))
+        .put("pagination", new JsonObject().put("limit", 4).put("offset", 2))
+        .put("include", new JsonObject().put("comparisons", new JsonObject().put("mode", "previous_period")));
+    JsonObject answer = check(paged);
+    assertThat(answer.getJsonArray("results")).hasSize(4);
+    ZoneId zone = ZONES.get("shop.example.com");
+    StatsOracle.Range range = oracle.range(paged, "shop.example.com", zone, NOW);
+    Map<List<String>, List<Object>> previous = oracle.answer(paged, "shop.example.com", zone,
+        oracle.comparisonRange(paged, range, zone));
+    for (Object o : answer.getJsonArray("results")) {
+      JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
+      List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
+      assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s", key)
+          .isEqualTo(numbers(previous.getOrDefault(key, java.util.Arrays.asList(0L, 0L, null, null))));
+    }
+  }
+
+  /** Asks for the site's funnel of the given goals and checks every number against the oracle's. */
+  JsonObject checkFunnel(String site, Object range, List<String> steps, String filters) throws Exception {
+    JsonObject request = new JsonObject().put("site_id", site).put("funnel", "F")
+        .put("date_range", range instanceof List<?> l ? new JsonArray(new ArrayList<>(l)) : range)
+        .put("filters", new JsonArray(filters));
+    FunnelQuery query = parser.parseFunnel(request.toBuffer());
+    List<Goal> goals = goals(site);
+    List<Goal> stepGoals = steps.stream()
+        .map(name -> goals.stream().filter(g -> g.displayName().equals(name)).findFirst().orElseThrow()).toList();
+    JsonObject answer = await(service.funnel(query, site, ZONES.get(site),
+        new Funnel(1, site, "F", stepGoals, 0), goals)).body().toJsonObject();
+    StatsOracle.FunnelCounts expected = oracle.funnel(request, site, ZONES.get(site), NOW, steps);
+    JsonArray actual = answer.getJsonArray("steps");
+    assertThat(actual.stream().map(o -> ((JsonObject) o).getString("name")).toList()).isEqualTo(steps);
+    assertThat(actual.stream().map(o -> ((JsonObject) o).getLong("visitors")).toList())
+        .as("visitors per step of %s", request.encode()).isEqualTo(expected.steps());
+    long entering = expected.steps().get(0);
+    for (int k = 0; k < steps.size(); k++) {
+      JsonObject step = actual.getJsonObject(k);
+      long here = expected.steps().get(k);
+      long before = k == 0 ? here : expected.steps().get(k - 1);
+      assertThat(numbers(List.of(step.getValue("conversion_rate"), step.getValue("conversion_rate_step"),
+          step.getValue("dropoff"), step.getValue("dropoff_percentage"))))
+          .as("step %d of %s", k + 1, request.encode())
+          .isEqualTo(numbers(List.of(percent(here, entering), percent(here, before), before - here,
+              percent(before - here, before))));
+    }
+    assertThat(answer.getJsonObject("meta").getLong("all_visitors")).isEqualTo(expected.allVisitors());
+    assertEchoed(answer.getJsonObject("query").getJsonArray("date_range"),
+        oracle.range(request, site, ZONES.get(site), NOW), ZONES.get(site), request);
+    return answer;
+  }
+
+  private static BigDecimal percent(long part, long whole) {
+    return whole == 0 ? BigDecimal.ZERO
+        : BigDecimal.valueOf(100L * part).divide(BigDecimal.valueOf(whole), 2, java.math.RoundingMode.HALF_UP);
+  }
+
+  Stream<Arguments> funnelCases() {
+    return Stream.of(
+        Arguments.of("shop.example.com", "30d", List.of("Visit /blog*", "Signup"), "[]"),
+        Arguments.of("shop.example.com", "30d", List.of("Pricing", "Signup", "Purchase"), "[]"),
+        Arguments.of("shop.example.com", List.of("2025-03-01", "2025-03-31"), List.of("Any page", "Pricing", "Docs", "Signup"),
+            "[[\"is_not\", \"visit:country\", [\"US\"]]]"),
+        Arguments.of("shop.example.com", "30d", List.of("Signup", "Purchase"),
+            "[[\"is_not\", \"event:hostname\", [\"www.shop.example.com\"]], [\"is\", \"visit:device\", [\"Mobile\"]]]"),
+        Arguments.of("shop.example.com", "7d", List.of("Pricing", "Any page", "Visit /blog*", "Docs", "Signup", "Purchase",
+            "O'Brien's \\ page", "Never"), "[[\"matches\", \"visit:entry_page\", [\"/*\"]]]"),
+        Arguments.of("blog.example.org", "30d", List.of("Read a post", "Outbound"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", List.of("Pricing", "Signup"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", List.of("Any page", "Pricing"), "[]"));
+  }
+
+  @ParameterizedTest(name = "{2} on {0} over {1} with {3}")
+  @MethodSource("funnelCases")
+  @DisplayName("Funnels count the visitors whose one visit reaches each step in order, as the oracle says")
+  void funnel(String site, Object range, List<String> steps, String filters) throws Exception {
+    JsonObject answer = checkFunnel(site, range, steps, filters);
+    assertThat(answer.getJsonArray("steps").getJsonObject(0).getLong("visitors")).isPositive();
+  }
+
+  @Test
+  @DisplayName("A funnel counts steps in order within one visit: out of order, or across two visits of one visitor, stops at step 1")
+  void funnelByHand() throws Exception {
+    // Visitors 120 (in order), 121 (out of order), 122 (two visits), 123 and 124 (one millisecond:
+    // the smaller event id first): only 120 and 123 reach Signup after Pricing; 107 signed up without.
+    JsonObject answer = checkFunnel(EdgeCases.SITE, List.of("2025-03-25", "2025-03-25"), List.of("Pricing", "Signup"), "[]");
+    assertThat(answer.getJsonArray("steps").stream().map(o -> ((JsonObject) o).getLong("visitors")).toList())
+        .containsExactly(5L, 2L);
+    assertThat(answer.getJsonArray("steps").getJsonObject(1).getDouble("conversion_rate")).isEqualTo(40.0);
+    assertThat(answer.getJsonArray("steps").getJsonObject(1).getLong("dropoff")).isEqualTo(3L);
+    // A pageview of /pricing converts both goals but is one step: "Pricing" needs a later pageview,
+    // and every visit that day viewed /pricing first (or only).
+    JsonObject overlapping = checkFunnel(EdgeCases.SITE, List.of("2025-03-25", "2025-03-25"), List.of("Any page", "Pricing"), "[]");
+    assertThat(overlapping.getJsonArray("steps").stream().map(o -> ((JsonObject) o).getLong("visitors")).toList())
+        .containsExactly(5L, 0L);
   }
 
   @Test

@@ -52,8 +52,14 @@ import java.util.Set;
  *       convert several. {@code event:goal} groups conversions by goal name; a filter on it
  *       selects goals by name and keeps the events converting one of them ({@code is_not}: none).
  *       A goal's conversion rate divides by the visitors of its other dimensions' group.
+ *   <li>Engagement ({@code scroll_depth}, {@code time_on_page}): the range's engagement pings that
+ *       pass the filters, per group and visit (session id) the deepest scroll and the summed
+ *       engaged milliseconds, averaged over those visits (seconds for time), half-up; null where
+ *       no ping was. They fill the groups the other metrics find, or make the groups when they
+ *       are all the query asks. A ping outside every session has no entry or exit page.
  *   <li>Order: {@code order_by}, else the time dimension ascending and the first metric
- *       descending; then every dimension ascending by code point, which is UTF-8 byte order.
+ *       descending (a null orders below every number); then every dimension ascending by code
+ *       point, which is UTF-8 byte order.
  * </ul>
  */
 final class StatsOracle {
@@ -241,7 +247,9 @@ final class StatsOracle {
       ordered.add(field);
       Comparator<Row> c = dimensions.contains(field)
           ? byDimension(dimensions.indexOf(field))
-          : Comparator.comparing((Row r) -> new BigDecimal(r.metrics().get(metrics.indexOf(field)).toString()));
+          : Comparator.comparing((Row r) -> r.metrics().get(metrics.indexOf(field)) == null ? null
+              : new BigDecimal(r.metrics().get(metrics.indexOf(field)).toString()),
+              Comparator.nullsFirst(Comparator.naturalOrder()));
       result = result.thenComparing(o.getString(1).equalsIgnoreCase("desc") ? c.reversed() : c);
     }
     for (int i = 0; i < dimensions.size(); i++) {
@@ -333,16 +341,45 @@ final class StatsOracle {
     Map<List<String>, Set<Long>> visitors = eventDims ? eventVisitors : sessionVisitors;
     Map<List<String>, Set<Long>> base = eventDims ? eventBase : sessionBase;
     Set<Long> allVisitors = eventDims ? allEventVisitors : allSessionVisitors;
-    // Groups: those of every statement the query needs.
-    Set<String> eventMetrics = Set.of("pageviews", "events");
-    boolean eventSide = eventDims || metricNames.stream().anyMatch(eventMetrics::contains);
-    boolean sessionSide = !eventDims && metricNames.stream().anyMatch(m -> !eventMetrics.contains(m));
-    Set<List<String>> keys = new HashSet<>();
-    if (eventSide) {
-      keys.addAll(eventVisitors.keySet());
+    // Engagement side: per group, per visit, the deepest scroll and the engaged time of the
+    // range's pings that match.
+    Map<List<String>, Map<Long, long[]>> engagement = new HashMap<>();
+    for (Event e : events) {
+      if (!e.site().equals(site) || !e.name().equals("engagement") || e.timestampMillis() < from
+          || e.timestampMillis() >= to) {
+        continue;
+      }
+      Session s = sessions.getOrDefault(e.sessionId(), orphan(e));
+      if (s.entry() == null && dims.stream().anyMatch(StatsOracle::namesSessionPage)) {
+        continue;
+      }
+      if (!matches(site, filters, e, s)) {
+        continue;
+      }
+      for (List<String> key : key(site, dims, e, s, zone, false)) {
+        long[] visit = engagement.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(e.sessionId(), k -> new long[2]);
+        visit[0] = Math.max(visit[0], e.scrollDepth());
+        visit[1] += e.engagementMillis();
+      }
     }
-    if (sessionSide) {
-      keys.addAll(sessionAggs.keySet());
+
+    // Groups: those of every statement the query needs; engagement alone only when it is all
+    // the query asks.
+    Set<String> eventMetrics = Set.of("pageviews", "events");
+    Set<String> engagementMetrics = Set.of("scroll_depth", "time_on_page");
+    boolean eventSide = eventDims || metricNames.stream().anyMatch(eventMetrics::contains);
+    boolean sessionSide = !eventDims && metricNames.stream()
+        .anyMatch(m -> !eventMetrics.contains(m) && !engagementMetrics.contains(m));
+    Set<List<String>> keys = new HashSet<>();
+    if (metricNames.stream().allMatch(engagementMetrics::contains)) {
+      keys.addAll(engagement.keySet());
+    } else {
+      if (eventSide) {
+        keys.addAll(eventVisitors.keySet());
+      }
+      if (sessionSide) {
+        keys.addAll(sessionAggs.keySet());
+      }
     }
     Map<List<String>, List<Object>> answer = new HashMap<>();
     for (List<String> key : keys) {
@@ -359,6 +396,12 @@ final class StatsOracle {
           case "visit_duration" -> a[0] == 0 ? 0L : div(a[2], a[0] * 1000L, 0).longValue();
           case "views_per_visit" -> a[0] == 0 ? 0.0 : div(a[3], a[0], 2).doubleValue();
           case "percentage" -> allVisitors.isEmpty() ? 0.0 : div(100L * v, allVisitors.size(), 1).doubleValue();
+          case "scroll_depth", "time_on_page" -> {
+            Map<Long, long[]> visits = engagement.getOrDefault(key, Map.of());
+            int field = m.equals("scroll_depth") ? 0 : 1;
+            long sum = visits.values().stream().mapToLong(visit -> visit[field]).sum();
+            yield visits.isEmpty() ? null : div(sum, visits.size() * (field == 0 ? 1L : 1000L), 0).longValue();
+          }
           case "conversion_rate" -> {
             List<String> baseKey = new ArrayList<>(key);
             if (goalIndex >= 0) {
@@ -373,6 +416,60 @@ final class StatsOracle {
       answer.put(key, values);
     }
     return answer;
+  }
+
+  /** What a funnel must answer: visitors reaching each step, and all visitors of the range. */
+  record FunnelCounts(List<Long> steps, long allVisitors) {}
+
+  /**
+   * A funnel over the request's range and filters: a visit (session id) reaches step k when it
+   * has events converting steps 1..k at strictly increasing positions in its time order (time,
+   * then event id), other events between them allowed; a step counts the distinct visitors with
+   * a visit reaching it. All visitors: distinct visitors of the matching events.
+   */
+  FunnelCounts funnel(JsonObject request, String site, ZoneId zone, Instant now, List<String> steps) {
+    Range range = range(request, site, zone, now);
+    long from = range.from().toEpochMilli();
+    long to = range.to().toEpochMilli();
+    List<JsonArray> filters = filters(request);
+    Map<Long, Session> sessions = sessionsBySite.computeIfAbsent(site, this::sessions);
+    Map<Long, List<Event>> byVisit = new HashMap<>();
+    Map<Long, Long> visitorOf = new HashMap<>();
+    Set<Long> all = new HashSet<>();
+    for (Event e : events) {
+      if (!e.site().equals(site) || e.name().equals("engagement") || e.timestampMillis() < from
+          || e.timestampMillis() >= to || !matches(site, filters, e, sessions.get(e.sessionId()))) {
+        continue;
+      }
+      all.add(e.visitorId());
+      byVisit.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e);
+      visitorOf.put(e.sessionId(), e.visitorId());
+    }
+    List<Set<Long>> reached = new ArrayList<>();
+    steps.forEach(step -> reached.add(new HashSet<>()));
+    byVisit.forEach((visit, list) -> {
+      list.sort(Comparator.comparingLong(Event::timestampMillis).thenComparingLong(Event::eventId));
+      List<List<String>> converted = list.stream().map(e -> conversions(site, e)).toList();
+      for (int k = 1; k <= steps.size(); k++) {
+        if (chain(converted, steps.subList(0, k), 0)) {
+          reached.get(k - 1).add(visitorOf.get(visit));
+        }
+      }
+    });
+    return new FunnelCounts(reached.stream().map(r -> (long) r.size()).toList(), all.size());
+  }
+
+  /** True when the steps occur, in order, at increasing positions from {@code start} on. */
+  private static boolean chain(List<List<String>> converted, List<String> steps, int start) {
+    if (steps.isEmpty()) {
+      return true;
+    }
+    for (int i = start; i < converted.size(); i++) {
+      if (converted.get(i).contains(steps.get(0)) && chain(converted, steps.subList(1, steps.size()), i + 1)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A goal: a top-level condition on a configured goal, the event name or page. */
@@ -436,6 +533,27 @@ final class StatsOracle {
 
   private static BigDecimal div(long num, long den, int scale) {
     return new BigDecimal(num).divide(new BigDecimal(den), scale, RoundingMode.HALF_UP);
+  }
+
+  /**
+   * What an engagement ping outside every session knows of its visit: the attributes it carries,
+   * and no entry or exit page (conditions on those never hold for it).
+   */
+  private static Session orphan(Event ping) {
+    return new Session(ping.sessionId(), ping.visitorId(), ping, ping.timestampMillis(), ping.timestampMillis(),
+        null, null, 0, false, List.of());
+  }
+
+  private static boolean namesSessionPage(String dimension) {
+    return dimension.equals("visit:entry_page") || dimension.equals("visit:exit_page");
+  }
+
+  private static boolean readsSessionPage(JsonArray filter) {
+    return switch (filter.getString(0)) {
+      case "and", "or" -> children(filter).stream().anyMatch(StatsOracle::readsSessionPage);
+      case "not" -> readsSessionPage(filter.getJsonArray(1));
+      default -> namesSessionPage(filter.getString(1));
+    };
   }
 
   /** Every session of the site, by the reference rules (engagement pings count in none). */
@@ -559,7 +677,8 @@ final class StatsOracle {
   }
 
   private boolean passesVisit(String site, List<JsonArray> filters, Session s) {
-    return filters.stream().filter(f -> !eventLevel(f)).allMatch(f -> test(site, f, null, s));
+    return filters.stream().filter(f -> !eventLevel(f))
+        .allMatch(f -> (s.entry() != null || !readsSessionPage(f)) && test(site, f, null, s));
   }
 
   private boolean passesEvent(String site, List<JsonArray> filters, Event e, Session s) {

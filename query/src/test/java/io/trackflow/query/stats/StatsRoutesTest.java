@@ -8,6 +8,7 @@ import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.core.http.HttpServerVerticle;
+import io.trackflow.query.account.Funnel;
 import io.trackflow.query.account.Goal;
 import io.trackflow.query.account.SiteRole;
 import io.trackflow.query.auth.SiteAccess;
@@ -71,9 +72,11 @@ class StatsRoutesTest {
     await(closedStore.migrate());
     await(closedStore.close());
     port = deploy(new StatsRoutes(new StatsService(store, cache, registry, Clock.fixed(NOW, ZoneOffset.UTC)),
-        StatsRoutesTest::authorize, domain -> Future.succeededFuture(siteGoals), registry));
+        StatsRoutesTest::authorize, domain -> Future.succeededFuture(siteGoals),
+        domain -> Future.succeededFuture(siteFunnels), registry));
     brokenPort = deploy(new StatsRoutes(new StatsService(closedStore, new InMemoryQueryCache(Clock.systemUTC(), 10),
-        registry, Clock.fixed(NOW, ZoneOffset.UTC)), StatsRoutesTest::authorize, domain -> Future.succeededFuture(siteGoals), registry));
+        registry, Clock.fixed(NOW, ZoneOffset.UTC)), StatsRoutesTest::authorize, domain -> Future.succeededFuture(siteGoals),
+        domain -> Future.succeededFuture(siteFunnels), registry));
     client = WebClient.create(vertx);
   }
 
@@ -84,6 +87,7 @@ class StatsRoutesTest {
   }
 
   private volatile List<Goal> siteGoals = List.of();
+  private volatile List<Funnel> siteFunnels = List.of();
 
   private static Future<SiteAccess> authorize(io.vertx.ext.web.RoutingContext ctx, String domain) {
     return EdgeCases.SITE.equals(domain)
