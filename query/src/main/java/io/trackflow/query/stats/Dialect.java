@@ -66,6 +66,9 @@ abstract class Dialect {
    */
   abstract String expandNonEmpty(java.util.List<String> values);
 
+  /** One row per element of an array column (in a select list); rows with none disappear. */
+  abstract String expand(String array);
+
   /** Some value of the expression among a group's rows (all are equal where it is used). */
   abstract String anyValue(String expr);
 
@@ -113,6 +116,7 @@ abstract class Dialect {
     @Override String expandNonEmpty(java.util.List<String> values) {
       return "arrayJoin(arrayFilter(x -> x != '', [" + String.join(", ", values) + "]))";
     }
+    @Override String expand(String array) { return "arrayJoin(" + array + ")"; }
     @Override String anyValue(String expr) { return "any(" + expr + ")"; }
     @Override String uniqExactIf(String expr, String condition) {
       return "uniqExactIf(" + expr + ", " + condition + ")";
@@ -154,6 +158,7 @@ abstract class Dialect {
     @Override String expandNonEmpty(java.util.List<String> values) {
       return "unnest(list_filter([" + String.join(", ", values) + "], x -> x != ''))";
     }
+    @Override String expand(String array) { return "unnest(" + array + ")"; }
     @Override String anyValue(String expr) { return "any_value(" + expr + ")"; }
     @Override String uniqExactIf(String expr, String condition) {
       return "count(DISTINCT " + expr + ") FILTER (WHERE " + condition + ")";

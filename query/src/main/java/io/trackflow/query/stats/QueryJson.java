@@ -115,7 +115,8 @@ final class QueryJson {
     return hashed(sitePrefix(site) + "funnel:", normalised, range);
   }
 
-  private static String hashed(String prefix, JsonObject normalised, DateRange range) {
+  /** A cache key under the prefix for a normalised request over the resolved range. */
+  static String hashed(String prefix, JsonObject normalised, DateRange range) {
     normalised
         .put("zone", range.zone().getId())
         .put("from_ms", range.fromInstant().toEpochMilli())

@@ -38,16 +38,7 @@ public final class QueryParser {
 
   /** Parses a request body. */
   public Query parse(Buffer body) {
-    Object json;
-    try {
-      json = body == null || body.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw invalid("body", "not valid JSON");
-    }
-    if (!(json instanceof JsonObject obj)) {
-      throw invalid("body", "must be a JSON object");
-    }
-    return parse(obj);
+    return parse(object(body));
   }
 
   /** Parses an already decoded body. */
@@ -82,13 +73,39 @@ public final class QueryParser {
     return query;
   }
 
-  private static final Set<String> FUNNEL_FIELDS = Set.of("site_id", "funnel", "date_range", "filters");
+  private static final Set<String> SCOPE_FIELDS = Set.of("site_id", "date_range", "filters");
 
   /**
    * Parses a funnel request: {@code {"site_id", "funnel": name, "date_range", "filters"?}}, whose
    * range and filters are those of stats queries.
    */
   public FunnelQuery parseFunnel(Buffer body) {
+    JsonObject obj = object(body);
+    String funnel = requiredString(obj, "funnel");
+    obj.remove("funnel");
+    Query query = scope(obj);
+    return new FunnelQuery(query.siteId(), funnel, query.dateRange(), query.filters());
+  }
+
+  /**
+   * Parses a request for the custom property keys of a range's matching events:
+   * {@code {"site_id", "date_range", "filters"?}}, as the visitors of a stats query.
+   */
+  public Query parsePropKeys(Buffer body) {
+    return scope(object(body));
+  }
+
+  /** Site, range and filters as a stats query of visitors; any other field is unknown. */
+  private Query scope(JsonObject obj) {
+    for (String key : obj.fieldNames()) {
+      if (!SCOPE_FIELDS.contains(key)) {
+        throw invalid(key, "unknown field");
+      }
+    }
+    return parse(obj.copy().put("metrics", new JsonArray().add("visitors")));
+  }
+
+  private static JsonObject object(Buffer body) {
     Object json;
     try {
       json = body == null || body.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(body);
@@ -98,16 +115,7 @@ public final class QueryParser {
     if (!(json instanceof JsonObject obj)) {
       throw invalid("body", "must be a JSON object");
     }
-    for (String key : obj.fieldNames()) {
-      if (!FUNNEL_FIELDS.contains(key)) {
-        throw invalid(key, "unknown field");
-      }
-    }
-    String funnel = requiredString(obj, "funnel");
-    JsonObject asQuery = obj.copy();
-    asQuery.remove("funnel");
-    Query query = parse(asQuery.put("metrics", new JsonArray().add("visitors")));
-    return new FunnelQuery(query.siteId(), funnel, query.dateRange(), query.filters());
+    return obj;
   }
 
   private static void checkCombinations(Query query) {

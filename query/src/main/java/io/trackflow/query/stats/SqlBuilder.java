@@ -174,6 +174,16 @@ final class SqlBuilder {
     };
   }
 
+  /** The most frequent custom property keys of the matching events: key, visitors, events. */
+  Function<ReadView, String> propKeys(Spec spec, int limit) {
+    return view -> {
+      Source source = source(view, spec, dialect.notEngagement(),
+          new LinkedHashSet<>(List.of(dialect.expand("prop_keys") + " AS prop_key", "visitor_id")));
+      return "SELECT prop_key, " + dialect.uniqExact("visitor_id") + " AS visitors, count(*) AS events FROM "
+          + source.from() + " GROUP BY prop_key ORDER BY events DESC, prop_key LIMIT " + limit;
+    };
+  }
+
   /** A statement's rows: its dimensions as d0…dn (in that order) and the FROM clause they read. */
   private record Source(List<String> dimensions, String from) {}
 

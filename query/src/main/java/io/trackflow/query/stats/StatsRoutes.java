@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stats endpoints: {@code POST /api/v2/query} (Plausible Stats API v2 shape),
- * {@code POST /api/v2/funnel} and {@code GET /api/sites/{domain}/realtime}. Each authorizes the
- * site for reading, then answers from {@link StatsService}.
+ * {@code POST /api/v2/funnel}, {@code POST /api/v2/props} and
+ * {@code GET /api/sites/{domain}/realtime}. Each authorizes the site for reading, then answers
+ * from {@link StatsService}.
  */
 public final class StatsRoutes implements HttpRoutes {
 
@@ -90,6 +91,26 @@ public final class StatsRoutes implements HttpRoutes {
     router.post("/api/v2/funnel")
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
         .handler(this::funnel);
+    router.post("/api/v2/props")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
+        .handler(this::propKeys);
+  }
+
+  private void propKeys(RoutingContext ctx) {
+    Query query;
+    try {
+      query = parser.parsePropKeys(ctx.body().buffer());
+    } catch (HttpFailure e) {
+      rejected("invalid_query");
+      ctx.fail(e);
+      return;
+    }
+    authorizer.authorize(ctx, query.siteId())
+        .compose(access -> goalsOf(query, access.domain())
+            .compose(siteGoals -> service.propKeys(query, access.domain(), zone(access), siteGoals))
+            .recover(StatsRoutes::unavailable))
+        .onSuccess(answer -> respond(ctx, answer))
+        .onFailure(ctx::fail);
   }
 
   private void query(RoutingContext ctx) {

@@ -126,6 +126,45 @@ public final class StatsService {
         FunnelAnswer.shape(request, range, funnel.steps(), reached.result(), allVisitors.result()));
   }
 
+  /** Keys listed in answers of {@link #propKeys}: the most frequent first. */
+  static final int PROP_KEYS_LIMIT = 100;
+
+  /**
+   * The custom property keys of the events a stats query of the same range and filters would
+   * count, most frequent first, with their visitors and events: which {@code event:props:<key>}
+   * breakdowns have anything to show (e.g. for one goal).
+   */
+  public Future<Answer> propKeys(Query query, String site, ZoneId zone, List<Goal> siteGoals) {
+    SiteGoals goals = new SiteGoals(siteGoals);
+    try {
+      goals.check(query);
+    } catch (HttpFailure e) {
+      return Future.failedFuture(e);
+    }
+    Instant now = clock.instant();
+    return resolve(query, site, zone, now).compose(range -> {
+      JsonObject echo = QueryJson.echo(query, range);
+      echo.remove("metrics");
+      echo.remove("dimensions");
+      echo.remove("order_by");
+      echo.remove("include");
+      echo.remove("pagination");
+      String key = QueryJson.hashed(QueryJson.sitePrefix(site) + "props:", echo.copy()
+          .put("goals", query.readsGoals() ? goals.normalised() : null), range);
+      Duration ttl = range.includes(now) ? LIVE_TTL : PAST_TTL;
+      SqlBuilder.Spec spec = new SqlBuilder.Spec(site, range.fromInstant(), range.toInstant(), range.zone(), List.of(),
+          query.filters(), Set.of(), null, goals);
+      return cached(key, () -> runner.store().query(runner.sql().propKeys(spec, PROP_KEYS_LIMIT)).map(r -> {
+        JsonArray results = new JsonArray();
+        for (List<Object> row : r.rows()) {
+          results.add(new JsonObject().put("key", String.valueOf(row.get(0)))
+              .put("visitors", QueryRunner.toLong(row.get(1))).put("events", QueryRunner.toLong(row.get(2))));
+        }
+        return new JsonObject().put("results", results).put("query", echo).toBuffer();
+      }), ttl);
+    });
+  }
+
   /** The query's range in the site's zone ({@code all} starts at the site's first event). */
   private Future<DateRange> resolve(Query query, String site, ZoneId zone, Instant now) {
     LocalDate today = LocalDate.ofInstant(now, zone);

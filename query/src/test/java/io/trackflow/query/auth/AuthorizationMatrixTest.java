@@ -129,6 +129,10 @@ class AuthorizationMatrixTest {
           401, 403, 204, 204, 404, 403, 403, 401, 401, 404),
       new Route("POST /api/v2/funnel", HttpMethod.POST, "/api/v2/funnel",
           f -> new JsonObject().put("site_id", f.site()).put("funnel", "Checkout").put("date_range", "7d"),
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("POST /api/v2/props", HttpMethod.POST, "/api/v2/props",
+          f -> new JsonObject().put("site_id", f.site()).put("date_range", "7d")
+              .put("filters", new JsonArray().add(new JsonArray().add("is").add("event:goal").add(new JsonArray().add("Signup")))),
           401, 200, 200, 200, 404, 200, 200, 401, 401, 404));
 
 

@@ -581,6 +581,33 @@ public abstract class StatsAccuracyContract {
         .containsExactly(5L, 0L);
   }
 
+  Stream<Arguments> propKeyCases() {
+    return Stream.of(
+        Arguments.of("shop.example.com", "30d", "[[\"is\", \"event:goal\", [\"Purchase\"]]]"),
+        Arguments.of("shop.example.com", "30d", "[]"),
+        Arguments.of("blog.example.org", "30d", "[[\"contains\", \"event:page\", [\"/blog\"]], [\"is\", \"visit:device\", [\"Mobile\"]]]"),
+        Arguments.of(EdgeCases.SITE, "all", "[]"));
+  }
+
+  @ParameterizedTest(name = "{0} over {1} with {2}")
+  @MethodSource("propKeyCases")
+  @DisplayName("The property keys of the matching events come with their visitors and events, most frequent first, as the oracle says")
+  void propKeys(String site, Object range, String filters) throws Exception {
+    JsonObject request = new JsonObject().put("site_id", site).put("date_range", range).put("filters", new JsonArray(filters));
+    Query query = parser.parsePropKeys(request.toBuffer());
+    JsonObject answer = await(service.propKeys(query, site, ZONES.get(site), goals(site))).body().toJsonObject();
+    Map<String, List<Long>> expected = oracle.propKeys(request, site, ZONES.get(site), NOW);
+    List<Map.Entry<String, List<Long>>> ordered = expected.entrySet().stream()
+        .sorted(Comparator.comparing((Map.Entry<String, List<Long>> e) -> e.getValue().get(1)).reversed()
+            .thenComparing(e -> e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Arrays::compareUnsigned))
+        .limit(StatsService.PROP_KEYS_LIMIT).toList();
+    List<List<Object>> actual = answer.getJsonArray("results").stream().map(JsonObject.class::cast)
+        .map(o -> List.<Object>of(o.getString("key"), o.getLong("visitors"), o.getLong("events"))).toList();
+    assertThat(actual).as(request.encode())
+        .isEqualTo(ordered.stream().map(e -> List.<Object>of(e.getKey(), e.getValue().get(0), e.getValue().get(1))).toList());
+    assertThat(actual).isNotEmpty();
+  }
+
   @Test
   @DisplayName("Top 10 pages by visitors, paged in the store, are the oracle's top 10 with ties broken by name")
   void topTen() throws Exception {

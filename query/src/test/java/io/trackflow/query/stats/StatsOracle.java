@@ -418,6 +418,32 @@ final class StatsOracle {
     return answer;
   }
 
+  /**
+   * Custom property keys of the request's matching events: key -> {visitors, events}, as many
+   * keys as exist (the API answers the most frequent 100).
+   */
+  Map<String, List<Long>> propKeys(JsonObject request, String site, ZoneId zone, Instant now) {
+    Range range = range(request, site, zone, now);
+    List<JsonArray> filters = filters(request);
+    Map<Long, Session> sessions = sessionsBySite.computeIfAbsent(site, this::sessions);
+    Map<String, Set<Long>> visitors = new HashMap<>();
+    Map<String, Long> counts = new HashMap<>();
+    for (Event e : events) {
+      if (!e.site().equals(site) || e.name().equals("engagement")
+          || e.timestampMillis() < range.from().toEpochMilli() || e.timestampMillis() >= range.to().toEpochMilli()
+          || !matches(site, filters, e, sessions.get(e.sessionId()))) {
+        continue;
+      }
+      for (String key : e.propKeys()) {
+        visitors.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
+        counts.merge(key, 1L, Long::sum);
+      }
+    }
+    Map<String, List<Long>> answer = new HashMap<>();
+    counts.forEach((key, n) -> answer.put(key, List.of((long) visitors.get(key).size(), n)));
+    return answer;
+  }
+
   /** What a funnel must answer: visitors reaching each step, and all visitors of the range. */
   record FunnelCounts(List<Long> steps, long allVisitors) {}
 
