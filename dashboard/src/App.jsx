@@ -5,6 +5,7 @@ import { useFetch } from './lib/useFetch.js';
 import LoginPage from './components/LoginPage.jsx';
 import SitesPage from './components/SitesPage.jsx';
 import Dashboard from './components/Dashboard.jsx';
+import GoalSettingsPage from './components/goals/GoalSettingsPage.jsx';
 import { ErrorBox, Logo, Spinner } from './components/ui.jsx';
 
 const session = createSession(window.localStorage);
@@ -91,6 +92,7 @@ export default function App() {
   if (route.page === 'home') page = <Home client={client} />;
   else if (route.page === 'sites') page = <SitesPage client={client} />;
   else if (route.page === 'dashboard') page = <Dashboard key={route.domain} client={client} domain={route.domain} search={search} />;
+  else if (route.page === 'goals') page = <GoalSettingsPage key={route.domain} client={client} domain={route.domain} />;
   else page = <main className="mx-auto max-w-xl p-8 text-gray-600">Page not found. <a className="text-indigo-700 underline" href="/">Go home</a></main>;
   return (
     <>

@@ -44,11 +44,15 @@ export const METRICS = {
   visit_duration: { label: 'Visit duration', short: 'Duration' },
   percentage: { label: 'Percentage', short: '%' },
   conversion_rate: { label: 'Conversion rate', short: 'CR' },
+  scroll_depth: { label: 'Scroll depth', short: 'Scroll' },
+  time_on_page: { label: 'Time on page', short: 'Time' },
 };
 
 export function formatMetric(metric, value) {
   switch (metric) {
-    case 'visit_duration': return formatDuration(value);
+    case 'visit_duration':
+    case 'time_on_page': return formatDuration(value);
+    case 'scroll_depth': return formatPercent(value);
     case 'bounce_rate':
     case 'percentage': return formatPercent(value);
     case 'conversion_rate': return formatPercent(value, 1);

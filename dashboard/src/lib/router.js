@@ -34,9 +34,15 @@ export function matchRoute(pathname) {
   if (parts[0] === 'sites' && parts.length === 1) return { page: 'sites' };
   if (parts[0] === 'share' && parts.length === 2) return { page: 'share', domain: parts[1] };
   if (parts.length === 1) return { page: 'dashboard', domain: parts[0] };
+  if (parts.length === 2 && parts[1] === 'goals') return { page: 'goals', domain: parts[0] };
   return { page: 'notfound' };
 }
 
 export function sitePath(domain) {
   return `/${encodeURIComponent(domain)}`;
+}
+
+/** Where a site's goals and funnels are set up. */
+export function goalsPath(domain) {
+  return `${sitePath(domain)}/goals`;
 }

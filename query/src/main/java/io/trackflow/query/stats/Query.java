@@ -104,6 +104,21 @@ public record Query(
         || c.dimension().name().equals("event:name") || c.dimension().name().equals("event:page"));
   }
 
+  /**
+   * What a conversion rate divides by leaves out the goal and what narrows conversions further:
+   * the goal filters, top-level conditions on custom properties, and the event:goal and
+   * event:props:* dimensions (their groups exist only among conversions), as in Plausible.
+   */
+  static boolean outsideConversionBase(Dimension d) {
+    return d.isGoal() || d.kind() == Dimension.Kind.EVENT_PROP;
+  }
+
+  /** The filters of a conversion rate's base: without goals and top-level property conditions. */
+  List<Filter> conversionBaseFilters() {
+    return filters.stream().filter(f -> !isGoal(f)
+        && !(f instanceof Filter.Condition c && c.dimension().kind() == Dimension.Kind.EVENT_PROP)).toList();
+  }
+
   /** The position of the event:goal dimension, or -1. */
   int goalDimension() {
     for (int i = 0; i < dimensions.size(); i++) {

@@ -45,7 +45,7 @@ final class QueryRunner {
    * @param totalRows number of groups before paging, when counted by the store
    * @param totalVisitors visitors without dimensions, for {@code percentage}
    * @param goalBase visitors per group without the goal filters, for {@code conversion_rate};
-   *     keyed by the group's dimension values other than event:goal
+   *     keyed by the group's dimension values other than event:goal and event:props:*
    */
   record Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors,
       Map<List<String>, Long> goalBase) {}
@@ -129,11 +129,12 @@ final class QueryRunner {
     }
     Future<Map<List<String>, Long>> goalBase = Future.succeededFuture(null);
     if (query.has(Metric.CONVERSION_RATE)) {
-      List<Filter> withoutGoals = new ArrayList<>(query.filters());
-      withoutGoals.removeAll(query.goalFilters());
-      // The base of a goal's group is its other dimensions' group, whichever goals were converted.
-      restriction.stream().filter(f -> !Query.mentionsGoal(f)).forEach(withoutGoals::add);
-      List<Dimension> baseDimensions = query.dimensions().stream().filter(d -> !d.isGoal()).toList();
+      List<Filter> withoutGoals = new ArrayList<>(query.conversionBaseFilters());
+      // The base of a goal's (or property value's) group is its other dimensions' group.
+      restriction.stream()
+          .filter(f -> !(f instanceof Filter.Condition c && Query.outsideConversionBase(c.dimension())))
+          .forEach(withoutGoals::add);
+      List<Dimension> baseDimensions = query.dimensions().stream().filter(d -> !Query.outsideConversionBase(d)).toList();
       Spec spec = spec(site, range, goals, baseDimensions, withoutGoals, Set.of(Agg.VISITORS), null);
       goalBase = rows(statement(plan.visitors(), spec), baseDimensions).map(rows -> {
         Map<List<String>, Long> base = new HashMap<>();

@@ -181,14 +181,17 @@ final class ResultShaper {
     return values;
   }
 
-  /** A group's dimension values without its goal's, which is how conversion rate bases are keyed. */
+  /**
+   * A group's dimension values without its goal's and properties', which is how conversion rate
+   * bases are keyed.
+   */
   private static List<String> withoutGoal(Query query, List<String> dimensions) {
-    int goal = query.goalDimension();
-    if (goal < 0) {
-      return dimensions;
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < dimensions.size(); i++) {
+      if (!Query.outsideConversionBase(query.dimensions().get(i))) {
+        rest.add(dimensions.get(i));
+      }
     }
-    List<String> rest = new ArrayList<>(dimensions);
-    rest.remove(goal);
     return rest;
   }
 

@@ -395,6 +395,17 @@ public abstract class StatsAccuracyContract {
   }
 
   @Test
+  @DisplayName("A goal's breakdown by property, and a property filter under a goal, divide conversions by all visitors")
+  void goalProperties() throws Exception {
+    JsonObject byPlan = check(body("shop.example.com", "30d", List.of("visitors", "events", "conversion_rate"),
+        List.of("event:props:plan")).put("filters", new JsonArray("[[\"is\", \"event:goal\", [\"Signup\"]]]")));
+    assertThat(rows(byPlan).stream().map(r -> r.dimensions().get(0))).contains("free", "pro");
+    check(body("shop.example.com", "30d", List.of("visitors", "conversion_rate"), List.of("visit:device"))
+        .put("filters", new JsonArray("[[\"is\", \"event:goal\", [\"Signup\"]], [\"is\", \"event:props:plan\", [\"pro\"]]]")));
+    check(body("shop.example.com", "30d", List.of("visitors", "conversion_rate"), List.of("event:goal", "event:props:plan")));
+  }
+
+  @Test
   @DisplayName("Goal filters nested in and/or/not filter events like any event condition, without making a conversion rate")
   void nestedGoalFilters() throws Exception {
     check(body("shop.example.com", "30d", ALL_METRICS, List.of("visit:source"))

@@ -51,7 +51,8 @@ import java.util.Set;
  *       its name, a page goal when it is a pageview of a path the pattern matches; one event may
  *       convert several. {@code event:goal} groups conversions by goal name; a filter on it
  *       selects goals by name and keeps the events converting one of them ({@code is_not}: none).
- *       A goal's conversion rate divides by the visitors of its other dimensions' group.
+ *       A conversion rate divides by the visitors of the group's other dimensions than
+ *       event:goal and event:props:*, without the goal filters and top-level property conditions.
  *   <li>Engagement ({@code scroll_depth}, {@code time_on_page}): the range's engagement pings that
  *       pass the filters, per group and visit (session id) the deepest scroll and the summed
  *       engaged milliseconds, averaged over those visits (seconds for time), half-up; null where
@@ -276,7 +277,10 @@ final class StatsOracle {
     List<String> metricNames = metrics(request);
     List<String> dims = dimensions(request);
     List<JsonArray> filters = filters(request);
-    List<JsonArray> withoutGoals = filters.stream().filter(f -> !isGoal(f)).toList();
+    // A conversion rate's base: without the goals and the top-level property conditions.
+    List<JsonArray> withoutGoals = filters.stream()
+        .filter(f -> !isGoal(f) && !(f.size() >= 3 && f.getValue(1) instanceof String d && d.startsWith("event:props:")))
+        .toList();
     List<Event> inRange = events.stream()
         .filter(e -> e.site().equals(site))
         .filter(e -> e.timestampMillis() >= from && e.timestampMillis() < to)
@@ -292,8 +296,7 @@ final class StatsOracle {
     Map<List<String>, Long> eventCounts = new HashMap<>();
     Map<List<String>, Set<Long>> eventBase = new HashMap<>();
     Set<Long> allEventVisitors = new HashSet<>();
-    int goalIndex = dims.indexOf("event:goal");
-    List<String> baseDims = dims.stream().filter(d -> !d.equals("event:goal")).toList();
+    List<String> baseDims = dims.stream().filter(d -> !outsideBase(d)).toList();
     for (Event e : inRange) {
       Session s = sessions.get(e.sessionId());
       if (matches(site, withoutGoals, e, s)) {
@@ -403,9 +406,11 @@ final class StatsOracle {
             yield visits.isEmpty() ? null : div(sum, visits.size() * (field == 0 ? 1L : 1000L), 0).longValue();
           }
           case "conversion_rate" -> {
-            List<String> baseKey = new ArrayList<>(key);
-            if (goalIndex >= 0) {
-              baseKey.remove(goalIndex);
+            List<String> baseKey = new ArrayList<>();
+            for (int i = 0; i < dims.size(); i++) {
+              if (!outsideBase(dims.get(i))) {
+                baseKey.add(key.get(i));
+              }
             }
             long b = base.getOrDefault(baseKey, Set.of()).size();
             yield b == 0 ? 0.0 : div(100L * v, b, 2).doubleValue();
@@ -496,6 +501,11 @@ final class StatsOracle {
       }
     }
     return false;
+  }
+
+  /** Goals and property values group conversions: a rate's base is their other dimensions' group. */
+  private static boolean outsideBase(String dimension) {
+    return dimension.equals("event:goal") || dimension.startsWith("event:props:");
   }
 
   /** A goal: a top-level condition on a configured goal, the event name or page. */

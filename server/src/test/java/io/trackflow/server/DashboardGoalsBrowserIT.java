@@ -1,0 +1,95 @@
+package io.trackflow.server;
+
+import static io.trackflow.server.Traffic.Channel.BEACON_JSON;
+import static io.trackflow.server.Traffic.custom;
+import static io.trackflow.server.Traffic.pageview;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard's goals and funnels in a real browser against a real TrackFlow: four visitors'
+ * traffic is sent through the collector, then headless Chromium signs in, creates two goals and a
+ * funnel on the site's goals page and reads the conversions, one goal's properties and the
+ * funnel's steps off the dashboard ({@code dashboard/e2e/goals.e2e.mjs}, which asserts what the
+ * page shows). The dashboard talks to the public API only.
+ */
+class DashboardGoalsBrowserIT {
+
+  private static final Path DASHBOARD = Path.of("..", "dashboard").toAbsolutePath().normalize();
+  private static final Path SCRIPT = DASHBOARD.resolve("e2e/goals.e2e.mjs");
+
+  @TempDir Path dataDir;
+
+  @Test
+  @DisplayName("In headless Chromium a user creates a goal and sees its conversions and properties, and creates a funnel and reads its steps")
+  void goalsAndFunnelInTheDashboard() throws Exception {
+    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
+    assertThat(Files.isExecutable(chromium))
+        .as("the dashboard's browser test needs Chromium at %s: install the Debian package 'chromium'", chromium)
+        .isTrue();
+    assertThat(DASHBOARD.resolve("node_modules/playwright-core"))
+        .as("playwright-core in the dashboard's node_modules: the dashboard module's Maven build runs "
+            + "'npm ci' (build with -am), or run 'npm ci' in %s", DASHBOARD)
+        .isDirectory();
+
+    String site = StandaloneEndToEndIT.newSiteDomain("goals");
+    try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
+      TrackflowHttp http = server.http()
+          .login(StandaloneEndToEndIT.ADMIN_EMAIL, StandaloneEndToEndIT.ADMIN_PASSWORD);
+      http.createSite(site, "UTC");
+      StandaloneEndToEndIT.awaitSiteAccepted(http, site);
+
+      Traffic traffic = new Traffic(http, site);
+      traffic.beacon(BEACON_JSON, traffic.visitor("203.0.113.10", Traffic.CHROME_WINDOWS),
+          pageview("/"), pageview("/pricing"), custom("Signup", "/pricing").prop("plan", "pro"));
+      traffic.beacon(BEACON_JSON, traffic.visitor("203.0.113.11", Traffic.FIREFOX_LINUX), pageview("/pricing"));
+      traffic.beacon(BEACON_JSON, traffic.visitor("203.0.113.12", Traffic.SAFARI_MAC),
+          pageview("/"), custom("Signup", "/").prop("plan", "free"));
+      traffic.beacon(BEACON_JSON, traffic.visitor("203.0.113.13", Traffic.EDGE_WINDOWS),
+          custom("Signup", "/").prop("plan", "pro"), pageview("/pricing"));
+      ShopScenario.awaitTotals(http, site, List.of("visitors", "visits", "pageviews", "events"),
+          Map.of("visitors", 4, "visits", 4, "pageviews", 5, "events", 8));
+
+      runBrowserScenario(chromium, http.base().toString(), site);
+    }
+  }
+
+  /** Runs the scenario with the machine's Node; its own assertions of what the page shows must pass. */
+  private void runBrowserScenario(Path chromium, String trackflowUrl, String site)
+      throws IOException, InterruptedException {
+    Path log = dataDir.resolve("goals-e2e.log");
+    ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString())
+        .directory(DASHBOARD.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("TRACKFLOW_URL", trackflowUrl);
+    builder.environment().put("TRACKFLOW_SITE", site);
+    builder.environment().put("TRACKFLOW_EMAIL", StandaloneEndToEndIT.ADMIN_EMAIL);
+    builder.environment().put("TRACKFLOW_PASSWORD", StandaloneEndToEndIT.ADMIN_PASSWORD);
+    builder.environment().put("CHROMIUM_PATH", chromium.toString());
+    Process node;
+    try {
+      node = builder.start();
+    } catch (IOException e) {
+      throw new AssertionError("the browser test runs the dashboard's scenario with Node (>= 20): "
+          + "install the Debian package 'nodejs'", e);
+    }
+    if (!node.waitFor(5, TimeUnit.MINUTES)) {
+      node.destroyForcibly();
+      fail("the browser scenario did not finish:\n" + Files.readString(log));
+    }
+    String output = Files.readString(log);
+    assertThat(node.exitValue()).as("browser scenario exit code; its output:\n%s", output).isZero();
+    System.out.print(output);
+  }
+}
