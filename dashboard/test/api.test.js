@@ -1,18 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, createClient, createSession } from '../src/lib/api.js';
+import { json, memoryStorage } from './helpers.js';
 
-function memoryStorage() {
-  const map = new Map();
-  return {
-    getItem: (k) => (map.has(k) ? map.get(k) : null),
-    setItem: (k, v) => map.set(k, String(v)),
-    removeItem: (k) => map.delete(k),
-  };
-}
-
-const json = (status, body) => new Response(body === undefined ? null : JSON.stringify(body), {
-  status, headers: { 'Content-Type': 'application/json' },
-});
 
 function loggedIn() {
   const session = createSession(memoryStorage());

@@ -33,6 +33,9 @@ export function matchRoute(pathname) {
   if (parts[0] === 'login' && parts.length === 1) return { page: 'login' };
   if (parts[0] === 'sites' && parts.length === 1) return { page: 'sites' };
   if (parts[0] === 'share' && parts.length === 2) return { page: 'share', domain: parts[1] };
+  if (parts.length === 1 && ['setup', 'invite', 'settings'].includes(parts[0])) return { page: parts[0] };
+  if (parts[0] === 'admin' && parts[1] === 'users' && parts.length === 2) return { page: 'users' };
+  if (parts.length === 2 && parts[1] === 'settings') return { page: 'siteSettings', domain: parts[0] };
   if (parts.length === 1) return { page: 'dashboard', domain: parts[0] };
   if (parts.length === 2 && parts[1] === 'goals') return { page: 'goals', domain: parts[0] };
   return { page: 'notfound' };
@@ -45,4 +48,8 @@ export function sitePath(domain) {
 /** Where a site's goals and funnels are set up. */
 export function goalsPath(domain) {
   return `${sitePath(domain)}/goals`;
+}
+
+export function siteSettingsPath(domain) {
+  return `${sitePath(domain)}/settings`;
 }

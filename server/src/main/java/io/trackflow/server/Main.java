@@ -8,6 +8,7 @@ import io.trackflow.core.config.TrackflowConfig;
 import io.trackflow.core.metrics.Observability;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +36,7 @@ public final class Main {
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");
-      long deadline = System.nanoTime()
-          + TimeUnit.MILLISECONDS.toNanos(config.integer(Setting.SHUTDOWN_TIMEOUT_MS) + 1000L);
+      long deadline = System.nanoTime() + shutdownBound(config).toNanos();
       try {
         // Awaited one after the other from this thread: a callback chained after vertx.close()
         // is dispatched to an event loop that close() has terminated, and never runs.
@@ -54,6 +54,15 @@ public final class Main {
       log.error("Start-up failed: {}", e.getMessage(), e);
       System.exit(1);
     });
+  }
+
+  /**
+   * Longest time from SIGTERM to exit: the clean stop's own limit, then a second for Vert.x to
+   * close. A supervisor's grace period (Docker's stop_grace_period) must outlast it, or the
+   * flush it waits for is killed.
+   */
+  static Duration shutdownBound(TrackflowConfig config) {
+    return Duration.ofMillis(config.integer(Setting.SHUTDOWN_TIMEOUT_MS) + 1000L);
   }
 
   private static void applyLogLevel(String level) {

@@ -9,15 +9,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A ClickHouse server (Debian's 18.16 here) with a generated minimal configuration: HTTP and
- * native TCP on free loopback ports, data, tmp and user_files under the service directory, and a
- * {@code default} user without password.
+ * native TCP on free loopback ports, data, tmp and user_files under the service directory, a
+ * {@code default} user without password, and a user that needs one ({@link #passwordUser()}).
  */
 public final class ClickHouseService extends RealService {
 
@@ -25,7 +27,11 @@ public final class ClickHouseService extends RealService {
       List.of("/usr/bin/clickhouse-server", "/usr/sbin/clickhouse-server", "clickhouse-server");
   static final List<String> MULTI_TOOL_BINARIES = List.of("/usr/bin/clickhouse", "clickhouse");
 
+  private static final String PASSWORD_USER = "trackflow_secured";
+
   private final List<String> serverCommand;
+  // Hex, so it needs no escaping in users.xml; fixed for the life of the instance (restarts too).
+  private final String password = newPassword();
   private HttpClient http;
   private int httpPort;
   private int tcpPort;
@@ -54,6 +60,19 @@ public final class ClickHouseService extends RealService {
   /** Loopback host the server listens on. */
   public String host() {
     return "127.0.0.1";
+  }
+
+  /**
+   * A user with all rights that signs in only with {@link #password()}, as current ClickHouse
+   * images require: they refuse network access to a password-less {@code default}.
+   */
+  public String passwordUser() {
+    return PASSWORD_USER;
+  }
+
+  /** The password of {@link #passwordUser()}. */
+  public String password() {
+    return password;
   }
 
   /** Port of the HTTP interface. */
@@ -112,7 +131,7 @@ public final class ClickHouseService extends RealService {
       Files.createDirectories(dir.resolve(sub));
     }
     Files.writeString(dir.resolve("config.xml"), config(dir, httpPort, tcpPort));
-    Files.writeString(dir.resolve("users.xml"), USERS);
+    Files.writeString(dir.resolve("users.xml"), users(PASSWORD_USER, password));
   }
 
   static String config(Path dir, int httpPort, int tcpPort) {
@@ -140,7 +159,8 @@ public final class ClickHouseService extends RealService {
         """.formatted(httpPort, tcpPort, dir, dir, dir, dir);
   }
 
-  private static final String USERS = """
+  static String users(String passwordUser, String password) {
+    return """
       <?xml version="1.0"?>
       <yandex>
         <profiles>
@@ -157,6 +177,14 @@ public final class ClickHouseService extends RealService {
             <profile>default</profile>
             <quota>default</quota>
           </default>
+          <%1$s>
+            <password>%2$s</password>
+            <networks>
+              <ip>::/0</ip>
+            </networks>
+            <profile>default</profile>
+            <quota>default</quota>
+          </%1$s>
         </users>
         <quotas>
           <default>
@@ -171,7 +199,8 @@ public final class ClickHouseService extends RealService {
           </default>
         </quotas>
       </yandex>
-      """;
+      """.formatted(passwordUser, password);
+  }
 
   @Override
   List<String> command() {
@@ -206,6 +235,12 @@ public final class ClickHouseService extends RealService {
       http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
     return http;
+  }
+
+  private static String newPassword() {
+    byte[] bytes = new byte[16];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   private static List<String> findServerCommand() {

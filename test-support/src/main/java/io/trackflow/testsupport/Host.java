@@ -105,33 +105,48 @@ final class Host {
       builder.directory(workDir.toFile());
     }
     builder.environment().putAll(env);
+    HostTool.Output output = complete(builder, timeout);
+    return new Result(output.exitCode(), output.stdout());
+  }
+
+  /**
+   * Starts {@code builder}'s command and waits for it: exit code -1 and a note in stdout when it
+   * was killed after {@code timeout}. stderr stays empty when the builder merges it into stdout.
+   */
+  static HostTool.Output complete(ProcessBuilder builder, Duration timeout) {
     Process process;
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + command, e);
+      throw new UncheckedIOException("cannot run " + builder.command(), e);
     }
     try {
-      // Output is read on a virtual thread so a chatty command cannot block on a full pipe.
-      var output = new StringBuilder();
-      Thread reader = Thread.ofVirtual().start(() -> {
-        try {
-          output.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException ignored) {
-          // The process was destroyed; what was read so far is kept.
-        }
-      });
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      // Output is read on virtual threads so a chatty command cannot block on a full pipe.
+      var stdout = new StringBuilder();
+      var stderr = new StringBuilder();
+      Thread outReader = Thread.ofVirtual().start(() -> drain(process.getInputStream(), stdout));
+      Thread errReader = Thread.ofVirtual().start(() -> drain(process.getErrorStream(), stderr));
+      boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!finished) {
         process.destroyForcibly().waitFor();
-        reader.join();
-        return new Result(-1, output + "\n(killed after " + timeout.toSeconds() + " s)");
       }
-      reader.join();
-      return new Result(process.exitValue(), output.toString());
+      outReader.join();
+      errReader.join();
+      return finished
+          ? new HostTool.Output(process.exitValue(), stdout.toString(), stderr.toString())
+          : new HostTool.Output(-1, stdout + "\n(killed after " + timeout.toSeconds() + " s)", stderr.toString());
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running " + command, e);
+      throw new IllegalStateException("interrupted while running " + builder.command(), e);
+    }
+  }
+
+  private static void drain(java.io.InputStream stream, StringBuilder into) {
+    try {
+      into.append(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException ignored) {
+      // The process was destroyed; what was read so far is kept.
     }
   }
 

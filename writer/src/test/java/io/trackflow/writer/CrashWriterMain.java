@@ -50,18 +50,28 @@ public final class CrashWriterMain {
         insertsBeforeFreeze);
     KafkaEventConsumer consumer = KafkaEventConsumer.create(vertx, queue, registry).await(60, TimeUnit.SECONDS);
     WriterOptions options = WriterOptions.of(batchSize, Duration.ofMillis(200))
-        .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1));
+        .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1))
+        // One insert at a time: with two, the one running beside the freezing insert could store
+        // the rest of the topic, and nothing would be left uncommitted for the replacement.
+        .withInserts(1);
     vertx.deployVerticle(new WriterVerticle(consumer, store, options, new WriterMetrics(registry, consumer)))
         .await(60, TimeUnit.SECONDS);
     System.out.println(STARTED);
     System.out.flush();
   }
 
-  /** Passes inserts through; after the n-th success, prints the rows so far and freezes. */
+  /**
+   * Passes inserts through until the n-th has succeeded, then freezes: later inserts never reach
+   * the store and nothing is answered again. The rows are printed once no insert is under way, so
+   * the count includes a second insert that was already running when the n-th one succeeded.
+   */
   private static final class FreezingStore implements EventStore {
     private final EventStore inner;
     private final int freezeAfter;
     private int succeeded;
+    private int running;
+    private boolean frozen;
+    private boolean printed;
     private long rows;
 
     FreezingStore(EventStore inner, int freezeAfter) {
@@ -71,15 +81,28 @@ public final class CrashWriterMain {
 
     @Override
     public Future<Void> insert(List<Event> events) {
-      return inner.insert(events).compose(v -> {
+      synchronized (this) {
+        if (frozen) {
+          return Promise.<Void>promise().future();
+        }
+        running++;
+      }
+      return inner.insert(events).transform(ar -> {
         synchronized (this) {
-          succeeded++;
-          rows += events.size();
-          if (succeeded < freezeAfter) {
-            return Future.succeededFuture();
+          running--;
+          if (ar.succeeded()) {
+            succeeded++;
+            rows += events.size();
+            frozen |= succeeded >= freezeAfter;
           }
-          System.out.println(INSERTED + rows);
-          System.out.flush();
+          if (!frozen) {
+            return ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(ar.cause());
+          }
+          if (running == 0 && !printed) {
+            printed = true;
+            System.out.println(INSERTED + rows);
+            System.out.flush();
+          }
         }
         // Never answered: the writer cannot acknowledge this batch, the consumer cannot commit it.
         return Promise.<Void>promise().future();
