@@ -89,6 +89,18 @@ describe('API client', () => {
     expect(onAuthFailure).toHaveBeenCalledTimes(1);
   });
 
+  it('does not report an abandoned request as a revoked link, even when its 401 body was cut off', async () => {
+    const controller = new AbortController();
+    const fetchFn = vi.fn(async () => {
+      const cut = new ReadableStream({ start(c) { controller.abort(); c.error(new DOMException('Aborted', 'AbortError')); } });
+      return new Response(cut, { status: 401 });
+    });
+    const onAuthFailure = vi.fn();
+    const client = createClient({ fetchFn, session: loggedIn(), shareToken: 'link', onAuthFailure });
+    await expect(client.realtime('example.com', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(onAuthFailure).not.toHaveBeenCalled();
+  });
+
   it('keeps the status text when an error body is not JSON', async () => {
     const fetchFn = async () => new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' });
     await expect(createClient({ fetchFn, session: loggedIn() }).sites())

@@ -90,8 +90,11 @@ export function createClient({ fetchFn, session, shareToken = null, onAuthFailur
       // A share token cannot be refreshed: a 401 means the link was revoked, expired or is locked.
       if (!shareToken && await refresh()) response = await send(method, path, body, signal);
       if (response.status === 401) {
-        if (!shareToken) session.clear();
         const error = await readError(response);
+        // A request its caller abandoned (the page changed) may lose its body half-read: it says
+        // nothing about the credential, so it must not sign out or mark a share link revoked.
+        if (signal?.aborted) throw signal.reason ?? new DOMException('Aborted', 'AbortError');
+        if (!shareToken) session.clear();
         onAuthFailure(error);
         throw error;
       }
