@@ -1,5 +1,6 @@
 package io.trackflow.query.goal;
 
+import io.trackflow.core.event.CurrencyCode;
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.core.http.HttpRoutes;
 import io.trackflow.query.account.AccountConflictException;
@@ -18,7 +19,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -173,18 +173,10 @@ public final class GoalsRoutes implements HttpRoutes {
     if (code == null) {
       return null;
     }
-    if (!code.matches("[A-Z]{3}") || !isCurrency(code)) {
+    if (!CurrencyCode.isValid(code)) {
       throw ApiSupport.badRequest("currency: expected an ISO 4217 code such as EUR or USD");
     }
     return code;
-  }
-
-  static boolean isCurrency(String code) {
-    try {
-      return Currency.getInstance(code).getCurrencyCode().equals(code);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   private static List<String> steps(JsonObject body) {

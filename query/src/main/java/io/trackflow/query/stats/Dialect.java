@@ -45,6 +45,12 @@ abstract class Dialect {
 
   abstract String countIf(String condition);
 
+  /**
+   * The exact sum of an integer column's values where the condition holds, as decimal text: a
+   * 64-bit sum would wrap silently on ClickHouse, and text keeps every digit through JSON.
+   */
+  abstract String exactSumIf(String expr, String condition);
+
   /** True when the haystack contains the needle (a literal). */
   abstract String contains(String haystack, String needleLiteral);
 
@@ -102,6 +108,9 @@ abstract class Dialect {
     @Override String intDiv(String expr, long divisor) { return "intDiv(" + expr + ", " + divisor + ")"; }
     @Override String uniqExact(String expr) { return "uniqExact(" + expr + ")"; }
     @Override String countIf(String condition) { return "countIf(" + condition + ")"; }
+    @Override String exactSumIf(String expr, String condition) {
+      return "toString(sumIf(toDecimal128(" + expr + ", 0), " + condition + "))";
+    }
     @Override String contains(String haystack, String needle) {
       return "position(" + haystack + ", " + needle + ") > 0";
     }
@@ -142,6 +151,9 @@ abstract class Dialect {
     @Override String intDiv(String expr, long divisor) { return "(" + expr + " // " + divisor + ")"; }
     @Override String uniqExact(String expr) { return "count(DISTINCT " + expr + ")"; }
     @Override String countIf(String condition) { return "count(*) FILTER (WHERE " + condition + ")"; }
+    @Override String exactSumIf(String expr, String condition) {
+      return "CAST(coalesce(sum(CAST(" + expr + " AS HUGEINT)) FILTER (WHERE " + condition + "), 0) AS VARCHAR)";
+    }
     @Override String contains(String haystack, String needle) {
       return "strpos(" + haystack + ", " + needle + ") > 0";
     }

@@ -17,6 +17,8 @@ public enum Metric {
   VISIT_DURATION("visit_duration", Level.SESSION),
   PERCENTAGE("percentage", Level.DERIVED),
   CONVERSION_RATE("conversion_rate", Level.DERIVED),
+  TOTAL_REVENUE("total_revenue", Level.EVENT),
+  AVERAGE_REVENUE("average_revenue", Level.EVENT),
   SCROLL_DEPTH("scroll_depth", Level.ENGAGEMENT),
   TIME_ON_PAGE("time_on_page", Level.ENGAGEMENT);
 

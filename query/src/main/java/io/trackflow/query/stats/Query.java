@@ -119,6 +119,12 @@ public record Query(
         && !(f instanceof Filter.Condition c && c.dimension().kind() == Dimension.Kind.EVENT_PROP)).toList();
   }
 
+  /** Top-level event:goal conditions that name goals (all but is_not): which revenue is summed. */
+  List<Filter> revenueGoalFilters() {
+    return filters.stream().filter(f -> f instanceof Filter.Condition c && c.dimension().isGoal()
+        && c.op() != Filter.Op.IS_NOT).toList();
+  }
+
   /** The position of the event:goal dimension, or -1. */
   int goalDimension() {
     for (int i = 0; i < dimensions.size(); i++) {

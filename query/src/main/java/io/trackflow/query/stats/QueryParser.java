@@ -126,6 +126,11 @@ public final class QueryParser {
         throw invalid(field, "session metric '" + m.apiName()
             + "' cannot be broken down by an event dimension; use visit:entry_page or a visit dimension");
       }
+      if ((m == Metric.TOTAL_REVENUE || m == Metric.AVERAGE_REVENUE) && query.goalDimension() < 0
+          && query.revenueGoalFilters().isEmpty()) {
+        throw invalid(field, m.apiName() + " is read in the currency of its goal: add the event:goal dimension "
+            + "or a top-level event:goal filter naming revenue goals");
+      }
       if (m == Metric.CONVERSION_RATE && query.goalFilters().isEmpty() && query.goalDimension() < 0) {
         throw invalid(field, "conversion_rate needs a goal: the event:goal dimension, or a top-level filter on "
             + "event:goal, event:name or event:page");

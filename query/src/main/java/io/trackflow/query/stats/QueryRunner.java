@@ -10,6 +10,8 @@ import io.trackflow.query.stats.SqlBuilder.Agg;
 import io.trackflow.query.stats.SqlBuilder.Page;
 import io.trackflow.query.stats.SqlBuilder.Spec;
 import io.vertx.core.Future;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -31,10 +33,15 @@ import java.util.function.Function;
  */
 final class QueryRunner {
 
-  /** Raw aggregates of one group of the answer. */
-  record Row(List<String> dimensions, Map<Agg, Long> aggs) {
+  /** Raw aggregates of one group of the answer: counts as longs, revenue sums as BigIntegers. */
+  record Row(List<String> dimensions, Map<Agg, Number> aggs) {
     long get(Agg agg) {
-      return aggs.getOrDefault(agg, 0L);
+      return aggs.getOrDefault(agg, 0L).longValue();
+    }
+
+    /** An aggregate without rounding or wrapping (the revenue sums). */
+    BigInteger exact(Agg agg) {
+      return aggs.get(agg) instanceof BigInteger exact ? exact : BigInteger.valueOf(get(agg));
     }
   }
 
@@ -48,7 +55,7 @@ final class QueryRunner {
    *     keyed by the group's dimension values other than event:goal and event:props:*
    */
   record Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors,
-      Map<List<String>, Long> goalBase) {}
+      Map<List<String>, Long> goalBase, Revenue revenue) {}
 
   private final EventStore store;
   private final SqlBuilder sql;
@@ -88,10 +95,12 @@ final class QueryRunner {
     Plan plan = plan(query, allowPaging, sql.dialect().reportsRowsBeforeLimit());
     List<Filter> filters = new ArrayList<>(query.filters());
     filters.addAll(restriction);
+    Revenue revenue = Revenue.of(query, goals);
 
     List<Future<QueryResult>> parts = new ArrayList<>();
     for (Statement st : plan.statements()) {
-      Spec spec = spec(site, range, goals, query.dimensions(), filters, st.aggs(), plan.page());
+      Spec spec = new Spec(site, range.fromInstant(), range.toInstant(), range.zone(), query.dimensions(), filters,
+          st.aggs(), plan.page(), goals, revenue);
       parts.add(store.query(statement(st.shape(), spec)));
     }
     // Engagement joins the groups the other statements found; when the store paged those, only
@@ -164,8 +173,22 @@ final class QueryRunner {
         }
       }
       return new Raw(new ArrayList<>(merged.values()), plan.page() != null, fTotalRows.result(),
-          fTotalVisitors.result(), fGoalBase.result());
+          fTotalVisitors.result(), fGoalBase.result(), revenue);
     });
+  }
+
+  /**
+   * How many matching events convert a revenue goal of the query but carry revenue in another
+   * currency than the goal's: left out of its revenue metrics, reported beside them.
+   */
+  Future<Long> revenueMismatches(Query query, String site, DateRange range, SiteGoals goals) {
+    Revenue revenue = Revenue.of(query, goals);
+    if (revenue == null || revenue.goals().isEmpty()) {
+      return Future.succeededFuture(0L);
+    }
+    Spec spec = new Spec(site, range.fromInstant(), range.toInstant(), range.zone(), List.of(), query.filters(),
+        Set.of(), null, goals, revenue);
+    return store.query(sql.revenueMismatches(spec)).map(r -> r.rows().isEmpty() ? 0L : toLong(r.rows().get(0).get(0)));
   }
 
   /** True when the store orders and pages this query's answer itself. */
@@ -219,7 +242,7 @@ final class QueryRunner {
     List<String> columns = result.columns();
     for (List<Object> values : result.rows()) {
       List<String> dims = new ArrayList<>(dimensions.size());
-      Map<Agg, Long> aggs = new EnumMap<>(Agg.class);
+      Map<Agg, Number> aggs = new EnumMap<>(Agg.class);
       for (int i = 0; i < columns.size(); i++) {
         String column = columns.get(i);
         if (column.startsWith("d") && i < dimensions.size()) {
@@ -227,12 +250,18 @@ final class QueryRunner {
           Dimension d = dimensions.get(i);
           dims.add(d.isTime() ? TimeBuckets.label(d.grain(), toLong(v)) : v == null ? "" : v.toString());
         } else if (column.startsWith("m_")) {
-          aggs.put(Agg.valueOf(column.substring(2).toUpperCase(Locale.ROOT)), toLong(values.get(i)));
+          Agg agg = Agg.valueOf(column.substring(2).toUpperCase(Locale.ROOT));
+          aggs.put(agg, agg.exact() ? exact(values.get(i)) : toLong(values.get(i)));
         }
       }
       rows.add(new Row(List.copyOf(dims), aggs));
     }
     return rows;
+  }
+
+  private static BigInteger exact(Object value) {
+    return value == null || value.toString().isEmpty() ? BigInteger.ZERO
+        : new BigDecimal(value.toString()).toBigIntegerExact();
   }
 
   static long toLong(Object value) {
@@ -283,6 +312,7 @@ final class QueryRunner {
         case BOUNCE_RATE -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.BOUNCES));
         case VISIT_DURATION -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.DURATION_MS));
         case VIEWS_PER_VISIT -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.SESSION_PAGEVIEWS));
+        case TOTAL_REVENUE, AVERAGE_REVENUE -> eventAggs.addAll(List.of(Agg.REVENUE_MICROS, Agg.REVENUE_EVENTS));
         case SCROLL_DEPTH -> engagementAggs.addAll(List.of(Agg.ENGAGED_VISITS, Agg.SCROLL_SUM));
         case TIME_ON_PAGE -> engagementAggs.addAll(List.of(Agg.ENGAGED_VISITS, Agg.ENGAGED_MS));
       }

@@ -48,7 +48,7 @@ final class ResultShaper {
   private record Line(List<String> dimensions, List<Object> metrics) {}
 
   static JsonObject shape(Query query, DateRange range, Raw main, Raw totals,
-      DateRange comparisonRange, Raw comparison) {
+      DateRange comparisonRange, Raw comparison, Long revenueMismatches) {
     List<Row> rows = main.rows();
     List<String> labels = query.timeDimension().map(t -> TimeLabels.labels(range, t.grain())).orElse(List.of());
     if (gapFilled(query)) {
@@ -126,6 +126,9 @@ final class ResultShaper {
       }
       meta.put("totals", t);
     }
+    if (revenueMismatches != null) {
+      meta.put("revenue_excluded_events", revenueMismatches);
+    }
     if (comparisonRange != null) {
       String[] echo = comparisonRange.echo();
       meta.put("comparison_date_range", new JsonArray().add(echo[0]).add(echo[1]));
@@ -169,6 +172,9 @@ final class ResultShaper {
         case VIEWS_PER_VISIT -> ratio(row.get(Agg.SESSION_PAGEVIEWS), row.get(Agg.SESSIONS), 2).doubleValue();
         case PERCENTAGE -> ratio(100L * row.get(Agg.VISITORS),
             raw.totalVisitors() == null ? 0 : raw.totalVisitors(), 1).doubleValue();
+        case TOTAL_REVENUE, AVERAGE_REVENUE -> Revenue.money(
+            raw.revenue() == null ? null : raw.revenue().currencyOf(query, row.dimensions()),
+            row.exact(Agg.REVENUE_MICROS), row.get(Agg.REVENUE_EVENTS), m == Metric.AVERAGE_REVENUE);
         case SCROLL_DEPTH -> row.get(Agg.ENGAGED_VISITS) == 0 ? null
             : ratio(row.get(Agg.SCROLL_SUM), row.get(Agg.ENGAGED_VISITS), 0).longValue();
         case TIME_ON_PAGE -> row.get(Agg.ENGAGED_VISITS) == 0 ? null
@@ -216,8 +222,8 @@ final class ResultShaper {
         change.add(null);
         continue;
       }
-      BigDecimal cur = new BigDecimal(current.get(i).toString());
-      BigDecimal prev = new BigDecimal(previous.get(i).toString());
+      BigDecimal cur = Revenue.amount(current.get(i));
+      BigDecimal prev = Revenue.amount(previous.get(i));
       switch (m) {
         case BOUNCE_RATE -> change.add(cur.subtract(prev).longValue());
         case PERCENTAGE, CONVERSION_RATE -> change.add(cur.subtract(prev).doubleValue());
@@ -258,7 +264,7 @@ final class ResultShaper {
         int index = i;
         // A value not measured (null) orders below every number.
         return Comparator.comparing(l -> l.metrics().get(index) == null ? null
-            : new BigDecimal(l.metrics().get(index).toString()), Comparator.nullsFirst(Comparator.naturalOrder()));
+            : Revenue.amount(l.metrics().get(index)), Comparator.nullsFirst(Comparator.naturalOrder()));
       }
     }
     throw new IllegalArgumentException("cannot order by " + field);

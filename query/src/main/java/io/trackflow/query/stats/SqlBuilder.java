@@ -33,7 +33,12 @@ final class SqlBuilder {
   /** Raw aggregates the statements return; metrics are derived from them in Java. */
   enum Agg {
     VISITORS, VISITS, PAGEVIEWS, EVENTS, SESSIONS, BOUNCES, DURATION_MS, SESSION_PAGEVIEWS,
-    SCROLL_SUM, ENGAGED_VISITS, ENGAGED_MS;
+    SCROLL_SUM, ENGAGED_VISITS, ENGAGED_MS, REVENUE_MICROS, REVENUE_EVENTS;
+
+    /** Summed exactly, beyond a long's range: the revenue (text from the store, a BigInteger here). */
+    boolean exact() {
+      return this == REVENUE_MICROS;
+    }
 
     String column() {
       return "m_" + name().toLowerCase(Locale.ROOT);
@@ -51,7 +56,14 @@ final class SqlBuilder {
    * @param page ordering and paging to push down, or null for all groups
    */
   record Spec(String site, Instant from, Instant to, ZoneId zone, List<Dimension> dimensions,
-      List<Filter> filters, Set<Agg> aggs, Page page, SiteGoals goals) {}
+      List<Filter> filters, Set<Agg> aggs, Page page, SiteGoals goals, Revenue revenue) {
+
+    /** A statement that sums no revenue. */
+    Spec(String site, Instant from, Instant to, ZoneId zone, List<Dimension> dimensions,
+        List<Filter> filters, Set<Agg> aggs, Page page, SiteGoals goals) {
+      this(site, from, to, zone, dimensions, filters, aggs, page, goals, null);
+    }
+  }
 
   /**
    * How long before its events a session can have started: sessions end when the visitor id's
@@ -97,13 +109,16 @@ final class SqlBuilder {
       Set<String> read = new LinkedHashSet<>();
       List<String> outer = new ArrayList<>();
       for (Agg agg : spec.aggs()) {
-        outer.add(eventAgg(agg) + " AS " + agg.column());
         switch (agg) {
           case VISITORS -> read.add("visitor_id");
           case VISITS -> read.add("session_id");
           case PAGEVIEWS -> read.add(dialect.kindColumn());
+          case REVENUE_MICROS, REVENUE_EVENTS -> read.addAll(List.of("revenue_micros", "revenue_currency",
+              "name", "pathname", dialect.kindColumn()));
           default -> { }
         }
+        outer.add((agg == Agg.REVENUE_MICROS || agg == Agg.REVENUE_EVENTS ? revenueAgg(agg, spec) : eventAgg(agg))
+            + " AS " + agg.column());
       }
       Source source = source(view, spec, dialect.notEngagement(), read);
       List<String> columns = new ArrayList<>(source.dimensions());
@@ -347,6 +362,45 @@ final class SqlBuilder {
           .append(" OFFSET ").append(spec.page().offset());
     }
     return sql.toString();
+  }
+
+  /**
+   * Revenue summed in its goal's currency: per group of the goal dimension in that goal's (the
+   * group's d column names it), else in the one currency of the revenue goals in view, over the
+   * events converting one of them.
+   */
+  private String revenueAgg(Agg agg, Spec spec) {
+    Revenue revenue = spec.revenue();
+    String counted;
+    if (revenue == null || revenue.goals().isEmpty() || (!revenue.perGoal() && revenue.currency() == null)) {
+      counted = "1 = 0";
+    } else if (revenue.perGoal()) {
+      int goal = spec.dimensions().indexOf(spec.dimensions().stream().filter(Dimension::isGoal).findFirst().orElseThrow());
+      StringBuilder currency = new StringBuilder("CASE d" + goal);
+      revenue.currencyByGoal().forEach((name, code) ->
+          currency.append(" WHEN ").append(dialect.literal(name)).append(" THEN ").append(dialect.literal(code)));
+      counted = "revenue_currency != '' AND revenue_currency = " + currency.append(" ELSE '' END");
+    } else {
+      counted = "revenue_currency = " + dialect.literal(revenue.currency()) + " AND " + anyGoal(revenue.goals());
+    }
+    return agg == Agg.REVENUE_MICROS ? dialect.exactSumIf("revenue_micros", counted) : dialect.countIf(counted);
+  }
+
+  /**
+   * The matching events that convert a revenue goal in view but carry revenue in another
+   * currency than the goal's (column {@code mismatched}).
+   */
+  Function<ReadView, String> revenueMismatches(Spec spec) {
+    return view -> {
+      Source source = source(view, spec, dialect.notEngagement(),
+          new LinkedHashSet<>(List.of("revenue_currency", "name", "pathname", dialect.kindColumn())));
+      String mismatched = spec.revenue().goals().stream()
+          .map(g -> "(" + converts(g) + " AND revenue_currency != '' AND revenue_currency != "
+              + dialect.literal(g.currency()) + ")")
+          .collect(Collectors.joining(" OR ", "(", ")"));
+      return "SELECT " + dialect.countIf(spec.revenue().goals().isEmpty() ? "1 = 0" : mismatched)
+          + " AS mismatched FROM " + source.from();
+    };
   }
 
   private String eventAgg(Agg agg) {

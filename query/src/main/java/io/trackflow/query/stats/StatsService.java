@@ -221,8 +221,11 @@ public final class StatsService {
     } else {
       comparison = runner.run(query, site, comparisonRange, goals, List.of(), false);
     }
-    return Future.all(main, totals, comparison).map(done -> ResultShaper.shape(query, range,
-        main.result(), totals.result(), comparisonRange, comparison.result()));
+    Future<Long> mismatches = query.has(Metric.TOTAL_REVENUE) || query.has(Metric.AVERAGE_REVENUE)
+        ? runner.revenueMismatches(query, site, range, goals)
+        : Future.succeededFuture(null);
+    return Future.all(main, totals, comparison, mismatches).map(done -> ResultShaper.shape(query, range,
+        main.result(), totals.result(), comparisonRange, comparison.result(), mismatches.result()));
   }
 
   /**

@@ -81,7 +81,9 @@ public abstract class StatsAccuracyContract {
       EdgeCases.SITE, new JsonArray("""
           [{"display_name": "Pricing", "page_path": "/pricing"},
            {"display_name": "Signup", "event_name": "Signup"},
-           {"display_name": "Any page", "page_path": "*"}]"""));
+           {"display_name": "Any page", "page_path": "*"},
+           {"display_name": "Purchase", "event_name": "Purchase", "currency": "EUR"},
+           {"display_name": "Tip", "event_name": "Tip", "currency": "USD"}]"""));
 
   static final List<String> EVENT_DIMENSIONS = List.of("event:page", "event:name", "event:hostname",
       "event:props:plan");
@@ -171,9 +173,8 @@ public abstract class StatsAccuracyContract {
     assertEchoed(answer.getJsonObject("query").getJsonArray("date_range"), range, zone, body);
     Map<List<String>, List<Object>> expected = oracle.answer(body, site, zone, range);
     List<StatsOracle.Row> actual = rows(answer);
-    int metrics = StatsOracle.metrics(body).size();
     for (StatsOracle.Row row : actual) {
-      List<Object> want = expected.getOrDefault(row.dimensions(), zeros(metrics));
+      List<Object> want = expected.getOrDefault(row.dimensions(), oracle.empty(body, site, row.dimensions()));
       assertThat(numbers(row.metrics())).as("%s for %s in %s", StatsOracle.metrics(body), row.dimensions(), body.encode())
           .isEqualTo(numbers(want));
     }
@@ -182,6 +183,10 @@ public abstract class StatsAccuracyContract {
           .containsAll(expected.keySet());
     }
     assertThat(actual).as("order of %s", body.encode()).isSortedAccordingTo(StatsOracle.order(body));
+    if (StatsOracle.metrics(body).stream().anyMatch(m -> m.endsWith("_revenue"))) {
+      assertThat(answer.getJsonObject("meta").getLong("revenue_excluded_events")).as("excluded revenue of %s", body.encode())
+          .isEqualTo(oracle.revenueExcluded(body, site, range));
+    }
     return answer;
   }
 
@@ -207,9 +212,18 @@ public abstract class StatsAccuracyContract {
     return java.util.Collections.nCopies(n, 0L);
   }
 
-  /** Metric values as numbers to compare; null stays null (engagement not measured). */
-  static List<BigDecimal> numbers(List<?> values) {
-    return values.stream().map(v -> v == null ? null : new BigDecimal(v.toString()).stripTrailingZeros()).toList();
+  /**
+   * Metric values to compare: numbers by value; money ({@code {"value", "currency"}}) exactly as
+   * written; null stays null (engagement not measured, revenue without a currency).
+   */
+  static List<Object> numbers(List<?> values) {
+    return values.stream().map(v -> switch (v) {
+      case null -> null;
+      case Map<?, ?> m -> new JsonObject(m.entrySet().stream()
+          .collect(java.util.stream.Collectors.toMap(en -> (String) en.getKey(), Map.Entry::getValue)));
+      case JsonObject money -> money;
+      default -> new BigDecimal(v.toString()).stripTrailingZeros();
+    }).toList();
   }
 
   Stream<Arguments> dimensionCases() {
@@ -440,6 +454,83 @@ public abstract class StatsAccuracyContract {
       assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s", key)
           .isEqualTo(numbers(previous.getOrDefault(key, zeros(metrics.size()))));
     }
+  }
+
+  Stream<Arguments> revenueCases() {
+    List<String> march = List.of("2025-03-01", "2025-03-31");
+    return Stream.of(
+        Arguments.of("shop.example.com", "30d", List.of("event:goal"), "[]"),
+        Arguments.of("shop.example.com", march, List.of("event:goal", "visit:source"), "[[\"is_not\", \"visit:device\", [\"Mobile\"]]]"),
+        Arguments.of("shop.example.com", march, List.of("time:day"), "[[\"is\", \"event:goal\", [\"Purchase\"]]]"),
+        Arguments.of("shop.example.com", march, List.of("visit:country"),
+            "[[\"is\", \"event:goal\", [\"Purchase\"]], [\"is_not\", \"visit:browser\", [\"Edge\"]]]"),
+        // Purchase (EUR) and Pricing (no currency): the revenue is Purchase's, in euros.
+        Arguments.of("shop.example.com", "30d", List.of("event:page"), "[[\"matches\", \"event:goal\", [\"P*\"]]]"),
+        Arguments.of("shop.example.com", "30d", List.of(), "[[\"is\", \"event:goal\", [\"Purchase\"]]]"),
+        Arguments.of("shop.example.com", "30d", List.of("event:props:plan"), "[[\"is\", \"event:goal\", [\"Signup\"]]]"),
+        Arguments.of(EdgeCases.SITE, "all", List.of("event:goal"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", List.of("time:day"), "[[\"is\", \"event:goal\", [\"Purchase\"]]]"),
+        // Goals in euros and dollars at once: no one currency, no revenue value.
+        Arguments.of(EdgeCases.SITE, "all", List.of(), "[[\"is\", \"event:goal\", [\"Purchase\", \"Tip\"]]]"));
+  }
+
+  @ParameterizedTest(name = "{2} on {0} over {1} with {3}")
+  @MethodSource("revenueCases")
+  @DisplayName("Total and average revenue sum each goal's conversions in its currency, leave other currencies out and count them, as the oracle says")
+  void revenue(String site, Object range, List<String> dimensions, String filters) throws Exception {
+    List<String> metrics = dimensions.stream().anyMatch(d -> d.startsWith("event:page") || d.startsWith("event:props"))
+        ? List.of("visitors", "events", "total_revenue", "average_revenue")
+        : List.of("visitors", "events", "total_revenue", "average_revenue", "conversion_rate");
+    JsonObject answer = check(body(site, range, metrics, dimensions).put("filters", new JsonArray(filters)));
+    assertThat(answer.getJsonArray("results")).isNotEmpty();
+  }
+
+  @Test
+  @DisplayName("Revenue by hand: 0.10 + 0.20 + 19.99 - 5 EUR is 15.29 over 4 purchases (3.82), dollars for a euro goal are counted apart, and ten purchases near a trillion sum past 64 bits exactly")
+  void revenueByHand() throws Exception {
+    List<String> metrics = List.of("events", "total_revenue", "average_revenue");
+    JsonObject day = check(body(EdgeCases.SITE, List.of("2025-03-26", "2025-03-26"), metrics, List.of("event:goal")));
+    Map<String, List<Object>> byGoal = new HashMap<>();
+    rows(day).forEach(r -> byGoal.put(r.dimensions().get(0), numbers(r.metrics())));
+    assertThat(byGoal.get("Purchase")).isEqualTo(numbers(List.of(6L, money("15.29", "EUR"), money("3.82", "EUR"))));
+    assertThat(byGoal.get("Tip")).isEqualTo(numbers(List.of(2L, money("2.50", "USD"), money("2.50", "USD"))));
+    assertThat(day.getJsonObject("meta").getLong("revenue_excluded_events")).isEqualTo(2L);
+
+    JsonObject large = check(body(EdgeCases.SITE, List.of("2025-03-27", "2025-03-27"), metrics, List.of())
+        .put("filters", new JsonArray("[[\"is\", \"event:goal\", [\"Purchase\"]]]")));
+    assertThat(numbers(rows(large).get(0).metrics())).isEqualTo(numbers(List.of(10L,
+        money("9999999999999.99999", "EUR"), money("1000000000000.00", "EUR"))));
+  }
+
+  @Test
+  @DisplayName("Revenue totals of a goal breakdown and its comparison with the previous period carry the oracle's numbers")
+  void revenueTotalsAndComparisons() throws Exception {
+    List<String> metrics = List.of("visitors", "total_revenue", "average_revenue");
+    JsonObject body = body("shop.example.com", List.of("2025-03-15", "2025-03-28"), metrics, List.of("event:goal"))
+        .put("include", new JsonObject().put("totals", true)
+            .put("comparisons", new JsonObject().put("mode", "previous_period")));
+    JsonObject answer = check(body);
+    ZoneId zone = ZONES.get("shop.example.com");
+    StatsOracle.Range range = oracle.range(body, "shop.example.com", zone, NOW);
+    // Totals: the conversions of any goal, their revenue in the one currency of the site's revenue goals.
+    JsonObject anyGoal = body("shop.example.com", List.of("2025-03-15", "2025-03-28"), metrics, List.of())
+        .put("filters", new JsonArray("[[\"matches\", \"event:goal\", [\"*\"]]]"));
+    List<Object> totals = oracle.answer(anyGoal, "shop.example.com", zone, range).get(List.of());
+    JsonObject actual = answer.getJsonObject("meta").getJsonObject("totals");
+    assertThat(numbers(metrics.stream().map(actual::getValue).toList())).isEqualTo(numbers(totals));
+    assertThat(actual.getJsonObject("total_revenue").getString("currency")).isEqualTo("EUR");
+    Map<List<String>, List<Object>> previous = oracle.answer(body, "shop.example.com", zone,
+        oracle.comparisonRange(body, range, zone));
+    for (Object o : answer.getJsonArray("results")) {
+      JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
+      List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
+      assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s", key)
+          .isEqualTo(numbers(previous.getOrDefault(key, oracle.empty(body, "shop.example.com", key))));
+    }
+  }
+
+  private static JsonObject money(String value, String currency) {
+    return new JsonObject().put("value", value).put("currency", currency);
   }
 
   Stream<Arguments> engagementCases() {

@@ -53,6 +53,14 @@ import java.util.Set;
  *       selects goals by name and keeps the events converting one of them ({@code is_not}: none).
  *       A conversion rate divides by the visitors of the group's other dimensions than
  *       event:goal and event:props:*, without the goal filters and top-level property conditions.
+ *   <li>Revenue ({@code total_revenue}, {@code average_revenue}): read in a goal's currency. With
+ *       event:goal a group sums the revenue of its events that carry the group's goal's currency
+ *       (none for a goal without one); otherwise the revenue goals every top-level event:goal
+ *       condition (but is_not) selects must share one currency, and the group sums the revenue
+ *       in it of its events converting one of them. The total is the exact sum with at least
+ *       the currency's minor digits, the average divides it by the number of events summed,
+ *       half-up to the minor digits; both {@code {"value", "currency"}}, null without a
+ *       currency. Revenue goals' conversions in another currency are left out and counted.
  *   <li>Engagement ({@code scroll_depth}, {@code time_on_page}): the range's engagement pings that
  *       pass the filters, per group and visit (session id) the deepest scroll and the summed
  *       engaged milliseconds, averaged over those visits (seconds for time), half-up; null where
@@ -295,6 +303,9 @@ final class StatsOracle {
     Map<List<String>, Long> pageviews = new HashMap<>();
     Map<List<String>, Long> eventCounts = new HashMap<>();
     Map<List<String>, Set<Long>> eventBase = new HashMap<>();
+    Map<List<String>, BigDecimal> revenueSums = new HashMap<>();
+    Map<List<String>, Long> revenueCounts = new HashMap<>();
+    boolean asksRevenue = metricNames.stream().anyMatch(m -> m.endsWith("_revenue"));
     Set<Long> allEventVisitors = new HashSet<>();
     List<String> baseDims = dims.stream().filter(d -> !outsideBase(d)).toList();
     for (Event e : inRange) {
@@ -312,6 +323,10 @@ final class StatsOracle {
         eventVisits.computeIfAbsent(key, k -> new HashSet<>()).add(e.sessionId());
         pageviews.merge(key, e.name().equals("pageview") ? 1L : 0L, Long::sum);
         eventCounts.merge(key, 1L, Long::sum);
+        if (asksRevenue && revenueCounted(site, request, key, e)) {
+          revenueSums.merge(key, BigDecimal.valueOf(e.revenueMicros(), 6), BigDecimal::add);
+          revenueCounts.merge(key, 1L, Long::sum);
+        }
       }
     }
 
@@ -368,7 +383,7 @@ final class StatsOracle {
 
     // Groups: those of every statement the query needs; engagement alone only when it is all
     // the query asks.
-    Set<String> eventMetrics = Set.of("pageviews", "events");
+    Set<String> eventMetrics = Set.of("pageviews", "events", "total_revenue", "average_revenue");
     Set<String> engagementMetrics = Set.of("scroll_depth", "time_on_page");
     boolean eventSide = eventDims || metricNames.stream().anyMatch(eventMetrics::contains);
     boolean sessionSide = !eventDims && metricNames.stream()
@@ -399,6 +414,9 @@ final class StatsOracle {
           case "visit_duration" -> a[0] == 0 ? 0L : div(a[2], a[0] * 1000L, 0).longValue();
           case "views_per_visit" -> a[0] == 0 ? 0.0 : div(a[3], a[0], 2).doubleValue();
           case "percentage" -> allVisitors.isEmpty() ? 0.0 : div(100L * v, allVisitors.size(), 1).doubleValue();
+          case "total_revenue", "average_revenue" -> money(revenueCurrency(site, request, key),
+              revenueSums.getOrDefault(key, BigDecimal.ZERO), revenueCounts.getOrDefault(key, 0L),
+              m.equals("average_revenue"));
           case "scroll_depth", "time_on_page" -> {
             Map<Long, long[]> visits = engagement.getOrDefault(key, Map.of());
             int field = m.equals("scroll_depth") ? 0 : 1;
@@ -421,6 +439,101 @@ final class StatsOracle {
       answer.put(key, values);
     }
     return answer;
+  }
+
+  /** What a group without any matching event shows: zero counts, zero revenue where it has a currency. */
+  List<Object> empty(JsonObject request, String site, List<String> key) {
+    return metrics(request).stream().<Object>map(m -> switch (m) {
+      case "total_revenue", "average_revenue" -> money(revenueCurrency(site, request, key), BigDecimal.ZERO, 0, false);
+      default -> 0L;
+    }).toList();
+  }
+
+  /** The currency a group's revenue is read in, or null when it has none. */
+  private String revenueCurrency(String site, JsonObject request, List<String> key) {
+    int goalDimension = dimensions(request).indexOf("event:goal");
+    if (goalDimension >= 0) {
+      return goal(site, key.get(goalDimension)).getString("currency");
+    }
+    Set<String> currencies = new HashSet<>();
+    revenueGoals(site, request).forEach(g -> currencies.add(g.getString("currency")));
+    return currencies.size() == 1 ? currencies.iterator().next() : null;
+  }
+
+  /**
+   * The revenue goals a request reads: with event:goal all the site's with a currency, else those
+   * every top-level event:goal condition but is_not selects.
+   */
+  private List<JsonObject> revenueGoals(String site, JsonObject request) {
+    List<JsonObject> goals = new ArrayList<>();
+    for (Object o : goalsBySite.getOrDefault(site, new JsonArray())) {
+      JsonObject goal = (JsonObject) o;
+      if (goal.getString("currency") == null) {
+        continue;
+      }
+      boolean selected = dimensions(request).contains("event:goal") || filters(request).stream()
+          .filter(f -> f.getString(1).equals("event:goal") && !f.getString(0).equals("is_not"))
+          .allMatch(f -> selectedGoals(site, f).contains(goal.getString("display_name")));
+      if (selected) {
+        goals.add(goal);
+      }
+    }
+    return goals;
+  }
+
+  private JsonObject goal(String site, String displayName) {
+    return goalsBySite.get(site).stream().map(JsonObject.class::cast)
+        .filter(g -> g.getString("display_name").equals(displayName)).findFirst().orElseThrow();
+  }
+
+  /** True when the event's revenue counts in the group: in the group's currency, converting a goal read. */
+  private boolean revenueCounted(String site, JsonObject request, List<String> key, Event e) {
+    String currency = revenueCurrency(site, request, key);
+    if (currency == null || !currency.equals(e.revenueCurrency())) {
+      return false;
+    }
+    List<String> converted = conversions(site, e);
+    return revenueGoals(site, request).stream().anyMatch(g -> converted.contains(g.getString("display_name")));
+  }
+
+  /**
+   * The matching events of the range converting a revenue goal the request reads while carrying
+   * revenue in another currency than that goal's: left out of the sums, counted in meta.
+   */
+  long revenueExcluded(JsonObject request, String site, Range range) {
+    List<JsonArray> filters = filters(request);
+    Map<Long, Session> sessions = sessionsBySite.computeIfAbsent(site, this::sessions);
+    List<JsonObject> goals = revenueGoals(site, request);
+    long excluded = 0;
+    for (Event e : events) {
+      if (!e.site().equals(site) || e.name().equals("engagement") || e.revenueCurrency().isEmpty()
+          || e.timestampMillis() < range.from().toEpochMilli() || e.timestampMillis() >= range.to().toEpochMilli()
+          || !matches(site, filters, e, sessions.get(e.sessionId()))) {
+        continue;
+      }
+      List<String> converted = conversions(site, e);
+      if (goals.stream().anyMatch(g -> converted.contains(g.getString("display_name"))
+          && !g.getString("currency").equals(e.revenueCurrency()))) {
+        excluded++;
+      }
+    }
+    return excluded;
+  }
+
+  /** {@code {"value", "currency"}}: the exact total, or the average half-up; null without a currency. */
+  private static JsonObject money(String currency, BigDecimal sum, long count, boolean average) {
+    if (currency == null) {
+      return null;
+    }
+    int minor = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+    BigDecimal value;
+    if (average) {
+      value = count == 0 ? BigDecimal.ZERO.setScale(minor) : sum.divide(BigDecimal.valueOf(count), minor, RoundingMode.HALF_UP);
+    } else {
+      BigDecimal exact = sum.stripTrailingZeros();
+      value = exact.scale() > minor ? exact : exact.setScale(minor);
+    }
+    return new JsonObject().put("value", value.toPlainString()).put("currency", currency);
   }
 
   /**
