@@ -2,16 +2,17 @@
 // TrackFlow that already holds the site's traffic (server/src/test/.../DashboardGoalsBrowserIT.java
 // sends it and runs this script):
 //
-//   visitor A: /  -> /pricing -> Signup {plan: pro}
-//   visitor B: /pricing
-//   visitor C: /  -> Signup {plan: free}
+//   visitor A: /  -> /pricing -> Signup {plan: pro} -> Purchase 19.99 EUR
+//   visitor B: /pricing -> Purchase 10 USD
+//   visitor C: /  -> Signup {plan: free} -> Purchase 5.01 EUR (through the pixel)
 //   visitor D: Signup {plan: pro} -> /pricing        (signed up before seeing the pricing page)
 //
-// As a user would: sign in, open the site's goals page, add the event goal "Signup" and the page
-// goal "/pricing", add the funnel "Pricing to signup"; then on the dashboard read the goal
-// conversions (Signup: 3 uniques of 4 visitors, 75 %; Visit /pricing: 3), break the Signup goal
-// down by its "plan" property (pro 2, free 1), and read the funnel's steps (3 visitors, then 1:
-// only A signed up after seeing /pricing).
+// As a user would: sign in, open the site's goals page, add the event goal "Signup", the page
+// goal "/pricing" and the revenue goal "Purchase" in euros, add the funnel "Pricing to signup";
+// then on the dashboard read the goal conversions (Signup: 3 uniques of 4 visitors, 75 %; Visit
+// /pricing: 3; Purchase: 3, revenue €25.00 from A's and C's euros, €12.50 on average, B's
+// dollars left out), break the Signup goal down by its "plan" property (pro 2, free 1), and read
+// the funnel's steps (3 visitors, then 1: only A signed up after seeing /pricing).
 //
 //   TRACKFLOW_URL=http://127.0.0.1:8080 TRACKFLOW_SITE=… TRACKFLOW_EMAIL=… TRACKFLOW_PASSWORD=… \
 //     [CHROMIUM_PATH=/usr/bin/chromium] node e2e/goals.e2e.mjs
@@ -68,6 +69,11 @@ export async function runScenario({ url, site, email, password, executablePath }
     await goalForm.getByLabel('Page path').fill('/pricing');
     await goalForm.getByRole('button', { name: 'Add goal' }).click();
     await goals.getByText('Visit /pricing', { exact: true }).first().waitFor();
+    await goalForm.getByLabel('Custom event').check();
+    await goalForm.getByLabel('Event name').fill('Purchase');
+    await goalForm.getByLabel('Revenue currency').selectOption('EUR');
+    await goalForm.getByRole('button', { name: 'Add goal' }).click();
+    await goals.getByText('Revenue in EUR').waitFor();
 
     const funnelForm = page.getByRole('form', { name: 'Add a funnel' });
     await funnelForm.getByLabel('Funnel name').fill('Pricing to signup');
@@ -79,8 +85,10 @@ export async function runScenario({ url, site, email, password, executablePath }
     // The dashboard: goal conversions.
     await page.getByRole('button', { name: '← Back to the dashboard' }).click();
     const goalCard = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Goal conversions' }) });
-    assert.deepEqual(await rowCells(goalCard, 'Signup'), ['3', '3', '75%'], 'Signup: uniques, total, conversion rate');
-    assert.deepEqual(await rowCells(goalCard, 'Visit /pricing'), ['3', '3', '75%'], 'Visit /pricing');
+    assert.deepEqual(await rowCells(goalCard, 'Purchase'), ['3', '3', '75%', '€25.00', '€12.50'],
+      'Purchase: uniques, total, conversion rate, revenue in euros, average');
+    assert.deepEqual(await rowCells(goalCard, 'Signup'), ['3', '3', '75%', '–', '–'], 'Signup: uniques, total, conversion rate, no revenue');
+    assert.deepEqual(await rowCells(goalCard, 'Visit /pricing'), ['3', '3', '75%', '–', '–'], 'Visit /pricing');
 
     // The funnel's steps.
     const funnel = page.getByRole('list', { name: 'Funnel Pricing to signup' });
@@ -96,7 +104,7 @@ export async function runScenario({ url, site, email, password, executablePath }
     assert.equal(await goalCard.getByLabel('Properties dimension').inputValue(), 'event:props:plan');
     assert.deepEqual(await rowCells(goalCard, 'pro'), ['2', '2', '50%'], 'plan pro under the Signup goal');
     assert.deepEqual(await rowCells(goalCard, 'free'), ['1', '1', '25%'], 'plan free under the Signup goal');
-    console.log('goals, their conversions and properties, and the funnel read as expected');
+    console.log('goals, their conversions, revenue and properties, and the funnel read as expected');
   } catch (e) {
     // What the page showed when it went wrong, for the test's report.
     console.error(`at ${page.url()}:\n${(await page.locator('body').innerText().catch(() => '')).slice(0, 3000)}`);

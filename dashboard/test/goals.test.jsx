@@ -66,14 +66,36 @@ describe('pages card', () => {
 
 describe('goal conversions card', () => {
   it('lists goals with uniques, total and the conversion rate, and filters by the goal clicked', async () => {
-    const client = { query: vi.fn(async () => ({ results: [{ dimensions: ['Signup'], metrics: [12, 15, 4.8] }] })) };
+    const client = { query: vi.fn(async () => ({ results: [{ dimensions: ['Signup'], metrics: [12, 15, 4.8, null, null] }] })) };
     const onFilter = vi.fn();
     render(<BreakdownCard title="Goal conversions" tabs={goals.tabs} client={client} site="example.com" state={state} onFilter={onFilter} />);
     const row = (await screen.findByText('Signup')).closest('li');
     expect(within(row).getByText('4.8%')).toBeTruthy();
-    expect(client.query.mock.calls[0][0]).toMatchObject({ dimensions: ['event:goal'], metrics: ['visitors', 'events', 'conversion_rate'] });
+    expect(client.query.mock.calls[0][0]).toMatchObject({ dimensions: ['event:goal'],
+      metrics: ['visitors', 'events', 'conversion_rate', 'total_revenue', 'average_revenue'] });
+    // No goal in view has a currency: no revenue columns.
+    expect(screen.queryByText('Revenue')).toBeNull();
     fireEvent.click(screen.getByText('Signup'));
     expect(onFilter).toHaveBeenCalledWith({ op: 'is', dimension: 'event:goal', value: 'Signup' });
+  });
+
+  it("shows revenue and its average in each goal's currency when a goal in view has revenue", async () => {
+    const money = (value, currency) => ({ value, currency });
+    const client = {
+      query: vi.fn(async () => ({
+        results: [{ dimensions: ['Purchase'], metrics: [4, 6, 40, money('15.29', 'EUR'), money('3.82', 'EUR')] },
+          { dimensions: ['Tip'], metrics: [1, 2, 10, money('2.50', 'USD'), money('2.50', 'USD')] },
+          { dimensions: ['Signup'], metrics: [3, 3, 30, null, null] }],
+      })),
+    };
+    render(<BreakdownCard title="Goal conversions" tabs={goals.tabs} client={client} site="example.com" state={state} onFilter={() => {}} />);
+    const purchase = (await screen.findByText('Purchase')).closest('li');
+    expect(within(purchase).getByText('€15.29')).toBeTruthy();
+    expect(within(purchase).getByText('€3.82')).toBeTruthy();
+    expect(within(screen.getByText('Tip').closest('li')).getAllByText('$2.50')).toHaveLength(2);
+    expect(within(screen.getByText('Signup').closest('li')).getAllByText('–')).toHaveLength(2);
+    expect(screen.getByText('Revenue')).toBeTruthy();
+    expect(screen.getByText('Average')).toBeTruthy();
   });
 
   it('breaks a goal down by the property keys its events carry', async () => {

@@ -27,7 +27,7 @@ export default function BreakdownCard({ title, tabs, client, site, state, onFilt
     JSON.stringify(body));
   const rows = result.data?.results ?? [];
   const metrics = body?.metrics ?? [];
-  const columns = visibleColumns(tab, metrics);
+  const columns = visibleColumns(tab, metrics, rows);
   const renderLabel = tab.renderLabel ?? ((value) => displayValue(dimension, value));
   const alreadyFiltered = state.filters.some((c) => c.dimension === dimension && c.op === 'is');
   const error = keys.error ?? result.error;

@@ -1,12 +1,19 @@
 import { formatMetric, formatPercent } from '../lib/format.js';
 
-/** The columns a tab shows for a query: each names a metric of it (or a computed conversion rate). */
-export function visibleColumns(tab, metrics) {
+/**
+ * The columns a tab shows for a query: each names a metric of it (or a computed conversion rate);
+ * an `ifAny` column only when some row has a value for it (revenue, where a goal has a currency).
+ */
+export function visibleColumns(tab, metrics, rows = []) {
   const columns = tab.columns ?? [{ label: 'Visitors', metric: metrics[0] }];
   return columns
     .map((c) => ({ ...c, index: c.metric ? metrics.indexOf(c.metric) : -1 }))
-    .filter((c) => c.conversion || c.index >= 0);
+    .filter((c) => c.conversion || c.index >= 0)
+    .filter((c) => !c.ifAny || rows.some((r) => r.metrics[c.index] !== null && r.metrics[c.index] !== undefined));
 }
+
+/** Money needs more room than counts and rates. */
+const columnWidth = (c) => (c.wide ? 'w-24' : 'w-14');
 
 /** Rows with bars; clicking one filters the dashboard by its value. */
 export function BreakdownRows({ rows, columns, metrics, dimension, renderLabel, clickable, onFilter, totalVisitors }) {
@@ -29,7 +36,7 @@ export function BreakdownRows({ rows, columns, metrics, dimension, renderLabel, 
             </button>
             <span className="flex shrink-0 gap-4">
               {columns.map((c) => (
-                <span key={c.label} className="w-14 text-right text-sm font-medium tabular-nums text-gray-800 dark:text-gray-200">
+                <span key={c.label} className={`${columnWidth(c)} text-right text-sm font-medium tabular-nums text-gray-800 dark:text-gray-200`}>
                   {c.conversion
                     ? (totalVisitors ? formatPercent((row.metrics[0] / totalVisitors) * 100, 1) : '–')
                     : formatMetric(metrics[c.index], row.metrics[c.index])}
@@ -48,7 +55,7 @@ export function ColumnHeadings({ heading, columns }) {
   return (
     <div className="flex items-center justify-between text-xs font-semibold uppercase tracking-wide text-gray-500 dark:text-gray-400">
       <span>{heading}</span>
-      <span className="flex gap-4">{columns.map((c) => <span key={c.label} title={c.title} className="w-14 text-right">{c.label}</span>)}</span>
+      <span className="flex gap-4">{columns.map((c) => <span key={c.label} title={c.title} className={`${columnWidth(c)} text-right`}>{c.label}</span>)}</span>
     </div>
   );
 }

@@ -72,9 +72,12 @@ export const CARDS = [
         label: 'Goals',
         heading: 'Goal',
         dimension: 'event:goal',
-        metrics: ['visitors', 'events', 'conversion_rate'],
+        // Revenue in each goal's own currency; its columns show only when a goal in view has one.
+        metrics: ['visitors', 'events', 'conversion_rate', 'total_revenue', 'average_revenue'],
         columns: [{ label: 'Uniques', metric: 'visitors' }, { label: 'Total', metric: 'events' },
-          { label: 'CR', metric: 'conversion_rate' }],
+          { label: 'CR', metric: 'conversion_rate' },
+          { label: 'Revenue', metric: 'total_revenue', ifAny: true, wide: true, title: 'Total revenue, in the goal\'s currency' },
+          { label: 'Average', metric: 'average_revenue', ifAny: true, wide: true, title: 'Average revenue per conversion with revenue' }],
         empty: 'No conversions in this period.',
       },
       {

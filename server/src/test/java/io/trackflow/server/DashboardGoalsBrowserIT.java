@@ -18,9 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dashboard's goals and funnels in a real browser against a real TrackFlow: four visitors'
- * traffic is sent through the collector, then headless Chromium signs in, creates two goals and a
- * funnel on the site's goals page and reads the conversions, one goal's properties and the
- * funnel's steps off the dashboard ({@code dashboard/e2e/goals.e2e.mjs}, which asserts what the
+ * traffic (purchases with revenue among it) is sent through the collector, then headless Chromium
+ * signs in, creates three goals (one a revenue goal in euros) and a funnel on the site's goals page
+ * and reads the conversions and revenue, one goal's properties and the funnel's steps off the
+ * dashboard ({@code dashboard/e2e/goals.e2e.mjs}, which asserts what the
  * page shows). The dashboard talks to the public API only.
  */
 class DashboardGoalsBrowserIT {
@@ -31,7 +32,7 @@ class DashboardGoalsBrowserIT {
   @TempDir Path dataDir;
 
   @Test
-  @DisplayName("In headless Chromium a user creates a goal and sees its conversions and properties, and creates a funnel and reads its steps")
+  @DisplayName("In headless Chromium a user creates goals and sees their conversions, revenue and properties, and creates a funnel and reads its steps")
   void goalsAndFunnelInTheDashboard() throws Exception {
     Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
     assertThat(Files.isExecutable(chromium))
@@ -50,15 +51,19 @@ class DashboardGoalsBrowserIT {
       StandaloneEndToEndIT.awaitSiteAccepted(http, site);
 
       Traffic traffic = new Traffic(http, site);
-      traffic.beacon(BEACON_JSON, traffic.visitor("203.0.113.10", Traffic.CHROME_WINDOWS),
-          pageview("/"), pageview("/pricing"), custom("Signup", "/pricing").prop("plan", "pro"));
-      traffic.beacon(BEACON_JSON, traffic.visitor("203.0.113.11", Traffic.FIREFOX_LINUX), pageview("/pricing"));
-      traffic.beacon(BEACON_JSON, traffic.visitor("203.0.113.12", Traffic.SAFARI_MAC),
-          pageview("/"), custom("Signup", "/").prop("plan", "free"));
+      Traffic.Visitor a = traffic.visitor("203.0.113.10", Traffic.CHROME_WINDOWS);
+      Traffic.Visitor b = traffic.visitor("203.0.113.11", Traffic.FIREFOX_LINUX);
+      Traffic.Visitor c = traffic.visitor("203.0.113.12", Traffic.SAFARI_MAC);
+      traffic.beacon(BEACON_JSON, a, pageview("/"), pageview("/pricing"), custom("Signup", "/pricing").prop("plan", "pro"),
+          custom("Purchase", "/pricing").revenue("19.99", "EUR"));
+      traffic.beacon(BEACON_JSON, b, pageview("/pricing"), custom("Purchase", "/pricing").revenue("10", "USD"));
+      traffic.beacon(BEACON_JSON, c, pageview("/"), custom("Signup", "/").prop("plan", "free"));
+      // Revenue through the pixel too: its `$` parameter is the object's JSON text.
+      traffic.pixel(c, custom("Purchase", "/").revenue("5.01", "eur"));
       traffic.beacon(BEACON_JSON, traffic.visitor("203.0.113.13", Traffic.EDGE_WINDOWS),
           custom("Signup", "/").prop("plan", "pro"), pageview("/pricing"));
       ShopScenario.awaitTotals(http, site, List.of("visitors", "visits", "pageviews", "events"),
-          Map.of("visitors", 4, "visits", 4, "pageviews", 5, "events", 8));
+          Map.of("visitors", 4, "visits", 4, "pageviews", 5, "events", 11));
 
       runBrowserScenario(chromium, http.base().toString(), site);
     }
