@@ -104,7 +104,10 @@ public final class ParseStep implements Step {
     return null;
   }
 
-  /** Largest revenue amount accepted, either sign: sums of many stay far from a long's range. */
+  /**
+   * Largest revenue amount accepted, either sign: its millionths fit a long (the stores sum them
+   * exactly beyond that), and no real payment comes near it.
+   */
   static final BigDecimal MAX_REVENUE = new BigDecimal("1000000000000");
 
   /**
