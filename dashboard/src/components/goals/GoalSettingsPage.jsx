@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useFetch } from '../../lib/useFetch.js';
 import { navigate, sitePath } from '../../lib/router.js';
 import { CURRENCIES, goalDescription, goalRequest } from '../../lib/goals.js';
+import { useAction } from '../settings/common.jsx';
 import { Card, ErrorBox, Skeleton, Spinner, buttonPrimary, buttonSecondary, inputClass } from '../ui.jsx';
 
 const labelClass = 'mb-1 block text-sm font-medium text-gray-700 dark:text-gray-300';
@@ -11,24 +12,19 @@ function GoalForm({ client, domain, onCreated }) {
   const [target, setTarget] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [currency, setCurrency] = useState('');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const [run, busy, error] = useAction();
 
   async function submit(event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    const created = await run(async () => {
       await client.createGoal(domain, goalRequest({ kind, target, displayName, currency }));
-      setTarget('');
-      setDisplayName('');
-      setCurrency('');
-      onCreated();
-    } catch (e) {
-      setError(e.message);
-    } finally {
-      setBusy(false);
-    }
+      return true;
+    });
+    if (!created) return;
+    setTarget('');
+    setDisplayName('');
+    setCurrency('');
+    onCreated();
   }
 
   return (
@@ -68,7 +64,7 @@ function GoalForm({ client, domain, onCreated }) {
       <div className="flex items-end md:col-span-2">
         <button type="submit" disabled={busy} className={buttonPrimary}>{busy && <Spinner />} Add goal</button>
       </div>
-      {error && <ErrorBox error={{ message: error }} className="md:col-span-2" />}
+      {error && <ErrorBox error={error} className="md:col-span-2" />}
     </form>
   );
 }
@@ -76,23 +72,18 @@ function GoalForm({ client, domain, onCreated }) {
 function FunnelForm({ client, domain, goals, onCreated }) {
   const [name, setName] = useState('');
   const [steps, setSteps] = useState(['', '']);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const [run, busy, error] = useAction();
 
   async function submit(event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    const created = await run(async () => {
       await client.createFunnel(domain, { name: name.trim(), steps: steps.filter(Boolean) });
-      setName('');
-      setSteps(['', '']);
-      onCreated();
-    } catch (e) {
-      setError(e.message);
-    } finally {
-      setBusy(false);
-    }
+      return true;
+    });
+    if (!created) return;
+    setName('');
+    setSteps(['', '']);
+    onCreated();
   }
 
   return (
@@ -124,7 +115,7 @@ function FunnelForm({ client, domain, goals, onCreated }) {
         <button type="submit" disabled={busy || goals.length < 2} className={buttonPrimary}>{busy && <Spinner />} Add funnel</button>
       </div>
       {goals.length < 2 && <p className="text-sm text-gray-500">A funnel needs at least two goals.</p>}
-      {error && <ErrorBox error={{ message: error }} />}
+      {error && <ErrorBox error={error} />}
     </form>
   );
 }
@@ -137,17 +128,11 @@ export default function GoalSettingsPage({ client, domain }) {
   const sites = useFetch((signal) => client.sites({ signal }), domain);
   const role = sites.data?.find((s) => s.domain === domain)?.role;
   const canManage = role === 'admin' || role === 'owner';
-  const [error, setError] = useState(null);
+  const [run, , error] = useAction();
   const changed = () => setVersion((v) => v + 1);
 
   async function remove(action) {
-    setError(null);
-    try {
-      await action();
-      changed();
-    } catch (e) {
-      setError(e.message);
-    }
+    if (await run(async () => { await action(); return true; })) changed();
   }
 
   return (
@@ -159,7 +144,7 @@ export default function GoalSettingsPage({ client, domain }) {
           ← Back to the dashboard
         </button>
       </div>
-      {error && <ErrorBox error={{ message: error }} />}
+      {error && <ErrorBox error={error} />}
 
       <Card>
         <h2 className="border-b border-gray-100 px-5 py-3 font-medium text-gray-900 dark:border-gray-800 dark:text-gray-100">Goals</h2>

@@ -97,15 +97,13 @@ public final class GoalsRoutes implements HttpRoutes {
 
   private void deleteGoal(RoutingContext ctx) {
     long id = ApiSupport.pathId(ctx, "id");
-    Future<Boolean> result = access.authorizeSite(ctx, ctx.pathParam("domain"), Permission.MANAGE)
+    Future<Boolean> deleted = access.authorizeSite(ctx, ctx.pathParam("domain"), Permission.MANAGE)
         .compose(a -> store.deleteGoal(a.domain(), id))
         .recover(e -> Future.failedFuture(e instanceof GoalInUseException used
             ? new HttpFailure(409, "goal_in_funnel", "the goal is a step of " + String.join(", ", used.funnels())
                 + "; delete those funnels first", new JsonObject().put("funnels", new JsonArray(used.funnels())))
-            : e))
-        .compose(deleted -> deleted ? Future.succeededFuture(true)
-            : Future.failedFuture(new HttpFailure(404, "goal_not_found", "no such goal")));
-    ApiSupport.respond(ctx, result.map(v -> null), 204);
+            : e));
+    ApiSupport.respondDeleted(ctx, deleted, "goal_not_found", "no such goal");
   }
 
   // ---- funnels
@@ -147,11 +145,9 @@ public final class GoalsRoutes implements HttpRoutes {
 
   private void deleteFunnel(RoutingContext ctx) {
     long id = ApiSupport.pathId(ctx, "id");
-    Future<Boolean> result = access.authorizeSite(ctx, ctx.pathParam("domain"), Permission.MANAGE)
-        .compose(a -> store.deleteFunnel(a.domain(), id))
-        .compose(deleted -> deleted ? Future.succeededFuture(true)
-            : Future.failedFuture(new HttpFailure(404, "funnel_not_found", "no such funnel")));
-    ApiSupport.respond(ctx, result.map(v -> null), 204);
+    Future<Boolean> deleted = access.authorizeSite(ctx, ctx.pathParam("domain"), Permission.MANAGE)
+        .compose(a -> store.deleteFunnel(a.domain(), id));
+    ApiSupport.respondDeleted(ctx, deleted, "funnel_not_found", "no such funnel");
   }
 
   // ---- validation and JSON

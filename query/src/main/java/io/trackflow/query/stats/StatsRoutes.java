@@ -14,6 +14,7 @@ import io.trackflow.query.auth.Permission;
 import io.trackflow.query.auth.SiteAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -22,6 +23,7 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,27 +98,25 @@ public final class StatsRoutes implements HttpRoutes {
         .handler(this::propKeys);
   }
 
+  /** What a query route answers once the query is parsed and the site authorized. */
+  @FunctionalInterface
+  private interface QueryAnswer {
+    Future<StatsService.Answer> answer(Query query, String domain, ZoneId zone, List<Goal> siteGoals);
+  }
+
   private void propKeys(RoutingContext ctx) {
-    Query query;
-    try {
-      query = parser.parsePropKeys(ctx.body().buffer());
-    } catch (HttpFailure e) {
-      rejected("invalid_query");
-      ctx.fail(e);
-      return;
-    }
-    authorizer.authorize(ctx, query.siteId())
-        .compose(access -> goalsOf(query, access.domain())
-            .compose(siteGoals -> service.propKeys(query, access.domain(), zone(access), siteGoals))
-            .recover(StatsRoutes::unavailable))
-        .onSuccess(answer -> respond(ctx, answer))
-        .onFailure(ctx::fail);
+    answerQuery(ctx, parser::parsePropKeys, service::propKeys);
   }
 
   private void query(RoutingContext ctx) {
+    answerQuery(ctx, parser::parse, service::query);
+  }
+
+  /** Parses the body (a 400, counted, when it is no query), authorizes its site, then answers. */
+  private void answerQuery(RoutingContext ctx, Function<Buffer, Query> parse, QueryAnswer answer) {
     Query query;
     try {
-      query = parser.parse(ctx.body().buffer());
+      query = parse.apply(ctx.body().buffer());
     } catch (HttpFailure e) {
       rejected("invalid_query");
       ctx.fail(e);
@@ -124,9 +124,9 @@ public final class StatsRoutes implements HttpRoutes {
     }
     authorizer.authorize(ctx, query.siteId())
         .compose(access -> goalsOf(query, access.domain())
-            .compose(siteGoals -> service.query(query, access.domain(), zone(access), siteGoals))
+            .compose(siteGoals -> answer.answer(query, access.domain(), zone(access), siteGoals))
             .recover(StatsRoutes::unavailable))
-        .onSuccess(answer -> respond(ctx, answer))
+        .onSuccess(result -> respond(ctx, result))
         .onFailure(ctx::fail);
   }
 

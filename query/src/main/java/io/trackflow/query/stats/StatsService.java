@@ -70,13 +70,8 @@ public final class StatsService {
   /** Answers a parsed query about the site, whose time zone and goals are given. */
   public Future<Answer> query(Query query, String site, ZoneId zone, List<Goal> siteGoals) {
     SiteGoals goals = new SiteGoals(siteGoals);
-    try {
-      goals.check(query);
-    } catch (HttpFailure e) {
-      return Future.failedFuture(e);
-    }
     Instant now = clock.instant();
-    return resolve(query, site, zone, now).compose(range -> {
+    return checkedRange(query, site, zone, goals, now).compose(range -> {
       DateRange comparison = query.include().comparisonMode().map(range::comparison).orElse(null);
       String key = QueryJson.cacheKey(site, query, range, query.readsGoals() ? goals.normalised() : null);
       Duration ttl = range.includes(now) || (comparison != null && comparison.includes(now))
@@ -92,13 +87,8 @@ public final class StatsService {
   public Future<Answer> funnel(FunnelQuery request, String site, ZoneId zone, Funnel funnel, List<Goal> siteGoals) {
     SiteGoals goals = new SiteGoals(siteGoals);
     Query query = request.asQuery();
-    try {
-      goals.check(query);
-    } catch (HttpFailure e) {
-      return Future.failedFuture(e);
-    }
     Instant now = clock.instant();
-    return resolve(query, site, zone, now).compose(range -> {
+    return checkedRange(query, site, zone, goals, now).compose(range -> {
       String key = QueryJson.funnelCacheKey(site, request, range, SiteGoals.normalised(funnel.steps()),
           query.readsGoals() ? goals.normalised() : null);
       Duration ttl = range.includes(now) ? LIVE_TTL : PAST_TTL;
@@ -136,13 +126,8 @@ public final class StatsService {
    */
   public Future<Answer> propKeys(Query query, String site, ZoneId zone, List<Goal> siteGoals) {
     SiteGoals goals = new SiteGoals(siteGoals);
-    try {
-      goals.check(query);
-    } catch (HttpFailure e) {
-      return Future.failedFuture(e);
-    }
     Instant now = clock.instant();
-    return resolve(query, site, zone, now).compose(range -> {
+    return checkedRange(query, site, zone, goals, now).compose(range -> {
       JsonObject echo = QueryJson.echo(query, range);
       echo.remove("metrics");
       echo.remove("dimensions");
@@ -163,6 +148,16 @@ public final class StatsService {
         return new JsonObject().put("results", results).put("query", echo).toBuffer();
       }), ttl);
     });
+  }
+
+  /** The query's range at {@code now}, once its goal conditions name goals the site has (else a 400). */
+  private Future<DateRange> checkedRange(Query query, String site, ZoneId zone, SiteGoals goals, Instant now) {
+    try {
+      goals.check(query);
+    } catch (HttpFailure e) {
+      return Future.failedFuture(e);
+    }
+    return resolve(query, site, zone, now);
   }
 
   /** The query's range in the site's zone ({@code all} starts at the site's first event). */
