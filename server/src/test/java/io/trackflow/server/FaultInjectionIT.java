@@ -243,7 +243,7 @@ class FaultInjectionIT {
       // publish's events of one partition, a tick's worth here, so this is a few seconds' traffic).
       Await.until("an outage of " + STORE_OUTAGE + " with the consumer lag rising", STORE_OUTAGE.plusMinutes(5), () -> {
         highest[0] = Math.max(highest[0], writerLag());
-        return System.nanoTime() - start > STORE_OUTAGE.toNanos() && highest[0] >= initial + 50;
+        return System.nanoTime() - start > STORE_OUTAGE.toNanos() && highest[0] >= initial + 20;
       }, Boolean::booleanValue);
       peak = highest[0];
     } finally {
