@@ -5,13 +5,15 @@
 # (40/s) and a pixel sender (40/s) keep going while the broker is SIGKILLed, and every beacon
 # answered 503 during the outage has its answer time recorded (JDK HTTP client, keep-alive, the
 # collector's own port). The test then checks every hit stored once, as in the suite.
-# Usage: bench/reliability/kafka-outage.sh     Env: OUTAGE=PT60S (ISO-8601), LOG=file
+# Usage: bench/reliability/kafka-outage.sh     Env: OUTAGE=PT60S (ISO-8601), LOG=file, JAVA_HOME
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The JDK the other benches use unless one is given (the build needs 21 or newer).
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 OUTAGE=${OUTAGE:-PT60S}
 LOG=${LOG:-$(mktemp -t kafka-outage.XXXXXX.log)}
 ./mvnw -B verify -pl server -am -Dtest=None -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test='FaultInjectionIT#kafkaOutageUnderLoad' -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dtrackflow.it.kafkaOutage="$OUTAGE" > "$LOG" 2>&1 || { tail -80 "$LOG"; echo "failed; log: $LOG" >&2; exit 1; }
-grep -h -E "Beacon 503 answer times|ko: .* beacons sent" server/target/failsafe-reports/*FaultInjectionIT-output.txt "$LOG" 2>/dev/null | sort -u
+grep -h -E "Beacon 503 answer times|ko: .* beacons sent" "$LOG"
 echo "log: $LOG"
