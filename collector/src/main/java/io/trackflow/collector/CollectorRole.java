@@ -79,7 +79,8 @@ public final class CollectorRole implements RoleInstance {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new ConfigException(Setting.TRUSTED_PROXIES.env() + ": " + e.getMessage()));
     }
-    // The spool, where the queue needs one (Kafka), is opened before the publisher may fail.
+    // The spool (where the queue needs one: Kafka) opens first: a spool directory another
+    // process holds stops start-up before the producer connects.
     Future<EventSpool> spool = components.has(EventSpool.class)
         ? components.get(EventSpool.class) : Future.succeededFuture(null);
     Future<EventPublisher> publisher = spool.compose(s -> components.get(EventPublisher.class));
