@@ -294,8 +294,7 @@ class FaultInjectionIT {
     for (int round = 0; round < kills; round++) {
       int first = round * requestsPerRound;
       AtomicReference<Throwable> failed = new AtomicReference<>();
-      JarProcess victim = writers.get(round % 2);
-      double rowsBefore = writerRows(victim);
+      double[] rowsBefore = {writerRows(writers.get(0)), writerRows(writers.get(1))};
       Thread sender = Thread.ofPlatform().name("events-" + round)
           .uncaughtExceptionHandler((t, e) -> failed.set(e))
           .start(() -> {
@@ -303,19 +302,45 @@ class FaultInjectionIT {
               sendBatch(site, r, perRequest);
             }
           });
-      // Killed while really writing: it stored rows of this round, and holds uncommitted ones.
-      Await.until(victim.name() + " to store rows of round " + round, () -> writerRows(victim), n -> n > rowsBefore);
+      // Killed while really writing: a writer that stored rows of this round, and holds
+      // uncommitted ones. Which writer owns which partitions is the group's choice.
+      int victimIndex = awaitWriting(round, rowsBefore);
+      JarProcess victim = writers.get(victimIndex);
       victim.kill();
-      writers.set(round % 2, restart(victim, "writer-" + (round % 2 + 1), withRole("writer"), "256m"));
+      writers.set(victimIndex, restart(victim, "writer-" + (victimIndex + 1), withRole("writer"), "256m"));
       sender.join(Duration.ofMinutes(5));
       assertThat(sender.isAlive()).as("round %d's sender finished", round).isFalse();
       assertThat(failed.get()).as("round %d's sender", round).isNull();
     }
     long sent = (long) kills * requestsPerRound * perRequest;
     assertStoredOnce(site, sent);
+    System.out.printf("Rows stored by the writers running now (since their start): %s=%.0f, %s=%.0f%n",
+        writers.get(0).name(), writerRows(writers.get(0)), writers.get(1).name(), writerRows(writers.get(1)));
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------
+
+  /** The index of a writer that stored rows since {@code rowsBefore}; the writers' logs if none does. */
+  private int awaitWriting(int round, double[] rowsBefore) {
+    try {
+      return Await.until("a writer to store rows of round " + round, () -> {
+        for (int i = 0; i < writers.size(); i++) {
+          if (writerRows(writers.get(i)) > rowsBefore[i]) {
+            return i;
+          }
+        }
+        return -1;
+      }, i -> i >= 0);
+    } catch (AssertionError e) {
+      StringBuilder logs = new StringBuilder(e.getMessage());
+      for (JarProcess w : writers) {
+        String log = w.log();
+        logs.append("\n--- end of ").append(w.name()).append("'s log:\n")
+            .append(log.substring(Math.max(0, log.length() - 6_000)));
+      }
+      throw new AssertionError(logs.toString(), e);
+    }
+  }
 
   private JarProcess launch(String name, String dir, Map<Setting, String> settings, String heap) {
     JarProcess process = JarProcess.start(name, settings, directory.resolve(dir), heap);

@@ -149,8 +149,9 @@ class JarClusterIT {
     accepted(otherClient, site, "/other-client", chrome);
 
     List<String> metrics = List.of("pageviews", "visitors", "visits");
-    Map<String, Long> totals = Await.until("the four pageviews in the stats API",
-        () -> ShopScenario.uncachedTotals(api, site, metrics), t -> t.get("pageviews") == 4);
+    // ClickHouse gets a batch's sessions right after its events: wait for both to be in.
+    Map<String, Long> totals = Await.until("the four pageviews and their visits in the stats API",
+        () -> ShopScenario.uncachedTotals(api, site, metrics), t -> t.get("pageviews") == 4 && t.get("visits") > 0);
     assertThat(totals).as("three hits from 127.0.0.1 (two forged) and one from 127.0.0.2")
         .containsEntry("visitors", 2L).containsEntry("visits", 2L);
     Map<String, Long> countries = TrackflowHttp.breakdown(api.query(
