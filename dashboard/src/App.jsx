@@ -2,12 +2,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { createClient, createSession } from './lib/api.js';
 import { matchRoute, navigate, sitePath, useLocation } from './lib/router.js';
 import { useFetch } from './lib/useFetch.js';
+import { browserStorage } from './lib/storage.js';
 import LoginPage from './components/LoginPage.jsx';
 import SitesPage from './components/SitesPage.jsx';
 import Dashboard from './components/Dashboard.jsx';
 import { ErrorBox, Logo, Spinner } from './components/ui.jsx';
 
-const session = createSession(window.localStorage);
+const storage = browserStorage();
+const session = createSession(storage);
 
 function toLogin() {
   if (window.location.pathname === '/login') return;
@@ -47,7 +49,7 @@ function Home({ client }) {
   const sites = useFetch((signal) => client.sites({ signal }), 'home');
   if (sites.error) return <main className="mx-auto max-w-xl p-8"><ErrorBox error={sites.error} onRetry={sites.reload} /></main>;
   if (!sites.data) return <main className="flex justify-center p-16 text-gray-400"><Spinner className="h-6 w-6" /></main>;
-  const last = window.localStorage.getItem('tf.lastSite');
+  const last = storage.getItem('tf.lastSite');
   const target = sites.data.find((s) => s.domain === last) ?? sites.data[0];
   return <Redirect to={target ? sitePath(target.domain) : '/sites'} />;
 }
@@ -68,7 +70,7 @@ export default function App() {
   );
 
   useEffect(() => {
-    if (route.page === 'dashboard') window.localStorage.setItem('tf.lastSite', route.domain);
+    if (route.page === 'dashboard') storage.setItem('tf.lastSite', route.domain);
     document.title = route.domain ? `${route.domain} · TrackFlow` : 'TrackFlow';
   }, [route.page, route.domain]);
 

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP server of a process: mounts the routes of every role it runs and answers errors in
- * one JSON shape. Deployed once per event loop; instances share the port.
+ * one JSON shape, every response with its {@link SecurityHeaders}. Deployed once per event loop;
+ * instances share the port.
  */
 public final class HttpServerVerticle extends VerticleBase {
 
@@ -33,6 +34,7 @@ public final class HttpServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(SecurityHeaders::install);
     routes.forEach(r -> r.mount(vertx, router));
     router.errorHandler(404, ctx -> fail(ctx, 404, new ApiError("not_found", "no such resource")));
     router.errorHandler(405, ctx -> fail(ctx, 405, new ApiError("method_not_allowed", "method not allowed here")));
