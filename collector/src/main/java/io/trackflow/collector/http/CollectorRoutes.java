@@ -66,9 +66,12 @@ public final class CollectorRoutes implements HttpRoutes {
     }
     router.get("/i").handler(new PixelHandler(pipeline, batcher, ips, metrics, clock));
     router.options("/api/event").handler(Cors::preflight);
+    BeaconHandler beacon = new BeaconHandler(pipeline, batcher, ips, metrics, clock, limits);
+    // A route of its own: nothing may precede the body handler on the route that has it.
+    router.post("/api/event").handler(beacon::refuseUnreadable);
     router.post("/api/event")
         .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
-        .handler(new BeaconHandler(pipeline, batcher, ips, metrics, clock, limits))
+        .handler(beacon)
         .failureHandler(ctx -> {
           if (ctx.statusCode() != 413) {
             ctx.next();

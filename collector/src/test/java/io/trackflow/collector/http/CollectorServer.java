@@ -58,6 +58,12 @@ public final class CollectorServer implements AutoCloseable {
 
   final Vertx vertx;
   final PrometheusMeterRegistry registry = Observability.newRegistry();
+  /**
+   * Exceptions that escaped a handler: thrown on an event loop outside any handler, or failing a
+   * route with anything but an {@link io.trackflow.core.http.HttpFailure} (which the server turns
+   * into a 500). A collector that handles bad input never adds one.
+   */
+  final List<Throwable> escaped = new CopyOnWriteArrayList<>();
   final RoleInstance role;
   private final Components components;
   final int port;
@@ -73,6 +79,7 @@ public final class CollectorServer implements AutoCloseable {
   CollectorServer(Enrichers enrichers, java.util.function.Function<Vertx, Ports> ports,
       Map<Setting, String> settings) throws Exception {
     vertx = Observability.newVertx(registry, new VertxOptions());
+    vertx.exceptionHandler(escaped::add);
     Ports p = ports.apply(vertx);
     EventPublisher publisher = await(p.publisher());
     Deduplicator dedup = p.dedup();
@@ -92,6 +99,13 @@ public final class CollectorServer implements AutoCloseable {
     role = await(CollectorRole.start(ctx, Future.succeededFuture(enrichers), Clock.systemUTC()));
     List<HttpServerVerticle> verticles = new CopyOnWriteArrayList<>();
     List<io.trackflow.core.http.HttpRoutes> routes = new ArrayList<>();
+    // First, so it sees every failure before the collector's and the server's own handlers.
+    routes.add((v, router) -> router.route().failureHandler(failed -> {
+      if (failed.failure() != null && !(failed.failure() instanceof io.trackflow.core.http.HttpFailure)) {
+        escaped.add(failed.failure());
+      }
+      failed.next();
+    }));
     routes.add(health);
     routes.addAll(role.routes());
     await(vertx.deployVerticle(() -> {
@@ -104,6 +118,20 @@ public final class CollectorServer implements AutoCloseable {
 
   static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Hits received but not yet accounted for: every hit received ends accepted, a duplicate, a bot,
+   * rejected for a reason or lost, once the collector is done with it.
+   */
+  double unsettled() {
+    return sum("trackflow.collector.hits.received") - sum("trackflow.collector.hits.accepted")
+        - sum("trackflow.collector.hits.duplicate") - sum("trackflow.collector.hits.bot")
+        - sum("trackflow.collector.hits.rejected") - sum("trackflow.collector.hits.lost");
+  }
+
+  private double sum(String name) {
+    return registry.find(name).counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
   }
 
   double counter(String name, String... tags) {
