@@ -53,15 +53,32 @@ class CollectorHttpFuzzTest {
   private static RecordingPublisher queue;
   private static CollectorServer server;
 
-  /** One request as sent, shown readably when a property fails. */
-  record Exchange(String method, byte[] target, List<Map.Entry<String, byte[]>> headers, byte[] body) {
+  /** HTTP versions a request line may claim; only the first two exist for this server. */
+  private static final List<String> VERSIONS = List.of("HTTP/1.1", "HTTP/1.0", "HTTP/9.9", "HTTP/1.2", "HTTP/2.0",
+      "HTTP/1", "HTTPS/1.1");
+
+  /**
+   * One request as sent, shown readably when a property fails: chunk-size lines when the body is
+   * sent chunked, else null.
+   */
+  record Exchange(String method, byte[] target, String version, List<Map.Entry<String, byte[]>> headers,
+      byte[] body, List<String> chunks) {
+
+    Exchange(String method, byte[] target, List<Map.Entry<String, byte[]>> headers, byte[] body) {
+      this(method, target, "HTTP/1.1", headers, body, null);
+    }
 
     boolean pixel() {
       return new String(target, StandardCharsets.ISO_8859_1).startsWith("/i");
     }
 
+    /** An HTTP/1.x request whose framing the decoder takes: it must reach the routes. */
+    boolean wellFramed() {
+      return (version.equals("HTTP/1.1") || version.equals("HTTP/1.0")) && chunks == null;
+    }
+
     byte[] bytes() {
-      return RawHttp.request(method, target, headers, body);
+      return RawHttp.request(method, target, version, headers, body, chunks);
     }
 
     @Override
@@ -90,11 +107,19 @@ class CollectorHttpFuzzTest {
     Fuzz.forAll(300, exchanges(), exchange -> {
       queue.events.clear();
       RawHttp.Answer answer = RawHttp.exchange(server.port, exchange.bytes());
-      assertThat(answer.status()).as("the server answered: %s", answer.head()).isPositive();
-      assertThat(answer.status()).as("status; answer head:\n%s", answer.head()).isLessThan(500);
+      if (exchange.wellFramed()) {
+        assertThat(answer.status()).as("the server answered: %s", answer.head()).isPositive();
+        assertThat(answer.status()).as("status; answer head:\n%s", answer.head()).isLessThan(500);
+      } else if (exchange.chunks() != null) {
+        // A chunked body whose framing breaks ends its connection unanswered.
+        assertThat(answer.status()).as("status; answer head:\n%s", answer.head()).isLessThan(500);
+      } else {
+        // A version this server does not speak is a 400 before any route; HTTP/1.2 is read as 1.1.
+        assertThat(answer.status()).as("status; answer head:\n%s", answer.head()).isBetween(200, 499);
+      }
       if (exchange.pixel() && answer.status() == 200) {
         assertThat(answer.body()).as("the GIF").hasSize(PixelHandler.GIF.length());
-      } else if (exchange.pixel()) {
+      } else if (exchange.pixel() && exchange.wellFramed()) {
         // Only a request line or headers the HTTP decoder refuses keep a pixel from its GIF.
         assertThat(answer.status()).isIn(400, 414, 431);
       }
@@ -151,6 +176,41 @@ class CollectorHttpFuzzTest {
     assertNothingEscaped();
   }
 
+  @Test
+  @DisplayName("A chunked beacon whose chunk size is not a number ends its connection (its framing is lost), with no error logged (found by bench/abuse)")
+  void brokenChunk() throws Exception {
+    byte[] event = utf8("{\"n\":\"pageview\",\"d\":\"example.com\",\"u\":\"https://example.com/\"}");
+    for (String size : List.of("ZZZ", "-1", "FFFFFFFFFFFFFFFFFF")) {
+      RawHttp.Answer answer = RawHttp.exchange(server.port, RawHttp.request("POST", ascii("/api/event"), "HTTP/1.1",
+          List.of(Map.entry("Content-Type", ascii("text/plain"))), event, List.of(size)));
+      // Vert.x closes a connection whose framing broke before anything can answer on it.
+      assertThat(answer.status()).as("chunk size %s: %s", size, answer.head()).isIn(-1, 400);
+    }
+    assertNothingEscaped();
+  }
+
+  @Test
+  @DisplayName("A request line claiming HTTP/9.9 or HTTPS/1.1 is a 400 unsupported_http_version and HTTP/1.2 is served as HTTP/1.1, not Vert.x's 501 (found by bench/abuse)")
+  void unsupportedVersion() throws Exception {
+    for (String target : List.of("/i?d=example.com", "/api/event", "/health/live")) {
+      for (String version : List.of("HTTP/9.9", "HTTP/2.0", "HTTPS/1.1", "HTTP/0.9")) {
+        RawHttp.Answer answer = RawHttp.exchange(server.port, RawHttp.request("GET", ascii(target), version,
+            List.of(), new byte[0], null));
+        assertThat(answer.status()).as("%s %s: %s", version, target, answer.head()).isEqualTo(400);
+        assertThat(new JsonObject(new String(answer.body(), StandardCharsets.UTF_8)).getString("code"))
+            .as("%s %s", version, target).isEqualTo("unsupported_http_version");
+      }
+      int asHttp11 = RawHttp.exchange(server.port, RawHttp.request("GET", ascii(target), "HTTP/1.1", List.of(),
+          new byte[0], null)).status();
+      for (String version : List.of("HTTP/1.2", "http/1.1", "HTTP/1.0")) {
+        RawHttp.Answer answer = RawHttp.exchange(server.port, RawHttp.request("GET", ascii(target), version,
+            List.of(), new byte[0], null));
+        assertThat(answer.status()).as("%s %s: %s", version, target, answer.head()).isEqualTo(asHttp11);
+      }
+    }
+    assertNothingEscaped();
+  }
+
   @BeforeEach
   void forgetEarlierFailures() {
     server.escaped.clear();
@@ -165,7 +225,26 @@ class CollectorHttpFuzzTest {
   }
 
   static Gen<Exchange> exchanges() {
-    return Gen.<Exchange>weighted().add(3, beacons()).add(2, pixels()).add(1, preflights());
+    return Gen.<Exchange>weighted().add(6, beacons()).add(4, pixels()).add(2, preflights()).add(1, oddFraming());
+  }
+
+  /** Beacons and pixels with a version no server speaks, or a chunked body with chunk sizes valid or not. */
+  private static Gen<Exchange> oddFraming() {
+    Gen<Exchange> any = Gen.oneOf(beacons(), pixels());
+    Gen<String> chunkSizes = Gen.of("ZZZ", "-1", "FFFFFFFFFFFFFFFFFF", "1;ext=\"x\"", "", " 5", "0x10", "100000");
+    return r -> {
+      Exchange e = any.next(r);
+      if (r.nextBoolean()) {
+        return new Exchange(e.method(), e.target(), VERSIONS.get(r.nextInt(VERSIONS.size())), e.headers(), e.body(), null);
+      }
+      List<String> chunks = new ArrayList<>();
+      int pieces = 1 + r.nextInt(3);
+      for (int i = 0; i < pieces; i++) {
+        int size = i == pieces - 1 ? e.body().length - (pieces - 1) * (e.body().length / pieces) : e.body().length / pieces;
+        chunks.add(r.nextInt(3) == 0 ? chunkSizes.next(r) : Integer.toHexString(size));
+      }
+      return new Exchange("POST", ascii("/api/event"), "HTTP/1.1", e.headers(), e.body(), chunks);
+    };
   }
 
   private static Gen<Exchange> beacons() {

@@ -59,11 +59,12 @@ public final class CollectorServer implements AutoCloseable {
   final Vertx vertx;
   final PrometheusMeterRegistry registry = Observability.newRegistry();
   /**
-   * Exceptions that escaped a handler: thrown on an event loop outside any handler, or failing a
-   * route with anything but an {@link io.trackflow.core.http.HttpFailure} (which the server turns
-   * into a 500). A collector that handles bad input never adds one.
+   * Exceptions that escaped a handler: thrown on an event loop outside any handler, failing a
+   * route without a status (which the server turns into a 500), or logged at ERROR level. A
+   * collector that handles bad input never adds one.
    */
   final List<Throwable> escaped = new CopyOnWriteArrayList<>();
+  private final ErrorLog errors = ErrorLog.attach(escaped);
   final RoleInstance role;
   private final Components components;
   final int port;
@@ -79,7 +80,7 @@ public final class CollectorServer implements AutoCloseable {
   CollectorServer(Enrichers enrichers, java.util.function.Function<Vertx, Ports> ports,
       Map<Setting, String> settings) throws Exception {
     vertx = Observability.newVertx(registry, new VertxOptions());
-    vertx.exceptionHandler(escaped::add);
+    vertx.exceptionHandler(e -> escaped.add(new AssertionError("thrown on an event loop outside any handler", e)));
     Ports p = ports.apply(vertx);
     EventPublisher publisher = await(p.publisher());
     Deduplicator dedup = p.dedup();
@@ -101,8 +102,12 @@ public final class CollectorServer implements AutoCloseable {
     List<io.trackflow.core.http.HttpRoutes> routes = new ArrayList<>();
     // First, so it sees every failure before the collector's and the server's own handlers.
     routes.add((v, router) -> router.route().failureHandler(failed -> {
-      if (failed.failure() != null && !(failed.failure() instanceof io.trackflow.core.http.HttpFailure)) {
-        escaped.add(failed.failure());
+      // Only what becomes a 500: a failure with a client-error status is answered as one (and
+      // anything logged at ERROR on the way is caught by the error log).
+      if (failed.failure() != null && !(failed.failure() instanceof io.trackflow.core.http.HttpFailure)
+          && (failed.statusCode() == -1 || failed.statusCode() >= 500)) {
+        escaped.add(new AssertionError("failed " + failed.request().method() + " " + failed.request().path()
+            + " with status " + failed.statusCode(), failed.failure()));
       }
       failed.next();
     }));
@@ -141,6 +146,7 @@ public final class CollectorServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    errors.detach();
     await(role.stop());
     await(components.closeAll());
     await(vertx.close());

@@ -22,16 +22,38 @@ final class RawHttp {
 
   private RawHttp() {}
 
-  /** A request with a Content-Length for its body (none for an empty GET). */
+  /** An HTTP/1.1 request with a Content-Length for its body (none for an empty GET). */
   static byte[] request(String method, byte[] target, List<Map.Entry<String, byte[]>> headers, byte[] body) {
+    return request(method, target, "HTTP/1.1", headers, body, null);
+  }
+
+  /**
+   * A request of any version; with {@code chunks} (the body's chunk-size lines, e.g. "a" or a
+   * broken one) the body is sent chunked instead, split into as many pieces.
+   */
+  static byte[] request(String method, byte[] target, String version, List<Map.Entry<String, byte[]>> headers,
+      byte[] body, List<String> chunks) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes((method + " ").getBytes(StandardCharsets.US_ASCII));
     out.writeBytes(target);
-    out.writeBytes(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes((" " + version + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n").getBytes(StandardCharsets.US_ASCII));
     for (Map.Entry<String, byte[]> h : headers) {
       out.writeBytes((h.getKey() + ": ").getBytes(StandardCharsets.US_ASCII));
       out.writeBytes(h.getValue());
       out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    if (chunks != null) {
+      out.writeBytes("Transfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      int at = 0;
+      for (int i = 0; i < chunks.size(); i++) {
+        int end = i == chunks.size() - 1 ? body.length : Math.min(body.length, at + body.length / chunks.size());
+        out.writeBytes((chunks.get(i) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body, at, end - at);
+        out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        at = end;
+      }
+      out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      return out.toByteArray();
     }
     if (body.length > 0 || !method.equals("GET")) {
       out.writeBytes(("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -74,7 +96,9 @@ final class RawHttp {
       return new Answer(-1, new String(raw, StandardCharsets.ISO_8859_1), new byte[0]);
     }
     String head = new String(raw, 0, end, StandardCharsets.ISO_8859_1);
-    int status = Integer.parseInt(head.substring(9, 12));
+    // The status line echoes whatever version the request claimed: the code is its second word.
+    String[] words = head.split("\r\n", 2)[0].split(" ", 3);
+    int status = words.length > 1 && words[1].matches("\\d{3}") ? Integer.parseInt(words[1]) : -1;
     return new Answer(status, head, Arrays.copyOfRange(raw, end + 4, raw.length));
   }
 
