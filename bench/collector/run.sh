@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Collector throughput, side by side in one run on this machine (loopback only, bounded):
 #   1. a bare Vert.x server answering 204 (the baseline),
-#   2. standalone TrackFlow (in-process queue, in-memory dedup/sessions, DuckDB),
+#   2. standalone TrackFlow (in-process queue, in-memory dedup, DuckDB; the writer keeps sessions),
 #   3. TrackFlow with Kafka and Redis, all roles in one JVM (its writer consumes the topic into
 #      DuckDB in the same process; broker and Redis on the same cores),
 #   4. a collector-only process (TRACKFLOW_ROLES=collector) against the same Kafka and Redis,
@@ -10,6 +10,7 @@
 # All targets run at once; each gets a warm-up, then they are measured in alternating rounds.
 # Usage: bench/collector/run.sh            (needs server/target/trackflow.jar: ./trackflow build)
 # Env:   DURATION=15s WARMUP=10s ROUNDS=3 CONNECTIONS=64 NICE=-10 JAR=server/target/trackflow.jar
+#        SCRIPTS="pixel.lua beacon.lua" (e.g. SCRIPTS=beacon.lua CONNECTIONS=256 for beacon capacity)
 #        KEEP_LOGS=dir (copies every process log there at the end)
 #        (as root every process of the run gets that scheduling priority, so background work on
 #        a shared machine disturbs the comparison less; unprivileged runs keep the default)
@@ -92,7 +93,7 @@ COLLECTOR_PID=$LAST_PID
 
 ROUNDS=${ROUNDS:-3}
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); priority $NICE"
-for script in pixel.lua beacon.lua; do
+for script in ${SCRIPTS:-pixel.lua beacon.lua}; do
   for target in bare standalone cluster collector; do # warm-up (JIT, caches)
     case $target in
       bare) port=$BARE_PORT ;; standalone) port=$STANDALONE_PORT ;; cluster) port=$CLUSTER_PORT ;;
@@ -110,7 +111,7 @@ done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 for port in "$STANDALONE_PORT" "$CLUSTER_PORT" "$COLLECTOR_PORT"; do
   echo "counters of :$port after its runs:"
-  curl -s "http://127.0.0.1:$port/metrics" | grep -E '^trackflow_collector_hits_(accepted|lost|bot)_total|^trackflow_collector_(dedup|sessions)_fallback_total|^trackflow_queue_size|^trackflow_collector_queue_errors_total|^trackflow_writer_rows_total' || true
+  curl -s "http://127.0.0.1:$port/metrics" | grep -E '^trackflow_collector_hits_(accepted|lost|bot)_total|^trackflow_collector_dedup_fallback_total|^trackflow_queue_size|^trackflow_collector_queue_errors_total|^trackflow_writer_rows_total' || true
 done
 
 median_table "bare Vert.x 204" standalone "Kafka + Redis, all roles" "Kafka + Redis, collector only"

@@ -322,6 +322,7 @@ async function api(req, res, url) {
     tokens.delete((req.headers.authorization ?? '').slice(7));
     return send(res, 204);
   }
+  if (req.method === 'GET' && path === '/api/setup') return send(res, 200, { needed: false });
   const who = authorized(req, url);
   if (!who) return error(res, 401, 'unauthorized', 'Sign in to continue');
   const realtimeMatch = path.match(/^\/api\/sites\/([^/]+)\/realtime$/);
@@ -349,8 +350,41 @@ async function api(req, res, url) {
     sites.push(site);
     return send(res, 201, { domain: site.domain, name: site.name, timezone: site.timezone, role: site.role });
   }
+  const settings = await team(req, path);
+  if (settings) return send(res, settings.status, settings.body);
   return error(res, 404, 'not_found', `No route for ${req.method} ${path}`);
 }
+
+// Just enough of the settings routes to click through the settings pages; nothing is enforced.
+const team = (() => {
+  const lists = { members: new Map(), invitations: new Map(), shares: new Map() };
+  const keys = [];
+  let next = 1;
+  const now = () => new Date().toISOString();
+  return async (req, path) => {
+    if (path === '/api/account' && req.method === 'GET') return { status: 200, body: { id: 1, email: 'demo@trackflow.dev', admin: true, created_at: now() } };
+    if (path === '/api/users' && req.method === 'GET') return { status: 200, body: [{ id: 1, email: 'demo@trackflow.dev', admin: true, created_at: now() }] };
+    if (path === '/api/keys' && req.method === 'GET') return { status: 200, body: keys };
+    if (path === '/api/keys' && req.method === 'POST') {
+      const body = await readJson(req);
+      const key = { id: next++, name: body.name, prefix: 'tf_demo123', sites: body.sites, created_at: now(), last_used_at: null };
+      keys.push(key);
+      return { status: 201, body: { ...key, key: `tf_demo123${randomBytes(12).toString('hex')}` } };
+    }
+    const m = path.match(/^\/api\/sites\/([^/]+)\/(members|invitations|shares)$/);
+    if (!m) return req.method === 'GET' ? null : { status: 204, body: undefined };
+    const domain = decodeURIComponent(m[1]);
+    const list = lists[m[2]];
+    if (!list.has(domain)) list.set(domain, m[2] === 'members' ? [{ user_id: 1, email: 'demo@trackflow.dev', role: 'owner', created_at: now() }] : []);
+    if (req.method === 'GET') return { status: 200, body: list.get(domain) };
+    const body = await readJson(req);
+    const item = { id: next++, ...body, created_at: now(), expires_at: body.expires_at ?? null, expired: false, password: Boolean(body.password) };
+    list.get(domain).push(item);
+    const token = randomBytes(16).toString('hex');
+    const link = m[2] === 'invitations' ? `/invite#${token}` : `/share/${domain}?auth=${token}`;
+    return { status: 201, body: { ...item, token, path: link, mailed: false } };
+  };
+})();
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png' };
 

@@ -16,6 +16,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { watchProblems } from './problems.mjs';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -44,10 +45,13 @@ try {
   throw new Error(`the dashboard's browser test needs Chromium at ${executablePath}: install the Debian package 'chromium', or set CHROMIUM_PATH`);
 }
 
-// Everything the browser reports as a problem, by page: CSP violations (the DOM event, seen by an
-// init script, which CSP does not govern), console errors and uncaught exceptions.
-const problems = [];
+// The one console error expected: the page on another site may not frame the dashboard.
 const expectedRefusals = [];
+function refusedFraming(label, text) {
+  if (label !== 'embedder' || !/frame-ancestors 'none'/.test(text)) return false;
+  expectedRefusals.push(text);
+  return true;
+}
 
 /** A page on another site (localhost, not 127.0.0.1) that frames the share link and the dashboard. */
 function embedder(shareUrl, dashboardUrl) {
@@ -59,17 +63,6 @@ function embedder(shareUrl, dashboardUrl) {
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://localhost:${server.address().port}` })));
-}
-
-function watch(page, label) {
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const text = message.text();
-    // The one error expected: the page on another site may not frame the dashboard.
-    if (label === 'embedder' && /frame-ancestors 'none'/.test(text)) expectedRefusals.push(text);
-    else problems.push(`${label}: console error: ${text} (${message.location().url})`);
-  });
-  page.on('pageerror', (error) => problems.push(`${label}: uncaught: ${error.message}`));
 }
 
 /** The dashboard of the site has rendered: a number in the KPIs, the chart, the top pages. */
@@ -87,19 +80,8 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 });
 const page0 = context.pages()[0];
 const { server, origin } = await embedder(base + sharePath, `${base}/${site}`);
+const { problems, watch } = await watchProblems(context, { expected: refusedFraming });
 try {
-  await context.exposeBinding('__reportCspViolation', ({ frame }, v) =>
-    problems.push(`CSP violation in ${frame.url()}: ${v.directive} blocked ${v.blocked} (${v.source})`));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__reportCspViolation({
-        directive: e.effectiveDirective,
-        blocked: e.blockedURI,
-        source: `${e.sourceFile}:${e.lineNumber}`,
-      });
-    });
-  });
-
   const page = page0 || (await context.newPage());
   watch(page, 'dashboard');
   const csp = (await page.goto(`${base}/login?next=${encodeURIComponent(`/${site}`)}`)).headers()['content-security-policy'];
@@ -135,6 +117,11 @@ try {
 } catch (error) {
   // A blocked stylesheet or script shows as a page that never renders: say what the browser saw.
   if (problems.length > 0) error.message += `\nwhat the browser reported:\n${problems.join('\n')}`;
+  // An exception in a frame of another site may reach no listener: what each frame shows.
+  for (const frame of context.pages().flatMap((p) => p.frames())) {
+    const text = await frame.locator('body').innerText().catch(() => '(unreadable)');
+    error.message += `\n--- ${frame.url()}\n${text.slice(0, 300)}`;
+  }
   throw error;
 } finally {
   await context.close();

@@ -1,18 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, createClient, createSession } from '../src/lib/api.js';
+import { json, memoryStorage } from './helpers.js';
 
-function memoryStorage() {
-  const map = new Map();
-  return {
-    getItem: (k) => (map.has(k) ? map.get(k) : null),
-    setItem: (k, v) => map.set(k, String(v)),
-    removeItem: (k) => map.delete(k),
-  };
-}
-
-const json = (status, body) => new Response(body === undefined ? null : JSON.stringify(body), {
-  status, headers: { 'Content-Type': 'application/json' },
-});
 
 function loggedIn() {
   const session = createSession(memoryStorage());
@@ -98,6 +87,18 @@ describe('API client', () => {
     expect(init.headers.Authorization).toBeUndefined();
     expect(fetchFn).toHaveBeenCalledTimes(1);
     expect(onAuthFailure).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not report an abandoned request as a revoked link, even when its 401 body was cut off', async () => {
+    const controller = new AbortController();
+    const fetchFn = vi.fn(async () => {
+      const cut = new ReadableStream({ start(c) { controller.abort(); c.error(new DOMException('Aborted', 'AbortError')); } });
+      return new Response(cut, { status: 401 });
+    });
+    const onAuthFailure = vi.fn();
+    const client = createClient({ fetchFn, session: loggedIn(), shareToken: 'link', onAuthFailure });
+    await expect(client.realtime('example.com', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(onAuthFailure).not.toHaveBeenCalled();
   });
 
   it('keeps the status text when an error body is not JSON', async () => {

@@ -23,4 +23,13 @@ describe('browser storage', () => {
     expect(storage).not.toBe(localStorage);
     expect(storage.getItem('x')).toBeNull();
   });
+
+  it('falls back to memory for sessionStorage too, which a framed share link reads for its unlocked token', () => {
+    const refusing = { get sessionStorage() { throw new DOMException('Access is denied for this document.', 'SecurityError'); } };
+    const storage = browserStorage(refusing, 'sessionStorage');
+    storage.setItem('tf.share', 'unlocked');
+    expect(storage.getItem('tf.share')).toBe('unlocked');
+    const sessionStorage = { getItem: () => null, setItem() {}, removeItem() {} };
+    expect(browserStorage({ sessionStorage }, 'sessionStorage')).toBe(sessionStorage);
+  });
 });

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { useFetch } from '../lib/useFetch.js';
-import { navigate, sitePath } from '../lib/router.js';
+import { navigate, sitePath, siteSettingsPath } from '../lib/router.js';
 import { parseState, serializeState } from '../lib/urlState.js';
 import { addChip, removeChip } from '../lib/filters.js';
 import { hasGoalFilter, kpiQuery } from '../lib/query.js';
@@ -47,6 +47,7 @@ export default function Dashboard({ client, domain, search, shared }) {
           ? <span className="px-2 text-lg font-semibold text-gray-900 dark:text-gray-100">{domain}</span>
           : <SiteSwitcher domain={domain} sites={sites.data} search={search} />}
         <RealtimeBadge client={client} domain={domain} />
+        {!shared && <a href={siteSettingsPath(domain)} onClick={(e) => { e.preventDefault(); navigate(siteSettingsPath(domain)); }} className="text-sm text-gray-600 hover:text-gray-900 dark:text-gray-400 dark:hover:text-gray-100">Settings</a>}
         <div className="ml-auto">
           <DatePicker key={`${state.period}:${state.from}:${state.to}`} state={state} today={today} onChange={update} />
         </div>

@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { navigate } from '../lib/router.js';
+import { teamApi } from '../lib/teamApi.js';
 import { Logo, Spinner, buttonPrimary, inputClass } from './ui.jsx';
 
 /** Where to go after login: only same-site paths, never another origin. */
@@ -13,6 +14,15 @@ export default function LoginPage({ client, search }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+
+  // A server without any account offers to create the owner instead.
+  useEffect(() => {
+    const controller = new AbortController();
+    teamApi(client).setupStatus({ signal: controller.signal })
+      .then((status) => { if (status?.needed) navigate('/setup', { replace: true }); })
+      .catch(() => {});
+    return () => controller.abort();
+  }, [client]);
 
   async function submit(event) {
     event.preventDefault();

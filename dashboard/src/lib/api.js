@@ -44,7 +44,8 @@ async function readError(response) {
  * @param fetchFn   window.fetch or a test double
  * @param session   from createSession
  * @param shareToken when set, every call carries ?auth= and no bearer token (read-only share view)
- * @param onAuthFailure called when a 401 survives the refresh (login page), or on a share link's 401
+ * @param onAuthFailure called with the ApiError when a 401 survives the refresh (login page), or on a
+ *        share link's 401 (revoked, expired, or its password is needed)
  */
 export function createClient({ fetchFn, session, shareToken = null, onAuthFailure = () => {} }) {
   let refreshing = null;
@@ -86,11 +87,16 @@ export function createClient({ fetchFn, session, shareToken = null, onAuthFailur
   async function request(method, path, body, { signal } = {}) {
     let response = await send(method, path, body, signal);
     if (response.status === 401) {
-      // A share token cannot be refreshed: a 401 means the link was revoked.
+      // A share token cannot be refreshed: a 401 means the link was revoked, expired or is locked.
       if (!shareToken && await refresh()) response = await send(method, path, body, signal);
       if (response.status === 401) {
+        const error = await readError(response);
+        // A request its caller abandoned (the page changed) may lose its body half-read: it says
+        // nothing about the credential, so it must not sign out or mark a share link revoked.
+        if (signal?.aborted) throw signal.reason ?? new DOMException('Aborted', 'AbortError');
         if (!shareToken) session.clear();
-        onAuthFailure();
+        onAuthFailure(error);
+        throw error;
       }
     }
     if (!response.ok) throw await readError(response);
@@ -119,6 +125,10 @@ export function createClient({ fetchFn, session, shareToken = null, onAuthFailur
         session.clear();
       }
     },
+    /** Any API call, for the settings pages (see teamApi.js). */
+    call: (method, path, body, opts) => request(method, path, body, opts),
+    /** Keeps the tokens of an answer that signed someone in (setup, invitation, password change). */
+    saveSession: (auth) => session.save(auth),
     sites: (opts) => request('GET', '/api/sites', undefined, opts),
     createSite: (site) => request('POST', '/api/sites', site),
     query: (body, opts) => request('POST', '/api/v2/query', body, opts),

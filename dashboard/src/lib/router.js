@@ -33,10 +33,17 @@ export function matchRoute(pathname) {
   if (parts[0] === 'login' && parts.length === 1) return { page: 'login' };
   if (parts[0] === 'sites' && parts.length === 1) return { page: 'sites' };
   if (parts[0] === 'share' && parts.length === 2) return { page: 'share', domain: parts[1] };
+  if (parts.length === 1 && ['setup', 'invite', 'settings'].includes(parts[0])) return { page: parts[0] };
+  if (parts[0] === 'admin' && parts[1] === 'users' && parts.length === 2) return { page: 'users' };
+  if (parts.length === 2 && parts[1] === 'settings') return { page: 'siteSettings', domain: parts[0] };
   if (parts.length === 1) return { page: 'dashboard', domain: parts[0] };
   return { page: 'notfound' };
 }
 
 export function sitePath(domain) {
   return `/${encodeURIComponent(domain)}`;
+}
+
+export function siteSettingsPath(domain) {
+  return `${sitePath(domain)}/settings`;
 }

@@ -28,7 +28,6 @@ import io.trackflow.core.role.Components;
 import io.trackflow.core.role.RoleContext;
 import io.trackflow.core.role.RoleInstance;
 import io.trackflow.core.session.SaltStore;
-import io.trackflow.core.session.SessionStore;
 import io.trackflow.core.site.SiteDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -76,25 +75,23 @@ public final class CollectorRole implements RoleInstance {
     }
     Future<EventPublisher> publisher = components.get(EventPublisher.class);
     Future<Deduplicator> dedup = components.get(Deduplicator.class);
-    Future<SessionStore> sessions = components.get(SessionStore.class);
     Future<SaltStore> saltStore = components.get(SaltStore.class);
     Future<SiteDirectory> directory = components.has(SiteDirectory.class)
         ? components.get(SiteDirectory.class) : Future.succeededFuture(null);
-    return Future.all(List.of(publisher, dedup, sessions, saltStore, directory, enrichers))
+    return Future.all(List.of(publisher, dedup, saltStore, directory, enrichers))
         .compose(v -> {
           Enrichers e = enrichers.result();
           SiteSnapshot sites = new SiteSnapshot(directory.result());
           SaltRotation salts = new SaltRotation(saltStore.result(), clock);
           return Future.all(sites.start(ctx.vertx(), SITE_REFRESH_MILLIS),
                   salts.start(ctx.vertx(), SALT_CHECK_MILLIS))
-              .map(x -> build(ctx, e, ips, sites, salts, publisher.result(), dedup.result(),
-                  sessions.result(), clock));
+              .map(x -> build(ctx, e, ips, sites, salts, publisher.result(), dedup.result(), clock));
         });
   }
 
   private static RoleInstance build(RoleContext ctx, Enrichers e, ClientIpResolver ips,
       SiteSnapshot sites, SaltRotation salts, EventPublisher publisher, Deduplicator dedup,
-      SessionStore sessions, Clock clock) {
+      Clock clock) {
     TrackflowConfig config = ctx.config();
     CollectorMetrics metrics = new CollectorMetrics(ctx.registry());
     Limits limits = Limits.defaults(config.integer(Setting.COLLECTOR_MAX_BODY_BYTES));
@@ -108,15 +105,14 @@ public final class CollectorRole implements RoleInstance {
         new VisitorStep(salts),
         new EventStep(limits)), metrics);
     InFlight inFlight = new InFlight();
-    CollectorRoutes routes = new CollectorRoutes(pipeline, dedup, sessions, publisher, ips,
-        metrics, clock, limits, inFlight, e.trackerScript());
+    CollectorRoutes routes = new CollectorRoutes(pipeline, dedup, publisher, ips, metrics, clock,
+        limits, inFlight, e.trackerScript());
     Gauge.builder("trackflow.collector.sites", sites, SiteSnapshot::size)
         .description("Sites the collector accepts hits for").register(ctx.registry());
     ctx.health()
         .add(ReadinessCheck.of("collector", () -> Future.succeededFuture(sites.loaded() && salts.current() != null)))
         .add(ReadinessCheck.of("queue", () -> Future.succeededFuture(publisher.healthy())))
-        .addDegradation("dedup", () -> !dedup.healthy())
-        .addDegradation("sessions", () -> !sessions.healthy());
+        .addDegradation("dedup", () -> !dedup.healthy());
     log.info("Collector ready: pipeline {}, {} sites, country database {}, tracker.js {}",
         pipeline.stepNames(), sites.size(), e.geo().available() ? "loaded" : "missing",
         e.trackerScript().isPresent() ? "served" : "absent");

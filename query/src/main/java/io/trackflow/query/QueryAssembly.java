@@ -8,12 +8,18 @@ import io.trackflow.core.store.EventStore;
 import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.BoundedWorker;
 import io.trackflow.query.auth.AccessControl;
+import io.trackflow.query.auth.AccountRoutes;
 import io.trackflow.query.auth.AuthRoutes;
 import io.trackflow.query.auth.ClientAddress;
 import io.trackflow.query.auth.LoginRateLimiter;
 import io.trackflow.query.auth.PasswordHasher;
+import io.trackflow.query.auth.SessionIssuer;
+import io.trackflow.query.auth.SetupRoutes;
 import io.trackflow.query.auth.TokenService;
 import io.trackflow.query.site.ApiSupport;
+import io.trackflow.query.site.InvitationRoutes;
+import io.trackflow.query.site.ShareLinksRoutes;
+import io.trackflow.query.site.TeamRoutes;
 import io.trackflow.query.site.KeysRoutes;
 import io.trackflow.query.site.SiteDeletion;
 import io.trackflow.query.site.SitesRoutes;
@@ -64,6 +70,7 @@ public final class QueryAssembly {
   private final PasswordHasher hasher;
   private final List<HttpRoutes> routes;
   private final StatsRoutes stats;
+  private final SetupRoutes setup;
 
   public QueryAssembly(Vertx vertx, MeterRegistry registry, AccountStore store, Optional<EventStore> events,
       QueryCache cache, AttemptLimiter attempts, Options options, Clock clock) {
@@ -74,13 +81,19 @@ public final class QueryAssembly {
     this.access = new AccessControl(store, tokens, registry);
     LoginRateLimiter limiter = new LoginRateLimiter(attempts, options.loginLimitPerIp(),
         options.loginLimitPerAccount(), options.loginWindow());
-    AuthRoutes auth = new AuthRoutes(store, tokens, hasher, limiter, new ClientAddress(options.trustedProxies()),
-        access, registry, options.refreshTokenTtl(), clock);
+    ClientAddress clientAddress = new ClientAddress(options.trustedProxies());
+    SessionIssuer sessions = new SessionIssuer(store, tokens, options.refreshTokenTtl(), clock);
+    AuthRoutes auth = new AuthRoutes(store, sessions, hasher, limiter, clientAddress, access, registry, clock);
+    this.setup = new SetupRoutes(store, hasher, sessions, options.jwtSecret());
+    AccountRoutes account = new AccountRoutes(store, access, hasher, sessions, limiter, clientAddress, clock);
+    InvitationRoutes invitations = new InvitationRoutes(store, access, hasher, sessions, clock);
     this.stats = events.map(e -> new StatsRoutes(e, cache, access, registry, clock)).orElse(null);
     SiteDeletion deletion = new SiteDeletion(vertx, store, events,
         domain -> stats == null ? cache.invalidatePrefix("stats:") : stats.service().invalidate(domain),
         options.deletedSiteSweep());
-    SitesRoutes sites = new SitesRoutes(store, access, hasher, deletion);
+    SitesRoutes sites = new SitesRoutes(store, access, deletion);
+    TeamRoutes team = new TeamRoutes(store, access, clock);
+    ShareLinksRoutes shares = new ShareLinksRoutes(store, access, hasher, tokens, limiter, clientAddress, clock);
     KeysRoutes keys = new KeysRoutes(store, access);
     UsersRoutes users = new UsersRoutes(store, access, hasher);
     OpenApiRoutes openApi = new OpenApiRoutes();
@@ -91,6 +104,9 @@ public final class QueryAssembly {
       ApiSupport.mountCommon(router, registry);
       router.route("/api/*").handler(access.handler());
       auth.mount(router);
+      setup.mount(router);
+      account.mount(router);
+      invitations.mount(router);
       users.mount(router);
       keys.mount(router);
     });
@@ -99,6 +115,8 @@ public final class QueryAssembly {
       all.add(stats);
     }
     all.add((v, router) -> sites.mount(router));
+    all.add((v, router) -> team.mount(router));
+    all.add((v, router) -> shares.mount(router));
     all.add(openApi);
     all.add(new DashboardRoutes());
     this.routes = List.copyOf(all);
@@ -122,6 +140,11 @@ public final class QueryAssembly {
 
   public AccountStore store() {
     return store;
+  }
+
+  /** First-run setup: logs the setup token while no user exists. */
+  public SetupRoutes setup() {
+    return setup;
   }
 
   public boolean servesStats() {

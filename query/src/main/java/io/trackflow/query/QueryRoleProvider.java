@@ -78,7 +78,8 @@ public final class QueryRoleProvider implements RoleProvider {
           () -> store.result().countUsers().map(n -> true).otherwise(false)));
       return AdminBootstrap.run(store.result(), assembly.hasher(),
               config.optional(Setting.ADMIN_EMAIL), config.optional(Setting.ADMIN_PASSWORD))
-          .map(created -> instance(vertx, assembly));
+          .compose(created -> assembly.setup().announce())
+          .map(v -> instance(vertx, assembly));
     });
   }
 

@@ -20,13 +20,10 @@ import io.trackflow.core.config.TrackflowConfig;
 import io.trackflow.core.dedup.Deduplicator;
 import io.trackflow.core.dedup.local.InMemoryDeduplicator;
 import io.trackflow.core.session.SaltStore;
-import io.trackflow.core.session.SessionStore;
-import io.trackflow.core.session.local.InMemorySaltStore;
-import io.trackflow.core.session.local.InMemorySessionStore;
+import io.trackflow.core.session.local.FileSaltStore;
 import io.trackflow.adapters.dedup.redis.RedisDeduplicator;
 import io.trackflow.adapters.session.redis.RedisClients;
 import io.trackflow.adapters.session.redis.RedisSaltStore;
-import io.trackflow.adapters.session.redis.RedisSessionStore;
 import io.trackflow.core.queue.EventConsumer;
 import io.trackflow.core.queue.EventPublisher;
 import io.trackflow.core.queue.local.InProcessQueue;
@@ -54,7 +51,7 @@ final class Adapters {
     registerQueue(components, vertx, config, registry);
     registerEventStore(components, vertx, config, registry);
     registerDeduplicator(components, vertx, config, registry);
-    registerSessions(components, vertx, config, registry);
+    registerSalts(components, vertx, config);
     registerQueryCache(components, vertx, config);
     registerAttemptLimiter(components, vertx, config, registry);
     registerAccountStore(components, vertx, config, registry);
@@ -186,26 +183,22 @@ final class Adapters {
         Deduplicator::close);
   }
 
-  /** Sessions and daily salts: Redis when configured (shared by collectors), else in memory. */
-  private static void registerSessions(
-      Components components, Vertx vertx, TrackflowConfig config, MeterRegistry registry) {
+  /**
+   * Daily salts: Redis when configured (shared by collectors), else a file of the data directory,
+   * so a restart in the middle of a day keeps every visitor's id. Sessions are not an adapter:
+   * the writer keeps them for the visitors of its partitions.
+   */
+  private static void registerSalts(Components components, Vertx vertx, TrackflowConfig config) {
     if (config.redisUrl().isPresent()) {
       String url = config.redisUrl().get().toString();
-      components.register(SessionStore.class,
-          () -> Future.succeededFuture(new RedisSessionStore(RedisClients.create(vertx, url), true,
-              "trackflow:session:", java.time.Clock.systemUTC(), SessionStore.DEFAULT_TIMEOUT,
-              java.time.Duration.ofMillis(500), 200_000, registry)),
-          SessionStore::close);
       components.register(SaltStore.class,
           () -> Future.succeededFuture(new RedisSaltStore(RedisClients.create(vertx, url), true,
               "trackflow:", java.time.Duration.ofSeconds(2))),
           SaltStore::close);
       return;
     }
-    components.register(SessionStore.class,
-        () -> Future.succeededFuture(new InMemorySessionStore(SessionStore.DEFAULT_TIMEOUT, 200_000)),
-        SessionStore::close);
-    components.register(SaltStore.class, () -> Future.succeededFuture(new InMemorySaltStore()),
+    components.register(SaltStore.class,
+        () -> FileSaltStore.open(vertx, config.dataDir().resolve("salts")).<SaltStore>map(s -> s),
         SaltStore::close);
   }
 }

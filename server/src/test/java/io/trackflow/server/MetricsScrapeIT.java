@@ -21,7 +21,7 @@ class MetricsScrapeIT {
 
   /** Registered only by the cluster adapters (Redis fallbacks, Kafka poison records); see ClusterEndToEndIT. */
   static final Set<String> CLUSTER_ONLY = Set.of("trackflow_collector_dedup_fallback_total",
-      "trackflow_collector_sessions_fallback_total", "trackflow_queue_poison_total",
+      "trackflow_queue_poison_total",
       "trackflow_store_clickhouse_rereads_total", "trackflow_auth_limiter_fallback_total");
 
   @TempDir Path dataDir;

@@ -41,6 +41,10 @@ class SecurityHeadersIT {
           new JsonObject().put("label", "embed").encode(), http.authorization());
       assertThat(created.statusCode()).as("share link: %s", created.body()).isEqualTo(201);
       String sharePath = new JsonObject(created.body()).getString("path");
+      HttpResponse<String> locked = http.post("/api/sites/" + site + "/shares", "application/json",
+          new JsonObject().put("label", "locked").put("password", "a share password 1").encode(), http.authorization());
+      assertThat(locked.statusCode()).as("password-protected share link: %s", locked.body()).isEqualTo(201);
+      JsonObject lockedLink = new JsonObject(locked.body());
 
       HttpResponse<String> index = http.get("/", Map.of());
       Matcher script = Pattern.compile("src=\"(/assets/[^\"]+\\.js)\"").matcher(index.body());
@@ -55,12 +59,37 @@ class SecurityHeadersIT {
       cases.put("dashboard of a site", new Case(http.get("/" + site, Map.of()), 200, Expect.DASHBOARD));
       cases.put("login page", new Case(http.get("/login?next=%2Fsites", Map.of()), 200, Expect.DASHBOARD));
       cases.put("share link", new Case(http.get(sharePath, Map.of()), 200, Expect.SHARED_DASHBOARD));
+      cases.put("password-protected share link (its password page)",
+          new Case(http.get(lockedLink.getString("path"), Map.of()), 200, Expect.SHARED_DASHBOARD));
+      cases.put("first-run setup page", new Case(http.get("/setup", Map.of()), 200, Expect.DASHBOARD));
+      cases.put("invitation page", new Case(http.get("/invite", Map.of()), 200, Expect.DASHBOARD));
+      cases.put("account settings page", new Case(http.get("/settings", Map.of()), 200, Expect.DASHBOARD));
+      cases.put("site settings page", new Case(http.get("/" + site + "/settings", Map.of()), 200, Expect.DASHBOARD));
+      cases.put("user administration page", new Case(http.get("/admin/users", Map.of()), 200, Expect.DASHBOARD));
+      cases.put("sites page", new Case(http.get("/sites", Map.of()), 200, Expect.DASHBOARD));
       cases.put("script asset", new Case(http.get(script.group(1), Map.of()), 200, Expect.API));
       cases.put("style asset", new Case(http.get(style.group(1), Map.of()), 200, Expect.API));
       cases.put("missing asset", new Case(http.get("/assets/none-00000000.js", Map.of()), 404, Expect.API));
       cases.put("API JSON", new Case(http.get("/api/sites", http.authorization()), 200, Expect.API));
       cases.put("API JSON for a share link", new Case(http.get("/api/sites/" + site + "/realtime?"
           + sharePath.substring(sharePath.indexOf('?') + 1), Map.of()), 200, Expect.API));
+      cases.put("API: setup status", new Case(http.get("/api/setup", Map.of()), 200, Expect.API));
+      cases.put("API: account", new Case(http.get("/api/account", http.authorization()), 200, Expect.API));
+      cases.put("API: users", new Case(http.get("/api/users", http.authorization()), 200, Expect.API));
+      cases.put("API: API keys", new Case(http.get("/api/keys", http.authorization()), 200, Expect.API));
+      cases.put("API: members", new Case(http.get("/api/sites/" + site + "/members", http.authorization()), 200,
+          Expect.API));
+      cases.put("API: invitations", new Case(http.get("/api/sites/" + site + "/invitations", http.authorization()),
+          200, Expect.API));
+      cases.put("API: share links", new Case(http.get("/api/sites/" + site + "/shares", http.authorization()), 200,
+          Expect.API));
+      cases.put("API: share link locked", new Case(http.get("/api/sites/" + site + "/realtime?auth="
+          + lockedLink.getString("token"), Map.of()), 401, Expect.API));
+      cases.put("API: share unlock, wrong password", new Case(http.post("/api/share/unlock", "application/json",
+          new JsonObject().put("token", lockedLink.getString("token")).put("password", "not it").encode(), Map.of()),
+          403, Expect.API));
+      cases.put("API: invitation preview, unknown token", new Case(http.post("/api/invitations/preview",
+          "application/json", new JsonObject().put("token", "x".repeat(43)).encode(), Map.of()), 404, Expect.API));
       cases.put("OpenAPI document", new Case(http.get("/api/openapi.json", Map.of()), 200, Expect.API));
       cases.put("API 401", new Case(http.get("/api/sites", Map.of()), 401, Expect.API));
       cases.put("API 404", new Case(http.get("/api/no-such-route", http.authorization()), 404, Expect.API));

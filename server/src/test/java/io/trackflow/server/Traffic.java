@@ -168,7 +168,7 @@ final class Traffic {
     return e;
   }
 
-  private final TrackflowHttp http;
+  private TrackflowHttp http;
   private final String site;
   private final String origin;
   private final long t0;
@@ -187,6 +187,11 @@ final class Traffic {
 
   String site() {
     return site;
+  }
+
+  /** Sends from now on through {@code next} (the same deployment restarted, another collector). */
+  void sendThrough(TrackflowHttp next) {
+    this.http = next;
   }
 
   /** A visitor from a private address: no country. */
@@ -259,8 +264,11 @@ final class Traffic {
     }
   }
 
-  /** The first time an event is sent it gets the visitor's next second; a resend keeps it. */
-  private void stamp(Visitor visitor, Ev e) {
+  /**
+   * The first time an event is sent it gets the visitor's next second; a resend keeps it. A test
+   * may stamp events ahead of sending them, to send them out of order.
+   */
+  void stamp(Visitor visitor, Ev e) {
     if (e.visitor == null) {
       e.visitor = visitor;
       e.ts = t0 + 1000L * visitor.step++;
@@ -389,6 +397,15 @@ final class Traffic {
       s.stream().filter(Ev::pageview).findFirst().ifPresent(entries::add);
     }
     return count(entries, e -> e.path);
+  }
+
+  /** Exit page (last pageview of a session) → visits. */
+  Map<String, Long> visitsByExitPage() {
+    List<Ev> exits = new ArrayList<>();
+    for (List<Ev> s : sessions().values()) {
+      s.stream().filter(Ev::pageview).reduce((first, second) -> second).ifPresent(exits::add);
+    }
+    return count(exits, e -> e.path);
   }
 
   /** Event name → events (pageviews included, engagement never). */

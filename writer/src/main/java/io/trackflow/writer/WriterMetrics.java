@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The writer's meters: rows inserted, batch sizes, insert latency per outcome, retries, failed
- * attempts, rows buffered, the consumer's lag, and the newest event stored (so that freshness,
- * now minus that time, can be watched without querying the store).
+ * attempts, rows buffered, the consumer's lag, the newest event stored (so that freshness, now
+ * minus that time, can be watched without querying the store), and the open sessions it keeps
+ * (held, replayed events, loads from the store).
  */
 final class WriterMetrics {
 
@@ -25,6 +26,11 @@ final class WriterMetrics {
   final Counter retries;
   final Counter failures;
   final AtomicInteger buffered = new AtomicInteger();
+  final AtomicInteger openSessions = new AtomicInteger();
+  final Counter replayed;
+  final Timer rebuild;
+  final Counter rebuiltSessions;
+  final Counter rebuildFailures;
   private final AtomicLong newestStoredMillis = new AtomicLong(NOTHING_STORED);
   private final MeterRegistry registry;
 
@@ -54,6 +60,21 @@ final class WriterMetrics {
     Gauge.builder("trackflow.writer.buffered", buffered, AtomicInteger::get)
         .description("Rows held by the writer: waiting for a batch or being inserted")
         .baseUnit("rows")
+        .register(registry);
+    Gauge.builder("trackflow.writer.sessions.open", openSessions, AtomicInteger::get)
+        .description("Open sessions the writer keeps for the visitors of its partitions")
+        .register(registry);
+    replayed = Counter.builder("trackflow.writer.sessions.replayed")
+        .description("Events their session had applied already (a replay after a crash): given their session, not counted again")
+        .register(registry);
+    rebuild = Timer.builder("trackflow.writer.sessions.rebuild")
+        .description("Loading the open sessions of newly assigned partitions (or older ones for a partition far behind) from the store")
+        .register(registry);
+    rebuiltSessions = Counter.builder("trackflow.writer.sessions.rebuilt")
+        .description("Open sessions loaded from the store for newly assigned partitions")
+        .register(registry);
+    rebuildFailures = Counter.builder("trackflow.writer.sessions.rebuild.failures")
+        .description("Loads of open sessions that failed (retried with backoff while the partitions are owned)")
         .register(registry);
     Gauge.builder("trackflow.writer.lag", consumer, c -> {
           long lag = c.lag();

@@ -2,27 +2,42 @@ package io.trackflow.writer;
 
 import io.micrometer.core.instrument.Timer;
 import io.trackflow.core.event.Event;
+import io.trackflow.core.queue.Delivery;
+import io.trackflow.core.queue.DeliveryHandler;
 import io.trackflow.core.queue.EventConsumer;
+import io.trackflow.core.queue.PartitionAssignment;
+import io.trackflow.core.session.SessionState;
 import io.trackflow.core.store.EventStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes deliveries from the queue, buffers them, and inserts a batch once it holds {@code
- * batchSize} rows or its oldest row is {@code batchAge} old: one {@link EventStore#insert} per
- * batch, at most {@code inserts} batches at once. A delivery's future completes only after the
- * insert holding its events succeeded, so the queue acknowledges (commits) stored events only.
+ * Takes deliveries from the queue, gives each event its session ({@link SessionKeeper}: the open
+ * sessions of the partitions this writer owns, in memory), buffers them, and inserts a batch
+ * once it holds {@code batchSize} rows or its oldest row is {@code batchAge} old: one {@link
+ * EventStore#insert} per batch (events and the session rows they produced), at most {@code
+ * inserts} batches at once. A delivery's future completes only after the insert holding its
+ * events succeeded, so the queue acknowledges (commits) stored events only.
+ *
+ * <p>Partitions assigned are answered once their open sessions are loaded; partitions revoked
+ * are answered once every delivery of them was (their waiting deliveries are inserted at once),
+ * so the next owner finds the sessions stored.
  *
  * <p>A failing store is retried with capped exponential backoff, the same batch each time. While
  * it fails, deliveries stay unanswered; the consumer bounds how many it hands out and then stops
@@ -39,12 +54,19 @@ public final class WriterVerticle extends VerticleBase {
   private final EventStore store;
   private final WriterOptions options;
   private final WriterMetrics metrics;
+  private final Clock clock;
+  private final Duration sessionTimeout;
 
   // Touched on this verticle's context only.
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private final Set<Batch> active = new LinkedHashSet<>();
   private int waitingRows;
   private long ageTimer = -1;
+  private SessionKeeper sessions;
+  // Deliveries accepted and not answered yet, per partition: what a revocation waits for.
+  private final Map<Integer, Set<Future<Void>>> unanswered = new HashMap<>();
+  // Revocations waiting for their partitions' deliveries: batches are inserted without waiting.
+  private int revocations;
   private boolean stopping;
   private boolean givingUp;
   private Promise<Void> allFinished;
@@ -64,27 +86,87 @@ public final class WriterVerticle extends VerticleBase {
   }
 
   WriterVerticle(EventConsumer consumer, EventStore store, WriterOptions options, WriterMetrics metrics) {
+    this(consumer, store, options, metrics, Clock.systemUTC(), SessionState.DEFAULT_TIMEOUT);
+  }
+
+  WriterVerticle(EventConsumer consumer, EventStore store, WriterOptions options, WriterMetrics metrics,
+      Clock clock, Duration sessionTimeout) {
     this.consumer = consumer;
     this.store = store;
     this.options = options;
     this.metrics = metrics;
+    this.clock = clock;
+    this.sessionTimeout = sessionTimeout;
   }
 
   @Override
   public Future<?> start() {
-    return consumer.start(this::accept);
+    sessions = new SessionKeeper(vertx, store, clock, sessionTimeout, options, metrics);
+    return consumer.start(new DeliveryHandler() {
+      @Override
+      public Future<Void> handle(List<Event> events) {
+        return Future.failedFuture(new IllegalStateException("the writer needs each delivery's partition"));
+      }
+
+      @Override
+      public Future<Void> handle(Delivery delivery) {
+        return onContext(() -> accept(delivery));
+      }
+
+      @Override
+      public Future<Void> assigned(PartitionAssignment assignment) {
+        return onContext(() -> assign(assignment));
+      }
+
+      @Override
+      public Future<Void> revoked(Set<Integer> partitions) {
+        return onContext(() -> revoke(partitions));
+      }
+    });
   }
 
-  private Future<Void> accept(List<Event> events) {
-    if (Vertx.currentContext() != context) {
-      // The consumer delivers where it was started (here); hop over if an adapter does not.
-      Promise<Void> stored = Promise.promise();
-      context.runOnContext(v -> accept(events).onComplete(stored));
-      return stored.future();
+  /** After what this writer still holds of the partitions (an earlier ownership) settled. */
+  private Future<Void> assign(PartitionAssignment assignment) {
+    return settled(assignment.partitions()).compose(v -> sessions.assigned(assignment));
+  }
+
+  private Future<Void> revoke(Set<Integer> partitions) {
+    sessions.revoked(partitions);
+    revocations++;
+    flush();
+    return settled(partitions).andThen(ar -> {
+      revocations--;
+    });
+  }
+
+  /** Completes once every delivery of the partitions accepted so far was answered, either way. */
+  private Future<Void> settled(Set<Integer> partitions) {
+    List<Future<Void>> open = new ArrayList<>();
+    for (int partition : partitions) {
+      open.addAll(unanswered.getOrDefault(partition, Set.of()));
     }
-    if (events.isEmpty()) {
+    return Future.join(open).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private Future<Void> accept(Delivery delivery) {
+    if (delivery.events().isEmpty()) {
       return Future.succeededFuture();
     }
+    if (givingUp) {
+      return Future.failedFuture(new IllegalStateException("writer stopped"));
+    }
+    Set<Future<Void>> ofPartition = unanswered.computeIfAbsent(delivery.partition(), p -> new HashSet<>());
+    Future<Void> stored = sessions.sessionize(delivery).compose(this::buffer);
+    ofPartition.add(stored);
+    return stored.andThen(ar -> {
+      ofPartition.remove(stored);
+      if (ofPartition.isEmpty()) {
+        unanswered.remove(delivery.partition(), ofPartition);
+      }
+    });
+  }
+
+  private Future<Void> buffer(List<Event> events) {
     if (givingUp) {
       return Future.failedFuture(new IllegalStateException("writer stopped"));
     }
@@ -100,7 +182,7 @@ public final class WriterVerticle extends VerticleBase {
     if (waiting.isEmpty()) {
       return false;
     }
-    return stopping || waitingRows >= options.batchSize()
+    return stopping || revocations > 0 || waitingRows >= options.batchSize()
         || System.nanoTime() - waiting.peekFirst().arrivedNanos() >= options.batchAge().toNanos();
   }
 
@@ -209,6 +291,16 @@ public final class WriterVerticle extends VerticleBase {
     }
   }
 
+  /** Runs on this verticle's context: the consumer calls where it was started (here), or hops. */
+  private <T> Future<T> onContext(Supplier<Future<T>> action) {
+    if (Vertx.currentContext() == context) {
+      return action.get();
+    }
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(done));
+    return done.future();
+  }
+
   @Override
   public Future<?> stop() {
     stopping = true;
@@ -224,6 +316,7 @@ public final class WriterVerticle extends VerticleBase {
   /** After the consumer stopped: nothing more arrives; what is still unstored is left to the queue. */
   private Future<Void> giveUpUnstored() {
     givingUp = true;
+    sessions.revokeAll();
     cancelAgeTimer();
     allFinished = Promise.promise();
     for (Batch batch : List.copyOf(active)) {

@@ -50,6 +50,9 @@ class CompactionVerticleTest {
     }
     @Override public Future<Void> migrate() { return Future.succeededFuture(); }
     @Override public Future<Void> insert(List<Event> events) { return Future.succeededFuture(); }
+    @Override public Future<List<io.trackflow.core.session.StoredSession>> openSessions(long from, long to) {
+      return Future.succeededFuture(List.of());
+    }
     @Override public Future<QueryResult> query(Function<ReadView, String> statement) { return Future.failedFuture("unused"); }
     @Override public Future<Void> deleteSite(String site) { return Future.succeededFuture(); }
     @Override public SqlDialect dialect() { return SqlDialect.DUCKDB; }

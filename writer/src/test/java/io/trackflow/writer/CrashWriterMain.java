@@ -7,8 +7,7 @@ import io.trackflow.adapters.store.clickhouse.ClickHouseEventStore;
 import io.trackflow.adapters.store.clickhouse.ClickHouseOptions;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.store.EventStore;
-import io.trackflow.core.store.QueryResult;
-import io.trackflow.core.store.SqlDialect;
+import io.trackflow.core.store.ForwardingEventStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -65,8 +64,7 @@ public final class CrashWriterMain {
    * the store and nothing is answered again. The rows are printed once no insert is under way, so
    * the count includes a second insert that was already running when the n-th one succeeded.
    */
-  private static final class FreezingStore implements EventStore {
-    private final EventStore inner;
+  private static final class FreezingStore extends ForwardingEventStore {
     private final int freezeAfter;
     private int succeeded;
     private int running;
@@ -75,7 +73,7 @@ public final class CrashWriterMain {
     private long rows;
 
     FreezingStore(EventStore inner, int freezeAfter) {
-      this.inner = inner;
+      super(inner);
       this.freezeAfter = freezeAfter;
     }
 
@@ -107,31 +105,6 @@ public final class CrashWriterMain {
         // Never answered: the writer cannot acknowledge this batch, the consumer cannot commit it.
         return Promise.<Void>promise().future();
       });
-    }
-
-    @Override
-    public Future<Void> migrate() {
-      return inner.migrate();
-    }
-
-    @Override
-    public Future<QueryResult> query(java.util.function.Function<io.trackflow.core.store.ReadView, String> statement) {
-      return inner.query(statement);
-    }
-
-    @Override
-    public Future<Void> deleteSite(String site) {
-      return inner.deleteSite(site);
-    }
-
-    @Override
-    public SqlDialect dialect() {
-      return inner.dialect();
-    }
-
-    @Override
-    public Future<Void> close() {
-      return inner.close();
     }
   }
 }

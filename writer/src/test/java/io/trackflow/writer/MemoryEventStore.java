@@ -1,7 +1,9 @@
 package io.trackflow.writer;
 
 import io.trackflow.core.event.Event;
+import io.trackflow.core.session.StoredSession;
 import io.trackflow.core.store.EventStore;
+import io.trackflow.core.store.EventsSchema;
 import io.trackflow.core.store.QueryResult;
 import io.trackflow.core.store.SqlDialect;
 import io.vertx.core.Future;
@@ -24,6 +26,7 @@ final class MemoryEventStore implements EventStore {
   private final List<Promise<Void>> held = new ArrayList<>();
   private Function<List<Event>, Future<Void>> behaviour = rows -> Future.succeededFuture();
   private int migrations;
+  private int openSessionFailures;
 
   synchronized MemoryEventStore succeed() {
     behaviour = rows -> Future.succeededFuture();
@@ -106,6 +109,31 @@ final class MemoryEventStore implements EventStore {
   @Override
   public Future<QueryResult> query(java.util.function.Function<io.trackflow.core.store.ReadView, String> statement) {
     return Future.succeededFuture(new QueryResult(List.of("count"), List.of(List.of((Object) (long) storedIds().size()))));
+  }
+
+  /** The next {@code n} reads of open sessions fail. */
+  synchronized MemoryEventStore failOpenSessions(int n) {
+    openSessionFailures = n;
+    return this;
+  }
+
+  /** The newest row of each session inserted so far whose last activity lies in the range. */
+  @Override
+  public synchronized Future<List<StoredSession>> openSessions(long fromMillis, long toMillis) {
+    if (openSessionFailures > 0) {
+      openSessionFailures--;
+      return Future.failedFuture(new IllegalStateException("store unavailable"));
+    }
+    List<Event> all = new ArrayList<>();
+    inserted.forEach(all::addAll);
+    List<StoredSession> open = new ArrayList<>();
+    for (Event e : EventsSchema.newestPerSession(all)) {
+      long last = e.session().lastActivityMillis();
+      if (last >= fromMillis && last < toMillis) {
+        open.add(new StoredSession(e.site(), e.sessionId(), e.visitorId(), e.visitSource(), e.session()));
+      }
+    }
+    return Future.succeededFuture(open);
   }
 
   @Override

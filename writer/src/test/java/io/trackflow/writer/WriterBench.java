@@ -9,8 +9,7 @@ import io.trackflow.adapters.store.clickhouse.ClickHouseOptions;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.queue.QueueEvents;
 import io.trackflow.core.store.EventStore;
-import io.trackflow.core.store.QueryResult;
-import io.trackflow.core.store.SqlDialect;
+import io.trackflow.core.store.ForwardingEventStore;
 import io.trackflow.core.testdata.EventGenerator;
 import io.trackflow.testsupport.ClickHouseService;
 import io.trackflow.testsupport.KafkaService;
@@ -217,15 +216,14 @@ public final class WriterBench {
   }
 
   /** Passes inserts through and notes when each completed. */
-  private static final class TimedStore implements EventStore {
-    private final EventStore inner;
+  private static final class TimedStore extends ForwardingEventStore {
     final AtomicLong rows = new AtomicLong();
     volatile long firstDone;
     volatile long lastDone;
     volatile long firstBatchRows;
 
     TimedStore(EventStore inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
@@ -239,31 +237,6 @@ public final class WriterBench {
         lastDone = now;
         rows.addAndGet(events.size());
       });
-    }
-
-    @Override
-    public Future<Void> migrate() {
-      return inner.migrate();
-    }
-
-    @Override
-    public Future<QueryResult> query(java.util.function.Function<io.trackflow.core.store.ReadView, String> statement) {
-      return inner.query(statement);
-    }
-
-    @Override
-    public Future<Void> deleteSite(String site) {
-      return inner.deleteSite(site);
-    }
-
-    @Override
-    public SqlDialect dialect() {
-      return inner.dialect();
-    }
-
-    @Override
-    public Future<Void> close() {
-      return inner.close();
     }
   }
 

@@ -201,21 +201,30 @@ class WriterVerticleTest {
     assertThat(buffered()).isZero();
   }
 
-  /** A consumer whose deliveries a test makes by hand and whose stop returns at once. */
+  /**
+   * A consumer of one partition, assigned at start, whose deliveries a test makes by hand and
+   * whose stop returns at once.
+   */
   private final class ManualConsumer implements io.trackflow.core.queue.EventConsumer {
     private io.trackflow.core.queue.DeliveryHandler handler;
     private io.vertx.core.Context context;
+    private long position;
 
     @Override
     public Future<Void> start(io.trackflow.core.queue.DeliveryHandler handler) {
       this.handler = handler;
       this.context = vertx.getOrCreateContext();
-      return Future.succeededFuture();
+      return handler.assigned(new io.trackflow.core.queue.PartitionAssignment(java.util.Set.of(0), 1, v -> 0));
     }
 
     Future<Void> deliver(List<Event> batch) {
+      long[] positions = new long[batch.size()];
+      for (int i = 0; i < positions.length; i++) {
+        positions[i] = ++position;
+      }
       io.vertx.core.Promise<Void> answered = io.vertx.core.Promise.promise();
-      context.runOnContext(v -> handler.handle(batch).onComplete(answered));
+      context.runOnContext(v -> handler.handle(new io.trackflow.core.queue.Delivery(0, batch, positions))
+          .onComplete(answered));
       return answered.future();
     }
 

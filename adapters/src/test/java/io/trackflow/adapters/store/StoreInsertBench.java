@@ -39,8 +39,10 @@ import org.duckdb.DuckDBConnection;
  *       RowBinary over HTTP, one or two inserts in flight; against one HTTP insert of the same
  *       rows as a TSV file, {@code clickhouse-client} reading that file (native protocol), and
  *       the same TSV posted in 10,000-row inserts (ClickHouse's own cost per insert).
- *   <li>DuckDB adapter: the same batches through the appender, staging table and replay
- *       anti-join; against one appender writing every row straight into the table.
+ *   <li>DuckDB adapter: the same batches (and 50,000-row ones) through the appender, staging
+ *       table and replay anti-join, sessions included; against one appender writing every row
+ *       straight into the table, and DuckDB copying the same rows from a Parquet and a CSV file
+ *       it wrote itself (its own fastest bulk load; events only).
  * </ul>
  *
  * Starts a private ClickHouse (test-support) unless {@code -Dclickhouse.url=http://host:8123}
@@ -115,7 +117,10 @@ public final class StoreInsertBench {
         record("ClickHouse bulk: clickhouse-client < TSV file", clickHouseClientBulk(db + "_a", tsv, rows));
       }
       record("DuckDB adapter (appender + staging + replay anti-join)", duckDbAdapter("round" + round, batches));
+      record("DuckDB adapter, 50,000-row batches", duckDbAdapter("round" + round + "-50k", regroup(batches, 5)));
       record("DuckDB bulk: one appender straight into the table", duckDbBulk("round" + round, traffic));
+      record("DuckDB bulk: COPY from a Parquet file DuckDB wrote", duckDbCopy("round" + round, "parquet"));
+      record("DuckDB bulk: COPY from a CSV file DuckDB wrote", duckDbCopy("round" + round, "csv"));
       System.out.printf("round %d done%n", round);
     }
 
@@ -131,10 +136,12 @@ public final class StoreInsertBench {
     double chAdapter100k = median(results.get("ClickHouse adapter, 100,000-row batches"));
     double duckAdapter = median(results.get("DuckDB adapter (appender + staging + replay anti-join)"));
     double duckBulk = median(results.get("DuckDB bulk: one appender straight into the table"));
+    double duckCopy = median(results.get("DuckDB bulk: COPY from a Parquet file DuckDB wrote"));
     System.out.printf("%nClickHouse adapter / one HTTP bulk insert: %.0f%% (10k batches), %.0f%% (50k), %.0f%% (100k);"
-        + " adapter / the same 10k-row TSV inserts: %.0f%%%nDuckDB adapter / appender bulk: %.0f%%%n",
+        + " adapter / the same 10k-row TSV inserts: %.0f%%%nDuckDB adapter / appender bulk: %.0f%%;"
+        + " adapter / COPY from Parquet: %.0f%%%n",
         100 * chAdapter / chBulk, 100 * chAdapter50k / chBulk, 100 * chAdapter100k / chBulk, 100 * chAdapter / chChunks,
-        100 * duckAdapter / duckBulk);
+        100 * duckAdapter / duckBulk, 100 * duckAdapter / duckCopy);
   }
 
   private void record(String name, double rowsPerSecond) {
@@ -284,6 +291,36 @@ public final class StoreInsertBench {
         }
       }
       return traffic.size() / seconds(start);
+    }
+  }
+
+  /**
+   * DuckDB's own fastest load of the same rows: the table the appender filled, exported by DuckDB
+   * as a file (not timed), then copied into an empty table of the same schema (timed).
+   */
+  private double duckDbCopy(String name, String format) throws Exception {
+    Path source = work.resolve(name + "-bulk.duckdb");
+    Path file = work.resolve(name + "-events." + format);
+    // NULLSTR: a CSV's empty field would otherwise read back as NULL, not as the empty string.
+    String options = format.equals("csv") ? "(FORMAT csv, NULLSTR '\\N')" : "(FORMAT " + format + ")";
+    long rows;
+    try (java.sql.Connection c = DriverManager.getConnection("jdbc:duckdb:" + source);
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("COPY events TO '" + file + "' " + options);
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM events")) {
+        rs.next();
+        rows = rs.getLong(1);
+      }
+    }
+    Path target = work.resolve(name + "-copy-" + format + ".duckdb");
+    DuckDbEventStore schema = new DuckDbEventStore(vertx, target, new SimpleMeterRegistry());
+    await(schema.migrate());
+    await(schema.close());
+    try (java.sql.Connection c = DriverManager.getConnection("jdbc:duckdb:" + target);
+        java.sql.Statement st = c.createStatement()) {
+      long start = System.nanoTime();
+      st.execute("COPY events FROM '" + file + "' " + options);
+      return rows / seconds(start);
     }
   }
 

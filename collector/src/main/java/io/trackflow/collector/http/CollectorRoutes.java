@@ -12,7 +12,6 @@ import io.trackflow.core.http.ApiError;
 import io.trackflow.core.http.HttpRoutes;
 import io.trackflow.core.http.SecurityHeaders;
 import io.trackflow.core.queue.EventPublisher;
-import io.trackflow.core.session.SessionStore;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -29,7 +28,6 @@ public final class CollectorRoutes implements HttpRoutes {
 
   private final Pipeline pipeline;
   private final Deduplicator dedup;
-  private final SessionStore sessions;
   private final EventPublisher publisher;
   private final ClientIpResolver ips;
   private final CollectorMetrics metrics;
@@ -38,12 +36,11 @@ public final class CollectorRoutes implements HttpRoutes {
   private final InFlight inFlight;
   private final Optional<TrackerScript> script;
 
-  public CollectorRoutes(Pipeline pipeline, Deduplicator dedup, SessionStore sessions,
-      EventPublisher publisher, ClientIpResolver ips, CollectorMetrics metrics, Clock clock,
-      Limits limits, InFlight inFlight, Optional<TrackerScript> script) {
+  public CollectorRoutes(Pipeline pipeline, Deduplicator dedup, EventPublisher publisher,
+      ClientIpResolver ips, CollectorMetrics metrics, Clock clock, Limits limits, InFlight inFlight,
+      Optional<TrackerScript> script) {
     this.pipeline = pipeline;
     this.dedup = dedup;
-    this.sessions = sessions;
     this.publisher = publisher;
     this.ips = ips;
     this.metrics = metrics;
@@ -56,8 +53,8 @@ public final class CollectorRoutes implements HttpRoutes {
   @Override
   public void mount(Vertx vertx, Router router) {
     // Called on the HTTP verticle's event loop: the batcher belongs to that loop.
-    HitBatcher batcher = new HitBatcher(vertx.getOrCreateContext(), dedup, sessions, publisher,
-        metrics, inFlight, 1000);
+    HitBatcher batcher = new HitBatcher(vertx.getOrCreateContext(), dedup, publisher, metrics,
+        inFlight, 1000);
     for (String path : List.of("/i", "/api/event", "/tracker.js")) {
       router.route(path).handler(ctx -> {
         SecurityHeaders.COLLECTOR.use(ctx);

@@ -5,9 +5,6 @@ import io.trackflow.core.dedup.Deduplicator;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.queue.EventPublisher;
 import io.trackflow.core.queue.QueueUnavailableException;
-import io.trackflow.core.session.SessionSnapshot;
-import io.trackflow.core.session.SessionStore;
-import io.trackflow.core.session.SessionTouch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The asynchronous part of ingestion, batched per event-loop tick: every hit that passed the
- * pipeline during one turn of the loop goes through dedup → session → publish together, so a
- * tick of requests costs one Redis pipeline per store and one publish. One batcher per event
- * loop; it is only touched from that loop.
+ * pipeline during one turn of the loop goes through dedup → publish together, so a tick of
+ * requests costs one dedup call and one publish. Sessions are not the collector's: the writer
+ * that owns the visitor's partition keeps them. One batcher per event loop; it is only touched
+ * from that loop.
  *
  * <p>At most {@code maxRunning} batches are under way at once; hits arriving meanwhile wait and
  * go together into the next batch once one finishes. So while Redis or the broker is slow the
@@ -29,9 +27,8 @@ import java.util.concurrent.TimeUnit;
  * {@code maxPending} waiting hits a submission fails at once ({@link QueueUnavailableException}:
  * beacons get 503, pixel hits count as lost) instead of growing memory.
  *
- * <p>If publishing fails, the batch's keys are forgotten by the deduplicator and its touches
- * released by the session store before the failure is reported, so the client's retry is
- * neither dropped as a duplicate nor counted twice in its session.
+ * <p>If publishing fails, the batch's keys are forgotten by the deduplicator before the failure
+ * is reported, so the client's retry is not dropped as a duplicate.
  */
 public final class HitBatcher {
 
@@ -42,7 +39,6 @@ public final class HitBatcher {
 
   private final Context context;
   private final Deduplicator dedup;
-  private final SessionStore sessions;
   private final EventPublisher publisher;
   private final CollectorMetrics metrics;
   private final InFlight inFlight;
@@ -55,17 +51,15 @@ public final class HitBatcher {
   private boolean scheduled;
 
   /** A batcher with at most 4 batches under way and 20 batches' worth of hits waiting. */
-  public HitBatcher(Context context, Deduplicator dedup, SessionStore sessions,
-      EventPublisher publisher, CollectorMetrics metrics, InFlight inFlight, int maxBatch) {
-    this(context, dedup, sessions, publisher, metrics, inFlight, maxBatch, 4, 20 * maxBatch);
+  public HitBatcher(Context context, Deduplicator dedup, EventPublisher publisher,
+      CollectorMetrics metrics, InFlight inFlight, int maxBatch) {
+    this(context, dedup, publisher, metrics, inFlight, maxBatch, 4, 20 * maxBatch);
   }
 
-  public HitBatcher(Context context, Deduplicator dedup, SessionStore sessions,
-      EventPublisher publisher, CollectorMetrics metrics, InFlight inFlight, int maxBatch,
-      int maxRunning, int maxPending) {
+  public HitBatcher(Context context, Deduplicator dedup, EventPublisher publisher,
+      CollectorMetrics metrics, InFlight inFlight, int maxBatch, int maxRunning, int maxPending) {
     this.context = context;
     this.dedup = dedup;
-    this.sessions = sessions;
     this.publisher = publisher;
     this.metrics = metrics;
     this.inFlight = inFlight;
@@ -159,40 +153,24 @@ public final class HitBatcher {
       if (fresh.isEmpty()) {
         return Future.<Void>succeededFuture();
       }
-      return sessionsAndPublish(fresh)
+      return publish(fresh)
           .recover(e -> dedup.forget(freshKeys).transform(x -> Future.<Void>failedFuture(e)));
     });
   }
 
-  private Future<Void> sessionsAndPublish(List<Hit> fresh) {
-    List<SessionTouch> touches = new ArrayList<>(fresh.size());
+  private Future<Void> publish(List<Hit> fresh) {
+    List<Event> events = new ArrayList<>(fresh.size());
     for (Hit h : fresh) {
-      touches.add(touch(h));
+      events.add(h.event.build());
     }
-    return sessions.track(touches).compose(snapshots -> {
-      List<Event> events = new ArrayList<>(fresh.size());
-      for (int i = 0; i < fresh.size(); i++) {
-        SessionSnapshot s = snapshots.get(i);
-        // The visit's source replaces the event's own: every event carries its session's.
-        events.add(fresh.get(i).event.sessionId(s.sessionId()).visitSource(s.source())
-            .session(s.totals()).build());
-      }
-      long start = System.nanoTime();
-      Future<Void> published;
-      try {
-        published = publisher.publish(events);
-      } catch (RuntimeException e) {
-        published = Future.failedFuture(e);
-      }
-      return published
-          .andThen(ar -> metrics.publishLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
-          .recover(e -> sessions.release(touches, snapshots).transform(x -> Future.failedFuture(e)));
-    });
-  }
-
-  private static SessionTouch touch(Hit h) {
-    Event.Builder e = h.event;
-    return new SessionTouch(h.visitorId, e.timestampMillis(),
-        SessionTouch.Kind.of(e.name(), e.interactive()), e.pathname(), e.visitSource());
+    long start = System.nanoTime();
+    Future<Void> published;
+    try {
+      published = publisher.publish(events);
+    } catch (RuntimeException e) {
+      published = Future.failedFuture(e);
+    }
+    return published
+        .andThen(ar -> metrics.publishLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
   }
 }

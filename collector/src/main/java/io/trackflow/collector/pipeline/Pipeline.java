@@ -7,7 +7,7 @@ import java.util.List;
  * The synchronous part of ingestion: parse → validate → site → user agent → geo → source →
  * visitor → event id, each a named {@link Step}. A step may drop the hit with a reason; the drop
  * is counted per reason and the remaining steps are skipped. The asynchronous part (dedup,
- * session, publish) runs per batch in {@link HitBatcher}.
+ * publish) runs per batch in {@link HitBatcher}.
  */
 public final class Pipeline {
 

@@ -9,7 +9,6 @@ import io.trackflow.collector.http.CollectorServer.RecordingPublisher;
 import io.trackflow.core.config.Setting;
 import io.trackflow.core.dedup.local.InMemoryDeduplicator;
 import io.trackflow.core.session.local.InMemorySaltStore;
-import io.trackflow.core.session.local.InMemorySessionStore;
 import io.trackflow.core.testdata.Fuzz;
 import io.trackflow.core.testdata.Gen;
 import io.trackflow.core.testdata.HostileInput;
@@ -92,7 +91,7 @@ class CollectorHttpFuzzTest {
     queue = new RecordingPublisher();
     server = new CollectorServer(TestEnrichers.get(), queue,
         new InMemoryDeduplicator(Clock.systemUTC(), 3_600_000, 100_000),
-        new InMemorySessionStore(Duration.ofMinutes(30), 10_000), new InMemorySaltStore(),
+        new InMemorySaltStore(),
         Map.of(Setting.TRUSTED_PROXIES, "127.0.0.1"));
   }
 
@@ -228,10 +227,16 @@ class CollectorHttpFuzzTest {
     return Gen.<Exchange>weighted().add(6, beacons()).add(4, pixels()).add(2, preflights()).add(1, oddFraming());
   }
 
-  /** Beacons and pixels with a version no server speaks, or a chunked body with chunk sizes valid or not. */
+  /**
+   * Beacons and pixels with a version no server speaks, or a chunked body with chunk-size lines
+   * that are broken or dressed up. Never a size larger than the bytes that follow: that request is
+   * not hostile but unfinished, and the server rightly waits for the rest.
+   */
   private static Gen<Exchange> oddFraming() {
     Gen<Exchange> any = Gen.oneOf(beacons(), pixels());
-    Gen<String> chunkSizes = Gen.of("ZZZ", "-1", "FFFFFFFFFFFFFFFFFF", "1;ext=\"x\"", "", " 5", "0x10", "100000");
+    List<java.util.function.UnaryOperator<String>> sizeLines = List.of(size -> "ZZZ", size -> "-1",
+        size -> "FFFFFFFFFFFFFFFFFF", size -> "", size -> "0x" + size, size -> " " + size,
+        size -> size + ";ext=\"x\"", size -> size.toUpperCase(java.util.Locale.ROOT) + " ");
     return r -> {
       Exchange e = any.next(r);
       if (r.nextBoolean()) {
@@ -241,7 +246,8 @@ class CollectorHttpFuzzTest {
       int pieces = 1 + r.nextInt(3);
       for (int i = 0; i < pieces; i++) {
         int size = i == pieces - 1 ? e.body().length - (pieces - 1) * (e.body().length / pieces) : e.body().length / pieces;
-        chunks.add(r.nextInt(3) == 0 ? chunkSizes.next(r) : Integer.toHexString(size));
+        String line = Integer.toHexString(size);
+        chunks.add(r.nextInt(3) == 0 ? sizeLines.get(r.nextInt(sizeLines.size())).apply(line) : line);
       }
       return new Exchange("POST", ascii("/api/event"), "HTTP/1.1", e.headers(), e.body(), chunks);
     };

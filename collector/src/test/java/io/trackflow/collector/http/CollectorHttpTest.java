@@ -9,8 +9,8 @@ import io.trackflow.core.config.Setting;
 import io.trackflow.core.dedup.Deduplicator;
 import io.trackflow.core.dedup.local.InMemoryDeduplicator;
 import io.trackflow.core.event.Event;
+import io.trackflow.core.event.SessionTotals;
 import io.trackflow.core.session.local.InMemorySaltStore;
-import io.trackflow.core.session.local.InMemorySessionStore;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,7 +65,6 @@ class CollectorHttpTest {
     queue = new RecordingPublisher();
     dedup = new TestDedup();
     server = new CollectorServer(TestEnrichers.get(), queue, dedup,
-        new InMemorySessionStore(Duration.ofMinutes(30), 10_000),
         new InMemorySaltStore(),
         Map.of(Setting.TRUSTED_PROXIES, "127.0.0.1", Setting.COLLECTOR_MAX_BODY_BYTES, "65536"));
     client = WebClient.create(server.vertx, new WebClientOptions().setDefaultPort(server.port)
@@ -132,7 +131,6 @@ class CollectorHttpTest {
     assertThat(e.browser()).isEqualTo("Safari");
     assertThat(e.country()).isEqualTo("US");
     assertThat(e.screenSize()).isEqualTo("Mobile");
-    assertThat(e.sessionId()).isNotZero();
   }
 
   @Test
@@ -207,16 +205,18 @@ class CollectorHttpTest {
   }
 
   @Test
-  @DisplayName("Events of one visitor share a session; another visitor gets another session")
-  void sessions() throws Exception {
+  @DisplayName("Events of one visitor share a visitor id, another visitor gets another; sessions are left to the writer")
+  void visitorsWithoutSessions() throws Exception {
     post(event("s1"), "application/json", FIREFOX, "198.51.100.20");
     post(event("s2"), "application/json", FIREFOX, "198.51.100.20");
     post(event("s3"), "application/json", FIREFOX, "198.51.100.21");
     assertThat(queue.events).hasSize(3);
     assertThat(queue.events.get(0).visitorId()).isEqualTo(queue.events.get(1).visitorId());
-    assertThat(queue.events.get(0).sessionId()).isEqualTo(queue.events.get(1).sessionId());
     assertThat(queue.events.get(2).visitorId()).isNotEqualTo(queue.events.get(0).visitorId());
-    assertThat(queue.events.get(2).sessionId()).isNotEqualTo(queue.events.get(0).sessionId());
+    assertThat(queue.events).allSatisfy(e -> {
+      assertThat(e.sessionId()).isZero();
+      assertThat(e.session()).isEqualTo(SessionTotals.NONE);
+    });
   }
 
   @Test

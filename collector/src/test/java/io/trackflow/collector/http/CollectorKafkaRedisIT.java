@@ -8,13 +8,11 @@ import io.trackflow.adapters.queue.kafka.KafkaEventPublisher;
 import io.trackflow.adapters.queue.kafka.KafkaQueueOptions;
 import io.trackflow.adapters.session.redis.RedisClients;
 import io.trackflow.adapters.session.redis.RedisSaltStore;
-import io.trackflow.adapters.session.redis.RedisSessionStore;
 import io.trackflow.collector.TestEnrichers;
 import io.trackflow.core.config.Setting;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.event.EventCodec;
 import io.trackflow.core.queue.EventPublisher;
-import io.trackflow.core.session.SessionStore;
 import io.trackflow.testsupport.KafkaService;
 import io.trackflow.testsupport.RealServices;
 import io.trackflow.testsupport.RedisService;
@@ -47,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The collector's cluster configuration end to end: two collectors sharing a real Redis (dedup,
- * sessions, salts) publish to a real Kafka topic.
+ * salts) publish to a real Kafka topic.
  */
 @ExtendWith(RealServices.class)
 class CollectorKafkaRedisIT {
@@ -81,8 +79,6 @@ class CollectorKafkaRedisIT {
         KafkaEventPublisher.create(vertx, options).<EventPublisher>map(p -> p),
         new RedisDeduplicator(RedisClients.create(vertx, redis.uri()), true, prefix + "dedup:",
             Duration.ofHours(1), 10_000, Duration.ofSeconds(2), Clock.systemUTC(), new SimpleMeterRegistry()),
-        new RedisSessionStore(RedisClients.create(vertx, redis.uri()), true, prefix + "session:",
-            Clock.systemUTC(), SessionStore.DEFAULT_TIMEOUT, Duration.ofSeconds(2), 10_000, new SimpleMeterRegistry()),
         new RedisSaltStore(RedisClients.create(vertx, redis.uri()), true, prefix, Duration.ofSeconds(2))),
         Map.of(Setting.TRUSTED_PROXIES, "127.0.0.1"));
   }
@@ -188,7 +184,6 @@ class CollectorKafkaRedisIT {
       assertThat(e.utmSource()).isEqualTo("it");
       assertThat(e.screenSize()).isEqualTo("Laptop");
       assertThat(e.visitorId()).isNotZero();
-      assertThat(e.sessionId()).isNotZero();
     });
     assertThat(events.stream().map(Event::browser).distinct()).hasSizeGreaterThanOrEqualTo(3);
     assertThat(events.stream().filter(e -> "Signup".equals(e.name())).count()).isEqualTo(133);

@@ -16,7 +16,6 @@ import io.trackflow.core.role.Components;
 import io.trackflow.core.role.RoleContext;
 import io.trackflow.core.role.RoleInstance;
 import io.trackflow.core.session.SaltStore;
-import io.trackflow.core.session.SessionStore;
 import io.trackflow.core.site.SiteDirectory;
 import io.trackflow.core.site.SiteInfo;
 import io.vertx.core.DeploymentOptions;
@@ -70,11 +69,11 @@ public final class CollectorServer implements AutoCloseable {
   final int port;
 
   /** The adapters a test collector runs on, built on the server's Vert.x instance. */
-  record Ports(Future<EventPublisher> publisher, Deduplicator dedup, SessionStore sessions, SaltStore salts) {}
+  record Ports(Future<EventPublisher> publisher, Deduplicator dedup, SaltStore salts) {}
 
   CollectorServer(Enrichers enrichers, EventPublisher publisher, Deduplicator dedup,
-      SessionStore sessions, SaltStore salts, Map<Setting, String> settings) throws Exception {
-    this(enrichers, v -> new Ports(Future.succeededFuture(publisher), dedup, sessions, salts), settings);
+      SaltStore salts, Map<Setting, String> settings) throws Exception {
+    this(enrichers, v -> new Ports(Future.succeededFuture(publisher), dedup, salts), settings);
   }
 
   CollectorServer(Enrichers enrichers, java.util.function.Function<Vertx, Ports> ports,
@@ -84,14 +83,12 @@ public final class CollectorServer implements AutoCloseable {
     Ports p = ports.apply(vertx);
     EventPublisher publisher = await(p.publisher());
     Deduplicator dedup = p.dedup();
-    SessionStore sessions = p.sessions();
     SaltStore salts = p.salts();
     SiteDirectory sites = () -> Future.succeededFuture(
         List.of(new SiteInfo("example.com", "UTC"), new SiteInfo("shop.example", "UTC")));
     components = new Components()
         .register(EventPublisher.class, () -> Future.succeededFuture(publisher), EventPublisher::close)
         .register(Deduplicator.class, () -> Future.succeededFuture(dedup), Deduplicator::close)
-        .register(SessionStore.class, () -> Future.succeededFuture(sessions), SessionStore::close)
         .register(SaltStore.class, () -> Future.succeededFuture(salts), SaltStore::close)
         .register(SiteDirectory.class, () -> Future.succeededFuture(sites), s -> Future.succeededFuture());
     HealthRoutes health = new HealthRoutes(registry);

@@ -9,7 +9,6 @@ import io.trackflow.collector.TestEnrichers;
 import io.trackflow.collector.http.CollectorServer.RecordingPublisher;
 import io.trackflow.core.dedup.local.InMemoryDeduplicator;
 import io.trackflow.core.session.local.InMemorySaltStore;
-import io.trackflow.core.session.local.InMemorySessionStore;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -50,7 +49,6 @@ class TrackerScriptTest {
   private static CollectorServer server(Enrichers enrichers) throws Exception {
     return new CollectorServer(enrichers, new RecordingPublisher(),
         new InMemoryDeduplicator(Clock.systemUTC(), 60_000, 1000),
-        new InMemorySessionStore(Duration.ofMinutes(30), 1000),
         new InMemorySaltStore(), Map.of());
   }
 

@@ -9,7 +9,12 @@ import io.vertx.core.Future;
  * outstanding at once; the consumer bounds them (pausing its source) and acknowledges a delivery
  * (commits its offsets) only after the handler's future for it, and for every earlier delivery of
  * the same partition, succeeded. A failed future means the events were not stored: the consumer
- * delivers them again.
+ * delivers them again, with the same positions.
+ *
+ * <p>Every delivery belongs to one partition. The consumer announces the partitions it is given
+ * ({@link DeliveryHandler#assigned}) and hands out none of their deliveries before the handler
+ * is ready for them, and announces the partitions it loses ({@link DeliveryHandler#revoked}),
+ * committing them only once the handler answered what it had received.
  */
 public interface EventConsumer {
 

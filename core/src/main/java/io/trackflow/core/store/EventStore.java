@@ -1,6 +1,7 @@
 package io.trackflow.core.store;
 
 import io.trackflow.core.event.Event;
+import io.trackflow.core.session.StoredSession;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.Function;
@@ -11,7 +12,7 @@ import java.util.function.Function;
  *
  * <p>Inserts are idempotent as seen by queries: storing the same event twice (a replayed queue
  * delivery) must not change any count. Each insert also keeps the sessions table: per session,
- * the totals of its event with the most counted events (see {@link Event#session()}).
+ * the totals of its event with the highest session revision (see {@link Event#session()}).
  */
 public interface EventStore {
 
@@ -20,6 +21,13 @@ public interface EventStore {
 
   /** Stores one batch: its events, and its sessions' newest totals. */
   Future<Void> insert(List<Event> events);
+
+  /**
+   * The sessions whose last activity (engagement pings included) lies in {@code [fromMillis,
+   * toMillis)}, each once with its newest totals: what a writer that takes over visitors needs to
+   * continue their open sessions. Reads everything stored before the call.
+   */
+  Future<List<StoredSession>> openSessions(long fromMillis, long toMillis);
 
   /**
    * Runs one read-only statement written in {@link #dialect()}, built by {@code statement}

@@ -1,6 +1,9 @@
 package io.trackflow.core.store;
 
 import io.trackflow.core.event.Event;
+import io.trackflow.core.event.SessionTotals;
+import io.trackflow.core.event.VisitSource;
+import io.trackflow.core.session.StoredSession;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +31,18 @@ public final class EventsSchema {
       "site", "session_id", "visitor_id", "start", "start_ms", "end_ms", "events", "pageviews",
       "interactive", "entry_page", "exit_page", "referrer", "referrer_source", "utm_source",
       "utm_medium", "utm_campaign", "utm_term", "utm_content", "country", "device", "browser",
-      "browser_version", "os", "os_version");
+      "browser_version", "os", "os_version", "entry_ms", "exit_ms", "last_activity_ms", "revision",
+      "queue_partition", "first_position", "last_position");
+
+  /**
+   * The columns {@link EventStore#openSessions} reads: a session's identity, visit source and
+   * totals with their resume data, in the order the stores' readers expect them.
+   */
+  public static final List<String> OPEN_SESSION_COLUMNS = List.of(
+      "site", "session_id", "visitor_id", "referrer", "referrer_source", "utm_source", "utm_medium",
+      "utm_campaign", "utm_term", "utm_content", "start_ms", "end_ms", "events", "pageviews",
+      "interactive", "entry_page", "exit_page", "entry_ms", "exit_ms", "last_activity_ms",
+      "revision", "queue_partition", "first_position", "last_position");
 
   /** The table recording applied schema versions. */
   public static final String MIGRATIONS_TABLE = "schema_migrations";
@@ -77,19 +91,38 @@ public final class EventsSchema {
   }
 
   /**
-   * The sessions a batch brings up to date: per (site, session), its event with the most
-   * counted events, in order of first appearance. Events outside a counted session (engagement
-   * pings after a session ended, events written before sessions were tracked) bring none.
+   * The sessions a batch brings up to date: per (site, session), its event with the highest
+   * session revision (the session as it stands after its last event of the batch), in order of
+   * first appearance. Events outside a counted session (engagement pings after a session ended,
+   * events written before sessions were tracked) bring none.
    */
   public static List<Event> newestPerSession(List<Event> events) {
     Map<SessionKey, Event> newest = new LinkedHashMap<>();
     for (Event e : events) {
       if (e.session().counted()) {
         newest.merge(new SessionKey(e.site(), e.sessionId()), e,
-            (a, b) -> b.session().events() > a.session().events() ? b : a);
+            (a, b) -> b.session().revision() > a.session().revision() ? b : a);
       }
     }
     return new ArrayList<>(newest.values());
+  }
+
+  /**
+   * A stored session from one row of {@link #OPEN_SESSION_COLUMNS} values (any integer type),
+   * as both stores read them back.
+   */
+  public static StoredSession storedSession(List<Object> row) {
+    VisitSource source = new VisitSource((String) row.get(3), (String) row.get(4), (String) row.get(5),
+        (String) row.get(6), (String) row.get(7), (String) row.get(8), (String) row.get(9));
+    SessionTotals totals = new SessionTotals(number(row, 10), number(row, 11), (int) number(row, 12),
+        (int) number(row, 13), (int) number(row, 14), (String) row.get(15), (String) row.get(16),
+        number(row, 17), number(row, 18), number(row, 19), (int) number(row, 20), (int) number(row, 21),
+        number(row, 22), number(row, 23));
+    return new StoredSession((String) row.get(0), number(row, 1), number(row, 2), source, totals);
+  }
+
+  private static long number(List<Object> row, int index) {
+    return ((Number) row.get(index)).longValue();
   }
 
   private record SessionKey(String site, long sessionId) {}

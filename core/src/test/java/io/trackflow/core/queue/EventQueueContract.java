@@ -232,4 +232,79 @@ public abstract class EventQueueContract {
       return union.containsAll(ids(published));
     });
   }
+
+  // ---- partitions: who owns what, and where each event stands in its partition ----------------
+
+  @Test
+  @DisplayName("Every delivery comes from an assigned partition, a visitor's events all from one, with positions that grow along the partition")
+  void deliveriesCarryPartitionAndPositions() {
+    List<Event> published = events.forVisitors(20, 6);
+    PartitionRecorder handler = new PartitionRecorder();
+    startConsumer(handler);
+    for (int from = 0; from < published.size(); from += 17) {
+      publish(published.subList(from, Math.min(published.size(), from + 17)));
+    }
+    handler.awaitStored(ids(published));
+
+    Set<Integer> assigned = new HashSet<>();
+    handler.assignments().forEach(a -> assigned.addAll(a.partitions()));
+    Map<Long, Integer> partitionOfVisitor = new HashMap<>();
+    Map<Integer, Long> lastPosition = new HashMap<>();
+    for (PartitionRecorder.Received r : handler.received()) {
+      assertThat(assigned).as("partitions assigned before delivery %s", r.partition()).contains(r.partition());
+      for (int i = 0; i < r.events().size(); i++) {
+        Event e = r.events().get(i);
+        assertThat(partitionOfVisitor.computeIfAbsent(e.visitorId(), v -> r.partition()))
+            .as("partition of visitor %s", e.visitorId()).isEqualTo(r.partition());
+        Long last = lastPosition.put(r.partition(), r.positions()[i]);
+        if (last != null) {
+          assertThat(r.positions()[i]).as("position after %s in partition %s", last, r.partition()).isGreaterThan(last);
+        }
+      }
+    }
+    // The assignment maps every visitor to the partition its events came from.
+    PartitionAssignment assignment = handler.assignments().getLast();
+    partitionOfVisitor.forEach((visitor, partition) ->
+        assertThat(assignment.partitionOf(visitor)).as("partition of visitor %s", visitor).isEqualTo(partition));
+  }
+
+  @Test
+  @DisplayName("Events of a failed delivery come again with the positions they had")
+  void redeliveriesKeepTheirPositions() {
+    List<Event> published = events.forVisitors(4, 8);
+    AtomicBoolean failedOnce = new AtomicBoolean();
+    PartitionRecorder handler = new PartitionRecorder().answer(d -> failedOnce.compareAndSet(false, true)
+        ? Future.failedFuture(new IllegalStateException("store down"))
+        : Future.succeededFuture());
+    startConsumer(handler);
+    publish(published);
+    handler.awaitStored(ids(published));
+
+    Map<Long, Long> first = handler.firstPositions();
+    int again = 0;
+    for (PartitionRecorder.Received r : handler.received()) {
+      for (int i = 0; i < r.events().size(); i++) {
+        assertThat(r.positions()[i]).as("position of event %s", r.events().get(i).eventId())
+            .isEqualTo(first.get(r.events().get(i).eventId()));
+      }
+      again += r.events().size();
+    }
+    assertThat(again).as("events received, the failed delivery's twice").isGreaterThan(published.size());
+  }
+
+  @Test
+  @DisplayName("A partition's events are handed out only once the handler is ready for the partition")
+  void nothingBeforeTheAssignmentIsAnswered() {
+    List<Event> published = events.forVisitors(10, 5);
+    PartitionRecorder handler = new PartitionRecorder().holdAssignments();
+    EventConsumer consumer = startConsumer(handler);
+    publish(published);
+    Await.until("an assignment announced", () -> !handler.assignments().isEmpty());
+    // The consumer has seen the events waiting while the assignment is unanswered.
+    Await.until("the published events counted as waiting", () -> consumer.lag() > 0, consumer::lag);
+    handler.releaseAssignment();
+
+    handler.awaitStored(ids(published));
+    assertThat(handler.received()).isNotEmpty().noneMatch(PartitionRecorder.Received::early);
+  }
 }

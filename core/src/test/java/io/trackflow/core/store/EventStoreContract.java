@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trackflow.core.event.Event;
+import io.trackflow.core.event.SessionTotals;
+import io.trackflow.core.event.VisitSource;
+import io.trackflow.core.session.StoredSession;
 import io.trackflow.core.testdata.EventGenerator;
 import io.trackflow.core.testdata.ReferenceSessions;
 import io.vertx.core.Future;
@@ -479,5 +482,86 @@ public abstract class EventStoreContract {
     Instant to = Instant.ofEpochMilli(T0 + DAY);
     assertThat(viewCounts(site, from, to)).containsExactly(0, 0, 0, 0);
     assertThat(viewCounts(other, from, to)).containsExactly(expectedCounts(kept));
+  }
+
+  // ---- open sessions: what a writer taking over visitors reads back ----------------------------
+
+  /**
+   * One event of a session as the writer gives it out: the session's state after {@code revision}
+   * changes, its last activity {@code last}, counted through queue position {@code position}.
+   */
+  private static Event sessionEvent(String site, long sessionId, long eventId, int revision, long start,
+      long last, long position) {
+    VisitSource source = new VisitSource("https://ref.example/" + sessionId, "Ref " + sessionId,
+        "utm-" + sessionId, "medium", "campaign", "term", "content");
+    SessionTotals totals = new SessionTotals(start, Math.min(last, start + revision * 1_000L), revision,
+        revision, revision % 2, "/entry-" + sessionId, "/exit-" + revision, start, start + 500, last,
+        revision, (int) (sessionId % 3), position - revision + 1, position);
+    return event(site, eventId, last).visitorId(sessionId * 11).sessionId(sessionId).visitSource(source)
+        .session(totals).build();
+  }
+
+  private static StoredSession stored(Event e) {
+    return new StoredSession(e.site(), e.sessionId(), e.visitorId(), e.visitSource(), e.session());
+  }
+
+  private List<StoredSession> openSessions(String site, long from, long to) throws Exception {
+    return await(store.openSessions(from, to)).stream().filter(s -> s.site().equals(site))
+        .sorted(java.util.Comparator.comparingLong(StoredSession::sessionId)).toList();
+  }
+
+  @Test
+  @DisplayName("Open sessions are each session whose last activity lies in the range, once, with its newest totals, visit source and resume data, however batches and replays arrived")
+  void openSessionsAreTheNewestRowsInTheRange() throws Exception {
+    String site = newSite();
+    long now = T0;
+    List<Event> newest = new ArrayList<>();
+    List<Event> all = new ArrayList<>();
+    // Session k has k+1 revisions, its last activity k minutes before now.
+    for (int k = 0; k < 40; k++) {
+      long last = now - k * 60_000L;
+      Event latest = null;
+      for (int r = 1; r <= k + 1; r++) {
+        latest = sessionEvent(site, 1_000 + k, 100_000 + k * 100 + r, r, last - 3_600_000, last - (k + 1 - r) * 1_000L,
+            5_000L * k + r);
+        all.add(latest);
+      }
+      newest.add(latest);
+    }
+    // Started a day and a half before the range and still active in it.
+    Event longRunning = sessionEvent(site, 2_000, 200_001, 1, now - 36 * 3_600_000L, now - 60_000, 7);
+    all.add(longRunning);
+    newest.add(longRunning);
+    List<Event> shuffled = new ArrayList<>(all);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(17));
+    for (int i = 0; i < shuffled.size(); i += 97) {
+      await(store.insert(shuffled.subList(i, Math.min(shuffled.size(), i + 97))));
+    }
+    await(store.insert(all.subList(0, 300)));
+
+    long from = now - 30 * 60_000L;
+    List<StoredSession> expected = newest.stream()
+        .filter(e -> e.session().lastActivityMillis() >= from && e.session().lastActivityMillis() < now)
+        .sorted(java.util.Comparator.comparingLong(Event::sessionId)).map(EventStoreContract::stored).toList();
+    assertThat(expected).hasSize(31);
+    assertThat(openSessions(site, from, now)).containsExactlyElementsOf(expected);
+    assertThat(openSessions(site, now, now + 1)).containsExactly(stored(newest.get(0)));
+    assertThat(openSessions(site, now + 1, now + 60_000)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("A newer revision that counted nothing (an engagement ping kept the session alive) replaces the stored row, and an older row replayed later does not")
+  void revisionDecidesTheStoredRow() throws Exception {
+    String site = newSite();
+    SessionTotals counted = new SessionTotals(T0, T0 + 1_000, 2, 2, 0, "/a", "/b", T0, T0 + 1_000, T0 + 1_000, 2, 0, 40, 41);
+    SessionTotals keptAlive = new SessionTotals(T0, T0 + 1_000, 2, 2, 0, "/a", "/b", T0, T0 + 1_000, T0 + 900_000, 3, 0, 40, 57);
+    Event first = event(site, 1, T0 + 1_000).visitorId(5).sessionId(9).session(counted).build();
+    Event ping = event(site, 2, T0 + 900_000).name(Event.ENGAGEMENT).visitorId(5).sessionId(9).session(keptAlive).build();
+    await(store.insert(List.of(first)));
+    await(store.insert(List.of(ping)));
+    await(store.insert(List.of(first)));
+
+    assertThat(openSessions(site, T0, T0 + 1_000_000)).containsExactly(stored(ping));
+    assertThat(openSessions(site, T0 + 900_001, T0 + 1_000_000)).isEmpty();
   }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * The session rules of docs/collector.md ("Session") and docs/storage.md ("The sessions table"),
+ * The session rules of docs/sessions.md ("The rules") and docs/storage.md ("The sessions table"),
  * written a second time for tests, from the docs and not from the production classes. A session
  * is simply the list of events it took; every total is recomputed from that list, so each rule
  * reads as one line:

@@ -117,11 +117,38 @@ public final class AccountSchema {
       CREATE TRIGGER sites_changed AFTER INSERT OR UPDATE OR DELETE ON sites
         FOR EACH ROW EXECUTE FUNCTION trackflow_notify_sites()""");
 
+  // Invitations replace accounts created with a password the inviter chose; share links may carry
+  // a password and an expiry; API keys remember when they were last used; a user's sessions issued
+  // before sessions_revoked_at (a password change, "sign out everywhere") are refused.
+  private static final List<String> V4_TEAM = List.of(
+      "CREATE SEQUENCE invitation_ids START 1",
+      """
+      CREATE TABLE invitations (
+        id BIGINT PRIMARY KEY DEFAULT nextval('invitation_ids'),
+        domain VARCHAR NOT NULL,
+        email VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        token_hash VARCHAR NOT NULL UNIQUE,
+        invited_by BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        accepted_at BIGINT)""",
+      "ALTER TABLE share_links ADD COLUMN password_hash VARCHAR",
+      "ALTER TABLE share_links ADD COLUMN expires_at BIGINT",
+      "ALTER TABLE api_keys ADD COLUMN last_used_at BIGINT",
+      "ALTER TABLE users ADD COLUMN sessions_revoked_at BIGINT");
+
+  private static final String V4_DESCRIPTION =
+      "invitations, share link passwords and expiry, API key last use, session revocation per user";
+
   public static List<Migration> postgres() {
     List<Migration> all = new ArrayList<>();
     all.add(new Migration(1, "users, sites, memberships, share links, API keys, tokens", V1));
     all.add(new Migration(2, "indexes and site change notification", V2_POSTGRES));
     all.add(new Migration(3, "site change notifications name the operation and the site", V3_POSTGRES));
+    List<String> v4 = new ArrayList<>(V4_TEAM);
+    v4.add("CREATE INDEX invitations_domain ON invitations (domain)");
+    all.add(new Migration(4, V4_DESCRIPTION, v4));
     return all;
   }
 
@@ -132,6 +159,7 @@ public final class AccountSchema {
     all.add(new Migration(1, "users, sites, memberships, share links, API keys, tokens", V1));
     all.add(new Migration(2, "indexes and site change notification", List.of()));
     all.add(new Migration(3, "site change notifications name the operation and the site", List.of()));
+    all.add(new Migration(4, V4_DESCRIPTION, V4_TEAM));
     return all;
   }
 }

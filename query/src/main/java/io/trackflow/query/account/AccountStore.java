@@ -60,7 +60,14 @@ public interface AccountStore {
 
   // ---- share links
 
-  Future<ShareLink> createShareLink(String domain, String tokenHash, String label, long createdBy);
+  /** An open share link that never expires. */
+  default Future<ShareLink> createShareLink(String domain, String tokenHash, String label, long createdBy) {
+    return createShareLink(domain, tokenHash, label, createdBy, null, null);
+  }
+
+  /** A share link, guarded by a password when {@code passwordHash} is set, expiring when {@code expiresAt} is. */
+  Future<ShareLink> createShareLink(String domain, String tokenHash, String label, long createdBy,
+      String passwordHash, Long expiresAt);
 
   Future<List<ShareLink>> shareLinks(String domain);
 
@@ -77,6 +84,12 @@ public interface AccountStore {
   Future<Optional<ApiKey>> findApiKey(String keyHash);
 
   Future<Boolean> deleteApiKey(long userId, long id);
+
+  /**
+   * Records that the key was used at {@code now}; a use within a minute of the recorded one is not
+   * written again, so a busy key costs no write per request.
+   */
+  Future<Void> touchApiKey(long id, long now);
 
   // ---- sign-in state
 
@@ -98,6 +111,74 @@ public interface AccountStore {
 
   /** Drops expired refresh tokens and deny-list entries. */
   Future<Void> purgeExpired(long now);
+
+  // ---- team: first run, invitations, ownership, account and instance administration
+
+  /**
+   * Creates the first user as instance administrator, only while no user exists at all; empty
+   * when one does (also when another request created one at the same moment).
+   */
+  Future<Optional<User>> createFirstUser(String email, String passwordHash);
+
+  /** Every user, ordered by email. */
+  Future<List<User>> listUsers();
+
+  /**
+   * Deletes the user with their memberships, API keys and sign-ins. Sites they own would be left
+   * without an owner: with {@code newOwner} empty the deletion is refused (naming those sites);
+   * otherwise that user becomes their owner, in the same transaction.
+   */
+  Future<UserRemoval> deleteUser(long userId, Optional<Long> newOwner);
+
+  /** Replaces the password hash; false when no such user. */
+  Future<Boolean> updatePassword(long userId, String passwordHash);
+
+  /**
+   * Ends every sign-in of the user: deletes all their refresh tokens and refuses access tokens
+   * issued before {@code cutoff} (see {@link #isSessionRevoked}).
+   */
+  Future<Void> revokeSessions(long userId, long cutoff);
+
+  /**
+   * Whether an access token may no longer be used: its id was deny-listed, its user no longer
+   * exists, or it was issued (epoch ms) before the user's sessions were revoked.
+   */
+  Future<Boolean> isSessionRevoked(long userId, String jti, long issuedAt);
+
+  /**
+   * Makes {@code newOwnerId} (who must already be a member) the site's only owner; the previous
+   * owner stays as admin. False when the site does not exist or the user is no member.
+   */
+  Future<Boolean> transferOwnership(String domain, long newOwnerId);
+
+  /**
+   * Stores an invitation; a pending (not accepted) invitation of the same email to the same site
+   * is replaced, so inviting again re-sends.
+   */
+  Future<Invitation> createInvitation(String domain, String email, SiteRole role, String tokenHash, long invitedBy,
+      long expiresAt);
+
+  /** The site's invitations not yet accepted (pending or expired), oldest first. */
+  Future<List<Invitation>> invitations(String domain);
+
+  Future<Optional<Invitation>> findInvitation(String tokenHash);
+
+  /** Revokes an invitation; false when the site has no such invitation. */
+  Future<Boolean> deleteInvitation(String domain, long id);
+
+  /**
+   * Accepts an invitation for an existing user, at most once: in one transaction the invitation
+   * is marked accepted and the user becomes a member with its role (a member with a stronger role
+   * keeps it). Empty when the token is unknown, revoked, already accepted or expired at {@code now}.
+   */
+  Future<Optional<Member>> acceptInvitation(String tokenHash, long userId, long now);
+
+  /**
+   * Like {@link #acceptInvitation}, for a person without an account: creates the user (the
+   * invitation's email, this password hash) in the same transaction. Fails with
+   * {@link AccountConflictException} when the email has an account by then.
+   */
+  Future<Optional<Member>> acceptInvitationAsNewUser(String tokenHash, String passwordHash, long now);
 
   // ---- change notification
 

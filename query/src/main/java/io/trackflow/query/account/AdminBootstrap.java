@@ -18,12 +18,8 @@ public final class AdminBootstrap {
   public static Future<Optional<User>> run(AccountStore store, PasswordHasher hasher,
       Optional<String> email, Optional<String> password) {
     if (email.isEmpty() || password.isEmpty()) {
-      return store.countUsers().map(n -> {
-        if (n == 0) {
-          log.warn("No user exists yet: set TRACKFLOW_ADMIN_EMAIL and TRACKFLOW_ADMIN_PASSWORD to create the first one");
-        }
-        return Optional.empty();
-      });
+      // Without them the first account is created in the dashboard with the logged setup token.
+      return Future.succeededFuture(Optional.empty());
     }
     String normalized = SiteValidation.email(email.get());
     if (normalized == null) {

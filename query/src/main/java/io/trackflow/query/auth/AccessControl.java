@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.query.account.AccountStore;
+import io.trackflow.query.account.ApiKey;
+import io.trackflow.query.account.ShareLink;
 import io.trackflow.query.account.SiteRole;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -11,7 +13,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who is calling and what they may do. Mount {@link #handler()} before the {@code /api/*}
@@ -26,8 +31,12 @@ public final class AccessControl {
 
   /** Routes reachable without a credential. */
   public static final Set<String> PUBLIC_PATHS = Set.of(
-      "/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/openapi.json", "/api/event");
+      "/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/openapi.json", "/api/event",
+      // First run, invitations and share link passwords: for people who have no credential yet.
+      "/api/setup", "/api/invitations/preview", "/api/invitations/accept", "/api/share/unlock");
 
+  private static final Logger log = LoggerFactory.getLogger(AccessControl.class);
+  private static final long KEY_USE_RESOLUTION_MS = 60_000L;
   private static final String PRINCIPAL_KEY = "trackflow.principal";
   private static final String SHARE_PARAM = "auth";
 
@@ -117,10 +126,10 @@ public final class AccessControl {
             rejected("invalid_token");
           }
         })
-        .compose(claims -> store.isAccessTokenRevoked(claims.jti()).compose(revoked -> {
+        .compose(claims -> store.isSessionRevoked(claims.userId(), claims.jti(), claims.issuedAt()).compose(revoked -> {
           if (revoked) {
             rejected("revoked_token");
-            return Future.failedFuture(unauthorized("the access token was revoked"));
+            return Future.failedFuture(unauthorized("the access token was revoked; sign in again"));
           }
           return Future.succeededFuture(
               new Principal.UserSession(claims.userId(), claims.email(), claims.jti(), claims.expiresAt()));
@@ -133,19 +142,56 @@ public final class AccessControl {
         rejected("unknown_api_key");
         return Future.failedFuture(unauthorized("unknown or revoked API key"));
       }
-      return Future.succeededFuture(
-          new Principal.Key(found.get().id(), found.get().userId(), new HashSet<>(found.get().sites())));
+      ApiKey stored = found.get();
+      long now = System.currentTimeMillis();
+      // Recorded to the minute, so a busy key costs no write per request; best effort: a failed
+      // bookkeeping write must not fail the request it describes.
+      if (stored.lastUsedAt() == null || now - stored.lastUsedAt() >= KEY_USE_RESOLUTION_MS) {
+        store.touchApiKey(stored.id(), now)
+            .onFailure(e -> log.warn("Could not record the use of API key {}: {}", stored.id(), e.getMessage()));
+      }
+      return Future.succeededFuture(new Principal.Key(stored.id(), stored.userId(), new HashSet<>(stored.sites())));
     });
   }
 
+  /**
+   * A share link's own token, or (containing dots: a JWT) the token {@code /api/share/unlock} gave
+   * for a password-protected link. Either way the link must still exist and not have expired, so
+   * revoking it ends unlocked views too.
+   */
   private Future<Principal> shareLink(String token) {
-    return store.findShareLink(Secrets.sha256(token)).compose(found -> {
-      if (found.isEmpty()) {
-        rejected("unknown_share");
-        return Future.failedFuture(unauthorized("unknown or revoked share link"));
-      }
-      return Future.succeededFuture(new Principal.Share(found.get().id(), found.get().domain()));
-    });
+    if (token.indexOf('.') >= 0) {
+      return tokens.verifyShare(token)
+          .recover(e -> {
+            if (e instanceof TokenService.TokenRejected) {
+              rejected("invalid_share_session");
+              return Future.failedFuture(new HttpFailure(401, "share_session_expired",
+                  "the unlocked share link expired; open the link and enter its password again"));
+            }
+            return Future.failedFuture(e);
+          })
+          .compose(claims -> store.findShareLink(claims.shareTokenHash())
+              .compose(found -> openShare(found.filter(link -> link.domain().equals(claims.domain())), true)));
+    }
+    return store.findShareLink(Secrets.sha256(token)).compose(found -> openShare(found, false));
+  }
+
+  private Future<Principal> openShare(Optional<ShareLink> found, boolean unlocked) {
+    if (found.isEmpty()) {
+      rejected("unknown_share");
+      return Future.failedFuture(unauthorized("unknown or revoked share link"));
+    }
+    ShareLink link = found.get();
+    if (link.expiredAt(System.currentTimeMillis())) {
+      rejected("expired_share");
+      return Future.failedFuture(new HttpFailure(401, "share_expired", "this share link has expired"));
+    }
+    if (link.passwordProtected() && !unlocked) {
+      rejected("share_password_required");
+      return Future.failedFuture(new HttpFailure(401, "share_password_required",
+          "this share link is protected by a password: POST it with the link's token to /api/share/unlock"));
+    }
+    return Future.succeededFuture(new Principal.Share(link.id(), link.domain()));
   }
 
   private Future<SiteAccess> authorize(Principal principal, String domain, Permission permission) {

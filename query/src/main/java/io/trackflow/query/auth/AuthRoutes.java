@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.query.account.AccountStore;
-import io.trackflow.query.account.RefreshToken;
 import io.trackflow.query.account.User;
 import io.trackflow.query.site.ApiSupport;
 import io.vertx.core.Future;
@@ -13,11 +12,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Sign-in, token refresh and sign-out. Access tokens live minutes; refresh tokens rotate on every
@@ -27,25 +23,23 @@ import java.util.UUID;
 public final class AuthRoutes {
 
   private final AccountStore store;
-  private final TokenService tokens;
   private final PasswordHasher hasher;
   private final LoginRateLimiter limiter;
   private final ClientAddress clientAddress;
   private final AccessControl access;
   private final MeterRegistry registry;
-  private final Duration refreshTtl;
+  private final SessionIssuer sessions;
   private final Clock clock;
 
-  public AuthRoutes(AccountStore store, TokenService tokens, PasswordHasher hasher, LoginRateLimiter limiter,
-      ClientAddress clientAddress, AccessControl access, MeterRegistry registry, Duration refreshTtl, Clock clock) {
+  public AuthRoutes(AccountStore store, SessionIssuer sessions, PasswordHasher hasher, LoginRateLimiter limiter,
+      ClientAddress clientAddress, AccessControl access, MeterRegistry registry, Clock clock) {
     this.store = store;
-    this.tokens = tokens;
+    this.sessions = sessions;
     this.hasher = hasher;
     this.limiter = limiter;
     this.clientAddress = clientAddress;
     this.access = access;
     this.registry = registry;
-    this.refreshTtl = refreshTtl;
     this.clock = clock;
   }
 
@@ -75,20 +69,21 @@ public final class AuthRoutes {
                 Future.failedFuture(new HttpFailure(401, "invalid_credentials", "wrong email or password")));
           }
           outcome("success");
-          String refresh = Secrets.randomToken();
-          long now = clock.millis();
-          return store.storeRefreshToken(new RefreshToken(Secrets.sha256(refresh), user.id(),
-                  UUID.randomUUID().toString(), now + refreshTtl.toMillis(), now))
-              .map(v -> answer(user.id(), user.email(), refresh));
+          return sessions.start(user.id(), user.email());
         });
     ApiSupport.respond(ctx, result, 200);
   }
 
   private HttpFailure tooManyAttempts(RoutingContext ctx, LoginRateLimiter.Verdict verdict) {
     outcome("rate_limited_" + verdict.limit());
+    return tooManyAttempts(ctx, verdict, "sign-in attempts");
+  }
+
+  /** 429 with Retry-After, for any guess of a secret limited like sign-in (passwords of accounts and share links). */
+  public static HttpFailure tooManyAttempts(RoutingContext ctx, LoginRateLimiter.Verdict verdict, String what) {
     ctx.response().putHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
     return new HttpFailure(429, "too_many_attempts",
-        "too many sign-in attempts; retry in " + verdict.retryAfterSeconds() + " s",
+        "too many " + what + "; retry in " + verdict.retryAfterSeconds() + " s",
         new JsonObject().put("retry_after", verdict.retryAfterSeconds()));
   }
 
@@ -98,13 +93,13 @@ public final class AuthRoutes {
     String next = Secrets.randomToken();
     long now = clock.millis();
     Future<JsonObject> result = store.rotateRefreshToken(Secrets.sha256(presented), Secrets.sha256(next),
-            now + refreshTtl.toMillis(), now)
+            now + sessions.refreshTtl().toMillis(), now)
         .compose(rotated -> rotated.isEmpty()
             ? Future.failedFuture(invalidRefresh())
             : store.findUser(rotated.get().userId()))
         .compose(user -> user.isEmpty()
             ? Future.failedFuture(invalidRefresh())
-            : Future.succeededFuture(answer(user.get().id(), user.get().email(), next)));
+            : Future.succeededFuture(sessions.answer(user.get().id(), user.get().email(), next)));
     ApiSupport.respond(ctx, result, 200);
   }
 
@@ -121,17 +116,6 @@ public final class AuthRoutes {
         .compose(v -> refresh == null ? Future.succeededFuture() : store.revokeRefreshToken(Secrets.sha256(refresh)))
         .compose(v -> store.purgeExpired(clock.millis()));
     ApiSupport.respond(ctx, result.map(v -> null), 204);
-  }
-
-  private JsonObject answer(long userId, String email, String refreshToken) {
-    TokenService.IssuedToken token = tokens.issue(userId, email);
-    return new JsonObject()
-        .put("token", token.token())
-        .put("token_type", "Bearer")
-        .put("expires_at", Instant.ofEpochMilli(token.expiresAt()).toString())
-        .put("expires_in", tokens.ttl().toSeconds())
-        .put("refresh_token", refreshToken)
-        .put("user", new JsonObject().put("email", email));
   }
 
   private static HttpFailure invalidRefresh() {

@@ -27,13 +27,19 @@ public final class TokenService {
   public static final String ALGORITHM = "HS256";
   public static final String ISSUER = "trackflow";
   public static final String AUDIENCE = "trackflow-api";
+  /** Unlocked password-protected share links: a token for one link, never valid as a user's. */
+  public static final String SHARE_AUDIENCE = "trackflow-share";
 
   private final JWTAuth jwt;
+  private final JWTAuth shareJwt;
   private final Duration ttl;
   private final Clock clock;
 
-  /** The verified content of an access token. */
-  public record AccessClaims(long userId, String email, String jti, long expiresAt) {}
+  /** The verified content of an access token; {@code issuedAt} in epoch milliseconds. */
+  public record AccessClaims(long userId, String email, String jti, long expiresAt, long issuedAt) {}
+
+  /** The verified content of an unlocked share link's token: which link (its token hash) and site. */
+  public record ShareClaims(String shareTokenHash, String domain, long expiresAt) {}
 
   /** A freshly issued access token. */
   public record IssuedToken(String token, String jti, long expiresAt) {}
@@ -61,12 +67,17 @@ public final class TokenService {
   public TokenService(Vertx vertx, String secret, Duration ttl, Clock clock) {
     this.ttl = ttl;
     this.clock = clock;
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+    this.jwt = verifier(vertx, secret, AUDIENCE);
+    this.shareJwt = verifier(vertx, secret, SHARE_AUDIENCE);
+  }
+
+  private static JWTAuth verifier(Vertx vertx, String secret, String audience) {
+    return JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
         .setJWTOptions(new JWTOptions()
             .setAlgorithm(ALGORITHM)
             .setIssuer(ISSUER)
-            .setAudience(List.of(AUDIENCE))
+            .setAudience(List.of(audience))
             .setLeeway(0)));
   }
 
@@ -75,7 +86,8 @@ public final class TokenService {
   }
 
   public IssuedToken issue(long userId, String email) {
-    long nowSeconds = clock.millis() / 1000;
+    long nowMillis = clock.millis();
+    long nowSeconds = nowMillis / 1000;
     long expSeconds = nowSeconds + ttl.toSeconds();
     String jti = UUID.randomUUID().toString();
     JsonObject claims = new JsonObject()
@@ -85,6 +97,8 @@ public final class TokenService {
         .put("iss", ISSUER)
         .put("aud", AUDIENCE)
         .put("iat", nowSeconds)
+        // Milliseconds: a password change revokes tokens issued before it, not those issued just after.
+        .put("iat_ms", nowMillis)
         .put("exp", expSeconds);
     // Timestamps come from our clock, not the library's, so tests can issue expired tokens.
     String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setNoTimestamp(true));
@@ -96,28 +110,64 @@ public final class TokenService {
    * with {@link TokenRejected}; any other failure is a fault, not a verdict on the token.
    */
   public Future<AccessClaims> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token))
-        .recover(e -> Future.failedFuture(new TokenRejected(libraryVerdict(e))))
-        .compose(user -> {
-          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-          Object exp = claims.getValue("exp");
+    return verified(jwt, token, "jti")
+        .compose(claims -> {
           String sub = claims.getString("sub");
           String jti = claims.getString("jti");
-          if (!(exp instanceof Number number) || sub == null || jti == null) {
-            return Future.failedFuture(new TokenRejected(Rejection.MISSING_CLAIMS));
-          }
-          if (number.longValue() * 1000 <= clock.millis()) {
-            return Future.failedFuture(new TokenRejected(Rejection.EXPIRED));
-          }
           long userId;
           try {
             userId = Long.parseLong(sub);
           } catch (NumberFormatException e) {
             return Future.failedFuture(new TokenRejected(Rejection.MALFORMED));
           }
-          return Future.succeededFuture(
-              new AccessClaims(userId, claims.getString("email", ""), jti, number.longValue() * 1000));
+          Object iatMs = claims.getValue("iat_ms");
+          Object iat = claims.getValue("iat");
+          long issuedAt = iatMs instanceof Number ms ? ms.longValue() : iat instanceof Number s ? s.longValue() * 1000 : 0;
+          return Future.succeededFuture(new AccessClaims(userId, claims.getString("email", ""), jti,
+              claims.getLong("exp") * 1000, issuedAt));
         });
+  }
+
+  /**
+   * The claims of a token the library accepted for this audience, once they carry an expiry (not
+   * passed), a subject and the named claims; any other token fails with {@link TokenRejected}.
+   */
+  private Future<JsonObject> verified(JWTAuth auth, String token, String... required) {
+    return auth.authenticate(new TokenCredentials(token))
+        .recover(e -> Future.failedFuture(new TokenRejected(libraryVerdict(e))))
+        .compose(user -> {
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+          Object exp = claims.getValue("exp");
+          boolean complete = exp instanceof Number && claims.getValue("sub") instanceof String;
+          for (String name : required) {
+            complete &= claims.getValue(name) instanceof String;
+          }
+          if (!complete) {
+            return Future.failedFuture(new TokenRejected(Rejection.MISSING_CLAIMS));
+          }
+          if (((Number) exp).longValue() * 1000 <= clock.millis()) {
+            return Future.failedFuture(new TokenRejected(Rejection.EXPIRED));
+          }
+          return Future.succeededFuture(claims);
+        });
+  }
+
+  /** A token standing for an unlocked share link until {@code expiresAt} (epoch ms). */
+  public String issueShare(String shareTokenHash, String domain, long expiresAt) {
+    JsonObject claims = new JsonObject()
+        .put("sub", shareTokenHash)
+        .put("site", domain)
+        .put("iss", ISSUER)
+        .put("aud", SHARE_AUDIENCE)
+        .put("iat", clock.millis() / 1000)
+        .put("exp", expiresAt / 1000);
+    return shareJwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setNoTimestamp(true));
+  }
+
+  /** Verifies a share token as {@link #verify} does an access token; a user's access token fails here. */
+  public Future<ShareClaims> verifyShare(String token) {
+    return verified(shareJwt, token, "site").map(claims ->
+        new ShareClaims(claims.getString("sub"), claims.getString("site"), claims.getLong("exp") * 1000));
   }
 
   /**

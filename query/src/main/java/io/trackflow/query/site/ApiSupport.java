@@ -3,6 +3,7 @@ package io.trackflow.query.site;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.core.http.HttpFailure;
+import io.trackflow.query.auth.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -91,6 +92,28 @@ public final class ApiSupport {
       throw badRequest(field + ": at most " + maxLength + " characters");
     }
     return s;
+  }
+
+  /** The lower-cased email in the field; 400 when it is missing or not an email address. */
+  public static String requiredEmail(JsonObject body, String field) {
+    String email = SiteValidation.email(requiredString(body, field, 254));
+    if (email == null) {
+      throw badRequest(field + ": expected an email address");
+    }
+    return email;
+  }
+
+  /**
+   * A password someone sets, held to the password rules; 400 naming the field when it breaks them,
+   * or when it is missing and required. Null when absent and not required.
+   */
+  public static String newPassword(JsonObject body, String field, boolean required) {
+    String password = required ? requiredString(body, field, 1024) : optionalString(body, field, 1024);
+    String problem = password == null ? null : PasswordHasher.problem(password);
+    if (problem != null) {
+      throw badRequest(field + problem.substring("password".length()));
+    }
+    return password;
   }
 
   public static List<String> stringList(JsonObject body, String field, int maxItems) {

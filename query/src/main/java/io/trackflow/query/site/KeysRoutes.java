@@ -84,6 +84,7 @@ public final class KeysRoutes {
         .put("name", key.name())
         .put("prefix", key.prefix())
         .put("sites", new JsonArray(key.sites()))
-        .put("created_at", Instant.ofEpochMilli(key.createdAt()).toString());
+        .put("created_at", Instant.ofEpochMilli(key.createdAt()).toString())
+        .put("last_used_at", key.lastUsedAt() == null ? null : Instant.ofEpochMilli(key.lastUsedAt()).toString());
   }
 }

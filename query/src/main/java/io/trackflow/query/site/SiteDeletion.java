@@ -50,6 +50,15 @@ public final class SiteDeletion {
         });
   }
 
+  /**
+   * Resets a site's stats: deletes its events and sessions, keeps the site, then drops its cached
+   * answers. Visits open at that moment continue from their in-memory state in the writer, so their
+   * first rows after the reset may carry totals that include deleted events.
+   */
+  public Future<Void> resetStats(String domain) {
+    return deleteEvents(domain).compose(v -> invalidateCache.apply(domain));
+  }
+
   private Future<Void> deleteEvents(String domain) {
     return events.map(e -> e.deleteSite(domain)).orElse(Future.succeededFuture());
   }

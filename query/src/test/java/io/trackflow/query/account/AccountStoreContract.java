@@ -57,9 +57,9 @@ public abstract class AccountStoreContract {
   @Test
   @DisplayName("Migrations are recorded by version and applying them again changes nothing")
   void migrationsAreVersioned() throws Exception {
-    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3);
+    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3, 4);
     await(store.migrate());
-    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3);
+    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3, 4);
   }
 
   @Test
@@ -243,5 +243,239 @@ public abstract class AccountStoreContract {
     heard.await(SiteChange.updated("b.example"));
     await(store.deleteSite("a.example"));
     heard.await(SiteChange.deleted("a.example"));
+  }
+
+  // ---- team
+
+  @Test
+  @DisplayName("A share link keeps its password hash and expiry; an open one has neither")
+  void shareLinkPasswordAndExpiry() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    ShareLink open = await(store.createShareLink("a.example", "open-hash", "open", owner.id()));
+    ShareLink guarded = await(store.createShareLink("a.example", "guarded-hash", "guarded", owner.id(), "bcrypt-hash", 9_000L));
+    assertThat(open.passwordProtected()).isFalse();
+    assertThat(open.expiresAt()).isNull();
+    assertThat(guarded.passwordHash()).isEqualTo("bcrypt-hash");
+    assertThat(guarded.expiresAt()).isEqualTo(9_000L);
+    assertThat(guarded.expiredAt(8_999L)).isFalse();
+    assertThat(guarded.expiredAt(9_000L)).isTrue();
+    assertThat(await(store.findShareLink("guarded-hash"))).contains(guarded);
+    assertThat(await(store.shareLinks("a.example"))).containsExactly(open, guarded);
+  }
+
+  @Test
+  @DisplayName("An API key's last use is recorded, and a use within a minute of it is not written again")
+  void apiKeyLastUse() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    ApiKey key = await(store.createApiKey(owner.id(), "ci", "tf_1", "hash-use", List.of("a.example")));
+    assertThat(key.lastUsedAt()).isNull();
+    await(store.touchApiKey(key.id(), 100_000L));
+    assertThat(await(store.findApiKey("hash-use"))).map(ApiKey::lastUsedAt).contains(100_000L);
+    await(store.touchApiKey(key.id(), 159_999L));
+    assertThat(await(store.apiKeys(owner.id()))).extracting(ApiKey::lastUsedAt).containsExactly(100_000L);
+    await(store.touchApiKey(key.id(), 160_000L));
+    assertThat(await(store.findApiKey("hash-use"))).map(ApiKey::lastUsedAt).contains(160_000L);
+  }
+
+  @Test
+  @DisplayName("The first user is created as administrator only while no user exists")
+  void firstUserOnlyOnce() throws Exception {
+    Optional<User> first = await(store.createFirstUser("First@Example.com", "h1"));
+    assertThat(first).map(User::email).contains("first@example.com");
+    assertThat(first).map(User::instanceAdmin).contains(true);
+    assertThat(await(store.createFirstUser("second@example.com", "h2"))).isEmpty();
+    assertThat(await(store.listUsers())).extracting(User::email).containsExactly("first@example.com");
+  }
+
+  @Test
+  @DisplayName("First-user requests at once create exactly one user")
+  void firstUserRace() throws Exception {
+    List<Future<Optional<User>>> attempts = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      attempts.add(store.createFirstUser("user-" + i + "@example.com", "h"));
+    }
+    await(Future.all(attempts));
+    assertThat(attempts.stream().filter(f -> f.result().isPresent()).count()).isEqualTo(1);
+    assertThat(await(store.countUsers())).isEqualTo(1L);
+  }
+
+  @Test
+  @DisplayName("Acceptances of one invitation at once: exactly one joins, the others find it used, none fails")
+  void acceptRace() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    List<User> guests = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      guests.add(user("guest-" + i + "@example.com"));
+    }
+    await(store.createInvitation("a.example", "guest@example.com", SiteRole.VIEWER, "race", owner.id(), 10_000L));
+    List<Future<Optional<Member>>> attempts = new java.util.ArrayList<>();
+    for (User guest : guests) {
+      attempts.add(store.acceptInvitation("race", guest.id(), 1_000L));
+    }
+    attempts.add(store.acceptInvitationAsNewUser("race", "h", 1_000L));
+    await(Future.all(attempts));
+    assertThat(attempts.stream().filter(f -> f.result().isPresent()).count()).isEqualTo(1);
+    assertThat(await(store.members("a.example"))).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("Deleting a user who owns sites is refused naming them, unless another user takes them over")
+  void deleteUserOwningSites() throws Exception {
+    User owner = user("owner@example.com");
+    User heir = user("heir@example.com");
+    site("b.example", owner);
+    site("a.example", owner);
+    await(store.putMember("a.example", heir.id(), SiteRole.VIEWER));
+
+    UserRemoval refused = await(store.deleteUser(owner.id(), Optional.empty()));
+    assertThat(refused.deleted()).isFalse();
+    assertThat(refused.ownedSites()).containsExactly("a.example", "b.example");
+    assertThat(await(store.findUser(owner.id()))).isPresent();
+
+    UserRemoval done = await(store.deleteUser(owner.id(), Optional.of(heir.id())));
+    assertThat(done.deleted()).isTrue();
+    assertThat(await(store.findUser(owner.id()))).isEmpty();
+    assertThat(await(store.members("a.example"))).extracting(Member::email, Member::role)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("heir@example.com", SiteRole.OWNER));
+    assertThat(await(store.members("b.example"))).extracting(Member::email, Member::role)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("heir@example.com", SiteRole.OWNER));
+    assertThat(await(store.deleteUser(owner.id(), Optional.empty()))).isEqualTo(UserRemoval.NOT_FOUND);
+  }
+
+  @Test
+  @DisplayName("Deleting a user removes their memberships, API keys and sign-ins, and ends their access tokens")
+  void deleteUserCleansUp() throws Exception {
+    User owner = user("owner@example.com");
+    User viewer = user("viewer@example.com");
+    site("a.example", owner);
+    await(store.putMember("a.example", viewer.id(), SiteRole.VIEWER));
+    await(store.createApiKey(viewer.id(), "k", "tf_v", "viewer-key", List.of("a.example")));
+    await(store.storeRefreshToken(new RefreshToken("viewer-refresh", viewer.id(), "fam", Long.MAX_VALUE, 0L)));
+    assertThat(await(store.isSessionRevoked(viewer.id(), "jti", 1L))).isFalse();
+
+    assertThat(await(store.deleteUser(viewer.id(), Optional.empty())).deleted()).isTrue();
+    assertThat(await(store.members("a.example"))).extracting(Member::email).containsExactly("owner@example.com");
+    assertThat(await(store.findApiKey("viewer-key"))).isEmpty();
+    assertThat(await(store.rotateRefreshToken("viewer-refresh", "next", Long.MAX_VALUE, 1L))).isEmpty();
+    assertThat(await(store.isSessionRevoked(viewer.id(), "jti", 1L))).isTrue();
+    assertThat(await(store.listUsers())).extracting(User::email).containsExactly("owner@example.com");
+  }
+
+  @Test
+  @DisplayName("Revoking a user's sessions refuses access tokens issued before the cut-off and drops all refresh tokens")
+  void revokeSessions() throws Exception {
+    User u = user("u@example.com");
+    User other = user("other@example.com");
+    await(store.storeRefreshToken(new RefreshToken("u-1", u.id(), "f1", Long.MAX_VALUE, 0L)));
+    await(store.storeRefreshToken(new RefreshToken("u-2", u.id(), "f2", Long.MAX_VALUE, 0L)));
+    await(store.storeRefreshToken(new RefreshToken("o-1", other.id(), "f3", Long.MAX_VALUE, 0L)));
+
+    await(store.revokeSessions(u.id(), 5_000L));
+    assertThat(await(store.isSessionRevoked(u.id(), "a", 4_999L))).isTrue();
+    assertThat(await(store.isSessionRevoked(u.id(), "b", 5_000L))).isFalse();
+    assertThat(await(store.isSessionRevoked(other.id(), "c", 1L))).isFalse();
+    assertThat(await(store.rotateRefreshToken("u-1", "u-1b", Long.MAX_VALUE, 10L))).isEmpty();
+    assertThat(await(store.rotateRefreshToken("u-2", "u-2b", Long.MAX_VALUE, 10L))).isEmpty();
+    assertThat(await(store.rotateRefreshToken("o-1", "o-1b", Long.MAX_VALUE, 10L))).isPresent();
+
+    await(store.revokeAccessToken("denied", Long.MAX_VALUE));
+    assertThat(await(store.isSessionRevoked(u.id(), "denied", 6_000L))).isTrue();
+  }
+
+  @Test
+  @DisplayName("A new password hash replaces the old one")
+  void updatePassword() throws Exception {
+    User u = user("u@example.com");
+    assertThat(await(store.updatePassword(u.id(), "new-hash"))).isTrue();
+    assertThat(await(store.findUser(u.id()))).map(User::passwordHash).contains("new-hash");
+    assertThat(await(store.updatePassword(u.id() + 1000, "x"))).isFalse();
+  }
+
+  @Test
+  @DisplayName("Transferring ownership leaves exactly one owner, the previous one as admin, and needs a member")
+  void transferOwnership() throws Exception {
+    User owner = user("owner@example.com");
+    User admin = user("admin@example.com");
+    User stranger = user("stranger@example.com");
+    site("a.example", owner);
+    await(store.putMember("a.example", admin.id(), SiteRole.ADMIN));
+    assertThat(await(store.transferOwnership("a.example", stranger.id()))).isFalse();
+    assertThat(await(store.transferOwnership("a.example", admin.id()))).isTrue();
+    assertThat(await(store.members("a.example"))).extracting(Member::email, Member::role).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("admin@example.com", SiteRole.OWNER),
+        org.assertj.core.groups.Tuple.tuple("owner@example.com", SiteRole.ADMIN));
+    assertThat(await(store.transferOwnership("missing.example", admin.id()))).isFalse();
+  }
+
+  @Test
+  @DisplayName("Invitations are listed per site, re-inviting replaces the pending one, and revoking removes it")
+  void invitations() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    site("b.example", owner);
+    Invitation first = await(store.createInvitation("a.example", "Guest@Example.com", SiteRole.VIEWER, "inv-1", owner.id(), 50_000L));
+    assertThat(first.email()).isEqualTo("guest@example.com");
+    assertThat(first.accepted()).isFalse();
+    assertThat(await(store.findInvitation("inv-1"))).contains(first);
+    Invitation again = await(store.createInvitation("a.example", "guest@example.com", SiteRole.ADMIN, "inv-2", owner.id(), 60_000L));
+    assertThat(await(store.findInvitation("inv-1"))).isEmpty();
+    await(store.createInvitation("b.example", "guest@example.com", SiteRole.VIEWER, "inv-3", owner.id(), 60_000L));
+    assertThat(await(store.invitations("a.example"))).containsExactly(again);
+    assertThatThrownBy(() -> await(store.createInvitation("b.example", "x@example.com", SiteRole.VIEWER, "inv-2", owner.id(), 1L)))
+        .isInstanceOf(AccountConflictException.class);
+
+    assertThat(await(store.deleteInvitation("b.example", again.id()))).isFalse();
+    assertThat(await(store.deleteInvitation("a.example", again.id()))).isTrue();
+    assertThat(await(store.invitations("a.example"))).isEmpty();
+    assertThat(await(store.acceptInvitation("inv-2", owner.id(), 1_000L))).isEmpty();
+
+    await(store.deleteSite("b.example"));
+    assertThat(await(store.findInvitation("inv-3"))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("An invitation is accepted once, before it expires, and gives its role without weakening a stronger one")
+  void acceptInvitation() throws Exception {
+    User owner = user("owner@example.com");
+    User guest = user("guest@example.com");
+    site("a.example", owner);
+    await(store.createInvitation("a.example", "guest@example.com", SiteRole.ADMIN, "inv", owner.id(), 10_000L));
+    await(store.createInvitation("a.example", "late@example.com", SiteRole.VIEWER, "late", owner.id(), 10_000L));
+    await(store.createInvitation("a.example", "owner@example.com", SiteRole.VIEWER, "own", owner.id(), 10_000L));
+
+    Optional<Member> joined = await(store.acceptInvitation("inv", guest.id(), 9_999L));
+    assertThat(joined).map(Member::role).contains(SiteRole.ADMIN);
+    assertThat(joined).map(Member::email).contains("guest@example.com");
+    assertThat(await(store.findInvitation("inv"))).map(Invitation::acceptedAt).contains(9_999L);
+    assertThat(await(store.acceptInvitation("inv", guest.id(), 9_999L))).isEmpty();
+    assertThat(await(store.acceptInvitationAsNewUser("late", "hash", 10_000L))).isEmpty();
+    assertThat(await(store.findUserByEmail("late@example.com"))).isEmpty();
+    assertThat(await(store.acceptInvitation("unknown", guest.id(), 1L))).isEmpty();
+
+    assertThat(await(store.acceptInvitation("own", owner.id(), 1L))).map(Member::role).contains(SiteRole.OWNER);
+    assertThat(await(store.invitations("a.example"))).extracting(Invitation::email).containsExactly("late@example.com");
+  }
+
+  @Test
+  @DisplayName("Accepting as a new person creates the account with the invited email, once; an existing account conflicts")
+  void acceptInvitationAsNewUser() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    await(store.createInvitation("a.example", "New@example.com", SiteRole.VIEWER, "new", owner.id(), 10_000L));
+    Optional<Member> joined = await(store.acceptInvitationAsNewUser("new", "new-hash", 5_000L));
+    assertThat(joined).map(Member::email).contains("new@example.com");
+    User created = await(store.findUserByEmail("new@example.com")).orElseThrow();
+    assertThat(created.passwordHash()).isEqualTo("new-hash");
+    assertThat(created.instanceAdmin()).isFalse();
+    assertThat(await(store.membership(created.id(), "a.example"))).map(SiteMembership::role).contains(SiteRole.VIEWER);
+    assertThat(await(store.acceptInvitationAsNewUser("new", "other-hash", 5_001L))).isEmpty();
+
+    await(store.createInvitation("a.example", "owner@example.com", SiteRole.VIEWER, "taken", owner.id(), 10_000L));
+    assertThatThrownBy(() -> await(store.acceptInvitationAsNewUser("taken", "h", 5_000L)))
+        .isInstanceOf(AccountConflictException.class);
+    assertThat(await(store.findInvitation("taken"))).map(Invitation::accepted).contains(false);
   }
 }

@@ -61,7 +61,11 @@ class AuthorizationMatrixTest {
   }
 
   /** What one call works on: a site nobody else's call touched. */
-  record Fixture(String site, String memberEmail, long shareId, Map<Caller, Long> keyIds, int n) {}
+  record Fixture(String site, String memberEmail, long memberId, long shareId, String shareToken,
+      long invitationId, String invitationToken, String refreshToken, Map<Caller, Long> keyIds, int n) {}
+
+  /** Every signed-in user of the matrix has this password (the password change keeps it). */
+  private static final String PASSWORD = "matrix password";
 
   // Columns:                    ANON VIEW ADMN OWNR OTHR SHAR KEY  EXPD TAMP IADM
   private static final List<Route> ROUTES = List.of(
@@ -79,10 +83,9 @@ class AuthorizationMatrixTest {
           401, 403, 403, 204, 404, 403, 403, 401, 401, 404),
       new Route("GET /api/sites/{domain}/members", HttpMethod.GET, "/api/sites/{site}/members", null,
           401, 403, 200, 200, 404, 403, 403, 401, 401, 404),
-      new Route("POST /api/sites/{domain}/members", HttpMethod.POST, "/api/sites/{site}/members",
-          f -> new JsonObject().put("email", "added-" + f.n() + "@example.test").put("role", "viewer")
-              .put("password", "a-long-password"),
-          401, 403, 201, 201, 404, 403, 403, 401, 401, 404),
+      new Route("PATCH /api/sites/{domain}/members/{email}", HttpMethod.PATCH, "/api/sites/{site}/members/{member}",
+          f -> new JsonObject().put("role", "admin"),
+          401, 403, 200, 200, 404, 403, 403, 401, 401, 404),
       new Route("DELETE /api/sites/{domain}/members/{email}", HttpMethod.DELETE, "/api/sites/{site}/members/{member}", null,
           401, 403, 204, 204, 404, 403, 403, 401, 401, 404),
       new Route("GET /api/sites/{domain}/shares", HttpMethod.GET, "/api/sites/{site}/shares", null,
@@ -102,6 +105,13 @@ class AuthorizationMatrixTest {
       new Route("POST /api/users", HttpMethod.POST, "/api/users",
           f -> new JsonObject().put("email", "created-" + f.n() + "@example.test").put("password", "a-long-password"),
           401, 403, 403, 403, 403, 403, 403, 401, 401, 201),
+      // Public: the credential is in the body.
+      new Route("POST /api/auth/login", HttpMethod.POST, "/api/auth/login",
+          f -> new JsonObject().put("email", "viewer@example.test").put("password", PASSWORD),
+          200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+      new Route("POST /api/auth/refresh", HttpMethod.POST, "/api/auth/refresh",
+          f -> new JsonObject().put("refresh_token", f.refreshToken()),
+          200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
       new Route("POST /api/auth/logout", HttpMethod.POST, "/api/auth/logout", f -> new JsonObject(),
           204, 204, 204, 204, 204, 204, 204, 204, 204, 204),
       new Route("POST /api/v2/query", HttpMethod.POST, "/api/v2/query",
@@ -111,7 +121,48 @@ class AuthorizationMatrixTest {
       new Route("GET /api/sites/{domain}/realtime", HttpMethod.GET, "/api/sites/{site}/realtime", null,
           401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
       new Route("GET /api/openapi.json", HttpMethod.GET, "/api/openapi.json", null,
-          200, 200, 200, 200, 200, 200, 200, 200, 200, 200));
+          200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+      // Columns:                    ANON VIEW ADMN OWNR OTHR SHAR KEY  EXPD TAMP IADM
+      new Route("POST /api/sites/{domain}/transfer-ownership", HttpMethod.POST, "/api/sites/{site}/transfer-ownership",
+          f -> new JsonObject().put("email", f.memberEmail()),
+          401, 403, 403, 200, 404, 403, 403, 401, 401, 404),
+      new Route("POST /api/sites/{domain}/reset", HttpMethod.POST, "/api/sites/{site}/reset", null,
+          401, 403, 403, 204, 404, 403, 403, 401, 401, 404),
+      new Route("GET /api/sites/{domain}/invitations", HttpMethod.GET, "/api/sites/{site}/invitations", null,
+          401, 403, 200, 200, 404, 403, 403, 401, 401, 404),
+      new Route("POST /api/sites/{domain}/invitations", HttpMethod.POST, "/api/sites/{site}/invitations",
+          f -> new JsonObject().put("email", "invited-" + f.n() + "@example.test").put("role", "viewer"),
+          401, 403, 201, 201, 404, 403, 403, 401, 401, 404),
+      new Route("DELETE /api/sites/{domain}/invitations/{id}", HttpMethod.DELETE, "/api/sites/{site}/invitations/{invitation}",
+          null,
+          401, 403, 204, 204, 404, 403, 403, 401, 401, 404),
+      // Public: whoever holds the invitation link; a signed-in caller must be the invited email.
+      new Route("POST /api/invitations/preview", HttpMethod.POST, "/api/invitations/preview",
+          f -> new JsonObject().put("token", f.invitationToken()),
+          200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+      new Route("POST /api/invitations/accept", HttpMethod.POST, "/api/invitations/accept",
+          f -> new JsonObject().put("token", f.invitationToken()).put("password", "a new password"),
+          201, 403, 403, 403, 403, 403, 403, 401, 401, 403),
+      new Route("POST /api/share/unlock", HttpMethod.POST, "/api/share/unlock",
+          f -> new JsonObject().put("token", f.shareToken()).put("password", "any password"),
+          200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+      // Users exist, so first-run setup is over for everyone.
+      new Route("GET /api/setup", HttpMethod.GET, "/api/setup", null,
+          200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+      new Route("POST /api/setup", HttpMethod.POST, "/api/setup",
+          f -> new JsonObject().put("token", "t").put("email", "late-" + f.n() + "@example.test").put("password", PASSWORD),
+          409, 409, 409, 409, 409, 409, 409, 409, 409, 409),
+      new Route("GET /api/account", HttpMethod.GET, "/api/account", null,
+          401, 200, 200, 200, 200, 403, 403, 401, 401, 200),
+      new Route("POST /api/account/password", HttpMethod.POST, "/api/account/password",
+          f -> new JsonObject().put("current_password", PASSWORD).put("new_password", PASSWORD),
+          401, 200, 200, 200, 200, 403, 403, 401, 401, 200),
+      new Route("POST /api/account/logout-everywhere", HttpMethod.POST, "/api/account/logout-everywhere", null,
+          401, 204, 204, 204, 204, 403, 403, 401, 401, 204),
+      new Route("GET /api/users", HttpMethod.GET, "/api/users", null,
+          401, 403, 403, 403, 403, 403, 403, 401, 401, 200),
+      new Route("DELETE /api/users/{id}", HttpMethod.DELETE, "/api/users/{user}", null,
+          401, 403, 403, 403, 403, 403, 403, 401, 401, 204));
 
 
   private QueryStack stack;
@@ -123,8 +174,9 @@ class AuthorizationMatrixTest {
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
     stack = QueryStack.start(dir, true);
+    String hash = await(stack.assembly.hasher().hash(PASSWORD));
     for (Caller c : List.of(Caller.VIEWER, Caller.ADMIN, Caller.OWNER, Caller.OTHER_OWNER, Caller.INSTANCE_ADMIN)) {
-      users.put(c, await(stack.store.createUser(c.name().toLowerCase() + "@example.test", "unused",
+      users.put(c, await(stack.store.createUser(c.name().toLowerCase() + "@example.test", hash,
           c == Caller.INSTANCE_ADMIN)));
     }
     otherSite = "other.test";
@@ -176,6 +228,8 @@ class AuthorizationMatrixTest {
         .replace("{site}", f.site())
         .replace("{member}", f.memberEmail())
         .replace("{share}", Long.toString(f.shareId()))
+        .replace("{invitation}", Long.toString(f.invitationId()))
+        .replace("{user}", Long.toString(f.memberId()))
         .replace("{key}", Long.toString(f.keyIds().getOrDefault(caller, f.keyIds().get(Caller.OWNER))));
     HttpRequest<Buffer> request = stack.request(route.method(), path);
     switch (caller) {
@@ -192,6 +246,28 @@ class AuthorizationMatrixTest {
     if (expected >= 400) {
       assertThat(response.bodyAsJsonObject().getString("code")).isNotBlank();
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("Every /api route the query role mounts, with each of its methods, has a row in the matrix")
+  void everyRouteHasARow() {
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(stack.vertx);
+    stack.assembly.routes().forEach(r -> r.mount(stack.vertx, router));
+    List<String> rows = ROUTES.stream().map(Route::name).toList();
+    List<String> missing = new ArrayList<>();
+    for (io.vertx.ext.web.Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path == null || !path.startsWith("/api/") || !route.isExactPath() || route.methods() == null) {
+        continue;
+      }
+      String template = path.replaceAll(":([A-Za-z_]+)", "{$1}");
+      for (HttpMethod method : route.methods()) {
+        if (!rows.contains(method.name() + " " + template)) {
+          missing.add(method.name() + " " + template);
+        }
+      }
+    }
+    assertThat(missing).as("mounted routes without a row in the authorization matrix").isEmpty();
   }
 
   private final Map<Integer, String> shareTokens = new java.util.HashMap<>();
@@ -219,7 +295,13 @@ class AuthorizationMatrixTest {
       keyIds.put(e.getKey(), await(stack.store.createApiKey(e.getValue().id(), "own", own.substring(0, 10),
           Secrets.sha256(own), List.of())).id());
     }
-    return new Fixture(site, member.email(), shareId, keyIds, n);
+    String invitation = Secrets.randomToken();
+    long invitationId = await(stack.store.createInvitation(site, "invitee-" + n + "@example.test", SiteRole.VIEWER,
+        Secrets.sha256(invitation), users.get(Caller.OWNER).id(), System.currentTimeMillis() + 3_600_000L)).id();
+    String refresh = Secrets.randomToken();
+    await(stack.store.storeRefreshToken(new io.trackflow.query.account.RefreshToken(Secrets.sha256(refresh),
+        member.id(), "matrix-" + n, System.currentTimeMillis() + 3_600_000L, System.currentTimeMillis())));
+    return new Fixture(site, member.email(), member.id(), shareId, share, invitationId, invitation, refresh, keyIds, n);
   }
 
   private String shareToken(Fixture f) {

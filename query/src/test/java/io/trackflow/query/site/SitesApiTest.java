@@ -93,35 +93,4 @@ class SitesApiTest {
     assertThat(counts.rows().get(0).get(0)).isEqualTo("kept.example");
     assertThat(stack.call(HttpMethod.GET, "/api/sites/gone.example", token, null).statusCode()).isEqualTo(404);
   }
-
-  @Test
-  @DisplayName("Members: new users are created with a password, admins cannot touch owners, the last owner stays")
-  void members() throws Exception {
-    create("team.example", "UTC");
-    HttpResponse<Buffer> unknown = stack.call(HttpMethod.POST, "/api/sites/team.example/members", token,
-        new JsonObject().put("email", "new@example.com").put("role", "admin"));
-    assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(unknown.bodyAsJsonObject().getString("code")).isEqualTo("user_not_found");
-    HttpResponse<Buffer> added = stack.call(HttpMethod.POST, "/api/sites/team.example/members", token,
-        new JsonObject().put("email", "New@example.com").put("role", "admin").put("password", "new user password"));
-    assertThat(added.statusCode()).isEqualTo(201);
-    assertThat(stack.call(HttpMethod.POST, "/api/auth/login", null,
-        new JsonObject().put("email", "new@example.com").put("password", "new user password")).statusCode()).isEqualTo(200);
-
-    User admin = await(stack.store.findUserByEmail("new@example.com")).orElseThrow();
-    String adminToken = stack.assembly.tokens().issue(admin.id(), admin.email()).token();
-    assertThat(stack.call(HttpMethod.DELETE, "/api/sites/team.example/members/owner@example.com", adminToken, null)
-        .statusCode()).isEqualTo(403);
-    assertThat(stack.call(HttpMethod.POST, "/api/sites/team.example/members", adminToken,
-        new JsonObject().put("email", "new@example.com").put("role", "owner")).statusCode()).isEqualTo(403);
-    HttpResponse<Buffer> last = stack.call(HttpMethod.DELETE, "/api/sites/team.example/members/owner@example.com", token, null);
-    assertThat(last.statusCode()).isEqualTo(409);
-    assertThat(last.bodyAsJsonObject().getString("code")).isEqualTo("last_owner");
-    assertThat(stack.call(HttpMethod.POST, "/api/sites/team.example/members", token,
-        new JsonObject().put("email", "owner@example.com").put("role", "viewer")).statusCode()).isEqualTo(409);
-    assertThat(stack.call(HttpMethod.POST, "/api/sites/team.example/members", token,
-        new JsonObject().put("email", "new@example.com").put("role", "owner")).statusCode()).isEqualTo(200);
-    assertThat(stack.call(HttpMethod.DELETE, "/api/sites/team.example/members/owner@example.com", token, null)
-        .statusCode()).isEqualTo(204);
-  }
 }

@@ -325,6 +325,9 @@ public final class QueryBench {
 
     @Override public Future<Void> migrate() { return delegate.migrate(); }
     @Override public Future<Void> insert(List<Event> events) { return delegate.insert(events); }
+    @Override public Future<List<io.trackflow.core.session.StoredSession>> openSessions(long from, long to) {
+      return delegate.openSessions(from, to);
+    }
     @Override public Future<QueryResult> query(java.util.function.Function<io.trackflow.core.store.ReadView, String> statement) {
       // What the store really ran: the statement as built against its read view.
       return delegate.query(view -> {

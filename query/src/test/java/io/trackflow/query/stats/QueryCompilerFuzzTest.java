@@ -140,6 +140,9 @@ class QueryCompilerFuzzTest {
     @Override public Future<Void> migrate() { return Future.succeededFuture(); }
     @Override public Future<Void> insert(List<Event> events) { return Future.succeededFuture(); }
     @Override public Future<Void> deleteSite(String site) { return Future.succeededFuture(); }
+    @Override public Future<List<io.trackflow.core.session.StoredSession>> openSessions(long from, long to) {
+      return Future.succeededFuture(List.of());
+    }
     @Override public Future<Void> close() { return Future.succeededFuture(); }
   }
 }

@@ -7,6 +7,7 @@ import io.trackflow.core.event.Event;
 import io.trackflow.core.event.EventCodec;
 import io.trackflow.core.queue.DeliveryHandler;
 import io.trackflow.core.queue.EventConsumer;
+import io.trackflow.core.queue.PartitionAssignment;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,7 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,10 +50,17 @@ import org.slf4j.LoggerFactory;
  * When more than {@code maxInFlightEvents} events are handed out and not answered, every partition
  * is paused (polling goes on, so the group membership stays) until half of them are answered.
  *
+ * <p>Assignment and revocation reach the handler. A newly assigned partition stays paused until
+ * the handler's {@code assigned} future succeeded (the writer rebuilds the partition's open
+ * sessions first). On revocation the listener, inside {@code poll}, waits (up to {@code
+ * drainTimeout}) for the handler to answer every delivery of the revoked partitions, then commits
+ * what was stored: the next owner starts right after the last stored event. An event's position
+ * is its record's offset times 2^20 plus its index in the record.
+ *
  * <p>Why not vertx-kafka-client's consumer: its rebalance listener only schedules the user's
  * handler on the event loop and returns, so by the time the handler runs the partitions are
  * gone and committing "what is done" on revocation is no longer possible. Owning the poll loop
- * lets the listener commit synchronously inside {@code poll}, as Kafka intends.
+ * lets the listener wait and commit synchronously inside {@code poll}, as Kafka intends.
  *
  * <p>One start per instance; {@link #stop} stops fetching, waits up to {@code drainTimeout} for
  * outstanding deliveries, commits what is stored, and closes.
@@ -61,6 +72,9 @@ public final class KafkaEventConsumer implements EventConsumer {
   private static final long RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final long LAG_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+  private static final long RETRY_ASSIGNMENT_MILLIS = 1_000;
+  /** Bits of a position below the record's offset: the event's index in its record. */
+  static final int INDEX_BITS = 20;
 
   private final Vertx vertx;
   private final KafkaQueueOptions options;
@@ -197,9 +211,17 @@ public final class KafkaEventConsumer implements EventConsumer {
     for (TopicPartition tp : records.partitions()) {
       List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
       List<Event> events = new ArrayList<>();
+      LongList positions = new LongList(list.size() * 8);
       for (ConsumerRecord<byte[], byte[]> record : list) {
         try {
-          events.addAll(EventCodec.decode(Buffer.buffer(record.value())));
+          List<Event> decoded = EventCodec.decode(Buffer.buffer(record.value()));
+          if (decoded.size() >= 1 << INDEX_BITS) {
+            throw new IllegalArgumentException(decoded.size() + " events in one record");
+          }
+          for (int i = 0; i < decoded.size(); i++) {
+            positions.add(record.offset() << INDEX_BITS | i);
+          }
+          events.addAll(decoded);
         } catch (RuntimeException e) {
           poison.increment();
           log.warn("Skipping undecodable record {}-{}@{}: {}", tp.topic(), tp.partition(), record.offset(),
@@ -212,6 +234,11 @@ public final class KafkaEventConsumer implements EventConsumer {
         if (stopping || progress == null || progress.awaitingSeek()) {
           continue; // revoked, closing, or about to be read again from an earlier offset
         }
+        if (!progress.ready()) {
+          // Paused until the handler is ready, so only fetched before the pause took effect.
+          progress.readAgainFrom(list.getFirst().offset());
+          continue;
+        }
         delivery = progress.add(list.getFirst().offset(), list.getLast().offset(), events.size());
         if (events.isEmpty()) {
           progress.succeed(delivery);
@@ -219,11 +246,13 @@ public final class KafkaEventConsumer implements EventConsumer {
         }
         inFlightEvents += events.size();
       }
-      context.runOnContext(v -> deliver(delivery, events));
+      io.trackflow.core.queue.Delivery handed =
+          new io.trackflow.core.queue.Delivery(tp.partition(), events, positions.toArray());
+      context.runOnContext(v -> deliver(delivery, handed));
     }
   }
 
-  private void deliver(Delivery delivery, List<Event> events) {
+  private void deliver(Delivery delivery, io.trackflow.core.queue.Delivery events) {
     synchronized (lock) {
       if (delivery.state != PartitionProgress.State.IN_FLIGHT) {
         return;
@@ -288,6 +317,7 @@ public final class KafkaEventConsumer implements EventConsumer {
       wanted.addAll(assigned);
     } else {
       retryPausedUntil.keySet().stream().filter(assigned::contains).forEach(wanted::add);
+      wanted.addAll(notReady(assigned));
     }
     Set<TopicPartition> paused = consumer.paused();
     Set<TopicPartition> toPause = new HashSet<>(wanted);
@@ -372,32 +402,151 @@ public final class KafkaEventConsumer implements EventConsumer {
     tps.forEach(retryPausedUntil::remove);
   }
 
+  private Set<TopicPartition> notReady(Set<TopicPartition> assigned) {
+    Set<TopicPartition> waiting = new HashSet<>();
+    synchronized (lock) {
+      for (TopicPartition tp : assigned) {
+        PartitionProgress progress = partitions.get(tp);
+        if (progress != null && !progress.ready()) {
+          waiting.add(tp);
+        }
+      }
+    }
+    return waiting;
+  }
+
+  private static Set<Integer> numbers(Collection<TopicPartition> tps) {
+    Set<Integer> numbers = new HashSet<>();
+    tps.forEach(tp -> numbers.add(tp.partition()));
+    return numbers;
+  }
+
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      if (revoked.isEmpty()) {
+        return;
+      }
       // Runs inside poll() on the poll thread, before the partitions move: the last moment a
-      // commit for them is valid.
+      // commit for them is valid. Whatever the handler still holds is answered first, so the
+      // next owner starts after it (and finds its sessions stored). When stopping, the loop
+      // already waited for every delivery before closing.
+      boolean closing;
+      synchronized (lock) {
+        closing = stopping;
+      }
+      if (!closing) {
+        awaitRevoked(revoked);
+      }
       commitFinal(revoked);
       release(revoked);
-      if (!revoked.isEmpty()) {
-        log.info("Partitions revoked: {}", revoked);
-      }
+      log.info("Partitions revoked: {}", revoked);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
       release(lost);
+      // Another consumer may own them already: nothing to wait for or commit.
+      Set<Integer> numbers = numbers(lost);
+      context.runOnContext(v -> handler.revoked(numbers));
       log.warn("Partitions lost without a clean hand-over: {}", lost);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+      if (assigned.isEmpty()) {
+        return;
+      }
+      Map<TopicPartition, PartitionProgress> fresh = new HashMap<>();
+      assigned.forEach(tp -> fresh.put(tp, new PartitionProgress()));
       synchronized (lock) {
-        assigned.forEach(tp -> partitions.put(tp, new PartitionProgress()));
+        partitions.putAll(fresh);
       }
-      if (!assigned.isEmpty()) {
-        log.info("Partitions assigned: {}", assigned);
+      // Paused before this poll fetches anything for them; resumed once the handler is ready.
+      consumer.pause(assigned);
+      int count = consumer.partitionsFor(options.topic()).size();
+      PartitionAssignment assignment = new PartitionAssignment(numbers(assigned), count,
+          visitor -> KafkaEventPublisher.partitionOf(visitor, count));
+      context.runOnContext(v -> announce(assignment, fresh));
+      log.info("Partitions assigned: {} of {}", assigned, count);
+    }
+  }
+
+  /** Waits on the poll thread until the handler answered everything of {@code revoked}, bounded. */
+  private void awaitRevoked(Collection<TopicPartition> revoked) {
+    Set<Integer> numbers = numbers(revoked);
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      Future<Void> settled;
+      try {
+        settled = handler.revoked(numbers);
+      } catch (RuntimeException e) {
+        settled = Future.failedFuture(e);
       }
+      settled.onComplete(ar -> answered.complete(null));
+    });
+    try {
+      answered.get(options.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("Revoked partitions {} still had unanswered deliveries after {} ms; they will be read again",
+          revoked, options.drainTimeout().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // completed normally only
+    }
+  }
+
+  /** Tells the handler about new partitions; marks them ready (to be resumed) once it is. */
+  private void announce(PartitionAssignment assignment, Map<TopicPartition, PartitionProgress> fresh) {
+    Future<Void> ready;
+    try {
+      ready = handler.assigned(assignment);
+    } catch (RuntimeException e) {
+      ready = Future.failedFuture(e);
+    }
+    ready.onComplete(ar -> {
+      synchronized (lock) {
+        if (stopping) {
+          return;
+        }
+        if (ar.succeeded()) {
+          // Only where this assignment still holds: a later rebalance made new progress objects.
+          fresh.forEach((tp, progress) -> {
+            if (partitions.get(tp) == progress) {
+              progress.markReady();
+            }
+          });
+          return;
+        }
+        if (fresh.entrySet().stream().noneMatch(e -> partitions.get(e.getKey()) == e.getValue())) {
+          return;
+        }
+      }
+      log.warn("Writer not ready for partitions {}: {}; asking again in {} ms", assignment.partitions(),
+          ar.cause().toString(), RETRY_ASSIGNMENT_MILLIS);
+      vertx.setTimer(RETRY_ASSIGNMENT_MILLIS, id -> announce(assignment, fresh));
+    });
+  }
+
+  /** A growable array of longs: an event's position without boxing. */
+  private static final class LongList {
+    private long[] values;
+    private int size;
+
+    LongList(int capacity) {
+      values = new long[Math.max(8, capacity)];
+    }
+
+    void add(long value) {
+      if (size == values.length) {
+        values = java.util.Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = value;
+    }
+
+    long[] toArray() {
+      return java.util.Arrays.copyOf(values, size);
     }
   }
 

@@ -31,6 +31,8 @@ final class PartitionProgress {
   }
 
   private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
+  // The handler finished preparing for the partition: its deliveries may be handed out.
+  private boolean ready;
   private long committable = -1;
   private long commitSent = -1;
   private long committed = -1;
@@ -92,6 +94,19 @@ final class PartitionProgress {
     }
     pending.clear();
     return released;
+  }
+
+  boolean ready() {
+    return ready;
+  }
+
+  void markReady() {
+    ready = true;
+  }
+
+  /** Records from {@code offset} on were fetched too early: read them again from there. */
+  void readAgainFrom(long offset) {
+    seekTo = seekTo < 0 ? offset : Math.min(seekTo, offset);
   }
 
   /** True while a failure waits for the consumer to seek back; fetched records are dropped meanwhile. */

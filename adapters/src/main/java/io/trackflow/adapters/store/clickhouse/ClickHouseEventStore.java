@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.adapters.store.StoreMetrics;
 import io.trackflow.core.event.Event;
+import io.trackflow.core.session.StoredSession;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.store.EventsSchema;
 import io.trackflow.core.store.QueryResult;
@@ -135,6 +136,27 @@ public final class ClickHouseEventStore implements EventStore {
         }, false)
         .compose(bodies -> http.insert(RowBinaryEncoder.INSERT, bodies[0])
             .compose(v -> http.insert(RowBinaryEncoder.INSERT_SESSIONS, bodies[1]))));
+  }
+
+  /**
+   * Sessions by last activity, read with FINAL from the partitions of the two days before {@code
+   * fromMillis} on (a session is never longer than the day its visitor id's salt lives). The
+   * activity condition is applied around the merged rows, so it sees each session's newest row.
+   * The answer is parsed on a worker thread.
+   */
+  @Override
+  public Future<List<StoredSession>> openSessions(long fromMillis, long toMillis) {
+    String columns = String.join(", ", EventsSchema.OPEN_SESSION_COLUMNS);
+    String sql = "SELECT " + columns + " FROM (SELECT " + columns + " FROM " + EventsSchema.SESSIONS_TABLE
+        + " FINAL WHERE start >= toDateTime(" + (Math.floorDiv(fromMillis, 1000) - 2 * 86_400) + "))"
+        + " WHERE last_activity_ms >= " + fromMillis + " AND last_activity_ms < " + toMillis;
+    // A hundred thousand sessions take seconds to parse: never on the event loop.
+    return http.select(sql).compose(body -> vertx.executeBlocking(() -> {
+      QueryResult result = JsonCompactResult.parse(body);
+      List<StoredSession> sessions = new ArrayList<>(result.rows().size());
+      result.rows().forEach(row -> sessions.add(EventsSchema.storedSession(row)));
+      return sessions;
+    }, false));
   }
 
   private static List<Event> distinct(List<Event> events) {

@@ -97,8 +97,7 @@ final class ClickHouseMigrations {
 
   // One row per session; the row with the most counted events wins (replays carry the same
   // totals, so they collapse too). Partitioned by the day the session started, like events.
-  private static final String CREATE_SESSIONS = """
-      CREATE TABLE IF NOT EXISTS sessions (
+  private static final String SESSION_COLUMNS = """
         site String,
         session_id Int64,
         visitor_id Int64,
@@ -122,7 +121,10 @@ final class ClickHouseMigrations {
         browser String,
         browser_version String,
         os String,
-        os_version String
+        os_version String""";
+
+  private static final String CREATE_SESSIONS = "CREATE TABLE IF NOT EXISTS sessions (\n" + SESSION_COLUMNS + """
+
       ) ENGINE = ReplacingMergeTree(events)
       PARTITION BY toYYYYMMDD(start)
       ORDER BY (site, toDate(start), session_id)
@@ -130,9 +132,37 @@ final class ClickHouseMigrations {
 
   private static final String VISIT_KEY = "tuple(timestamp_ms, event_id)";
 
+  // Version 3: what the writer that owns a session's visitor needs to continue it after a restart
+  // (docs/sessions.md), and the revision as the version: it grows with every change, engagement
+  // pings that keep a session alive included, where the event count does not.
+  private static final String CREATE_SESSIONS_RESUMABLE = "CREATE TABLE IF NOT EXISTS sessions_v3 (\n"
+      + SESSION_COLUMNS + """
+      ,
+        entry_ms Int64,
+        exit_ms Int64,
+        last_activity_ms Int64,
+        revision UInt32,
+        queue_partition Int32,
+        first_position Int64,
+        last_position Int64
+      ) ENGINE = ReplacingMergeTree(revision)
+      PARTITION BY toYYYYMMDD(start)
+      ORDER BY (site, toDate(start), session_id)
+      SETTINGS index_granularity = 8192""";
+
+  // Sessions stored before version 3 had one revision per counted event and no queue position,
+  // their entry and exit at their start and end, their last activity at their end. Every row is
+  // copied, not only the newest per session: the new table collapses them the same way.
+  private static final String COPY_SESSIONS = "INSERT INTO sessions_v3 SELECT site, session_id,"
+      + " visitor_id, start, start_ms, end_ms, events, pageviews, interactive, entry_page, exit_page,"
+      + " referrer, referrer_source, utm_source, utm_medium, utm_campaign, utm_term, utm_content,"
+      + " country, device, browser, browser_version, os, os_version, start_ms, end_ms, end_ms,"
+      + " events, toInt32(-1), toInt64(-1), toInt64(-1) FROM sessions";
+
   static final List<Version> ALL = List.of(
       Version.of(1, "events table", List.of(CREATE_EVENTS_MONTHLY)),
-      new Version(2, "daily partitions, event kind, sessions table", ClickHouseMigrations::dailyAndSessions));
+      new Version(2, "daily partitions, event kind, sessions table", ClickHouseMigrations::dailyAndSessions),
+      new Version(3, "sessions resume where their writer stopped", ClickHouseMigrations::resumableSessions));
 
   private ClickHouseMigrations() {}
 
@@ -163,6 +193,24 @@ final class ClickHouseMigrations {
               })
               .compose(v -> inOrder(db, List.of("RENAME TABLE events TO events_v1, events_v2 TO events",
                   "DROP TABLE IF EXISTS events_v1")));
+        });
+  }
+
+  /**
+   * Copies the sessions into a table with the resume columns and the revision as version, then
+   * swaps the tables; until the rename the old table is untouched, so an attempt that dies is
+   * simply repeated.
+   */
+  private static Future<Void> resumableSessions(Database db) {
+    return db.query("SELECT count() FROM system.columns WHERE database = currentDatabase()"
+            + " AND table = 'sessions' AND name = 'revision'")
+        .compose(r -> {
+          if ((Long) r.rows().get(0).get(0) > 0) {
+            // An earlier attempt got as far as the rename.
+            return inOrder(db, List.of("DROP TABLE IF EXISTS sessions_v2"));
+          }
+          return inOrder(db, List.of(CREATE_SESSIONS_RESUMABLE, "TRUNCATE TABLE sessions_v3", COPY_SESSIONS,
+              "RENAME TABLE sessions TO sessions_v2, sessions_v3 TO sessions", "DROP TABLE IF EXISTS sessions_v2"));
         });
   }
 

@@ -101,6 +101,13 @@ final class RowBinaryEncoder {
     string(e.browserVersion());
     string(e.os());
     string(e.osVersion());
+    int64(EventsSchema.storedMillis(t.entryMillis()));
+    int64(EventsSchema.storedMillis(t.exitMillis()));
+    int64(EventsSchema.storedMillis(t.lastActivityMillis()));
+    uint32(t.revision());
+    int32(t.queuePartition());
+    int64(t.firstPosition());
+    int64(t.lastPosition());
   }
 
   private void row(Event e) throws IOException {

@@ -5,6 +5,7 @@ import io.trackflow.adapters.store.Migration;
 import io.trackflow.adapters.store.StoreMetrics;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.event.SessionTotals;
+import io.trackflow.core.session.StoredSession;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.store.EventsSchema;
 import io.trackflow.core.store.QueryResult;
@@ -23,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
@@ -66,6 +68,7 @@ public final class DuckDbEventStore implements EventStore {
   private static final String SESSIONS_STAGING = "sessions_staging";
   /** WAL size that triggers a checkpoint; the WAL is replayed on open after a crash. */
   private static final String CHECKPOINT_THRESHOLD = "256MB";
+  private static final long DAY_MILLIS = 86_400_000L;
 
   private final Path file;
   private final int readers;
@@ -243,9 +246,9 @@ public final class DuckDbEventStore implements EventStore {
   }
 
   /**
-   * Brings each session to its newest totals: updated where stored with fewer events (a replay
-   * changes nothing), added where new. A stored session started between its newest start and
-   * end, which bounds the rows read.
+   * Brings each session to its newest totals: updated where stored with a lower revision (a
+   * replay changes nothing), added where new. A stored session started between its newest start
+   * and end, which bounds the rows read.
    */
   private void writeSessions(DuckDBConnection connection, Statement st, List<Event> newest) throws SQLException {
     if (newest.isEmpty()) {
@@ -270,8 +273,11 @@ public final class DuckDbEventStore implements EventStore {
           + " AND s.site = n.site AND s.session_id = n.session_id";
       st.executeUpdate("UPDATE " + EventsSchema.SESSIONS_TABLE + " AS s SET start_ms = n.start_ms,"
           + " end_ms = n.end_ms, events = n.events, pageviews = n.pageviews,"
-          + " interactive = n.interactive, entry_page = n.entry_page, exit_page = n.exit_page"
-          + " FROM " + SESSIONS_STAGING + " n WHERE " + stored + " AND s.events < n.events");
+          + " interactive = n.interactive, entry_page = n.entry_page, exit_page = n.exit_page,"
+          + " entry_ms = n.entry_ms, exit_ms = n.exit_ms, last_activity_ms = n.last_activity_ms,"
+          + " revision = n.revision, queue_partition = n.queue_partition,"
+          + " first_position = n.first_position, last_position = n.last_position"
+          + " FROM " + SESSIONS_STAGING + " n WHERE " + stored + " AND s.revision < n.revision");
       st.executeUpdate("INSERT INTO " + EventsSchema.SESSIONS_TABLE + " SELECT n.* FROM "
           + SESSIONS_STAGING + " n WHERE NOT EXISTS (SELECT 1 FROM " + EventsSchema.SESSIONS_TABLE
           + " s WHERE " + stored + ")");
@@ -310,6 +316,13 @@ public final class DuckDbEventStore implements EventStore {
     a.append(e.browserVersion());
     a.append(e.os());
     a.append(e.osVersion());
+    a.append(EventsSchema.storedMillis(t.entryMillis()));
+    a.append(EventsSchema.storedMillis(t.exitMillis()));
+    a.append(EventsSchema.storedMillis(t.lastActivityMillis()));
+    a.append(t.revision());
+    a.append(t.queuePartition());
+    a.append(t.firstPosition());
+    a.append(t.lastPosition());
     a.endRow();
   }
 
@@ -356,16 +369,49 @@ public final class DuckDbEventStore implements EventStore {
 
   @Override
   public Future<QueryResult> query(String sql) {
+    return read(sql, DuckDbResults::read);
+  }
+
+  /**
+   * Sessions by last activity. A session is never longer than the day its visitor id's salt
+   * lives, so only sessions started up to two days before {@code fromMillis} are read: zone maps
+   * skip the older row groups.
+   */
+  @Override
+  public Future<List<StoredSession>> openSessions(long fromMillis, long toMillis) {
+    String sql = "SELECT " + String.join(", ", EventsSchema.OPEN_SESSION_COLUMNS) + " FROM "
+        + EventsSchema.SESSIONS_TABLE + " WHERE start_ms >= " + (fromMillis - 2 * DAY_MILLIS)
+        + " AND last_activity_ms >= " + fromMillis + " AND last_activity_ms < " + toMillis;
+    return read(sql, rs -> {
+      int columns = EventsSchema.OPEN_SESSION_COLUMNS.size();
+      List<StoredSession> sessions = new ArrayList<>();
+      List<Object> row = new ArrayList<>(columns);
+      while (rs.next()) {
+        row.clear();
+        for (int i = 1; i <= columns; i++) {
+          row.add(rs.getObject(i));
+        }
+        sessions.add(EventsSchema.storedSession(row));
+      }
+      return sessions;
+    });
+  }
+
+  private interface ResultReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> Future<T> read(String sql, ResultReader<T> reader) {
     if (pendingQueries.incrementAndGet() > readers * QUEUE_PER_READER) {
       pendingQueries.decrementAndGet();
       return Future.failedFuture(new RejectedExecutionException(
           "DuckDB event store is busy: " + readers * QUEUE_PER_READER + " queries already waiting"));
     }
-    return reader.<QueryResult>executeBlocking(() -> read(sql), false)
+    return this.reader.<T>executeBlocking(() -> readNow(sql, reader), false)
         .andThen(r -> pendingQueries.decrementAndGet());
   }
 
-  private QueryResult read(String sql) throws Exception {
+  private <T> T readNow(String sql, ResultReader<T> resultReader) throws Exception {
     opened();
     Connection connection = readConnections.poll(QUERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     if (connection == null) {
@@ -374,7 +420,7 @@ public final class DuckDbEventStore implements EventStore {
     try (Statement st = connection.createStatement()) {
       st.setQueryTimeout((int) QUERY_TIMEOUT.toSeconds());
       try (ResultSet rs = st.executeQuery(sql)) {
-        return DuckDbResults.read(rs);
+        return resultReader.read(rs);
       }
     } finally {
       try {

@@ -52,8 +52,7 @@ final class DuckDbMigrations {
 
   // One row per session, updated in place by the single writer to the totals of the session's
   // newest event (docs/storage.md).
-  private static final String CREATE_SESSIONS = """
-      CREATE TABLE IF NOT EXISTS sessions (
+  private static final String SESSION_COLUMNS = """
         site VARCHAR NOT NULL,
         session_id BIGINT NOT NULL,
         visitor_id BIGINT NOT NULL,
@@ -76,8 +75,9 @@ final class DuckDbMigrations {
         browser VARCHAR NOT NULL,
         browser_version VARCHAR NOT NULL,
         os VARCHAR NOT NULL,
-        os_version VARCHAR NOT NULL
-      )""";
+        os_version VARCHAR NOT NULL""";
+
+  private static final String CREATE_SESSIONS = "CREATE TABLE IF NOT EXISTS sessions (\n" + SESSION_COLUMNS + "\n)";
 
   private static final String KEY = "(timestamp_ms, event_id)";
 
@@ -103,10 +103,31 @@ final class DuckDbMigrations {
       + " utm_campaign = s.utm_campaign, utm_term = s.utm_term, utm_content = s.utm_content"
       + " FROM sessions s WHERE events.site = s.site AND events.session_id = s.session_id";
 
+  // Version 3: what the writer that owns a session's visitor needs to continue it after a restart
+  // (docs/sessions.md). Sessions stored before had one revision per counted event and no queue
+  // position, their entry and exit at their start and end, their last activity at their end. The
+  // table is rebuilt rather than altered: DuckDB cannot add NOT NULL columns to a table with rows.
+  private static final String CREATE_RESUMABLE_SESSIONS = "CREATE TABLE sessions_v3 (\n" + SESSION_COLUMNS + """
+      ,
+        entry_ms BIGINT NOT NULL,
+        exit_ms BIGINT NOT NULL,
+        last_activity_ms BIGINT NOT NULL,
+        revision INTEGER NOT NULL,
+        queue_partition INTEGER NOT NULL,
+        first_position BIGINT NOT NULL,
+        last_position BIGINT NOT NULL
+      )""";
+
+  private static final List<String> RESUMABLE_SESSIONS = List.of(CREATE_RESUMABLE_SESSIONS,
+      "INSERT INTO sessions_v3 SELECT *, start_ms, end_ms, end_ms, events, -1, -1, -1 FROM sessions",
+      "DROP TABLE sessions",
+      "ALTER TABLE sessions_v3 RENAME TO sessions");
+
   static final List<Migration> ALL = List.of(
       new Migration(1, "events table", List.of(CREATE_EVENTS)),
       // Applied in one transaction with its record, so never half.
-      new Migration(2, "sessions table", List.of(CREATE_SESSIONS, BACKFILL_SESSIONS, STAMP_EVENTS)));
+      new Migration(2, "sessions table", List.of(CREATE_SESSIONS, BACKFILL_SESSIONS, STAMP_EVENTS)),
+      new Migration(3, "sessions resume where their writer stopped", RESUMABLE_SESSIONS));
 
   private DuckDbMigrations() {}
 }

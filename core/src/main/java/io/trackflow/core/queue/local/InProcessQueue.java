@@ -1,9 +1,11 @@
 package io.trackflow.core.queue.local;
 
 import io.trackflow.core.event.Event;
+import io.trackflow.core.queue.Delivery;
 import io.trackflow.core.queue.DeliveryHandler;
 import io.trackflow.core.queue.EventConsumer;
 import io.trackflow.core.queue.EventPublisher;
+import io.trackflow.core.queue.PartitionAssignment;
 import io.trackflow.core.queue.QueueUnavailableException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -12,9 +14,16 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The standalone queue: a bounded in-memory buffer between collector and writer in one JVM.
+ *
+ * <p>It has one partition, assigned to the consumer when it starts: nothing is delivered before
+ * the handler is ready for it. Each event gets its position when published, from a clock of
+ * microseconds that never repeats a value: positions grow within the process and stay above
+ * those of earlier processes (unless the wall clock went back further than the restart took),
+ * so the writer can tell an event it already applied from a new one across restarts too.
  *
  * <p>Capacity counts events waiting and events delivered but not yet stored, so a slow store makes
  * publishers fail fast (503 to beacons) instead of growing memory. Publishers may call from any
@@ -29,13 +38,19 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
 
   /** How often the consumer collects what is waiting when no full delivery woke it earlier. */
   static final long COLLECT_MILLIS = 20;
+  /** The one partition. */
+  public static final int PARTITION = 0;
+  private static final PartitionAssignment ASSIGNMENT =
+      new PartitionAssignment(Set.of(PARTITION), 1, visitor -> PARTITION);
+  private static final long RETRY_ASSIGNMENT_MILLIS = 200;
 
   private final Vertx vertx;
   private final int capacity;
   private final int maxDelivery;
   private final int maxInFlightDeliveries;
   private final Object lock = new Object();
-  private final ArrayDeque<Event> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Queued> waiting = new ArrayDeque<>();
+  private long lastPosition;
   private int held;
   private int inFlightDeliveries;
   private boolean draining;
@@ -44,7 +59,11 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
   private long collectTimer = -1;
   private Context consumerContext;
   private DeliveryHandler handler;
+  // The handler is ready for the partition's deliveries.
+  private boolean assigned;
   private Promise<Void> stopped;
+
+  private record Queued(Event event, long position) {}
 
   public InProcessQueue(Vertx vertx, int capacity) {
     this(vertx, capacity, 1000, 16);
@@ -67,11 +86,15 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
       if (held + events.size() > capacity) {
         return Future.failedFuture(new QueueUnavailableException("in-process queue is full"));
       }
-      waiting.addAll(events);
+      for (Event event : events) {
+        // Microseconds of wall time, or one more than the last: never a repeat, rarely ahead.
+        lastPosition = Math.max(lastPosition + 1, System.currentTimeMillis() * 1000);
+        waiting.add(new Queued(event, lastPosition));
+      }
       held += events.size();
       // Only when a delivery can be taken: with every delivery slot in use, a completing
       // delivery collects the next one anyway.
-      if (consumerContext != null && !wakeQueued && waiting.size() >= maxDelivery
+      if (consumerContext != null && assigned && !wakeQueued && waiting.size() >= maxDelivery
           && inFlightDeliveries < maxInFlightDeliveries) {
         wakeQueued = true;
         target = consumerContext;
@@ -106,19 +129,39 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
       }
       // A consumer that stopped may be followed by a new one (a writer redeployed in-process).
       stopped = null;
+      assigned = false;
       this.handler = handler;
       this.consumerContext = context;
     }
-    context.runOnContext(v -> {
+    context.runOnContext(v -> assign(handler));
+    return Future.succeededFuture();
+  }
+
+  /** Hands the partition to the handler; delivers once it is ready (retrying if it fails). */
+  private void assign(DeliveryHandler h) {
+    Future<Void> ready;
+    try {
+      ready = h.assigned(ASSIGNMENT);
+    } catch (RuntimeException e) {
+      ready = Future.failedFuture(e);
+    }
+    ready.onComplete(ar -> {
       synchronized (lock) {
-        // Set on the consumer's context, so the timer fires there; not if it stopped meanwhile.
-        if (this.handler == handler && collectTimer < 0) {
+        if (this.handler != h) {
+          return; // stopped meanwhile
+        }
+        if (ar.failed()) {
+          vertx.setTimer(RETRY_ASSIGNMENT_MILLIS, id -> assign(h));
+          return;
+        }
+        assigned = true;
+        // Set on the consumer's context, so the timer fires there.
+        if (collectTimer < 0) {
           collectTimer = vertx.setPeriodic(COLLECT_MILLIS, id -> deliver());
         }
       }
       deliver();
     });
-    return Future.succeededFuture();
   }
 
   private void wake() {
@@ -130,10 +173,10 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
 
   private void deliver() {
     while (true) {
-      List<Event> batch;
+      List<Queued> batch;
       DeliveryHandler h;
       synchronized (lock) {
-        if (handler == null || waiting.isEmpty() || inFlightDeliveries >= maxInFlightDeliveries) {
+        if (handler == null || !assigned || waiting.isEmpty() || inFlightDeliveries >= maxInFlightDeliveries) {
           completeStopIfDrained();
           return;
         }
@@ -144,9 +187,15 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
         inFlightDeliveries++;
         h = handler;
       }
+      List<Event> events = new ArrayList<>(batch.size());
+      long[] positions = new long[batch.size()];
+      for (int i = 0; i < batch.size(); i++) {
+        events.add(batch.get(i).event());
+        positions[i] = batch.get(i).position();
+      }
       Future<Void> stored;
       try {
-        stored = h.handle(batch);
+        stored = h.handle(new Delivery(PARTITION, events, positions));
       } catch (RuntimeException e) {
         stored = Future.failedFuture(e);
       }
@@ -156,7 +205,7 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
           if (ar.succeeded()) {
             held -= batch.size();
           } else {
-            // Not stored: put the events back in front so they are delivered again.
+            // Not stored: put the events back in front, with their positions, to be delivered again.
             for (int i = batch.size() - 1; i >= 0; i--) {
               waiting.addFirst(batch.get(i));
             }
@@ -173,10 +222,11 @@ public final class InProcessQueue implements EventPublisher, EventConsumer {
   }
 
   private void completeStopIfDrained() {
-    if (stopped != null && draining && waiting.isEmpty() && inFlightDeliveries == 0) {
+    if (stopped != null && draining && (waiting.isEmpty() || !assigned) && inFlightDeliveries == 0) {
       Promise<Void> p = stopped;
       draining = false;
       handler = null;
+      assigned = false;
       consumerContext = null;
       if (collectTimer >= 0) {
         vertx.cancelTimer(collectTimer);

@@ -5,6 +5,7 @@ import io.trackflow.query.account.AccountSchema;
 import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.ApiKey;
 import io.trackflow.query.account.BoundedWorker;
+import io.trackflow.query.account.Invitation;
 import io.trackflow.query.account.Member;
 import io.trackflow.query.account.RefreshToken;
 import io.trackflow.query.account.ShareLink;
@@ -13,6 +14,7 @@ import io.trackflow.query.account.SiteChange;
 import io.trackflow.query.account.SiteMembership;
 import io.trackflow.query.account.SiteRole;
 import io.trackflow.query.account.User;
+import io.trackflow.query.account.UserRemoval;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -47,6 +49,12 @@ public final class EmbeddedAccountStore implements AccountStore {
   private final DuckDBConnection root;
   private final BlockingQueue<Connection> connections;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  /**
+   * Serialises the check-then-write steps that must happen at most once (the first user, accepting
+   * an invitation): DuckDB would let two snapshots both see "not yet" and then fail one of them
+   * with a write conflict. One process owns the file, so a lock in this process is enough.
+   */
+  private final Object onceOnly = new Object();
 
   private record Listener(Context context, Consumer<SiteChange> action) {}
 
@@ -90,19 +98,33 @@ public final class EmbeddedAccountStore implements AccountStore {
   }
 
   private <T> Future<T> transaction(Work<T> work) {
+    return read(c -> inTransaction(c, work));
+  }
+
+  /**
+   * A transaction that no other such transaction overlaps, commit included: a second one starts
+   * only after the first committed, so its snapshot sees what the first wrote.
+   */
+  private <T> Future<T> serialTransaction(Work<T> work) {
     return read(c -> {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+      synchronized (onceOnly) {
+        return inTransaction(c, work);
       }
     });
+  }
+
+  private static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
   }
 
   private static RuntimeException translate(SQLException e) {
@@ -235,6 +257,7 @@ public final class EmbeddedAccountStore implements AccountStore {
     return this.<Boolean>transaction(c -> {
       update(c, "DELETE FROM memberships WHERE domain = ?", d);
       update(c, "DELETE FROM share_links WHERE domain = ?", d);
+      update(c, "DELETE FROM invitations WHERE domain = ?", d);
       update(c, "DELETE FROM api_key_sites WHERE domain = ?", d);
       return update(c, "DELETE FROM sites WHERE domain = ?", d) > 0;
     }).onSuccess(deleted -> {
@@ -293,23 +316,27 @@ public final class EmbeddedAccountStore implements AccountStore {
   // ---- share links
 
   @Override
-  public Future<ShareLink> createShareLink(String domain, String tokenHash, String label, long createdBy) {
+  public Future<ShareLink> createShareLink(String domain, String tokenHash, String label, long createdBy,
+      String passwordHash, Long expiresAt) {
     long now = System.currentTimeMillis();
     return transaction(c -> one(c,
-        "INSERT INTO share_links (domain, token_hash, label, created_by, created_at) VALUES (?, ?, ?, ?, ?) "
-            + "RETURNING id, domain, label, created_by, created_at",
-        EmbeddedAccountStore::share, domain.toLowerCase(Locale.ROOT), tokenHash, label, createdBy, now).orElseThrow());
+        "INSERT INTO share_links (domain, token_hash, label, created_by, created_at, password_hash, expires_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING " + SHARE_COLUMNS,
+        EmbeddedAccountStore::share, domain.toLowerCase(Locale.ROOT), tokenHash, label, createdBy, now,
+        passwordHash, expiresAt).orElseThrow());
   }
+
+  private static final String SHARE_COLUMNS = "id, domain, label, created_by, created_at, password_hash, expires_at";
 
   @Override
   public Future<List<ShareLink>> shareLinks(String domain) {
-    return read(c -> list(c, "SELECT id, domain, label, created_by, created_at FROM share_links WHERE domain = ? ORDER BY id",
+    return read(c -> list(c, "SELECT " + SHARE_COLUMNS + " FROM share_links WHERE domain = ? ORDER BY id",
         EmbeddedAccountStore::share, domain.toLowerCase(Locale.ROOT)));
   }
 
   @Override
   public Future<Optional<ShareLink>> findShareLink(String tokenHash) {
-    return read(c -> one(c, "SELECT id, domain, label, created_by, created_at FROM share_links WHERE token_hash = ?",
+    return read(c -> one(c, "SELECT " + SHARE_COLUMNS + " FROM share_links WHERE token_hash = ?",
         EmbeddedAccountStore::share, tokenHash));
   }
 
@@ -331,7 +358,7 @@ public final class EmbeddedAccountStore implements AccountStore {
       for (String domain : domains) {
         update(c, "INSERT INTO api_key_sites (key_id, domain) VALUES (?, ?)", id, domain);
       }
-      return new ApiKey(id, userId, name, prefix, domains, now);
+      return new ApiKey(id, userId, name, prefix, domains, now, null);
     });
   }
 
@@ -349,12 +376,13 @@ public final class EmbeddedAccountStore implements AccountStore {
     Map<Long, ApiKey> byId = new LinkedHashMap<>();
     Map<Long, List<String>> sites = new LinkedHashMap<>();
     try (PreparedStatement ps = prepare(c,
-        "SELECT k.id, k.user_id, k.name, k.prefix, k.created_at, s.domain FROM api_keys k "
+        "SELECT k.id, k.user_id, k.name, k.prefix, k.created_at, s.domain, k.last_used_at FROM api_keys k "
             + "LEFT JOIN api_key_sites s ON s.key_id = k.id WHERE " + where + " ORDER BY k.id, s.domain", arg);
          ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         long id = rs.getLong(1);
-        byId.putIfAbsent(id, new ApiKey(id, rs.getLong(2), rs.getString(3), rs.getString(4), List.of(), rs.getLong(5)));
+        byId.putIfAbsent(id, new ApiKey(id, rs.getLong(2), rs.getString(3), rs.getString(4), List.of(), rs.getLong(5),
+            nullableLong(rs, 7)));
         List<String> domains = sites.computeIfAbsent(id, k -> new ArrayList<>());
         String domain = rs.getString(6);
         if (domain != null) {
@@ -363,7 +391,8 @@ public final class EmbeddedAccountStore implements AccountStore {
       }
     }
     List<ApiKey> result = new ArrayList<>();
-    byId.forEach((id, k) -> result.add(new ApiKey(id, k.userId(), k.name(), k.prefix(), sites.get(id), k.createdAt())));
+    byId.forEach((id, k) -> result.add(new ApiKey(id, k.userId(), k.name(), k.prefix(), sites.get(id), k.createdAt(),
+        k.lastUsedAt())));
     return result;
   }
 
@@ -375,6 +404,15 @@ public final class EmbeddedAccountStore implements AccountStore {
         update(c, "DELETE FROM api_key_sites WHERE key_id = ?", id);
       }
       return deleted > 0;
+    });
+  }
+
+  @Override
+  public Future<Void> touchApiKey(long id, long now) {
+    return transaction(c -> {
+      update(c, "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)",
+          now, id, now - KEY_USE_RESOLUTION_MS);
+      return null;
     });
   }
 
@@ -444,6 +482,168 @@ public final class EmbeddedAccountStore implements AccountStore {
       update(c, "DELETE FROM refresh_tokens WHERE expires_at <= ?", now);
       return null;
     });
+  }
+
+  // ---- team
+
+  private static final long KEY_USE_RESOLUTION_MS = 60_000L;
+  private static final String USER_COLUMNS = "id, email, password_hash, instance_admin, created_at";
+  private static final String INVITATION_COLUMNS =
+      "id, domain, email, role, invited_by, created_at, expires_at, accepted_at";
+
+  @Override
+  public Future<Optional<User>> createFirstUser(String email, String passwordHash) {
+    String normalized = email.trim().toLowerCase(Locale.ROOT);
+    return serialTransaction(c -> {
+      if (one(c, "SELECT count(*) FROM users", rs -> rs.getLong(1)).orElse(0L) > 0) {
+        return Optional.<User>empty();
+      }
+      return one(c, "INSERT INTO users (email, password_hash, instance_admin, created_at) VALUES (?, ?, true, ?) "
+          + "RETURNING " + USER_COLUMNS, EmbeddedAccountStore::user, normalized, passwordHash, System.currentTimeMillis());
+    });
+  }
+
+  @Override
+  public Future<List<User>> listUsers() {
+    return read(c -> list(c, "SELECT " + USER_COLUMNS + " FROM users ORDER BY email", EmbeddedAccountStore::user));
+  }
+
+  @Override
+  public Future<UserRemoval> deleteUser(long userId, Optional<Long> newOwner) {
+    List<String> owned = new ArrayList<>();
+    return this.<UserRemoval>transaction(c -> {
+      if (one(c, "SELECT 1 FROM users WHERE id = ?", rs -> true, userId).isEmpty()) {
+        return UserRemoval.NOT_FOUND;
+      }
+      owned.addAll(list(c, "SELECT domain FROM memberships WHERE user_id = ? AND role = ? ORDER BY domain",
+          rs -> rs.getString(1), userId, SiteRole.OWNER.label()));
+      if (!owned.isEmpty() && newOwner.isEmpty()) {
+        return new UserRemoval(true, owned);
+      }
+      for (String domain : owned) {
+        setRole(c, domain, newOwner.orElseThrow(), SiteRole.OWNER);
+      }
+      update(c, "DELETE FROM memberships WHERE user_id = ?", userId);
+      update(c, "DELETE FROM api_key_sites WHERE key_id IN (SELECT id FROM api_keys WHERE user_id = ?)", userId);
+      update(c, "DELETE FROM api_keys WHERE user_id = ?", userId);
+      update(c, "DELETE FROM refresh_tokens WHERE user_id = ?", userId);
+      update(c, "DELETE FROM users WHERE id = ?", userId);
+      return UserRemoval.DELETED;
+    });
+  }
+
+  /** Inserts the membership or changes its role. */
+  private static void setRole(Connection c, String domain, long userId, SiteRole role) throws SQLException {
+    if (update(c, "UPDATE memberships SET role = ? WHERE domain = ? AND user_id = ?", role.label(), domain, userId) == 0) {
+      update(c, "INSERT INTO memberships (domain, user_id, role, created_at) VALUES (?, ?, ?, ?)",
+          domain, userId, role.label(), System.currentTimeMillis());
+    }
+  }
+
+  @Override
+  public Future<Boolean> updatePassword(long userId, String passwordHash) {
+    return transaction(c -> update(c, "UPDATE users SET password_hash = ? WHERE id = ?", passwordHash, userId) > 0);
+  }
+
+  @Override
+  public Future<Void> revokeSessions(long userId, long cutoff) {
+    return transaction(c -> {
+      update(c, "UPDATE users SET sessions_revoked_at = ? WHERE id = ?", cutoff, userId);
+      update(c, "DELETE FROM refresh_tokens WHERE user_id = ?", userId);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Boolean> isSessionRevoked(long userId, String jti, long issuedAt) {
+    return read(c -> one(c, "SELECT u.sessions_revoked_at, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?) "
+            + "FROM users u WHERE u.id = ?",
+        rs -> {
+          Long cutoff = nullableLong(rs, 1);
+          return rs.getBoolean(2) || cutoff != null && issuedAt < cutoff;
+        }, jti, userId).orElse(true));
+  }
+
+  @Override
+  public Future<Boolean> transferOwnership(String domain, long newOwnerId) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    return transaction(c -> {
+      if (one(c, "SELECT 1 FROM memberships WHERE domain = ? AND user_id = ?", rs -> true, d, newOwnerId).isEmpty()) {
+        return false;
+      }
+      update(c, "UPDATE memberships SET role = ? WHERE domain = ? AND role = ? AND user_id <> ?",
+          SiteRole.ADMIN.label(), d, SiteRole.OWNER.label(), newOwnerId);
+      update(c, "UPDATE memberships SET role = ? WHERE domain = ? AND user_id = ?", SiteRole.OWNER.label(), d, newOwnerId);
+      return true;
+    });
+  }
+
+  @Override
+  public Future<Invitation> createInvitation(String domain, String email, SiteRole role, String tokenHash,
+      long invitedBy, long expiresAt) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    String e = email.trim().toLowerCase(Locale.ROOT);
+    long now = System.currentTimeMillis();
+    return transaction(c -> {
+      update(c, "DELETE FROM invitations WHERE domain = ? AND email = ? AND accepted_at IS NULL", d, e);
+      return one(c, "INSERT INTO invitations (domain, email, role, token_hash, invited_by, created_at, expires_at) "
+              + "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING " + INVITATION_COLUMNS,
+          EmbeddedAccountStore::invitation, d, e, role.label(), tokenHash, invitedBy, now, expiresAt).orElseThrow();
+    });
+  }
+
+  @Override
+  public Future<List<Invitation>> invitations(String domain) {
+    return read(c -> list(c, "SELECT " + INVITATION_COLUMNS + " FROM invitations WHERE domain = ? AND accepted_at IS NULL "
+        + "ORDER BY id", EmbeddedAccountStore::invitation, domain.toLowerCase(Locale.ROOT)));
+  }
+
+  @Override
+  public Future<Optional<Invitation>> findInvitation(String tokenHash) {
+    return read(c -> one(c, "SELECT " + INVITATION_COLUMNS + " FROM invitations WHERE token_hash = ?",
+        EmbeddedAccountStore::invitation, tokenHash));
+  }
+
+  @Override
+  public Future<Boolean> deleteInvitation(String domain, long id) {
+    return transaction(c -> update(c, "DELETE FROM invitations WHERE domain = ? AND id = ? AND accepted_at IS NULL",
+        domain.toLowerCase(Locale.ROOT), id) > 0);
+  }
+
+  @Override
+  public Future<Optional<Member>> acceptInvitation(String tokenHash, long userId, long now) {
+    return serialTransaction(c -> accept(c, tokenHash, now, invitation -> userId));
+  }
+
+  @Override
+  public Future<Optional<Member>> acceptInvitationAsNewUser(String tokenHash, String passwordHash, long now) {
+    return serialTransaction(c -> accept(c, tokenHash, now, invitation -> one(c,
+        "INSERT INTO users (email, password_hash, instance_admin, created_at) VALUES (?, ?, false, ?) RETURNING id",
+        rs -> rs.getLong(1), invitation.email(), passwordHash, now).orElseThrow()));
+  }
+
+  @FunctionalInterface
+  private interface Invitee {
+    long userId(Invitation invitation) throws SQLException;
+  }
+
+  private static Optional<Member> accept(Connection c, String tokenHash, long now, Invitee invitee) throws SQLException {
+    Optional<Invitation> found = one(c, "SELECT " + INVITATION_COLUMNS + " FROM invitations "
+        + "WHERE token_hash = ? AND accepted_at IS NULL AND expires_at > ?", EmbeddedAccountStore::invitation, tokenHash, now);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Invitation invitation = found.get();
+    long userId = invitee.userId(invitation);
+    update(c, "UPDATE invitations SET accepted_at = ? WHERE id = ?", now, invitation.id());
+    Optional<SiteRole> current = one(c, "SELECT role FROM memberships WHERE domain = ? AND user_id = ?",
+        rs -> SiteRole.parse(rs.getString(1)).orElse(SiteRole.VIEWER), invitation.domain(), userId);
+    if (current.isEmpty() || !current.get().atLeast(invitation.role())) {
+      setRole(c, invitation.domain(), userId, invitation.role());
+    }
+    return one(c, "SELECT m.domain, m.user_id, u.email, m.role, m.created_at FROM memberships m "
+        + "JOIN users u ON u.id = m.user_id WHERE m.domain = ? AND m.user_id = ?",
+        EmbeddedAccountStore::member, invitation.domain(), userId);
   }
 
   // ---- change notification
@@ -524,7 +724,19 @@ public final class EmbeddedAccountStore implements AccountStore {
   }
 
   private static ShareLink share(ResultSet rs) throws SQLException {
-    return new ShareLink(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5));
+    return new ShareLink(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+        rs.getString(6), nullableLong(rs, 7));
+  }
+
+  private static Invitation invitation(ResultSet rs) throws SQLException {
+    return new Invitation(rs.getLong(1), rs.getString(2), rs.getString(3),
+        SiteRole.parse(rs.getString(4)).orElse(SiteRole.VIEWER), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+        nullableLong(rs, 8));
+  }
+
+  private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
   }
 
   private static RefreshToken refresh(ResultSet rs) throws SQLException {

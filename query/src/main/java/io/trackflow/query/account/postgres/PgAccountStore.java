@@ -4,6 +4,7 @@ import io.trackflow.query.account.AccountConflictException;
 import io.trackflow.query.account.AccountSchema;
 import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.ApiKey;
+import io.trackflow.query.account.Invitation;
 import io.trackflow.query.account.Member;
 import io.trackflow.query.account.RefreshToken;
 import io.trackflow.query.account.ShareLink;
@@ -12,6 +13,7 @@ import io.trackflow.query.account.SiteChange;
 import io.trackflow.query.account.SiteMembership;
 import io.trackflow.query.account.SiteRole;
 import io.trackflow.query.account.User;
+import io.trackflow.query.account.UserRemoval;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -173,6 +175,7 @@ public final class PgAccountStore implements AccountStore {
     Tuple d = Tuple.of(domain.toLowerCase(Locale.ROOT));
     return pool.withTransaction(c -> update(c, "DELETE FROM memberships WHERE domain = $1", d)
             .compose(n -> update(c, "DELETE FROM share_links WHERE domain = $1", d))
+            .compose(n -> update(c, "DELETE FROM invitations WHERE domain = $1", d))
             .compose(n -> update(c, "DELETE FROM api_key_sites WHERE domain = $1", d))
             .compose(n -> update(c, "DELETE FROM sites WHERE domain = $1", d))
             .map(n -> n > 0))
@@ -226,13 +229,15 @@ public final class PgAccountStore implements AccountStore {
 
   // ---- share links
 
-  private static final String SHARE_COLUMNS = "id, domain, label, created_by, created_at";
+  private static final String SHARE_COLUMNS = "id, domain, label, created_by, created_at, password_hash, expires_at";
 
   @Override
-  public Future<ShareLink> createShareLink(String domain, String tokenHash, String label, long createdBy) {
-    return one(pool, "INSERT INTO share_links (domain, token_hash, label, created_by, created_at) VALUES ($1, $2, $3, $4, $5) "
-            + "RETURNING " + SHARE_COLUMNS,
-        Tuple.of(domain.toLowerCase(Locale.ROOT), tokenHash, label, createdBy, System.currentTimeMillis()),
+  public Future<ShareLink> createShareLink(String domain, String tokenHash, String label, long createdBy,
+      String passwordHash, Long expiresAt) {
+    return one(pool, "INSERT INTO share_links (domain, token_hash, label, created_by, created_at, password_hash, expires_at) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + SHARE_COLUMNS,
+        Tuple.of(domain.toLowerCase(Locale.ROOT), tokenHash, label, createdBy, System.currentTimeMillis(), passwordHash,
+            expiresAt),
         PgAccountStore::share).map(Optional::orElseThrow);
   }
 
@@ -269,7 +274,7 @@ public final class PgAccountStore implements AccountStore {
             chain = chain.compose(n -> update(c, "INSERT INTO api_key_sites (key_id, domain) VALUES ($1, $2)",
                 Tuple.of(id.orElseThrow(), domain)));
           }
-          return chain.map(n -> new ApiKey(id.orElseThrow(), userId, name, prefix, domains, now));
+          return chain.map(n -> new ApiKey(id.orElseThrow(), userId, name, prefix, domains, now, null));
         }))
         .recover(PgAccountStore::translate);
   }
@@ -285,7 +290,7 @@ public final class PgAccountStore implements AccountStore {
   }
 
   private Future<List<ApiKey>> keys(String where, Tuple args) {
-    return pool.preparedQuery("SELECT k.id, k.user_id, k.name, k.prefix, k.created_at, s.domain FROM api_keys k "
+    return pool.preparedQuery("SELECT k.id, k.user_id, k.name, k.prefix, k.created_at, s.domain, k.last_used_at FROM api_keys k "
             + "LEFT JOIN api_key_sites s ON s.key_id = k.id WHERE " + where + " ORDER BY k.id, s.domain")
         .execute(args)
         .map(rows -> {
@@ -293,14 +298,16 @@ public final class PgAccountStore implements AccountStore {
           Map<Long, List<String>> sites = new LinkedHashMap<>();
           for (Row r : rows) {
             long id = r.getLong(0);
-            byId.putIfAbsent(id, new ApiKey(id, r.getLong(1), r.getString(2), r.getString(3), List.of(), r.getLong(4)));
+            byId.putIfAbsent(id, new ApiKey(id, r.getLong(1), r.getString(2), r.getString(3), List.of(), r.getLong(4),
+                r.getLong(6)));
             List<String> domains = sites.computeIfAbsent(id, k -> new ArrayList<>());
             if (r.getString(5) != null) {
               domains.add(r.getString(5));
             }
           }
           List<ApiKey> result = new ArrayList<>();
-          byId.forEach((id, k) -> result.add(new ApiKey(id, k.userId(), k.name(), k.prefix(), sites.get(id), k.createdAt())));
+          byId.forEach((id, k) -> result.add(new ApiKey(id, k.userId(), k.name(), k.prefix(), sites.get(id), k.createdAt(),
+              k.lastUsedAt())));
           return result;
         });
   }
@@ -311,6 +318,12 @@ public final class PgAccountStore implements AccountStore {
         .compose(n -> n == 0
             ? Future.succeededFuture(false)
             : update(c, "DELETE FROM api_key_sites WHERE key_id = $1", Tuple.of(id)).map(x -> true)));
+  }
+
+  @Override
+  public Future<Void> touchApiKey(long id, long now) {
+    return update(pool, "UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $3)",
+        Tuple.of(id, now, now - KEY_USE_RESOLUTION_MS)).mapEmpty();
   }
 
   // ---- sign-in state
@@ -373,6 +386,169 @@ public final class PgAccountStore implements AccountStore {
     return update(pool, "DELETE FROM revoked_tokens WHERE expires_at <= $1", Tuple.of(now))
         .compose(n -> update(pool, "DELETE FROM refresh_tokens WHERE expires_at <= $1", Tuple.of(now)))
         .mapEmpty();
+  }
+
+  // ---- team
+
+  private static final long KEY_USE_RESOLUTION_MS = 60_000L;
+  /** Serialises first-user creation across replicas: only one may find the table empty. */
+  private static final long FIRST_USER_LOCK = 0x7472_6163_6b67L;
+  private static final String USER_COLUMNS = "id, email, password_hash, instance_admin, created_at";
+  private static final String INVITATION_COLUMNS =
+      "id, domain, email, role, invited_by, created_at, expires_at, accepted_at";
+
+  @Override
+  public Future<Optional<User>> createFirstUser(String email, String passwordHash) {
+    return pool.withTransaction(c -> c.query("SELECT pg_advisory_xact_lock(" + FIRST_USER_LOCK + ")").execute()
+        .compose(r -> one(c, "INSERT INTO users (email, password_hash, instance_admin, created_at) "
+                + "SELECT $1, $2, true, $3 WHERE NOT EXISTS (SELECT 1 FROM users) RETURNING " + USER_COLUMNS,
+            Tuple.of(email.trim().toLowerCase(Locale.ROOT), passwordHash, System.currentTimeMillis()), PgAccountStore::user)));
+  }
+
+  @Override
+  public Future<List<User>> listUsers() {
+    return list(pool, "SELECT " + USER_COLUMNS + " FROM users ORDER BY email", Tuple.tuple(), PgAccountStore::user);
+  }
+
+  @Override
+  public Future<UserRemoval> deleteUser(long userId, Optional<Long> newOwner) {
+    Tuple id = Tuple.of(userId);
+    return pool.withTransaction(c -> one(c, "SELECT 1 FROM users WHERE id = $1 FOR UPDATE", id, r -> true)
+        .compose(found -> {
+          if (found.isEmpty()) {
+            return Future.succeededFuture(UserRemoval.NOT_FOUND);
+          }
+          return list(c, "SELECT domain FROM memberships WHERE user_id = $1 AND role = $2 ORDER BY domain",
+              Tuple.of(userId, SiteRole.OWNER.label()), r -> r.getString(0))
+              .compose(owned -> {
+                if (!owned.isEmpty() && newOwner.isEmpty()) {
+                  return Future.succeededFuture(new UserRemoval(true, owned));
+                }
+                Future<Integer> chain = Future.succeededFuture(0);
+                for (String domain : owned) {
+                  chain = chain.compose(n -> setRole(c, domain, newOwner.orElseThrow(), SiteRole.OWNER));
+                }
+                return chain
+                    .compose(n -> update(c, "DELETE FROM memberships WHERE user_id = $1", id))
+                    .compose(n -> update(c, "DELETE FROM api_key_sites WHERE key_id IN (SELECT id FROM api_keys WHERE user_id = $1)", id))
+                    .compose(n -> update(c, "DELETE FROM api_keys WHERE user_id = $1", id))
+                    .compose(n -> update(c, "DELETE FROM refresh_tokens WHERE user_id = $1", id))
+                    .compose(n -> update(c, "DELETE FROM users WHERE id = $1", id))
+                    .map(n -> UserRemoval.DELETED);
+              });
+        }));
+  }
+
+  private static Future<Integer> setRole(SqlClient c, String domain, long userId, SiteRole role) {
+    return update(c, "INSERT INTO memberships (domain, user_id, role, created_at) VALUES ($1, $2, $3, $4) "
+        + "ON CONFLICT (domain, user_id) DO UPDATE SET role = EXCLUDED.role",
+        Tuple.of(domain, userId, role.label(), System.currentTimeMillis()));
+  }
+
+  @Override
+  public Future<Boolean> updatePassword(long userId, String passwordHash) {
+    return update(pool, "UPDATE users SET password_hash = $2 WHERE id = $1", Tuple.of(userId, passwordHash)).map(n -> n > 0);
+  }
+
+  @Override
+  public Future<Void> revokeSessions(long userId, long cutoff) {
+    return pool.withTransaction(c -> update(c, "UPDATE users SET sessions_revoked_at = $2 WHERE id = $1", Tuple.of(userId, cutoff))
+        .compose(n -> update(c, "DELETE FROM refresh_tokens WHERE user_id = $1", Tuple.of(userId))))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> isSessionRevoked(long userId, String jti, long issuedAt) {
+    return one(pool, "SELECT u.sessions_revoked_at, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $1) "
+            + "FROM users u WHERE u.id = $2", Tuple.of(jti, userId),
+        r -> {
+          Long cutoff = r.getLong(0);
+          return r.getBoolean(1) || cutoff != null && issuedAt < cutoff;
+        })
+        .map(revoked -> revoked.orElse(true));
+  }
+
+  @Override
+  public Future<Boolean> transferOwnership(String domain, long newOwnerId) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    return pool.withTransaction(c -> one(c, "SELECT 1 FROM memberships WHERE domain = $1 AND user_id = $2 FOR UPDATE",
+            Tuple.of(d, newOwnerId), r -> true)
+        .compose(member -> member.isEmpty()
+            ? Future.succeededFuture(false)
+            : update(c, "UPDATE memberships SET role = $3 WHERE domain = $1 AND role = $4 AND user_id <> $2",
+                    Tuple.of(d, newOwnerId, SiteRole.ADMIN.label(), SiteRole.OWNER.label()))
+                .compose(n -> update(c, "UPDATE memberships SET role = $3 WHERE domain = $1 AND user_id = $2",
+                    Tuple.of(d, newOwnerId, SiteRole.OWNER.label())))
+                .map(n -> true)));
+  }
+
+  @Override
+  public Future<Invitation> createInvitation(String domain, String email, SiteRole role, String tokenHash,
+      long invitedBy, long expiresAt) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    String e = email.trim().toLowerCase(Locale.ROOT);
+    return pool.withTransaction(c -> update(c, "DELETE FROM invitations WHERE domain = $1 AND email = $2 AND accepted_at IS NULL",
+            Tuple.of(d, e))
+        .compose(n -> one(c, "INSERT INTO invitations (domain, email, role, token_hash, invited_by, created_at, expires_at) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + INVITATION_COLUMNS,
+            Tuple.of(d, e, role.label(), tokenHash, invitedBy, System.currentTimeMillis(), expiresAt),
+            PgAccountStore::invitation))
+        .map(Optional::orElseThrow))
+        .recover(PgAccountStore::translate);
+  }
+
+  @Override
+  public Future<List<Invitation>> invitations(String domain) {
+    return list(pool, "SELECT " + INVITATION_COLUMNS + " FROM invitations WHERE domain = $1 AND accepted_at IS NULL ORDER BY id",
+        Tuple.of(domain.toLowerCase(Locale.ROOT)), PgAccountStore::invitation);
+  }
+
+  @Override
+  public Future<Optional<Invitation>> findInvitation(String tokenHash) {
+    return one(pool, "SELECT " + INVITATION_COLUMNS + " FROM invitations WHERE token_hash = $1", Tuple.of(tokenHash),
+        PgAccountStore::invitation);
+  }
+
+  @Override
+  public Future<Boolean> deleteInvitation(String domain, long id) {
+    return update(pool, "DELETE FROM invitations WHERE domain = $1 AND id = $2 AND accepted_at IS NULL",
+        Tuple.of(domain.toLowerCase(Locale.ROOT), id)).map(n -> n > 0);
+  }
+
+  @Override
+  public Future<Optional<Member>> acceptInvitation(String tokenHash, long userId, long now) {
+    return pool.withTransaction(c -> accept(c, tokenHash, now, invitation -> Future.succeededFuture(userId)));
+  }
+
+  @Override
+  public Future<Optional<Member>> acceptInvitationAsNewUser(String tokenHash, String passwordHash, long now) {
+    return pool.withTransaction(c -> accept(c, tokenHash, now, invitation -> one(c,
+            "INSERT INTO users (email, password_hash, instance_admin, created_at) VALUES ($1, $2, false, $3) RETURNING id",
+            Tuple.of(invitation.email(), passwordHash, now), r -> r.getLong(0))
+        .map(Optional::orElseThrow)))
+        .recover(PgAccountStore::translate);
+  }
+
+  /** Locks the pending invitation row, so a concurrent acceptance waits and then finds it accepted. */
+  private static Future<Optional<Member>> accept(SqlClient c, String tokenHash, long now,
+      Function<Invitation, Future<Long>> invitee) {
+    return one(c, "SELECT " + INVITATION_COLUMNS + " FROM invitations WHERE token_hash = $1 AND accepted_at IS NULL "
+            + "AND expires_at > $2 FOR UPDATE", Tuple.of(tokenHash, now), PgAccountStore::invitation)
+        .compose(found -> {
+          if (found.isEmpty()) {
+            return Future.succeededFuture(Optional.<Member>empty());
+          }
+          Invitation invitation = found.get();
+          return invitee.apply(invitation).compose(userId -> update(c, "UPDATE invitations SET accepted_at = $2 WHERE id = $1",
+                  Tuple.of(invitation.id(), now))
+              .compose(n -> one(c, "SELECT role FROM memberships WHERE domain = $1 AND user_id = $2",
+                  Tuple.of(invitation.domain(), userId), r -> SiteRole.parse(r.getString(0)).orElse(SiteRole.VIEWER)))
+              .compose(current -> current.isPresent() && current.get().atLeast(invitation.role())
+                  ? Future.succeededFuture(0)
+                  : setRole(c, invitation.domain(), userId, invitation.role()))
+              .compose(n -> one(c, MEMBER_SELECT + "WHERE m.domain = $1 AND m.user_id = $2",
+                  Tuple.of(invitation.domain(), userId), PgAccountStore::member)));
+        });
   }
 
   // ---- change notification
@@ -469,7 +645,13 @@ public final class PgAccountStore implements AccountStore {
   }
 
   private static ShareLink share(Row r) {
-    return new ShareLink(r.getLong(0), r.getString(1), r.getString(2), r.getLong(3), r.getLong(4));
+    return new ShareLink(r.getLong(0), r.getString(1), r.getString(2), r.getLong(3), r.getLong(4), r.getString(5),
+        r.getLong(6));
+  }
+
+  private static Invitation invitation(Row r) {
+    return new Invitation(r.getLong(0), r.getString(1), r.getString(2), SiteRole.parse(r.getString(3)).orElse(SiteRole.VIEWER),
+        r.getLong(4), r.getLong(5), r.getLong(6), r.getLong(7));
   }
 
   private static RefreshToken refresh(Row r) {
