@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -23,15 +24,31 @@ public final class HttpServerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(HttpServerVerticle.class);
 
+  /**
+   * How long a connection may send and receive nothing before the server closes it: a client that
+   * stops in the middle of a request (a TLS handshake sent to this plain HTTP port, a request line
+   * never finished, a peer gone without closing) would otherwise hold its connection for good. Far
+   * above the longest answer (stats queries end at 30 s), since a request whose answer takes longer
+   * than this loses its connection.
+   */
+  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
+
   private final String host;
   private final int port;
   private final List<HttpRoutes> routes;
+  private final Duration idleTimeout;
   private HttpServer server;
 
   public HttpServerVerticle(String host, int port, List<HttpRoutes> routes) {
+    this(host, port, routes, IDLE_TIMEOUT);
+  }
+
+  /** With another idle timeout than {@link #IDLE_TIMEOUT}, for tests. */
+  public HttpServerVerticle(String host, int port, List<HttpRoutes> routes, Duration idleTimeout) {
     this.host = host;
     this.port = port;
     this.routes = List.copyOf(routes);
+    this.idleTimeout = idleTimeout;
   }
 
   @Override
@@ -50,6 +67,8 @@ public final class HttpServerVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
         .setPort(port)
+        .setIdleTimeout((int) idleTimeout.toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setCompressionSupported(true)
         // Request bodies are taken as sent: no browser compresses a beacon, and inflating them
         // would let a small gzip bomb cost the server a hundred times its size in CPU, and a
