@@ -20,11 +20,8 @@ local function add(weight, request)
   for _ = 1, weight do table.insert(mix, request) end
 end
 
--- Every hostile request asks for its connection to be closed after the answer. The server may
--- answer before it has read a body (a 415 for a gzip bomb, a 413), and wrk then starts the next
--- request on the same connection with the body half sent: the server reads the next request as
--- the rest of the body and both sides wait. A fresh connection per request also makes the mix a
--- connection flood.
+-- Every hostile request asks for its connection to be closed after the answer: a fresh
+-- connection per request makes the mix a connection flood as well.
 local function format(method, path, headers, body)
   local h = { ["Connection"] = "close" }
   for k, v in pairs(headers or {}) do h[k] = v end

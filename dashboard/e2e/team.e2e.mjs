@@ -14,7 +14,7 @@
 // and passes TRACKFLOW_URL, TRACKFLOW_SETUP_TOKEN and CHROMIUM_PATH.
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { watchProblems } from './problems.mjs';
+import { CHROMIUM_ARGS, watchProblems } from './browser.mjs';
 
 const base = process.env.TRACKFLOW_URL;
 const setupToken = process.env.TRACKFLOW_SETUP_TOKEN;
@@ -22,8 +22,6 @@ const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 assert.ok(base, 'TRACKFLOW_URL is required');
 assert.ok(setupToken, 'TRACKFLOW_SETUP_TOKEN is required');
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const TIMEOUT = 20_000;
 
 const OWNER = { email: 'owner@team.test', password: 'owner password 1' };

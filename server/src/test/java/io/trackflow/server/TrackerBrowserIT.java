@@ -1,17 +1,15 @@
 package io.trackflow.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,11 +36,7 @@ class TrackerBrowserIT {
   @Test
   @DisplayName("Three SPA routes, two custom events with props and an outbound click in headless Chromium are reported by the stats API exactly once each, engagement not counted, and the dashboard and its share link show them under TrackFlow's CSP without a violation")
   void browserSessionIsCountedExactlyOnce() throws Exception {
-    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
-    assertThat(Files.isExecutable(chromium))
-        .as("the tracker's browser test needs Chromium at %s: install the Debian package 'chromium' "
-            + "(apt-get install chromium), as .ci/run does", chromium)
-        .isTrue();
+    Path chromium = BrowserScenario.chromium();
     assertThat(SCRIPT).as("the tracker's browser scenario").exists();
     for (Path module : List.of(TRACKER, DASHBOARD)) {
       assertThat(module.resolve("node_modules/playwright-core"))
@@ -105,28 +99,8 @@ class TrackerBrowserIT {
     return TrackflowHttp.breakdown(http.query(body));
   }
 
-  /** Runs a browser scenario with the machine's Node; its own checks must pass too. */
   private void runNode(String name, Path module, Path script, Map<String, String> env)
       throws IOException, InterruptedException {
-    Path log = dataDir.resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder("node", script.toString())
-        .directory(module.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().putAll(env);
-    Process node;
-    try {
-      node = builder.start();
-    } catch (IOException e) {
-      throw new AssertionError("the browser test runs the tracker's scenario with Node (>= 20): "
-          + "install the Debian package 'nodejs'", e);
-    }
-    if (!node.waitFor(3, TimeUnit.MINUTES)) {
-      node.destroyForcibly();
-      fail("the browser scenario " + name + " did not finish:\n" + Files.readString(log));
-    }
-    String output = Files.readString(log);
-    assertThat(node.exitValue()).as("%s exit code; its output:\n%s", name, output).isZero();
-    System.out.print(output);
+    BrowserScenario.run(module, script, env, dataDir.resolve(name + ".log"), Duration.ofMinutes(3));
   }
 }

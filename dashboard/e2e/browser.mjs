@@ -1,7 +1,18 @@
-// What the browser reports as a problem on TrackFlow's pages, for the browser scenarios in this
-// folder. Content-Security-Policy violations are seen twice: as the securitypolicyviolation DOM
-// event (an init script reports it; CSP does not govern init scripts) and as Chromium's console
-// message. Uncaught exceptions and, where a scenario asks for it, every console error count too.
+// Shared by the browser scenarios in this folder: how Chromium is started, and what the browser
+// reports as a problem on TrackFlow's pages. Content-Security-Policy violations are seen twice: as
+// the securitypolicyviolation DOM event (an init script reports it; CSP does not govern init
+// scripts) and as Chromium's console message. Uncaught exceptions and, where a scenario asks for
+// it, every console error count too.
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 const CSP_MESSAGE = /Content Security Policy|Refused to (load|execute|apply|frame|connect|create)/;
 
