@@ -49,13 +49,27 @@ final class BeaconHandler implements Handler<RoutingContext> {
     this.limits = limits;
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
+  /**
+   * The route's first handler, before the body is read: a body of a type or encoding the collector
+   * does not take is refused unread. A form type in particular must never reach the body handler,
+   * which would decode it as a form (and fail outside any handler when a field is too long).
+   */
+  void refuseUnreadable(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
     if (contentType != null && !acceptedType(contentType)) {
       rejectRequest(ctx, DropReason.UNSUPPORTED_CONTENT_TYPE);
       return;
     }
+    String encoding = ctx.request().getHeader("Content-Encoding");
+    if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+      rejectRequest(ctx, DropReason.UNSUPPORTED_CONTENT_ENCODING);
+      return;
+    }
+    ctx.next();
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       rejectRequest(ctx, DropReason.INVALID_BODY);
