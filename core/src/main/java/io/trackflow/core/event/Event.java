@@ -34,6 +34,8 @@ public record Event(
     String osVersion,
     String device,
     String country,
+    String region,
+    String city,
     String screenSize,
     List<String> propKeys,
     List<String> propValues,
@@ -66,6 +68,8 @@ public record Event(
     osVersion = nonNull(osVersion);
     device = nonNull(device);
     country = nonNull(country);
+    region = nonNull(region);
+    city = nonNull(city);
     screenSize = nonNull(screenSize);
     propKeys = propKeys == null ? List.of() : List.copyOf(propKeys);
     propValues = propValues == null ? List.of() : List.copyOf(propValues);
@@ -94,8 +98,8 @@ public record Event(
     return new Event(eventId, site, timestampMillis, name, hostname, pathname, source.referrer(),
         source.referrerSource(), source.utmSource(), source.utmMedium(), source.utmCampaign(),
         source.utmTerm(), source.utmContent(), visitorId, id, browser, browserVersion, os,
-        osVersion, device, country, screenSize, propKeys, propValues, interactive, scrollDepth,
-        engagementMillis, totals);
+        osVersion, device, country, region, city, screenSize, propKeys, propValues, interactive,
+        scrollDepth, engagementMillis, totals);
   }
 
   /** Value of the given prop, or null when absent. */
@@ -136,6 +140,8 @@ public record Event(
     private String osVersion = "";
     private String device = "";
     private String country = "";
+    private String region = "";
+    private String city = "";
     private String screenSize = "";
     private List<String> propKeys = List.of();
     private List<String> propValues = List.of();
@@ -165,6 +171,8 @@ public record Event(
     public Builder osVersion(String v) { osVersion = v; return this; }
     public Builder device(String v) { device = v; return this; }
     public Builder country(String v) { country = v; return this; }
+    public Builder region(String v) { region = v; return this; }
+    public Builder city(String v) { city = v; return this; }
     public Builder screenSize(String v) { screenSize = v; return this; }
     public Builder props(List<String> keys, List<String> values) { propKeys = keys; propValues = values; return this; }
     public Builder interactive(boolean v) { interactive = v; return this; }
@@ -196,8 +204,8 @@ public record Event(
     public Event build() {
       return new Event(eventId, site, timestampMillis, name, hostname, pathname, referrer,
           referrerSource, utmSource, utmMedium, utmCampaign, utmTerm, utmContent, visitorId,
-          sessionId, browser, browserVersion, os, osVersion, device, country, screenSize, propKeys,
-          propValues, interactive, scrollDepth, engagementMillis, session);
+          sessionId, browser, browserVersion, os, osVersion, device, country, region, city, screenSize,
+          propKeys, propValues, interactive, scrollDepth, engagementMillis, session);
     }
   }
 }

@@ -19,14 +19,17 @@ public final class EventCodec {
   /** The first format: events without session totals (still decoded, as {@link SessionTotals#NONE}). */
   public static final byte FORMAT_V1 = 1;
 
-  /** The current format: V1's fields, then each event's session totals. */
+  /** V1's fields, then each event's session totals (still decoded, without region and city). */
   public static final byte FORMAT_V2 = 2;
+
+  /** The current format: V2 with the event's region and city after its country. */
+  public static final byte FORMAT_V3 = 3;
 
   private EventCodec() {}
 
   public static Buffer encode(List<Event> events) {
     Buffer out = Buffer.buffer(events.size() * 256);
-    out.appendByte(FORMAT_V2);
+    out.appendByte(FORMAT_V3);
     writeVarint(out, events.size());
     for (Event e : events) {
       out.appendLong(e.eventId());
@@ -50,6 +53,8 @@ public final class EventCodec {
       writeString(out, e.osVersion());
       writeString(out, e.device());
       writeString(out, e.country());
+      writeString(out, e.region());
+      writeString(out, e.city());
       writeString(out, e.screenSize());
       writeVarint(out, e.propKeys().size());
       for (int i = 0; i < e.propKeys().size(); i++) {
@@ -76,7 +81,7 @@ public final class EventCodec {
     try {
       Reader r = new Reader(in);
       byte format = in.getByte(r.pos++);
-      if (format != FORMAT_V1 && format != FORMAT_V2) {
+      if (format != FORMAT_V1 && format != FORMAT_V2 && format != FORMAT_V3) {
         throw new IllegalArgumentException("unknown event record format " + format);
       }
       int count = (int) r.varint();
@@ -103,6 +108,8 @@ public final class EventCodec {
         String osVersion = r.string();
         String device = r.string();
         String country = r.string();
+        String region = format >= FORMAT_V3 ? r.string() : "";
+        String city = format >= FORMAT_V3 ? r.string() : "";
         String screenSize = r.string();
         int props = (int) r.varint();
         List<String> keys = new ArrayList<>(props);
@@ -115,7 +122,7 @@ public final class EventCodec {
         int scrollDepth = (int) r.varint();
         long engagementMillis = r.varint();
         SessionTotals session = SessionTotals.NONE;
-        if (format == FORMAT_V2) {
+        if (format >= FORMAT_V2) {
           long start = r.int64();
           long end = start + r.varint();
           session = new SessionTotals(start, end, (int) r.varint(), (int) r.varint(),
@@ -123,7 +130,7 @@ public final class EventCodec {
         }
         events.add(new Event(eventId, site, ts, name, hostname, pathname, referrer, referrerSource,
             utmSource, utmMedium, utmCampaign, utmTerm, utmContent, visitorId, sessionId, browser,
-            browserVersion, os, osVersion, device, country, screenSize, keys, values, interactive,
+            browserVersion, os, osVersion, device, country, region, city, screenSize, keys, values, interactive,
             scrollDepth, engagementMillis, session));
       }
       if (r.pos != in.length()) {

@@ -17,7 +17,7 @@ class EventCodecTest {
         .referrerSource("Hacker News").utmSource("hn").utmMedium("social").utmCampaign("launch")
         .utmTerm("analytics").utmContent("banner").visitorId(Long.MIN_VALUE).sessionId(Long.MAX_VALUE)
         .browser("Firefox").browserVersion("133.0").os("Linux").osVersion("").device("Desktop")
-        .country("DE").screenSize("Desktop").props(List.of("plan", "emoji"), List.of("pro", "🚀"))
+        .country("DE").region("DE-BE").city("Berlin").screenSize("Desktop").props(List.of("plan", "emoji"), List.of("pro", "🚀"))
         .interactive(false).scrollDepth(87).engagementMillis(12_345L)
         .session(new SessionTotals(1_764_000_000_000L, 1_764_000_000_123L, 7, 5, 1, "/ëntry", "/exit'"))
         .build();
@@ -30,11 +30,43 @@ class EventCodecTest {
     assertThat(EventCodec.decode(EventCodec.encode(events))).isEqualTo(events);
   }
 
+  /**
+   * The record of {@code e} (which has no region or city) in format 2: format 3 without the two
+   * empty strings after the country.
+   */
+  private static Buffer formatTwo(Event e) {
+    Buffer v3 = EventCodec.encode(List.of(e));
+    byte[] bytes = v3.getBytes();
+    byte[] country = {2, 'D', 'E', 0, 0};
+    for (int i = 0; i + country.length <= bytes.length; i++) {
+      if (java.util.Arrays.equals(bytes, i, i + country.length, country, 0, country.length)) {
+        return v3.getBuffer(0, i + 3).appendBuffer(v3.getBuffer(i + 5, v3.length())).setByte(0, EventCodec.FORMAT_V2);
+      }
+    }
+    throw new AssertionError("country not found in the record");
+  }
+
+  private static Event withoutPlace(Event e) {
+    return Event.builder().eventId(e.eventId()).site(e.site()).timestampMillis(e.timestampMillis()).name(e.name())
+        .hostname(e.hostname()).pathname(e.pathname()).visitSource(e.visitSource()).visitorId(e.visitorId())
+        .sessionId(e.sessionId()).browser(e.browser()).browserVersion(e.browserVersion()).os(e.os())
+        .osVersion(e.osVersion()).device(e.device()).country(e.country()).screenSize(e.screenSize())
+        .props(e.propKeys(), e.propValues()).interactive(e.interactive()).scrollDepth(e.scrollDepth())
+        .engagementMillis(e.engagementMillis()).session(e.session()).build();
+  }
+
+  @Test
+  @DisplayName("A record in the second format, written before events carried region and city, decodes with both empty")
+  void decodesFormatTwo() {
+    Event e = withoutPlace(fullEvent(4));
+    assertThat(EventCodec.decode(formatTwo(e))).containsExactly(e);
+  }
+
   @Test
   @DisplayName("A record in the first format, written before events carried session totals, decodes as events outside any counted session")
   void decodesFormatOne() {
-    Event e = fullEvent(3);
-    Buffer v2 = EventCodec.encode(List.of(e));
+    Event e = withoutPlace(fullEvent(3));
+    Buffer v2 = formatTwo(e);
     // Format 1 is format 2 without the trailing session totals: 8 + 1 + 1 + 1 + 1 + 7 + 6 bytes here.
     int totals = 8 + 1 + 1 + 1 + 1 + ("/ëntry".getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1)
         + ("/exit'".length() + 1);

@@ -71,6 +71,8 @@ final class SqlBuilder {
       Map.entry("visit:utm_term", "utm_term"),
       Map.entry("visit:utm_content", "utm_content"),
       Map.entry("visit:country", "country"),
+      Map.entry("visit:region", "region"),
+      Map.entry("visit:city", "city"),
       Map.entry("visit:device", "device"),
       Map.entry("visit:browser", "browser"),
       Map.entry("visit:browser_version", "browser_version"),

@@ -159,10 +159,22 @@ final class ClickHouseMigrations {
       + " country, device, browser, browser_version, os, os_version, start_ms, end_ms, end_ms,"
       + " events, toInt32(-1), toInt64(-1), toInt64(-1) FROM sessions";
 
+  // The events table's columns as version 2 copied them (later versions add columns).
+  private static final List<String> V1_EVENT_COLUMNS = List.of(
+      "event_id", "site", "timestamp", "timestamp_ms", "name", "hostname", "pathname",
+      "referrer", "referrer_source", "utm_source", "utm_medium", "utm_campaign", "utm_term",
+      "utm_content", "visitor_id", "session_id", "browser", "browser_version", "os", "os_version",
+      "device", "country", "screen_size", "prop_keys", "prop_values", "interactive",
+      "scroll_depth", "engagement_millis");
+
+  // Version 4: the visitor's region (ISO 3166-2) and city, where a city database is configured.
+  private static final List<String> PLACE_COLUMNS = List.of("region", "city");
+
   static final List<Version> ALL = List.of(
       Version.of(1, "events table", List.of(CREATE_EVENTS_MONTHLY)),
       new Version(2, "daily partitions, event kind, sessions table", ClickHouseMigrations::dailyAndSessions),
-      new Version(3, "sessions resume where their writer stopped", ClickHouseMigrations::resumableSessions));
+      new Version(3, "sessions resume where their writer stopped", ClickHouseMigrations::resumableSessions),
+      new Version(4, "region and city of events and sessions", ClickHouseMigrations::regionAndCity));
 
   private ClickHouseMigrations() {}
 
@@ -214,6 +226,26 @@ final class ClickHouseMigrations {
         });
   }
 
+  /**
+   * Adds the region and city columns to events and sessions; 18.16 has no {@code ADD COLUMN IF NOT
+   * EXISTS}, so each column is added only when system.columns lacks it.
+   */
+  private static Future<Void> regionAndCity(Database db) {
+    return db.query("SELECT table, name FROM system.columns WHERE database = currentDatabase()"
+            + " AND table IN ('events', 'sessions') AND name IN ('region', 'city')")
+        .compose(present -> {
+          List<String> statements = new ArrayList<>();
+          for (String table : List.of("events", "sessions")) {
+            for (String column : PLACE_COLUMNS) {
+              if (!present.rows().contains(List.of(table, column))) {
+                statements.add("ALTER TABLE " + table + " ADD COLUMN " + column + " String");
+              }
+            }
+          }
+          return inOrder(db, statements);
+        });
+  }
+
   /** The sessions that started on {@code day}, from their events (at most a day long). */
   static String backfillSessions(LocalDate day) {
     long from = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
@@ -239,12 +271,12 @@ final class ClickHouseMigrations {
     List<String> visit = List.of("referrer", "referrer_source", "utm_source", "utm_medium",
         "utm_campaign", "utm_term", "utm_content");
     List<String> columns = new ArrayList<>();
-    for (String c : io.trackflow.core.store.EventsSchema.COLUMNS) {
+    for (String c : V1_EVENT_COLUMNS) {
       columns.add(visit.contains(c) ? "if(s_known = 1, s_" + c + ", " + c + ")" : c);
     }
     List<String> right = new ArrayList<>(List.of("session_id", "toUInt8(1) AS s_known"));
     visit.forEach(c -> right.add(c + " AS s_" + c));
-    return "INSERT INTO events_v2 (" + String.join(", ", io.trackflow.core.store.EventsSchema.COLUMNS)
+    return "INSERT INTO events_v2 (" + String.join(", ", V1_EVENT_COLUMNS)
         + ") SELECT " + String.join(", ", columns)
         + " FROM (SELECT * FROM events FINAL WHERE timestamp >= toDateTime(" + from
         + ") AND timestamp < toDateTime(" + next + ")) ANY LEFT JOIN (SELECT " + String.join(", ", right)

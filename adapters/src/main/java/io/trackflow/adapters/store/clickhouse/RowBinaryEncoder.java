@@ -108,6 +108,8 @@ final class RowBinaryEncoder {
     int32(t.queuePartition());
     int64(t.firstPosition());
     int64(t.lastPosition());
+    string(e.region());
+    string(e.city());
   }
 
   private void row(Event e) throws IOException {
@@ -135,6 +137,8 @@ final class RowBinaryEncoder {
     scratch[pos++] = (byte) (e.interactive() ? 1 : 0);
     int32(e.scrollDepth());
     int64(e.engagementMillis());
+    string(e.region());
+    string(e.city());
   }
 
   private void strings(List<String> values) throws IOException {

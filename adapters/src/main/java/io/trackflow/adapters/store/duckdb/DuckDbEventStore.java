@@ -323,6 +323,8 @@ public final class DuckDbEventStore implements EventStore {
     a.append(t.queuePartition());
     a.append(t.firstPosition());
     a.append(t.lastPosition());
+    a.append(e.region());
+    a.append(e.city());
     a.endRow();
   }
 
@@ -352,6 +354,8 @@ public final class DuckDbEventStore implements EventStore {
     a.append((byte) (e.interactive() ? 1 : 0));
     a.append(e.scrollDepth());
     a.append(e.engagementMillis());
+    a.append(e.region());
+    a.append(e.city());
     a.endRow();
   }
 
