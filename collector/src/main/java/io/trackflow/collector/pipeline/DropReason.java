@@ -35,7 +35,8 @@ public enum DropReason {
   INVALID_TIMESTAMP(400, "'ts' must be a number of milliseconds since the epoch"),
   INVALID_ENGAGEMENT(400,
       "engagement events need 'sd' (scroll depth, 0-100) and 'e' (engaged milliseconds, 0 or more)"),
-  BOT(202, "the user agent is a bot or crawler; bot traffic is not counted");
+  BOT(202, "the user agent is a bot or crawler; bot traffic is not counted"),
+  PRIVACY_SIGNAL(202, "the browser sent DNT: 1 or Sec-GPC: 1 and this site honours them; the hit is not counted");
 
   private final int status;
   private final String message;

@@ -141,6 +141,31 @@ public final class AccountSchema {
   private static final String V4_DESCRIPTION =
       "invitations, share link passwords and expiry, API key last use, session revocation per user";
 
+  // Per-site settings: how many days of events to keep (NULL: all) and whether the collector
+  // honours Do-Not-Track and Global Privacy Control. Both stores add the flag with a default and
+  // then forbid NULL (DuckDB takes no constraint in ADD COLUMN).
+  private static final List<String> V5_SETTINGS = List.of(
+      "ALTER TABLE sites ADD COLUMN retention_days INTEGER",
+      "ALTER TABLE sites ADD COLUMN privacy_signals BOOLEAN DEFAULT FALSE",
+      "UPDATE sites SET privacy_signals = FALSE WHERE privacy_signals IS NULL",
+      "ALTER TABLE sites ALTER COLUMN privacy_signals SET NOT NULL");
+
+  private static final String V5_DESCRIPTION = "site retention period and privacy signals";
+
+  // Collectors act on privacy signals too, so changing them notifies like a time zone change.
+  private static final String V5_POSTGRES_NOTIFY = """
+      CREATE OR REPLACE FUNCTION trackflow_notify_sites() RETURNS trigger AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          PERFORM pg_notify('%1$s', 'DELETE:' || OLD.domain);
+        ELSIF TG_OP = 'INSERT' OR NEW.timezone IS DISTINCT FROM OLD.timezone
+            OR NEW.privacy_signals IS DISTINCT FROM OLD.privacy_signals THEN
+          PERFORM pg_notify('%1$s', TG_OP || ':' || NEW.domain);
+        END IF;
+        RETURN NULL;
+      END;
+      $$ LANGUAGE plpgsql""".formatted(SITES_CHANNEL);
+
   public static List<Migration> postgres() {
     List<Migration> all = new ArrayList<>();
     all.add(new Migration(1, "users, sites, memberships, share links, API keys, tokens", V1));
@@ -149,6 +174,9 @@ public final class AccountSchema {
     List<String> v4 = new ArrayList<>(V4_TEAM);
     v4.add("CREATE INDEX invitations_domain ON invitations (domain)");
     all.add(new Migration(4, V4_DESCRIPTION, v4));
+    List<String> v5 = new ArrayList<>(V5_SETTINGS);
+    v5.add(V5_POSTGRES_NOTIFY);
+    all.add(new Migration(5, V5_DESCRIPTION, v5));
     return all;
   }
 
@@ -160,6 +188,7 @@ public final class AccountSchema {
     all.add(new Migration(2, "indexes and site change notification", List.of()));
     all.add(new Migration(3, "site change notifications name the operation and the site", List.of()));
     all.add(new Migration(4, V4_DESCRIPTION, V4_TEAM));
+    all.add(new Migration(5, V5_DESCRIPTION, V5_SETTINGS));
     return all;
   }
 }

@@ -39,8 +39,13 @@ public interface AccountStore {
   /** Every site (the collector's list). */
   Future<List<Site>> listSites();
 
+  /** Changes the given settings (null fields stay as they are); empty when no such site. */
+  Future<Optional<Site>> updateSite(String domain, SiteUpdate update);
+
   /** Changes the name and/or time zone (a null leaves it as it is); empty when no such site. */
-  Future<Optional<Site>> updateSite(String domain, String name, String timezone);
+  default Future<Optional<Site>> updateSite(String domain, String name, String timezone) {
+    return updateSite(domain, new SiteUpdate(name, timezone, null, null));
+  }
 
   /** Deletes the site with its memberships, share links and API key scopes. */
   Future<Boolean> deleteSite(String domain);
@@ -183,7 +188,8 @@ public interface AccountStore {
   // ---- change notification
 
   /**
-   * Registers a callback run after sites change (created, deleted, time zone changed) — by this
+   * Registers a callback run after sites change (created, deleted, time zone or privacy signals
+   * changed) — by this
    * process or, for a shared store, by any process — with the site and what happened, at least
    * once per change. It may also hear {@link SiteChange#UNKNOWN}. Runs on the context that
    * registered it.

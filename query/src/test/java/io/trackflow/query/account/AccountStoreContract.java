@@ -57,9 +57,12 @@ public abstract class AccountStoreContract {
   @Test
   @DisplayName("Migrations are recorded by version and applying them again changes nothing")
   void migrationsAreVersioned() throws Exception {
-    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3, 4);
+    List<Integer> versions = AccountSchema.postgres().stream().map(AccountSchema.Migration::version).toList();
+    assertThat(versions).containsExactly(1, 2, 3, 4, 5);
+    assertThat(AccountSchema.duckdb().stream().map(AccountSchema.Migration::version).toList()).isEqualTo(versions);
+    assertThat(await(store.appliedMigrations())).isEqualTo(versions);
     await(store.migrate());
-    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3, 4);
+    assertThat(await(store.appliedMigrations())).isEqualTo(versions);
   }
 
   @Test
@@ -107,6 +110,31 @@ public abstract class AccountStoreContract {
     assertThat(moved).map(Site::name).contains("Renamed");
     assertThat(await(store.findSite("a.example"))).map(Site::timezone).contains("America/New_York");
     assertThat(await(store.updateSite("missing.example", "x", null))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("A site keeps everything and ignores privacy signals until told otherwise; each setting changes alone and reads back everywhere")
+  void siteSettings() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    assertThat(await(store.findSite("a.example"))).get()
+        .returns(null, Site::retentionDays).returns(false, Site::privacySignals);
+
+    await(store.updateSite("a.example", new SiteUpdate(null, null, new SiteUpdate.Retention(30), null)));
+    await(store.updateSite("a.example", new SiteUpdate(null, null, null, true)));
+    Site both = await(store.findSite("a.example")).orElseThrow();
+    assertThat(both.retentionDays()).isEqualTo(30);
+    assertThat(both.privacySignals()).isTrue();
+    assertThat(both.timezone()).isEqualTo("Europe/Berlin");
+    assertThat(await(store.listSites())).containsExactly(both);
+    assertThat(await(store.sitesOf(owner.id()))).extracting(SiteMembership::site).containsExactly(both);
+    assertThat(await(store.membership(owner.id(), "a.example"))).map(SiteMembership::site).contains(both);
+
+    // A rename leaves the settings; a null retention means forever again.
+    await(store.updateSite("a.example", "Renamed", null));
+    Optional<Site> forever = await(store.updateSite("a.example", new SiteUpdate(null, null, new SiteUpdate.Retention(null), false)));
+    assertThat(forever).get().returns("Renamed", Site::name).returns(null, Site::retentionDays)
+        .returns(false, Site::privacySignals);
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.trackflow.query.account.Site;
 import io.trackflow.query.account.SiteChange;
 import io.trackflow.query.account.SiteMembership;
 import io.trackflow.query.account.SiteRole;
+import io.trackflow.query.account.SiteUpdate;
 import io.trackflow.query.account.User;
 import io.trackflow.query.account.UserRemoval;
 import io.vertx.core.Context;
@@ -221,31 +222,35 @@ public final class EmbeddedAccountStore implements AccountStore {
 
   @Override
   public Future<Optional<Site>> findSite(String domain) {
-    return read(c -> one(c, "SELECT domain, name, timezone, created_at FROM sites WHERE domain = ?",
+    return read(c -> one(c, "SELECT " + SITE_COLUMNS + " FROM sites WHERE domain = ?",
         EmbeddedAccountStore::site, domain.toLowerCase(Locale.ROOT)));
   }
 
   @Override
   public Future<List<Site>> listSites() {
-    return read(c -> list(c, "SELECT domain, name, timezone, created_at FROM sites ORDER BY domain",
+    return read(c -> list(c, "SELECT " + SITE_COLUMNS + " FROM sites ORDER BY domain",
         EmbeddedAccountStore::site));
   }
 
   @Override
-  public Future<Optional<Site>> updateSite(String domain, String name, String timezone) {
+  public Future<Optional<Site>> updateSite(String domain, SiteUpdate change) {
     String d = domain.toLowerCase(Locale.ROOT);
     return this.<Optional<Site>>transaction(c -> {
-      Optional<Site> current = one(c, "SELECT domain, name, timezone, created_at FROM sites WHERE domain = ?",
+      Optional<Site> current = one(c, "SELECT " + SITE_COLUMNS + " FROM sites WHERE domain = ?",
           EmbeddedAccountStore::site, d);
       if (current.isEmpty()) {
         return current;
       }
-      Site next = new Site(d, name == null ? current.get().name() : name,
-          timezone == null ? current.get().timezone() : timezone, current.get().createdAt());
-      update(c, "UPDATE sites SET name = ?, timezone = ? WHERE domain = ?", next.name(), next.timezone(), d);
+      Site was = current.get();
+      Site next = new Site(d, change.name() == null ? was.name() : change.name(),
+          change.timezone() == null ? was.timezone() : change.timezone(), was.createdAt(),
+          change.retention() == null ? was.retentionDays() : change.retention().days(),
+          change.privacySignals() == null ? was.privacySignals() : change.privacySignals());
+      update(c, "UPDATE sites SET name = ?, timezone = ?, retention_days = ?, privacy_signals = ? WHERE domain = ?",
+          next.name(), next.timezone(), next.retentionDays(), next.privacySignals(), d);
       return Optional.of(next);
     }).onSuccess(s -> {
-      if (s.isPresent() && timezone != null) {
+      if (s.isPresent() && change.changesCollection()) {
         sitesChanged(SiteChange.updated(d));
       }
     });
@@ -270,7 +275,7 @@ public final class EmbeddedAccountStore implements AccountStore {
   @Override
   public Future<List<SiteMembership>> sitesOf(long userId) {
     return read(c -> list(c,
-        "SELECT s.domain, s.name, s.timezone, s.created_at, m.role FROM sites s "
+        "SELECT " + MEMBERSHIP_COLUMNS + " FROM sites s "
             + "JOIN memberships m ON m.domain = s.domain WHERE m.user_id = ? ORDER BY s.domain",
         EmbeddedAccountStore::membership, userId));
   }
@@ -278,7 +283,7 @@ public final class EmbeddedAccountStore implements AccountStore {
   @Override
   public Future<Optional<SiteMembership>> membership(long userId, String domain) {
     return read(c -> one(c,
-        "SELECT s.domain, s.name, s.timezone, s.created_at, m.role FROM sites s "
+        "SELECT " + MEMBERSHIP_COLUMNS + " FROM sites s "
             + "JOIN memberships m ON m.domain = s.domain WHERE m.user_id = ? AND s.domain = ?",
         EmbeddedAccountStore::membership, userId, domain.toLowerCase(Locale.ROOT)));
   }
@@ -710,12 +715,19 @@ public final class EmbeddedAccountStore implements AccountStore {
     return new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getLong(5));
   }
 
+  private static final String SITE_COLUMNS = "domain, name, timezone, created_at, retention_days, privacy_signals";
+  private static final String MEMBERSHIP_COLUMNS =
+      "s.domain, s.name, s.timezone, s.created_at, s.retention_days, s.privacy_signals, m.role";
+
   private static Site site(ResultSet rs) throws SQLException {
-    return new Site(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
+    long retention = rs.getLong(5);
+    Integer retentionDays = rs.wasNull() ? null : (int) retention;
+    return new Site(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), retentionDays,
+        rs.getBoolean(6));
   }
 
   private static SiteMembership membership(ResultSet rs) throws SQLException {
-    return new SiteMembership(site(rs), SiteRole.parse(rs.getString(5)).orElse(SiteRole.VIEWER));
+    return new SiteMembership(site(rs), SiteRole.parse(rs.getString(7)).orElse(SiteRole.VIEWER));
   }
 
   private static Member member(ResultSet rs) throws SQLException {

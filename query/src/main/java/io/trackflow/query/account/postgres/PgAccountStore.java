@@ -12,6 +12,7 @@ import io.trackflow.query.account.Site;
 import io.trackflow.query.account.SiteChange;
 import io.trackflow.query.account.SiteMembership;
 import io.trackflow.query.account.SiteRole;
+import io.trackflow.query.account.SiteUpdate;
 import io.trackflow.query.account.User;
 import io.trackflow.query.account.UserRemoval;
 import io.vertx.core.Context;
@@ -149,22 +150,26 @@ public final class PgAccountStore implements AccountStore {
 
   @Override
   public Future<Optional<Site>> findSite(String domain) {
-    return one(pool, "SELECT domain, name, timezone, created_at FROM sites WHERE domain = $1",
+    return one(pool, "SELECT " + SITE_COLUMNS + " FROM sites WHERE domain = $1",
         Tuple.of(domain.toLowerCase(Locale.ROOT)), PgAccountStore::site);
   }
 
   @Override
   public Future<List<Site>> listSites() {
-    return list(pool, "SELECT domain, name, timezone, created_at FROM sites ORDER BY domain", Tuple.tuple(), PgAccountStore::site);
+    return list(pool, "SELECT " + SITE_COLUMNS + " FROM sites ORDER BY domain", Tuple.tuple(), PgAccountStore::site);
   }
 
   @Override
-  public Future<Optional<Site>> updateSite(String domain, String name, String timezone) {
-    return one(pool, "UPDATE sites SET name = COALESCE($2, name), timezone = COALESCE($3, timezone) WHERE domain = $1 "
-            + "RETURNING domain, name, timezone, created_at",
-        Tuple.of(domain.toLowerCase(Locale.ROOT), name, timezone), PgAccountStore::site)
+  public Future<Optional<Site>> updateSite(String domain, SiteUpdate change) {
+    // $4 says whether the retention changes at all ($5 may be NULL: keep everything).
+    return one(pool, "UPDATE sites SET name = COALESCE($2, name), timezone = COALESCE($3, timezone), "
+            + "retention_days = CASE WHEN $4 THEN $5 ELSE retention_days END, "
+            + "privacy_signals = COALESCE($6, privacy_signals) WHERE domain = $1 RETURNING " + SITE_COLUMNS,
+        Tuple.of(domain.toLowerCase(Locale.ROOT), change.name(), change.timezone(), change.retention() != null,
+            change.retention() == null ? null : change.retention().days(), change.privacySignals()),
+        PgAccountStore::site)
         .onSuccess(s -> {
-          if (s.isPresent() && timezone != null) {
+          if (s.isPresent() && change.changesCollection()) {
             sitesChanged(SiteChange.updated(s.get().domain()));
           }
         });
@@ -186,8 +191,9 @@ public final class PgAccountStore implements AccountStore {
         });
   }
 
-  private static final String MEMBERSHIP_SELECT =
-      "SELECT s.domain, s.name, s.timezone, s.created_at, m.role FROM sites s JOIN memberships m ON m.domain = s.domain ";
+  private static final String SITE_COLUMNS = "domain, name, timezone, created_at, retention_days, privacy_signals";
+  private static final String MEMBERSHIP_SELECT = "SELECT s.domain, s.name, s.timezone, s.created_at, "
+      + "s.retention_days, s.privacy_signals, m.role FROM sites s JOIN memberships m ON m.domain = s.domain ";
 
   @Override
   public Future<List<SiteMembership>> sitesOf(long userId) {
@@ -632,11 +638,11 @@ public final class PgAccountStore implements AccountStore {
   }
 
   private static Site site(Row r) {
-    return new Site(r.getString(0), r.getString(1), r.getString(2), r.getLong(3));
+    return new Site(r.getString(0), r.getString(1), r.getString(2), r.getLong(3), r.getInteger(4), r.getBoolean(5));
   }
 
   private static SiteMembership membership(Row r) {
-    return new SiteMembership(site(r), SiteRole.parse(r.getString(4)).orElse(SiteRole.VIEWER));
+    return new SiteMembership(site(r), SiteRole.parse(r.getString(6)).orElse(SiteRole.VIEWER));
   }
 
   private static Member member(Row r) {
