@@ -174,7 +174,8 @@ final class ClickHouseMigrations {
       Version.of(1, "events table", List.of(CREATE_EVENTS_MONTHLY)),
       new Version(2, "daily partitions, event kind, sessions table", ClickHouseMigrations::dailyAndSessions),
       new Version(3, "sessions resume where their writer stopped", ClickHouseMigrations::resumableSessions),
-      new Version(4, "region and city of events and sessions", ClickHouseMigrations::regionAndCity));
+      new Version(4, "region and city of events and sessions", ClickHouseMigrations::regionAndCity),
+      Version.of(5, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV5.clickHouse()));
 
   private ClickHouseMigrations() {}
 

@@ -143,7 +143,8 @@ final class DuckDbMigrations {
       // Applied in one transaction with its record, so never half.
       new Migration(2, "sessions table", List.of(CREATE_SESSIONS, BACKFILL_SESSIONS, STAMP_EVENTS)),
       new Migration(3, "sessions resume where their writer stopped", RESUMABLE_SESSIONS),
-      new Migration(4, "region and city of events and sessions", REGION_AND_CITY));
+      new Migration(4, "region and city of events and sessions", REGION_AND_CITY),
+      new Migration(5, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV5.duckDb()));
 
   private DuckDbMigrations() {}
 }
