@@ -166,6 +166,27 @@ public final class AccountSchema {
       END;
       $$ LANGUAGE plpgsql""".formatted(SITES_CHANNEL);
 
+  // Imports of a site's history from CSV exports: the job's state, progress, errors per file and
+  // the dates covered (ISO dates). The imported rows themselves live in the event store.
+  private static final List<String> V6_IMPORTS = List.of(
+      "CREATE SEQUENCE import_ids START 1",
+      """
+      CREATE TABLE imports (
+        id BIGINT PRIMARY KEY DEFAULT nextval('import_ids'),
+        domain VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        rows_total BIGINT NOT NULL,
+        rows_done BIGINT NOT NULL,
+        errors VARCHAR NOT NULL,
+        start_date VARCHAR,
+        end_date VARCHAR,
+        created_by BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        finished_at BIGINT)""");
+
+  private static final String V6_DESCRIPTION = "imports of a site's history";
+
   public static List<Migration> postgres() {
     List<Migration> all = new ArrayList<>();
     all.add(new Migration(1, "users, sites, memberships, share links, API keys, tokens", V1));
@@ -177,6 +198,9 @@ public final class AccountSchema {
     List<String> v5 = new ArrayList<>(V5_SETTINGS);
     v5.add(V5_POSTGRES_NOTIFY);
     all.add(new Migration(5, V5_DESCRIPTION, v5));
+    List<String> v6 = new ArrayList<>(V6_IMPORTS);
+    v6.add("CREATE INDEX imports_domain ON imports (domain)");
+    all.add(new Migration(6, V6_DESCRIPTION, v6));
     return all;
   }
 
@@ -189,6 +213,7 @@ public final class AccountSchema {
     all.add(new Migration(3, "site change notifications name the operation and the site", List.of()));
     all.add(new Migration(4, V4_DESCRIPTION, V4_TEAM));
     all.add(new Migration(5, V5_DESCRIPTION, V5_SETTINGS));
+    all.add(new Migration(6, V6_DESCRIPTION, V6_IMPORTS));
     return all;
   }
 }

@@ -47,7 +47,7 @@ public interface AccountStore {
     return updateSite(domain, new SiteUpdate(name, timezone, null, null));
   }
 
-  /** Deletes the site with its memberships, share links and API key scopes. */
+  /** Deletes the site with its memberships, share links, API key scopes and import records. */
   Future<Boolean> deleteSite(String domain);
 
   /** The sites a user belongs to, with the user's role, ordered by domain. */
@@ -184,6 +184,23 @@ public interface AccountStore {
    * {@link AccountConflictException} when the email has an account by then.
    */
   Future<Optional<Member>> acceptInvitationAsNewUser(String tokenHash, String passwordHash, long now);
+
+  // ---- imports
+
+  /** Records a new, running import of the site by the user, at {@code now}. */
+  Future<SiteImport> createImport(String domain, long createdBy, long now);
+
+  /** Stores an import's new state (status, rows, errors, dates, times); false when it is gone. */
+  Future<Boolean> updateImport(SiteImport state);
+
+  /** One import of the site; empty when the site has no such import. */
+  Future<Optional<SiteImport>> findImport(String domain, long id);
+
+  /** The site's imports, newest first. */
+  Future<List<SiteImport>> imports(String domain);
+
+  /** Forgets an import; false when the site has no such import. */
+  Future<Boolean> deleteImport(String domain, long id);
 
   // ---- change notification
 

@@ -13,6 +13,7 @@ import io.trackflow.query.account.Site;
 import io.trackflow.query.account.SiteChange;
 import io.trackflow.query.account.SiteMembership;
 import io.trackflow.query.account.SiteRole;
+import io.trackflow.query.account.SiteImport;
 import io.trackflow.query.account.SiteUpdate;
 import io.trackflow.query.account.User;
 import io.trackflow.query.account.UserRemoval;
@@ -264,6 +265,7 @@ public final class EmbeddedAccountStore implements AccountStore {
       update(c, "DELETE FROM share_links WHERE domain = ?", d);
       update(c, "DELETE FROM invitations WHERE domain = ?", d);
       update(c, "DELETE FROM api_key_sites WHERE domain = ?", d);
+      update(c, "DELETE FROM imports WHERE domain = ?", d);
       return update(c, "DELETE FROM sites WHERE domain = ?", d) > 0;
     }).onSuccess(deleted -> {
       if (deleted) {
@@ -713,6 +715,59 @@ public final class EmbeddedAccountStore implements AccountStore {
 
   private static User user(ResultSet rs) throws SQLException {
     return new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getLong(5));
+  }
+
+  // ---- imports
+
+  private static final String IMPORT_COLUMNS = "id, domain, status, rows_total, rows_done, errors, start_date, "
+      + "end_date, created_by, created_at, updated_at, finished_at";
+
+  @Override
+  public Future<SiteImport> createImport(String domain, long createdBy, long now) {
+    return transaction(c -> one(c, "INSERT INTO imports (domain, status, rows_total, rows_done, errors, created_by, "
+            + "created_at, updated_at) VALUES (?, ?, 0, 0, '[]', ?, ?, ?) RETURNING " + IMPORT_COLUMNS,
+        EmbeddedAccountStore::siteImport, domain.toLowerCase(Locale.ROOT), SiteImport.Status.RUNNING.label(),
+        createdBy, now, now).orElseThrow());
+  }
+
+  @Override
+  public Future<Boolean> updateImport(SiteImport s) {
+    return transaction(c -> update(c, "UPDATE imports SET status = ?, rows_total = ?, rows_done = ?, errors = ?, "
+            + "start_date = ?, end_date = ?, updated_at = ?, finished_at = ? WHERE domain = ? AND id = ?",
+        s.status().label(), s.rowsTotal(), s.rowsDone(), s.errorsJson(), isoDate(s.startDate()), isoDate(s.endDate()),
+        s.updatedAt(), s.finishedAt(), s.domain(), s.id()) > 0);
+  }
+
+  @Override
+  public Future<Optional<SiteImport>> findImport(String domain, long id) {
+    return read(c -> one(c, "SELECT " + IMPORT_COLUMNS + " FROM imports WHERE domain = ? AND id = ?",
+        EmbeddedAccountStore::siteImport, domain.toLowerCase(Locale.ROOT), id));
+  }
+
+  @Override
+  public Future<List<SiteImport>> imports(String domain) {
+    return read(c -> list(c, "SELECT " + IMPORT_COLUMNS + " FROM imports WHERE domain = ? ORDER BY id DESC",
+        EmbeddedAccountStore::siteImport, domain.toLowerCase(Locale.ROOT)));
+  }
+
+  @Override
+  public Future<Boolean> deleteImport(String domain, long id) {
+    return transaction(c -> update(c, "DELETE FROM imports WHERE domain = ? AND id = ?",
+        domain.toLowerCase(Locale.ROOT), id) > 0);
+  }
+
+  private static String isoDate(java.time.LocalDate date) {
+    return date == null ? null : date.toString();
+  }
+
+  private static java.time.LocalDate date(String iso) {
+    return iso == null ? null : java.time.LocalDate.parse(iso);
+  }
+
+  private static SiteImport siteImport(ResultSet rs) throws SQLException {
+    return new SiteImport(rs.getLong(1), rs.getString(2), SiteImport.Status.parse(rs.getString(3)), rs.getLong(4),
+        rs.getLong(5), SiteImport.parseErrors(rs.getString(6)), date(rs.getString(7)), date(rs.getString(8)),
+        rs.getLong(9), rs.getLong(10), rs.getLong(11), nullableLong(rs, 12));
   }
 
   private static final String SITE_COLUMNS = "domain, name, timezone, created_at, retention_days, privacy_signals";
