@@ -57,6 +57,15 @@ abstract class Dialect {
   /** Joins a derived table of sessions on session_id; sessions are unique on the right side. */
   abstract String joinSessions(String left, String right);
 
+  /** One row per element of an array column (in a SELECT list). */
+  abstract String unnest(String arrayColumn);
+
+  /** A calendar date as a literal of the store's date type. */
+  abstract String dateLiteral(java.time.LocalDate date);
+
+  /** A date column as its ISO text (YYYY-MM-DD). */
+  abstract String dateText(String column);
+
   /** Epoch minute of an epoch-milliseconds expression, for realtime. */
   String epochMinute(String millis) {
     return intDiv(millis, 60_000);
@@ -85,6 +94,9 @@ abstract class Dialect {
     @Override String joinSessions(String left, String right) {
       return "(" + left + ") ANY INNER JOIN (" + right + ") USING session_id";
     }
+    @Override String dateLiteral(java.time.LocalDate date) { return "toDate('" + date + "')"; }
+    @Override String unnest(String arrayColumn) { return "arrayJoin(" + arrayColumn + ")"; }
+    @Override String dateText(String column) { return "toString(" + column + ")"; }
   }
 
   /** DuckDB 1.x, embedded. */
@@ -111,5 +123,8 @@ abstract class Dialect {
     @Override String joinSessions(String left, String right) {
       return "(" + left + ") AS e INNER JOIN (" + right + ") AS s USING (session_id)";
     }
+    @Override String dateLiteral(java.time.LocalDate date) { return "DATE '" + date + "'"; }
+    @Override String unnest(String arrayColumn) { return "unnest(" + arrayColumn + ")"; }
+    @Override String dateText(String column) { return "CAST(" + column + " AS VARCHAR)"; }
   }
 }

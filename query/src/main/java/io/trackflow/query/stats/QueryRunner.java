@@ -45,9 +45,16 @@ final class QueryRunner {
    * @param totalRows number of groups before paging, when counted by the store
    * @param totalVisitors visitors without dimensions, for {@code percentage}
    * @param goalBase visitors per group without the goal filters, for {@code conversion_rate}
+   * @param importsIncluded imported aggregates were added in
+   * @param importsSkipped why they were not, when the query asked for them
    */
   record Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors,
-      Map<List<String>, Long> goalBase) {}
+      Map<List<String>, Long> goalBase, boolean importsIncluded, String importsSkipped) {
+
+    Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors, Map<List<String>, Long> goalBase) {
+      this(rows, pagedInSql, totalRows, totalVisitors, goalBase, false, null);
+    }
+  }
 
   private final EventStore store;
   private final SqlBuilder sql;
@@ -71,6 +78,12 @@ final class QueryRunner {
     return store;
   }
 
+  /** The custom property keys of the site's events in the range. */
+  Future<List<String>> propKeys(String site, DateRange range) {
+    return store.query(sql.propKeys(site, range.fromInstant(), range.toInstant()))
+        .map(r -> r.rows().stream().map(row -> String.valueOf(row.get(0))).toList());
+  }
+
   /** The day of the site's first event in the zone, or today when it has none. */
   Future<LocalDate> firstDay(String site, ZoneId zone, LocalDate today) {
     return store.query(sql.firstEvent(site)).map(r -> {
@@ -80,8 +93,100 @@ final class QueryRunner {
     });
   }
 
-  /** Runs a query for one range; {@code restriction} narrows the groups (comparisons). */
+  /**
+   * Runs a query for one range; {@code restriction} narrows the groups (comparisons). With
+   * {@code include.imports}, imported aggregates are added to the groups where the query allows
+   * ({@link ImportedPlan}); the groups are then ordered and paged in Java.
+   */
   Future<Raw> run(Query query, String site, DateRange range, List<Filter> restriction,
+      boolean allowPaging) {
+    if (!query.include().imports()) {
+      return runNative(query, site, range, restriction, allowPaging);
+    }
+    ImportedPlan.Outcome outcome = ImportedPlan.plan(query);
+    if (outcome.plan() == null) {
+      return runNative(query, site, range, restriction, allowPaging).map(raw -> new Raw(raw.rows(), raw.pagedInSql(),
+          raw.totalRows(), raw.totalVisitors(), raw.goalBase(), false, outcome.skipped()));
+    }
+    List<Filter> filters = new ArrayList<>(query.filters());
+    filters.addAll(restriction);
+    Set<Agg> aggs = EnumSet.noneOf(Agg.class);
+    plan(query, false, false).statements().forEach(st -> aggs.addAll(st.aggs()));
+    Future<Raw> own = runNative(query, site, range, restriction, false);
+    Future<List<Row>> imported = importedRows(outcome.plan(), site, range, query.dimensions(), filters, aggs);
+    Future<Long> importedVisitors = Future.succeededFuture(0L);
+    if (query.has(Metric.PERCENTAGE)) {
+      Query totals = query.with(List.of(Metric.VISITORS), List.of(), query.filters());
+      importedVisitors = importedRows(ImportedPlan.plan(totals).plan(), site, range, List.of(), query.filters(),
+          Set.of(Agg.VISITORS)).map(rows -> rows.isEmpty() ? 0L : rows.get(0).get(Agg.VISITORS));
+    }
+    Future<Long> extraVisitors = importedVisitors;
+    return Future.all(own, imported, extraVisitors).map(done -> {
+      Map<List<String>, Row> merged = new LinkedHashMap<>();
+      for (Row row : own.result().rows()) {
+        merged.put(row.dimensions(), new Row(row.dimensions(), new EnumMap<>(row.aggs())));
+      }
+      for (Row row : imported.result()) {
+        merged.merge(row.dimensions(), row, QueryRunner::sum);
+      }
+      Long totalVisitors = own.result().totalVisitors() == null ? null
+          : own.result().totalVisitors() + extraVisitors.result();
+      return new Raw(new ArrayList<>(merged.values()), false, null, totalVisitors, own.result().goalBase(), true, null);
+    });
+  }
+
+  private static Row sum(Row a, Row b) {
+    Map<Agg, Long> aggs = a.aggs().isEmpty() ? new EnumMap<>(Agg.class) : new EnumMap<>(a.aggs());
+    b.aggs().forEach((agg, value) -> aggs.merge(agg, value, Long::sum));
+    return new Row(a.dimensions(), aggs);
+  }
+
+  /**
+   * The imported table's sums for the range's whole days, grouped like the query's groups (the
+   * date becomes the time dimension's bucket label) and summed per group.
+   */
+  private Future<List<Row>> importedRows(ImportedPlan plan, String site, DateRange range, List<Dimension> dimensions,
+      List<Filter> filters, Set<Agg> aggs) {
+    java.time.LocalDate first = range.start().toLocalDate();
+    if (!first.atStartOfDay(range.zone()).equals(range.start())) {
+      first = first.plusDays(1);
+    }
+    java.time.LocalDate last = range.end().toLocalDate();
+    if (last.atStartOfDay(range.zone()).equals(range.end())) {
+      last = last.minusDays(1);
+    }
+    if (last.isBefore(first)) {
+      return Future.succeededFuture(List.of());
+    }
+    int timeIndex = -1;
+    for (int i = 0; i < dimensions.size(); i++) {
+      if (dimensions.get(i).isTime()) {
+        timeIndex = i;
+      }
+    }
+    Spec spec = spec(site, range, dimensions, filters, aggs, null);
+    String statement = sql.imported(plan, site, first, last, spec, timeIndex >= 0);
+    int time = timeIndex;
+    return store.query(statement).map(result -> {
+      Map<List<String>, Row> rows = new LinkedHashMap<>();
+      int dt = time >= 0 ? result.columnIndex("dt") : -1;
+      for (List<Object> values : result.rows()) {
+        List<String> key = new ArrayList<>(dimensions.size());
+        for (int i = 0; i < dimensions.size(); i++) {
+          key.add(i == time ? ImportedPlan.bucket(dimensions.get(i).grain(), String.valueOf(values.get(dt)))
+              : String.valueOf(values.get(result.columnIndex("d" + i))));
+        }
+        Map<Agg, Long> sums = new EnumMap<>(Agg.class);
+        for (Agg agg : aggs) {
+          sums.put(agg, toLong(values.get(result.columnIndex(agg.column()))));
+        }
+        rows.merge(List.copyOf(key), new Row(List.copyOf(key), sums), QueryRunner::sum);
+      }
+      return new ArrayList<>(rows.values());
+    });
+  }
+
+  private Future<Raw> runNative(Query query, String site, DateRange range, List<Filter> restriction,
       boolean allowPaging) {
     long started = System.nanoTime();
     Plan plan = plan(query, allowPaging, sql.dialect().reportsRowsBeforeLimit());
@@ -143,9 +248,9 @@ final class QueryRunner {
     });
   }
 
-  /** True when the store orders and pages this query's answer itself. */
+  /** True when the store orders and pages this query's answer itself (never with imports). */
   boolean pagesInStore(Query query) {
-    return plan(query, true, sql.dialect().reportsRowsBeforeLimit()).page() != null;
+    return !query.include().imports() && plan(query, true, sql.dialect().reportsRowsBeforeLimit()).page() != null;
   }
 
   private Function<ReadView, String> statement(boolean sessions, Spec spec) {

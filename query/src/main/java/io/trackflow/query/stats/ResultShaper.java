@@ -126,6 +126,12 @@ final class ResultShaper {
       }
       meta.put("totals", t);
     }
+    if (query.include().imports()) {
+      meta.put("imports_included", main.importsIncluded());
+      if (main.importsSkipped() != null) {
+        meta.put("imports_warning", "imported data is not included: " + main.importsSkipped());
+      }
+    }
     if (comparisonRange != null) {
       String[] echo = comparisonRange.echo();
       meta.put("comparison_date_range", new JsonArray().add(echo[0]).add(echo[1]));

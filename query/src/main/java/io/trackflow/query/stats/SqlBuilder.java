@@ -210,6 +210,41 @@ final class SqlBuilder {
     };
   }
 
+  /**
+   * Sums of an imported table for the site's dates {@code first} to {@code last} (both included):
+   * grouped by the date (column {@code dt}, as text) when {@code byDate}, and by each non-time
+   * dimension ({@code d0…}, shown as native answers show it), filtered like native rows.
+   */
+  String imported(ImportedPlan plan, String site, java.time.LocalDate first, java.time.LocalDate last, Spec spec,
+      boolean byDate) {
+    List<String> outer = new ArrayList<>();
+    List<String> groups = new ArrayList<>();
+    if (byDate) {
+      outer.add(dialect.dateText("date") + " AS dt");
+      groups.add("dt");
+    }
+    for (int i = 0; i < spec.dimensions().size(); i++) {
+      Dimension d = spec.dimensions().get(i);
+      if (!d.isTime()) {
+        outer.add(shown(d, plan.columns().get(i)) + " AS d" + i);
+        groups.add("d" + i);
+      }
+    }
+    for (Agg agg : spec.aggs()) {
+      outer.add(plan.aggregates().get(agg) + " AS " + agg.column());
+    }
+    List<String> where = new ArrayList<>(List.of("site = " + dialect.literal(site),
+        "date >= " + dialect.dateLiteral(first), "date <= " + dialect.dateLiteral(last)));
+    if (plan.propKey() != null) {
+      where.add("property = " + dialect.literal(plan.propKey()));
+    }
+    for (Filter f : spec.filters()) {
+      where.add(filter(f, d -> shown(d, ImportedPlan.column(d))));
+    }
+    return "SELECT " + String.join(", ", outer) + " FROM " + plan.table().tableName() + " WHERE "
+        + String.join(" AND ", where) + (groups.isEmpty() ? "" : " GROUP BY " + String.join(", ", groups));
+  }
+
   /** How many groups a statement (without its paging) yields, for {@code total_rows}. */
   Function<ReadView, String> countRows(Function<ReadView, String> statement) {
     return view -> "SELECT count(*) AS n FROM (" + statement.apply(view) + ") AS grouped";
@@ -218,6 +253,13 @@ final class SqlBuilder {
   /** The site's first event time (epoch ms), where {@code all} starts: a replay changes no minimum. */
   String firstEvent(String site) {
     return "SELECT min(timestamp_ms) AS first_ms FROM events WHERE site = " + dialect.literal(site);
+  }
+
+  /** The custom property keys the site's events in the range carry, in code point order. */
+  Function<ReadView, String> propKeys(String site, Instant from, Instant to) {
+    return view -> "SELECT DISTINCT k FROM (SELECT " + dialect.unnest("prop_keys") + " AS k FROM "
+        + view.rows(StoredTable.EVENTS, site, from, to, List.of("prop_keys"), dialect.notEngagement()) + " AS r) AS keys"
+        + " ORDER BY k";
   }
 
   /** Distinct visitors with an event (other than engagement) in the instant range. */

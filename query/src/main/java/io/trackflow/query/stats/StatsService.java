@@ -63,18 +63,30 @@ public final class StatsService {
   /** Answers a parsed query about the site, whose time zone is given. */
   public Future<Answer> query(Query query, String site, ZoneId zone) {
     Instant now = clock.instant();
-    LocalDate today = LocalDate.ofInstant(now, zone);
-    Future<LocalDate> firstDay = query.dateRange() instanceof DateRangeSpec.Named n && n.name().equals("all")
-        ? runner.firstDay(site, zone, today)
-        : Future.succeededFuture(today);
-    return firstDay.compose(first -> {
-      DateRange range = DateRange.resolve(query.dateRange(), zone, clock, first);
+    return resolve(query, site, zone).compose(range -> {
       DateRange comparison = query.include().comparisonMode().map(range::comparison).orElse(null);
       String key = QueryJson.cacheKey(site, query, range);
       Duration ttl = range.includes(now) || (comparison != null && comparison.includes(now))
           ? LIVE_TTL : PAST_TTL;
       return cached(key, () -> compute(query, site, range, comparison).map(json -> json.toBuffer()), ttl);
     });
+  }
+
+  /**
+   * The site's stats for the query's range and filters as a CSV export, the range resolved in
+   * the site's zone as for {@link #query}.
+   */
+  public Future<CsvExport> export(io.vertx.core.Vertx vertx, Query query, String site, ZoneId zone) {
+    return resolve(query, site, zone).map(range -> new CsvExport(vertx, runner, query, site, range));
+  }
+
+  /** The query's range in the site's zone; {@code all} starts on the day of the site's first event. */
+  private Future<DateRange> resolve(Query query, String site, ZoneId zone) {
+    LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+    Future<LocalDate> firstDay = query.dateRange() instanceof DateRangeSpec.Named n && n.name().equals("all")
+        ? runner.firstDay(site, zone, today)
+        : Future.succeededFuture(today);
+    return firstDay.map(first -> DateRange.resolve(query.dateRange(), zone, clock, first));
   }
 
   /** Visitors of the last 5 minutes and pageviews of each of the last 30 minutes. */
