@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
@@ -69,19 +68,8 @@ public final class ImportsRoutes {
 
   private void upload(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    String type = request.getHeader("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/zip")) {
-      ctx.fail(new HttpFailure(415, "unsupported_media_type",
-          "send the export zip as the body with Content-Type: application/zip"));
-      return;
-    }
-    String length = request.getHeader("Content-Length");
-    if (length != null && length.matches("\\d{1,19}") && Long.parseLong(length) > MAX_UPLOAD_BYTES) {
-      ctx.fail(tooLarge());
-      return;
-    }
     Future<SiteImport> started = access.authorizeSite(ctx, ctx.pathParam("domain"), Permission.MANAGE)
-        .compose(site -> access.principal(ctx).compose(principal -> receive(request)
+        .compose(site -> checkUpload(request).compose(v -> access.principal(ctx)).compose(principal -> receive(request)
             .compose(upload -> imports.start(site.domain(), userId(principal), upload)
                 .onFailure(e -> vertx.fileSystem().delete(upload.toString())))));
     started.onSuccess(created -> ctx.response().setStatusCode(202)
@@ -89,6 +77,20 @@ public final class ImportsRoutes {
             .putHeader("content-type", "application/json")
             .end(new JsonObject().put("id", created.id()).encode()))
         .onFailure(ctx::fail);
+  }
+
+  /** The upload's headers: a zip, not announced larger than the limit. */
+  private static Future<Void> checkUpload(HttpServerRequest request) {
+    String type = request.getHeader("Content-Type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/zip")) {
+      return Future.failedFuture(new HttpFailure(415, "unsupported_media_type",
+          "send the export zip as the body with Content-Type: application/zip"));
+    }
+    String length = request.getHeader("Content-Length");
+    if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > MAX_UPLOAD_BYTES) {
+      return Future.failedFuture(tooLarge());
+    }
+    return Future.succeededFuture();
   }
 
   private static long userId(Principal principal) {
@@ -103,6 +105,9 @@ public final class ImportsRoutes {
           long[] size = {0};
           Buffer head = Buffer.buffer();
           request.handler(chunk -> {
+            if (received.future().isComplete()) {
+              return; // refused already: the rest is read and dropped
+            }
             size[0] += chunk.length();
             if (head.length() < 4) {
               head.appendBuffer(chunk.getBuffer(0, Math.min(chunk.length(), 4 - head.length())));
@@ -121,16 +126,11 @@ public final class ImportsRoutes {
           request.endHandler(v -> received.tryComplete(Path.of(path)));
           request.resume();
           return received.future()
-              .compose(p -> file.close().map(p))
+              .eventually(() -> file.close().otherwiseEmpty())
               .compose(p -> isZip(head) ? Future.succeededFuture(p) : Future.failedFuture(new HttpFailure(400,
                   "not_a_zip", "the body is not a zip file; send the zip of CSV files Plausible's export produces")))
-              .recover(e -> closeQuietly(file).compose(v -> vertx.fileSystem().delete(path))
-                  .otherwiseEmpty().compose(v -> Future.failedFuture(e)));
+              .recover(e -> vertx.fileSystem().delete(path).otherwiseEmpty().compose(v -> Future.failedFuture(e)));
         }));
-  }
-
-  private static Future<Void> closeQuietly(AsyncFile file) {
-    return file.close().otherwiseEmpty();
   }
 
   // "PK\3\4" starts a zip with entries, "PK\5\6" an empty one.
