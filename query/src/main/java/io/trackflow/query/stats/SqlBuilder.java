@@ -255,6 +255,24 @@ final class SqlBuilder {
     return "SELECT min(timestamp_ms) AS first_ms FROM events WHERE site = " + dialect.literal(site);
   }
 
+  /**
+   * Whether any of the site's sessions or imported locations has a region, and a city: counts
+   * above 0 in columns {@code regions}, {@code cities}. Existence needs neither deduplication nor
+   * a full scan: each part stops at its first row.
+   */
+  String places(String site) {
+    return "SELECT " + anyPlace(site, "region") + " AS regions, " + anyPlace(site, "city") + " AS cities";
+  }
+
+  private String anyPlace(String site, String column) {
+    List<String> parts = new ArrayList<>();
+    for (String table : List.of(StoredTable.SESSIONS.tableName(), io.trackflow.core.store.ImportedTable.LOCATIONS.tableName())) {
+      parts.add("(SELECT count(*) FROM (SELECT 1 AS found FROM " + table + " WHERE site = " + dialect.literal(site)
+          + " AND " + column + " != '' LIMIT 1) AS " + table + "_" + column + ")");
+    }
+    return String.join(" + ", parts);
+  }
+
   /** The custom property keys the site's events in the range carry, in code point order. */
   Function<ReadView, String> propKeys(String site, Instant from, Instant to) {
     return view -> "SELECT DISTINCT k FROM (SELECT " + dialect.unnest("prop_keys") + " AS k FROM "

@@ -70,6 +70,14 @@ public final class StatsRoutes implements HttpRoutes {
         .handler(this::query);
     router.get("/api/sites/:domain/realtime").handler(this::realtime);
     router.get("/api/sites/:domain/export").handler(ctx -> export(vertx, ctx));
+    router.get("/api/sites/:domain/capabilities").handler(this::capabilities);
+  }
+
+  private void capabilities(RoutingContext ctx) {
+    authorizer.authorize(ctx, ctx.pathParam("domain"))
+        .compose(access -> service.capabilities(access.domain()).recover(StatsRoutes::unavailable))
+        .onSuccess(answer -> respond(ctx, answer))
+        .onFailure(ctx::fail);
   }
 
   /**

@@ -120,6 +120,8 @@ class AuthorizationMatrixTest {
           401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
       new Route("GET /api/sites/{domain}/realtime", HttpMethod.GET, "/api/sites/{site}/realtime", null,
           401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("GET /api/sites/{domain}/capabilities", HttpMethod.GET, "/api/sites/{site}/capabilities", null,
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
       new Route("GET /api/sites/{domain}/export", HttpMethod.GET, "/api/sites/{site}/export", null,
           401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
       new Route("GET /api/sites/{domain}/imports", HttpMethod.GET, "/api/sites/{site}/imports", null,

@@ -210,6 +210,12 @@ public abstract class DataMoveContract {
     }
   }
 
+  private JsonObject capabilities(String site) throws Exception {
+    HttpResponse<Buffer> answer = stack.call(HttpMethod.GET, "/api/sites/" + site + "/capabilities", token, null);
+    assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(200);
+    return answer.bodyAsJsonObject().getJsonObject("dimensions");
+  }
+
   private long importZip(String site, Buffer zip) throws Exception {
     HttpResponse<Buffer> started = await(stack.request(HttpMethod.POST, "/api/sites/" + site + "/imports")
         .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/zip").sendBuffer(zip));
@@ -235,6 +241,8 @@ public abstract class DataMoveContract {
   @Test
   @DisplayName("Round trip: a site's export imported into an empty site answers, with imports included, the same daily visitors, visits, pageviews, bounce rate and visit duration, and the same top sources and pages")
   void roundTrip() throws Exception {
+    assertThat(capabilities(ORIGIN)).isEqualTo(new JsonObject().put("visit:region", true).put("visit:city", true));
+    assertThat(capabilities(COPY)).isEqualTo(new JsonObject().put("visit:region", false).put("visit:city", false));
     long id = importZip(COPY, export(ORIGIN, null));
     JsonObject done = awaitImport(COPY, id);
     assertThat(done.getString("status")).as(done.encode()).isEqualTo("done");
@@ -242,6 +250,8 @@ public abstract class DataMoveContract {
     assertThat(done.getJsonArray("errors")).isEmpty();
     assertThat(done.getString("start_date")).isEqualTo("2025-03-01");
     assertThat(done.getString("end_date")).isEqualTo("2025-03-31");
+    // Imported locations carry regions and cities too (the import dropped the cached answer).
+    assertThat(capabilities(COPY)).isEqualTo(new JsonObject().put("visit:region", true).put("visit:city", true));
 
     JsonObject imports = new JsonObject().put("imports", true);
     for (JsonObject q : List.of(
