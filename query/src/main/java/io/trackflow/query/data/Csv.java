@@ -11,7 +11,7 @@ import java.util.List;
  * quote or a line break, quotes inside doubled. Reading streams record by record with bounds on
  * field length and count, so a hostile file cannot exhaust memory.
  */
-final class Csv {
+public final class Csv {
 
   static final int MAX_FIELD_CHARS = 100_000;
   static final int MAX_FIELDS = 64;
@@ -133,7 +133,7 @@ final class Csv {
   }
 
   /** A string field as ClickHouse writes one: always in quotes, inner quotes doubled. */
-  static void quoted(StringBuilder out, String value) {
+  public static void quoted(StringBuilder out, String value) {
     out.append('"');
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

@@ -87,18 +87,27 @@ public final class Imports {
    * this process runs its maximum already.
    */
   public Future<SiteImport> start(String domain, long userId, Path upload) {
-    if (runningSites.size() >= MAX_RUNNING) {
-      return Future.failedFuture(new HttpFailure(503, "imports_busy",
-          "the server is running " + MAX_RUNNING + " imports already; try again when one has finished"));
-    }
-    if (!runningSites.add(domain)) {
-      return Future.failedFuture(new HttpFailure(409, "import_running",
-          "an import of this site is running; wait until it has finished"));
+    HttpFailure refused = claim(domain);
+    if (refused != null) {
+      return Future.failedFuture(refused);
     }
     return accounts.createImport(domain, userId, clock.millis())
         .onSuccess(created -> Thread.ofVirtual().name("trackflow-import-" + created.id())
             .start(() -> run(created, upload)))
         .onFailure(e -> runningSites.remove(domain));
+  }
+
+  /** Takes a slot for the site's import, or says why not (HTTP verticles call this concurrently). */
+  private synchronized HttpFailure claim(String domain) {
+    if (runningSites.contains(domain)) {
+      return new HttpFailure(409, "import_running", "an import of this site is running; wait until it has finished");
+    }
+    if (runningSites.size() >= MAX_RUNNING) {
+      return new HttpFailure(503, "imports_busy",
+          "the server is running " + MAX_RUNNING + " imports already; try again when one has finished");
+    }
+    runningSites.add(domain);
+    return null;
   }
 
   /** The import as callers see it: a running one whose job stopped reporting reads as failed. */

@@ -1,6 +1,7 @@
 package io.trackflow.query.stats;
 
 import io.trackflow.core.store.ImportedTable;
+import io.trackflow.query.data.Csv;
 import io.trackflow.query.stats.Query.DateRangeSpec;
 import io.trackflow.query.stats.Query.Include;
 import io.trackflow.query.stats.Query.Pagination;
@@ -148,7 +149,7 @@ public final class CsvExport {
       if (i > 0) {
         header.append(',');
       }
-      quoted(header, columns.get(i));
+      Csv.quoted(header, columns.get(i));
     }
     header.append('\n');
     return work(() -> zip.entry(name, header.toString())).compose(sink::write);
@@ -263,7 +264,7 @@ public final class CsvExport {
     });
     StringBuilder out = new StringBuilder(rows.size() * 64);
     for (Row row : rows) {
-      quoted(out, row.dimensions().get(0));
+      Csv.quoted(out, row.dimensions().get(0));
       List<String> values = new ArrayList<>();
       if (file.propKey() != null) {
         values.add(file.propKey());
@@ -279,7 +280,7 @@ public final class CsvExport {
       }
       for (String value : values) {
         out.append(',');
-        quoted(out, value);
+        Csv.quoted(out, value);
       }
       for (String metric : file.table().metrics()) {
         out.append(',').append(value(metric, row, file.table()));
@@ -320,18 +321,6 @@ public final class CsvExport {
 
   private static long ceilHalf(long n) {
     return Math.floorDiv(n + 1, 2);
-  }
-
-  private static void quoted(StringBuilder out, String value) {
-    out.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '"') {
-        out.append('"');
-      }
-      out.append(c);
-    }
-    out.append('"');
   }
 
   /** CPU work (formatting, deflating) off the event loop, in order. */

@@ -4,7 +4,6 @@ import static io.trackflow.query.QueryStack.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trackflow.core.event.Event;
-import io.trackflow.core.queue.Await;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.store.EventsSchema;
 import io.trackflow.query.QueryStack;
@@ -216,35 +215,13 @@ public abstract class DataMoveContract {
     return answer.bodyAsJsonObject().getJsonObject("dimensions");
   }
 
-  private long importZip(String site, Buffer zip) throws Exception {
-    HttpResponse<Buffer> started = await(stack.request(HttpMethod.POST, "/api/sites/" + site + "/imports")
-        .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/zip").sendBuffer(zip));
-    assertThat(started.statusCode()).as(started.bodyAsString()).isEqualTo(202);
-    long id = started.bodyAsJsonObject().getLong("id");
-    assertThat(started.getHeader("Location")).isEqualTo("/api/sites/" + site + "/imports/" + id);
-    return id;
-  }
-
-  private JsonObject awaitImport(String site, long id) {
-    JsonObject[] last = {null};
-    Await.until("import " + id + " of " + site + " finishes", () -> {
-      try {
-        last[0] = stack.call(HttpMethod.GET, "/api/sites/" + site + "/imports/" + id, token, null).bodyAsJsonObject();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      return !"running".equals(last[0].getString("status"));
-    }, () -> last[0]);
-    return last[0];
-  }
-
   @Test
   @DisplayName("Round trip: a site's export imported into an empty site answers, with imports included, the same daily visitors, visits, pageviews, bounce rate and visit duration, and the same top sources and pages")
   void roundTrip() throws Exception {
     assertThat(capabilities(ORIGIN)).isEqualTo(new JsonObject().put("visit:region", true).put("visit:city", true));
     assertThat(capabilities(COPY)).isEqualTo(new JsonObject().put("visit:region", false).put("visit:city", false));
-    long id = importZip(COPY, export(ORIGIN, null));
-    JsonObject done = awaitImport(COPY, id);
+    long id = ImportCalls.upload(stack, token, COPY, export(ORIGIN, null));
+    JsonObject done = ImportCalls.finished(stack, token, COPY, id);
     assertThat(done.getString("status")).as(done.encode()).isEqualTo("done");
     assertThat(done.getDouble("progress")).isEqualTo(1.0);
     assertThat(done.getJsonArray("errors")).isEmpty();

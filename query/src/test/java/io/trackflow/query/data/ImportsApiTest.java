@@ -3,7 +3,6 @@ package io.trackflow.query.data;
 import static io.trackflow.query.QueryStack.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trackflow.core.queue.Await;
 import io.trackflow.query.QueryStack;
 import io.trackflow.query.account.Site;
 import io.trackflow.query.account.SiteRole;
@@ -77,19 +76,8 @@ class ImportsApiTest {
   }
 
   private JsonObject importAndWait(Map<String, String> files) throws Exception {
-    HttpResponse<Buffer> started = upload(ownerToken, "application/zip", zip(files));
-    assertThat(started.statusCode()).as(started.bodyAsString()).isEqualTo(202);
-    long id = started.bodyAsJsonObject().getLong("id");
-    JsonObject[] state = {null};
-    Await.until("import " + id + " finishes", () -> {
-      try {
-        state[0] = stack.call(HttpMethod.GET, "/api/sites/" + SITE + "/imports/" + id, viewerToken, null).bodyAsJsonObject();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      return !"running".equals(state[0].getString("status"));
-    }, () -> state[0]);
-    return state[0];
+    long id = ImportCalls.upload(stack, ownerToken, SITE, zip(files));
+    return ImportCalls.finished(stack, viewerToken, SITE, id);
   }
 
   /** Visitors per day of January 2024 with imports included, days without any left out. */
