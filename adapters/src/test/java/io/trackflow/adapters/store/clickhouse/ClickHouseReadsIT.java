@@ -148,7 +148,10 @@ class ClickHouseReadsIT {
     await(http.execute(ClickHouseMigrations.CREATE_MIGRATIONS_TABLE, true));
     await(ClickHouseMigrations.ALL.get(0).apply().apply(database(http)));
     await(http.execute("INSERT INTO schema_migrations VALUES (1, 'events table', now())", true));
+    // The encoder writes today's columns: the ones later versions added go again afterwards.
+    await(http.execute("ALTER TABLE events ADD COLUMN region String, ADD COLUMN city String", true));
     await(http.insert(RowBinaryEncoder.INSERT, RowBinaryEncoder.gzip(asStoredBefore)));
+    await(http.execute("ALTER TABLE events DROP COLUMN region, DROP COLUMN city", true));
     await(http.close());
 
     await(store.migrate());
@@ -174,8 +177,7 @@ class ClickHouseReadsIT {
         s.end(), (long) s.counted().size(), (long) s.pageviews(), (long) s.interactive(), s.entryPage(),
         s.exitPage(), s.source().referrerSource())));
     assertThat(new HashSet<>(sessions.rows())).isEqualTo(expected);
-    QueryResult tables = await(store.query("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name"));
-    assertThat(tables.rows()).containsExactly(List.of("events"), List.of("schema_migrations"), List.of("sessions"));
+    assertThat(ClickHouseSessionsUpgradeIT.tables(store)).isEqualTo(ClickHouseSessionsUpgradeIT.CURRENT_TABLES);
   }
 
   private static ClickHouseMigrations.Database database(ClickHouseHttp http) {
