@@ -1,26 +1,37 @@
 import { useState } from 'react';
 import { useFetch } from '../lib/useFetch.js';
-import { tabQuery } from '../lib/cards.js';
-import { formatMetric, formatPercent } from '../lib/format.js';
+import { propKeysQuery, propOptions, tabQuery } from '../lib/cards.js';
 import { displayValue } from '../lib/labels.js';
 import { Card, Empty, ErrorBox, SkeletonRows } from './ui.jsx';
+import { BreakdownRows, ColumnHeadings, visibleColumns } from './BreakdownRows.jsx';
+import DetailsDialog from './DetailsDialog.jsx';
 
 /**
- * A top-10 table with bars. Each tab names a dimension (or several, chosen with a select), the
- * metrics to show and how to label values. Clicking a row filters the dashboard by that value.
+ * A top-10 table with bars. Each tab names a dimension (or several, chosen with a select; a props
+ * tab's choices are the property keys of the events in view), the metrics to show and how to label
+ * values. Clicking a row filters the dashboard by that value; "Details" lists every row.
  */
-export default function BreakdownCard({ title, tabs, client, site, state, onFilter, totalVisitors, compact = false }) {
+export default function BreakdownCard({ title, tabs, client, site, state, onFilter, totalVisitors, compact = false, action = null }) {
   const [tabKey, setTabKey] = useState(tabs[0].key);
   const tab = tabs.find((t) => t.key === tabKey) ?? tabs[0];
   const [choice, setChoice] = useState({});
-  const dimension = tab.options ? (choice[tab.key] ?? tab.options[0].dimension) : tab.dimension;
-  const body = tabQuery(site, state, tab, dimension);
-  const result = useFetch((signal) => client.query(body, { signal }), JSON.stringify(body));
+  const [details, setDetails] = useState(false);
+  const keysBody = tab.props ? propKeysQuery(site, state) : null;
+  const keys = useFetch((signal) => (keysBody ? client.propKeys(keysBody, { signal }) : Promise.resolve(null)),
+    JSON.stringify(keysBody));
+  const options = tab.props ? propOptions(keys.data) : tab.options;
+  const chosen = options?.find((o) => o.dimension === choice[tab.key]);
+  const dimension = options ? (chosen ?? options[0])?.dimension : tab.dimension;
+  const body = dimension ? tabQuery(site, state, tab, dimension) : null;
+  const result = useFetch((signal) => (body ? client.query(body, { signal }) : Promise.resolve({ results: [] })),
+    JSON.stringify(body));
   const rows = result.data?.results ?? [];
-  const max = Math.max(1, ...rows.map((r) => r.metrics[0] ?? 0));
-  const columns = tab.columns ?? [{ label: 'Visitors', index: 0 }];
+  const metrics = body?.metrics ?? [];
+  const columns = visibleColumns(tab, metrics, rows);
   const renderLabel = tab.renderLabel ?? ((value) => displayValue(dimension, value));
   const alreadyFiltered = state.filters.some((c) => c.dimension === dimension && c.op === 'is');
+  const error = keys.error ?? result.error;
+  const loading = !error && (result.data === undefined || (tab.props && keys.data === undefined));
 
   return (
     <Card className={`flex flex-col ${compact ? 'min-h-48' : 'min-h-[26rem]'}`}>
@@ -33,54 +44,42 @@ export default function BreakdownCard({ title, tabs, client, site, state, onFilt
               {t.label}
             </button>
           ))}
-          {tab.options && (
+          {options?.length > 0 && (
             <select value={dimension} onChange={(e) => setChoice({ ...choice, [tab.key]: e.target.value })}
               aria-label={`${tab.label} dimension`}
               className="rounded border border-gray-200 bg-white py-0.5 pl-1 text-sm text-gray-700 dark:border-gray-700 dark:bg-gray-900 dark:text-gray-200">
-              {tab.options.map((o) => <option key={o.dimension} value={o.dimension}>{o.label}</option>)}
+              {options.map((o) => <option key={o.dimension} value={o.dimension}>{o.label}</option>)}
             </select>
           )}
+          {action}
         </div>
       </header>
-      <div className="flex items-center justify-between px-5 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-gray-500 dark:text-gray-400">
-        <span>{tab.heading ?? tab.label}</span>
-        <span className="flex gap-4">{columns.map((c) => <span key={c.label} className="w-14 text-right">{c.label}</span>)}</span>
+      <div className="px-5 pb-1 pt-3">
+        <ColumnHeadings heading={tab.heading ?? tab.label} columns={columns} />
       </div>
-      <div className={`flex-1 px-5 pb-4 ${result.loading && result.data ? 'opacity-60' : ''}`}>
-        {result.error && <ErrorBox error={result.error} onRetry={result.reload} />}
-        {!result.error && !result.data && <SkeletonRows rows={8} />}
-        {!result.error && result.data && rows.length === 0 && <Empty>No data for this period.</Empty>}
-        {!result.error && rows.length > 0 && (
-          <ul className="space-y-1">
-            {rows.map((row) => {
-              const value = row.dimensions[0];
-              const clickable = !alreadyFiltered && value !== null && value !== undefined && value !== '';
-              const width = `${Math.max(1, ((row.metrics[0] ?? 0) / max) * 100)}%`;
-              const label = renderLabel(value);
-              return (
-                <li key={String(value)} className="flex items-center gap-4">
-                  <button type="button" disabled={!clickable}
-                    onClick={() => onFilter({ op: 'is', dimension, value: String(value) })}
-                    title={clickable ? `Filter by ${typeof label === 'string' ? label : value}` : undefined}
-                    className="group relative min-w-0 flex-1 overflow-hidden rounded text-left enabled:cursor-pointer">
-                    <span className="absolute inset-y-0 left-0 rounded bg-indigo-100/80 transition-all group-enabled:group-hover:bg-indigo-200/80 dark:bg-indigo-900/40" style={{ width }} />
-                    <span className="relative block truncate px-2 py-1.5 text-sm text-gray-800 group-enabled:group-hover:underline dark:text-gray-200">{label}</span>
-                  </button>
-                  <span className="flex shrink-0 gap-4">
-                    {columns.map((c) => (
-                      <span key={c.label} className="w-14 text-right text-sm font-medium tabular-nums text-gray-800 dark:text-gray-200">
-                        {c.conversion
-                          ? (totalVisitors ? formatPercent((row.metrics[0] / totalVisitors) * 100, 1) : '–')
-                          : formatMetric(body.metrics[c.index], row.metrics[c.index])}
-                      </span>
-                    ))}
-                  </span>
-                </li>
-              );
-            })}
-          </ul>
+      <div className={`flex-1 px-5 pb-2 ${result.loading && result.data ? 'opacity-60' : ''}`}>
+        {error && <ErrorBox error={error} onRetry={() => { keys.reload(); result.reload(); }} />}
+        {loading && <SkeletonRows rows={8} />}
+        {!error && !loading && rows.length === 0 && <Empty>{tab.empty ?? 'No data for this period.'}</Empty>}
+        {!error && rows.length > 0 && (
+          <BreakdownRows rows={rows} columns={columns} metrics={metrics} dimension={dimension} renderLabel={renderLabel}
+            clickable={!alreadyFiltered} onFilter={onFilter} totalVisitors={totalVisitors} />
         )}
       </div>
+      {!error && rows.length > 0 && (
+        <footer className="flex justify-end px-5 pb-3">
+          <button type="button" onClick={() => setDetails(true)}
+            className="text-xs font-medium uppercase tracking-wide text-gray-500 hover:text-indigo-700 dark:text-gray-400 dark:hover:text-indigo-400">
+            Details
+          </button>
+        </footer>
+      )}
+      {details && (
+        <DetailsDialog title={`${title} · ${options ? (chosen ?? options[0]).label : tab.label}`} tab={tab} columns={columns}
+          dimension={dimension} client={client} site={site} state={state} renderLabel={renderLabel}
+          clickable={!alreadyFiltered} totalVisitors={totalVisitors}
+          onFilter={(chip) => { setDetails(false); onFilter(chip); }} onClose={() => setDetails(false)} />
+      )}
     </Card>
   );
 }

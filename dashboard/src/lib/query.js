@@ -9,7 +9,19 @@ export function dateRange(state) {
 }
 
 export function hasGoalFilter(state) {
-  return state.filters.some((c) => c.dimension === 'event:name' && c.op === 'is');
+  return state.filters.some((c) => (c.dimension === 'event:goal' || c.dimension === 'event:name') && c.op === 'is');
+}
+
+/** Scroll depth and time on page, which engagement pings answer per page. */
+export const ENGAGEMENT_METRICS = ['scroll_depth', 'time_on_page'];
+
+/**
+ * Engagement pings have no name, goal or props of their own: with a filter on those the API
+ * refuses engagement metrics, so the pages card leaves them out.
+ */
+export function engagementAllowed(state) {
+  return !state.filters.some((c) => c.dimension === 'event:name' || c.dimension === 'event:goal'
+    || c.dimension.startsWith('event:props:'));
 }
 
 export function buildQuery(site, state, {
@@ -57,13 +69,14 @@ export function exportPath(site, state) {
 }
 
 export function breakdownQuery(site, state, dimension, {
-  metrics = ['visitors'], limit = 10, extraFilters = [],
+  metrics = ['visitors'], limit = 10, offset = 0, extraFilters = [],
 } = {}) {
   return buildQuery(site, state, {
     metrics,
     dimensions: [dimension],
     orderBy: [[metrics[0], 'desc']],
     limit,
+    offset,
     extraFilters,
     include: { total_rows: true },
   });

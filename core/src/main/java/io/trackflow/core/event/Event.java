@@ -11,6 +11,8 @@ import java.util.Objects;
  * referrer, its source and the UTM tags are the visit's (its session's first event's), and
  * {@code session} holds the session's totals as of this event, both set by the collector from
  * the session store so that stores derive the sessions table without reading older events.
+ * Revenue is an exact decimal in millionths of the currency's unit ({@code revenueMicros}) with
+ * its ISO 4217 code, or no currency ({@code ""}) when the event carries none.
  */
 public record Event(
     long eventId,
@@ -42,7 +44,9 @@ public record Event(
     boolean interactive,
     int scrollDepth,
     long engagementMillis,
-    SessionTotals session) {
+    SessionTotals session,
+    long revenueMicros,
+    String revenueCurrency) {
 
   /** The name of pageview events. */
   public static final String PAGEVIEW = "pageview";
@@ -71,6 +75,7 @@ public record Event(
     region = nonNull(region);
     city = nonNull(city);
     screenSize = nonNull(screenSize);
+    revenueCurrency = nonNull(revenueCurrency);
     propKeys = propKeys == null ? List.of() : List.copyOf(propKeys);
     propValues = propValues == null ? List.of() : List.copyOf(propValues);
     session = Objects.requireNonNullElse(session, SessionTotals.NONE);
@@ -99,7 +104,12 @@ public record Event(
         source.referrerSource(), source.utmSource(), source.utmMedium(), source.utmCampaign(),
         source.utmTerm(), source.utmContent(), visitorId, id, browser, browserVersion, os,
         osVersion, device, country, region, city, screenSize, propKeys, propValues, interactive,
-        scrollDepth, engagementMillis, totals);
+        scrollDepth, engagementMillis, totals, revenueMicros, revenueCurrency);
+  }
+
+  /** Whether the event carries revenue ({@code revenue} of Plausible's events API). */
+  public boolean hasRevenue() {
+    return !revenueCurrency.isEmpty();
   }
 
   /** Value of the given prop, or null when absent. */
@@ -149,6 +159,8 @@ public record Event(
     private int scrollDepth;
     private long engagementMillis;
     private SessionTotals session = SessionTotals.NONE;
+    private long revenueMicros;
+    private String revenueCurrency = "";
 
     public Builder eventId(long v) { eventId = v; return this; }
     public Builder site(String v) { site = v; return this; }
@@ -179,6 +191,8 @@ public record Event(
     public Builder scrollDepth(int v) { scrollDepth = v; return this; }
     public Builder engagementMillis(long v) { engagementMillis = v; return this; }
     public Builder session(SessionTotals v) { session = v; return this; }
+    /** Revenue in millionths of the currency's unit, with its ISO 4217 code. */
+    public Builder revenue(long micros, String currency) { revenueMicros = micros; revenueCurrency = currency; return this; }
     public Builder visitSource(VisitSource v) {
       referrer = v.referrer();
       referrerSource = v.referrerSource();
@@ -205,7 +219,7 @@ public record Event(
       return new Event(eventId, site, timestampMillis, name, hostname, pathname, referrer,
           referrerSource, utmSource, utmMedium, utmCampaign, utmTerm, utmContent, visitorId,
           sessionId, browser, browserVersion, os, osVersion, device, country, region, city, screenSize,
-          propKeys, propValues, interactive, scrollDepth, engagementMillis, session);
+          propKeys, propValues, interactive, scrollDepth, engagementMillis, session, revenueMicros, revenueCurrency);
     }
   }
 }

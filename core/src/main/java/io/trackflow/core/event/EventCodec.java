@@ -9,8 +9,9 @@ import java.util.List;
  * Compact binary form of events on the queue (documented in docs/serialization.md).
  *
  * <p>A record holds one or more events: a format byte, a varint event count, then each event's
- * fields in declaration order (the session totals last: start as 8 bytes, end − start, events,
- * pageviews and interactive as varints, entry and exit page). Strings are varint length + UTF-8, longs are 8 bytes big-endian,
+ * fields in declaration order (the session totals: start as 8 bytes, end − start, events,
+ * pageviews and interactive as varints, entry and exit page; then the revenue: micros as 8 bytes,
+ * currency; then the region and the city). Strings are varint length + UTF-8, longs are 8 bytes big-endian,
  * ints are varints. Several events of one visitor share a record so the queue sees fewer, larger
  * messages while one visitor's events stay in one partition.
  */
@@ -19,17 +20,20 @@ public final class EventCodec {
   /** The first format: events without session totals (still decoded, as {@link SessionTotals#NONE}). */
   public static final byte FORMAT_V1 = 1;
 
-  /** V1's fields, then each event's session totals (still decoded, without region and city). */
+  /** V1's fields, then each event's session totals (still decoded, without revenue). */
   public static final byte FORMAT_V2 = 2;
 
-  /** The current format: V2 with the event's region and city after its country. */
+  /** V2's fields, then each event's revenue (still decoded, without region and city). */
   public static final byte FORMAT_V3 = 3;
+
+  /** The current format: V3's fields, then each event's region and city. */
+  public static final byte FORMAT_V4 = 4;
 
   private EventCodec() {}
 
   public static Buffer encode(List<Event> events) {
     Buffer out = Buffer.buffer(events.size() * 256);
-    out.appendByte(FORMAT_V3);
+    out.appendByte(FORMAT_V4);
     writeVarint(out, events.size());
     for (Event e : events) {
       out.appendLong(e.eventId());
@@ -53,8 +57,6 @@ public final class EventCodec {
       writeString(out, e.osVersion());
       writeString(out, e.device());
       writeString(out, e.country());
-      writeString(out, e.region());
-      writeString(out, e.city());
       writeString(out, e.screenSize());
       writeVarint(out, e.propKeys().size());
       for (int i = 0; i < e.propKeys().size(); i++) {
@@ -72,6 +74,10 @@ public final class EventCodec {
       writeVarint(out, t.interactive());
       writeString(out, t.entryPage());
       writeString(out, t.exitPage());
+      out.appendLong(e.revenueMicros());
+      writeString(out, e.revenueCurrency());
+      writeString(out, e.region());
+      writeString(out, e.city());
     }
     return out;
   }
@@ -81,7 +87,7 @@ public final class EventCodec {
     try {
       Reader r = new Reader(in);
       byte format = in.getByte(r.pos++);
-      if (format != FORMAT_V1 && format != FORMAT_V2 && format != FORMAT_V3) {
+      if (format < FORMAT_V1 || format > FORMAT_V4) {
         throw new IllegalArgumentException("unknown event record format " + format);
       }
       int count = (int) r.varint();
@@ -108,8 +114,6 @@ public final class EventCodec {
         String osVersion = r.string();
         String device = r.string();
         String country = r.string();
-        String region = format >= FORMAT_V3 ? r.string() : "";
-        String city = format >= FORMAT_V3 ? r.string() : "";
         String screenSize = r.string();
         int props = (int) r.varint();
         List<String> keys = new ArrayList<>(props);
@@ -128,10 +132,18 @@ public final class EventCodec {
           session = new SessionTotals(start, end, (int) r.varint(), (int) r.varint(),
               (int) r.varint(), r.string(), r.string());
         }
+        long revenueMicros = 0;
+        String revenueCurrency = "";
+        if (format >= FORMAT_V3) {
+          revenueMicros = r.int64();
+          revenueCurrency = r.string();
+        }
+        String region = format >= FORMAT_V4 ? r.string() : "";
+        String city = format >= FORMAT_V4 ? r.string() : "";
         events.add(new Event(eventId, site, ts, name, hostname, pathname, referrer, referrerSource,
             utmSource, utmMedium, utmCampaign, utmTerm, utmContent, visitorId, sessionId, browser,
             browserVersion, os, osVersion, device, country, region, city, screenSize, keys, values, interactive,
-            scrollDepth, engagementMillis, session));
+            scrollDepth, engagementMillis, session, revenueMicros, revenueCurrency));
       }
       if (r.pos != in.length()) {
         throw new IllegalArgumentException("trailing bytes after event record");

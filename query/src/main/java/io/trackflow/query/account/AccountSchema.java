@@ -140,20 +140,48 @@ public final class AccountSchema {
 
   private static final String V4_DESCRIPTION =
       "invitations, share link passwords and expiry, API key last use, session revocation per user";
+  // Goals match one of event_name or page_path ('' for the other), so the pair is unique per site.
+  private static final List<String> V5_GOALS = List.of(
+      "CREATE SEQUENCE goal_ids START 1",
+      """
+      CREATE TABLE goals (
+        id BIGINT PRIMARY KEY DEFAULT nextval('goal_ids'),
+        domain VARCHAR NOT NULL,
+        display_name VARCHAR NOT NULL,
+        event_name VARCHAR NOT NULL,
+        page_path VARCHAR NOT NULL,
+        currency VARCHAR NOT NULL,
+        created_at BIGINT NOT NULL,
+        UNIQUE (domain, display_name),
+        UNIQUE (domain, event_name, page_path))""",
+      "CREATE SEQUENCE funnel_ids START 1",
+      """
+      CREATE TABLE funnels (
+        id BIGINT PRIMARY KEY DEFAULT nextval('funnel_ids'),
+        domain VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        created_at BIGINT NOT NULL,
+        UNIQUE (domain, name))""",
+      """
+      CREATE TABLE funnel_steps (
+        funnel_id BIGINT NOT NULL,
+        step INTEGER NOT NULL,
+        goal_id BIGINT NOT NULL,
+        PRIMARY KEY (funnel_id, step))""");
 
   // Per-site settings: how many days of events to keep (NULL: all) and whether the collector
   // honours Do-Not-Track and Global Privacy Control. Both stores add the flag with a default and
   // then forbid NULL (DuckDB takes no constraint in ADD COLUMN).
-  private static final List<String> V5_SETTINGS = List.of(
+  private static final List<String> V6_SETTINGS = List.of(
       "ALTER TABLE sites ADD COLUMN retention_days INTEGER",
       "ALTER TABLE sites ADD COLUMN privacy_signals BOOLEAN DEFAULT FALSE",
       "UPDATE sites SET privacy_signals = FALSE WHERE privacy_signals IS NULL",
       "ALTER TABLE sites ALTER COLUMN privacy_signals SET NOT NULL");
 
-  private static final String V5_DESCRIPTION = "site retention period and privacy signals";
+  private static final String V6_DESCRIPTION = "site retention period and privacy signals";
 
   // Collectors act on privacy signals too, so changing them notifies like a time zone change.
-  private static final String V5_POSTGRES_NOTIFY = """
+  private static final String V6_POSTGRES_NOTIFY = """
       CREATE OR REPLACE FUNCTION trackflow_notify_sites() RETURNS trigger AS $$
       BEGIN
         IF TG_OP = 'DELETE' THEN
@@ -168,7 +196,7 @@ public final class AccountSchema {
 
   // Imports of a site's history from CSV exports: the job's state, progress, errors per file and
   // the dates covered (ISO dates). The imported rows themselves live in the event store.
-  private static final List<String> V6_IMPORTS = List.of(
+  private static final List<String> V7_IMPORTS = List.of(
       "CREATE SEQUENCE import_ids START 1",
       """
       CREATE TABLE imports (
@@ -185,7 +213,7 @@ public final class AccountSchema {
         updated_at BIGINT NOT NULL,
         finished_at BIGINT)""");
 
-  private static final String V6_DESCRIPTION = "imports of a site's history";
+  private static final String V7_DESCRIPTION = "imports of a site's history";
 
   public static List<Migration> postgres() {
     List<Migration> all = new ArrayList<>();
@@ -195,12 +223,13 @@ public final class AccountSchema {
     List<String> v4 = new ArrayList<>(V4_TEAM);
     v4.add("CREATE INDEX invitations_domain ON invitations (domain)");
     all.add(new Migration(4, V4_DESCRIPTION, v4));
-    List<String> v5 = new ArrayList<>(V5_SETTINGS);
-    v5.add(V5_POSTGRES_NOTIFY);
-    all.add(new Migration(5, V5_DESCRIPTION, v5));
-    List<String> v6 = new ArrayList<>(V6_IMPORTS);
-    v6.add("CREATE INDEX imports_domain ON imports (domain)");
+    all.add(new Migration(5, "goals and funnels", V5_GOALS));
+    List<String> v6 = new ArrayList<>(V6_SETTINGS);
+    v6.add(V6_POSTGRES_NOTIFY);
     all.add(new Migration(6, V6_DESCRIPTION, v6));
+    List<String> v7 = new ArrayList<>(V7_IMPORTS);
+    v7.add("CREATE INDEX imports_domain ON imports (domain)");
+    all.add(new Migration(7, V7_DESCRIPTION, v7));
     return all;
   }
 
@@ -212,8 +241,9 @@ public final class AccountSchema {
     all.add(new Migration(2, "indexes and site change notification", List.of()));
     all.add(new Migration(3, "site change notifications name the operation and the site", List.of()));
     all.add(new Migration(4, V4_DESCRIPTION, V4_TEAM));
-    all.add(new Migration(5, V5_DESCRIPTION, V5_SETTINGS));
-    all.add(new Migration(6, V6_DESCRIPTION, V6_IMPORTS));
+    all.add(new Migration(5, "goals and funnels", V5_GOALS));
+    all.add(new Migration(6, V6_DESCRIPTION, V6_SETTINGS));
+    all.add(new Migration(7, V7_DESCRIPTION, V7_IMPORTS));
     return all;
   }
 }

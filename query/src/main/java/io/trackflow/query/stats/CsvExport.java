@@ -67,13 +67,15 @@ public final class CsvExport {
   private final Query query;
   private final String site;
   private final DateRange range;
+  private final SiteGoals goals;
 
-  CsvExport(Vertx vertx, QueryRunner runner, Query query, String site, DateRange range) {
+  CsvExport(Vertx vertx, QueryRunner runner, Query query, String site, DateRange range, SiteGoals goals) {
     this.vertx = vertx;
     this.runner = runner;
     this.query = query;
     this.site = site;
     this.range = range;
+    this.goals = goals;
   }
 
   private LocalDate firstDay() {
@@ -93,7 +95,7 @@ public final class CsvExport {
   /** Writes the whole archive to the sink; fails if a query fails (the sink then holds a partial zip). */
   public Future<Void> writeTo(Sink sink) {
     ZipStream zip = new ZipStream();
-    return runner.propKeys(site, range).compose(keys -> {
+    return runner.propKeys(site, range, goals, query.filters()).compose(keys -> {
       List<FileSpec> files = new ArrayList<>(fixedFiles());
       for (String key : keys) {
         Dimension prop = Dimension.parse(Dimension.PROPS_PREFIX + key).orElse(null);
@@ -172,13 +174,13 @@ public final class CsvExport {
     filters.addAll(file.extraFilters());
     Query q = new Query(query.siteId(), file.metrics(), new DateRangeSpec.Dates(from, to), dimensions, filters,
         List.of(), Include.NONE, Pagination.DEFAULT);
-    Future<Raw> rows = runner.run(q, site, chunk, List.of(), false);
+    Future<Raw> rows = runner.run(q, site, chunk, goals, List.of(), false);
     Future<Raw> primary = Future.succeededFuture();
     if (file.primary() >= 0) {
       Query byPrimary = new Query(query.siteId(), List.of(Metric.VISITORS), new DateRangeSpec.Dates(from, to),
           List.of(dimensions.get(0), dimensions.get(1 + file.primary())), filters, List.of(), Include.NONE,
           Pagination.DEFAULT);
-      primary = runner.run(byPrimary, site, chunk, List.of(), false);
+      primary = runner.run(byPrimary, site, chunk, goals, List.of(), false);
     }
     Future<Raw> totals = primary;
     return Future.all(rows, totals)
@@ -237,7 +239,7 @@ public final class CsvExport {
         shared.add(new Row(rows.get(i).dimensions(), aggs));
       }
     }
-    return new Raw(shared, false, null, null, null);
+    return new Raw(shared, false, null, null, null, null);
   }
 
   private java.time.ZonedDateTime later(java.time.ZonedDateTime start, LocalDate day) {

@@ -159,23 +159,26 @@ final class ClickHouseMigrations {
       + " country, device, browser, browser_version, os, os_version, start_ms, end_ms, end_ms,"
       + " events, toInt32(-1), toInt64(-1), toInt64(-1) FROM sessions";
 
-  // The events table's columns as version 2 copied them (later versions add columns).
-  private static final List<String> V1_EVENT_COLUMNS = List.of(
-      "event_id", "site", "timestamp", "timestamp_ms", "name", "hostname", "pathname",
-      "referrer", "referrer_source", "utm_source", "utm_medium", "utm_campaign", "utm_term",
-      "utm_content", "visitor_id", "session_id", "browser", "browser_version", "os", "os_version",
-      "device", "country", "screen_size", "prop_keys", "prop_values", "interactive",
-      "scroll_depth", "engagement_millis");
+  /** The events table's columns as version 2 copies them (later versions add columns after). */
+  static final List<String> V2_COLUMNS = io.trackflow.core.store.EventsSchema.COLUMNS.subList(0,
+      io.trackflow.core.store.EventsSchema.COLUMNS.indexOf("engagement_millis") + 1);
 
-  // Version 4: the visitor's region (ISO 3166-2) and city, where a city database is configured.
+  // Version 4: revenue of custom events as an exact decimal, millionths of the currency's unit,
+  // and its ISO 4217 code ('' for none). Added after kind, which SELECT * leaves out; inserts
+  // name their columns.
+  private static final List<List<String>> REVENUE_COLUMNS = List.of(
+      List.of("revenue_micros", "Int64 DEFAULT 0"), List.of("revenue_currency", "String DEFAULT ''"));
+
+  // Version 5: the visitor's region (ISO 3166-2) and city, where a city database is configured.
   private static final List<String> PLACE_COLUMNS = List.of("region", "city");
 
   static final List<Version> ALL = List.of(
       Version.of(1, "events table", List.of(CREATE_EVENTS_MONTHLY)),
       new Version(2, "daily partitions, event kind, sessions table", ClickHouseMigrations::dailyAndSessions),
       new Version(3, "sessions resume where their writer stopped", ClickHouseMigrations::resumableSessions),
-      new Version(4, "region and city of events and sessions", ClickHouseMigrations::regionAndCity),
-      Version.of(5, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV5.clickHouse()));
+      new Version(4, "revenue of events", ClickHouseMigrations::addRevenue),
+      new Version(5, "region and city of events and sessions", ClickHouseMigrations::regionAndCity),
+      Version.of(6, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV6.clickHouse()));
 
   private ClickHouseMigrations() {}
 
@@ -227,6 +230,20 @@ final class ClickHouseMigrations {
         });
   }
 
+  /** Adds the revenue columns an earlier attempt did not (18.16 has no ADD COLUMN IF NOT EXISTS). */
+  private static Future<Void> addRevenue(Database db) {
+    return db.query("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'events'")
+        .compose(r -> {
+          List<String> statements = new ArrayList<>();
+          for (List<String> column : REVENUE_COLUMNS) {
+            if (r.rows().stream().noneMatch(row -> column.get(0).equals(row.get(0)))) {
+              statements.add("ALTER TABLE events ADD COLUMN " + column.get(0) + " " + column.get(1));
+            }
+          }
+          return inOrder(db, statements);
+        });
+  }
+
   /**
    * Adds the region and city columns to events and sessions; 18.16 has no {@code ADD COLUMN IF NOT
    * EXISTS}, so each column is added only when system.columns lacks it.
@@ -272,12 +289,12 @@ final class ClickHouseMigrations {
     List<String> visit = List.of("referrer", "referrer_source", "utm_source", "utm_medium",
         "utm_campaign", "utm_term", "utm_content");
     List<String> columns = new ArrayList<>();
-    for (String c : V1_EVENT_COLUMNS) {
+    for (String c : V2_COLUMNS) {
       columns.add(visit.contains(c) ? "if(s_known = 1, s_" + c + ", " + c + ")" : c);
     }
     List<String> right = new ArrayList<>(List.of("session_id", "toUInt8(1) AS s_known"));
     visit.forEach(c -> right.add(c + " AS s_" + c));
-    return "INSERT INTO events_v2 (" + String.join(", ", V1_EVENT_COLUMNS)
+    return "INSERT INTO events_v2 (" + String.join(", ", V2_COLUMNS)
         + ") SELECT " + String.join(", ", columns)
         + " FROM (SELECT * FROM events FINAL WHERE timestamp >= toDateTime(" + from
         + ") AND timestamp < toDateTime(" + next + ")) ANY LEFT JOIN (SELECT " + String.join(", ", right)

@@ -123,7 +123,13 @@ final class DuckDbMigrations {
       "DROP TABLE sessions",
       "ALTER TABLE sessions_v3 RENAME TO sessions");
 
-  // Version 4: the visitor's region (ISO 3166-2) and city. DuckDB adds a column with a default but
+  // Version 4: revenue of custom events as an exact decimal: millionths of the currency's unit, and its
+  // ISO 4217 code ('' for none); events stored before carry none.
+  private static final List<String> ADD_REVENUE = List.of(
+      "ALTER TABLE events ADD COLUMN revenue_micros BIGINT DEFAULT 0",
+      "ALTER TABLE events ADD COLUMN revenue_currency VARCHAR DEFAULT ''");
+
+  // Version 5: the visitor's region (ISO 3166-2) and city. DuckDB adds a column with a default but
   // without constraints, so NOT NULL is set afterwards.
   private static final List<String> REGION_AND_CITY = placeColumns();
 
@@ -143,8 +149,9 @@ final class DuckDbMigrations {
       // Applied in one transaction with its record, so never half.
       new Migration(2, "sessions table", List.of(CREATE_SESSIONS, BACKFILL_SESSIONS, STAMP_EVENTS)),
       new Migration(3, "sessions resume where their writer stopped", RESUMABLE_SESSIONS),
-      new Migration(4, "region and city of events and sessions", REGION_AND_CITY),
-      new Migration(5, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV5.duckDb()));
+      new Migration(4, "revenue of events", ADD_REVENUE),
+      new Migration(5, "region and city of events and sessions", REGION_AND_CITY),
+      new Migration(6, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV6.duckDb()));
 
   private DuckDbMigrations() {}
 }

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The imported daily aggregate tables as event-store schema version 5 created them, written out
+ * The imported daily aggregate tables as event-store schema version 6 created them, written out
  * here (not derived from {@link io.trackflow.core.store.ImportedTable}) so the applied version
  * never changes; a later change to a table is a later version. Each line: the table, its
  * dimension columns, its metric columns.
  */
-public final class ImportedTablesV5 {
+public final class ImportedTablesV6 {
 
   private static final List<String[]> TABLES = List.of(
       new String[] {"imported_visitors", "", "visitors pageviews bounces visits visit_duration"},
@@ -26,7 +26,7 @@ public final class ImportedTablesV5 {
           "visitors visits visit_duration bounces pageviews"},
       new String[] {"imported_custom_props", "property value", "visitors events"});
 
-  private ImportedTablesV5() {}
+  private ImportedTablesV6() {}
 
   /**
    * ClickHouse: plain MergeTrees by month and (site, date); rows are never replayed (an import
