@@ -233,7 +233,7 @@ public final class CsvExport {
         share[order[k]]++;
       }
       for (int i = 0; i < rows.size(); i++) {
-        Map<Agg, Long> aggs = new EnumMap<>(Agg.class);
+        Map<Agg, Number> aggs = new EnumMap<>(Agg.class);
         aggs.putAll(rows.get(i).aggs());
         aggs.put(Agg.VISITORS, share[i]);
         shared.add(new Row(rows.get(i).dimensions(), aggs));

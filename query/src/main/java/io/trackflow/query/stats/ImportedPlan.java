@@ -148,7 +148,9 @@ record ImportedPlan(ImportedTable table, List<String> columns, String propKey, M
       case BOUNCE_RATE -> List.of(Agg.SESSIONS, Agg.BOUNCES);
       case VISIT_DURATION -> List.of(Agg.SESSIONS, Agg.DURATION_MS);
       case VIEWS_PER_VISIT -> List.of(Agg.SESSIONS, Agg.SESSION_PAGEVIEWS);
-      case CONVERSION_RATE -> java.util.Collections.singletonList(null);
+      // Conversion bases, revenue and engagement are not in the imported files TrackFlow keeps.
+      case CONVERSION_RATE, TOTAL_REVENUE, AVERAGE_REVENUE, SCROLL_DEPTH, TIME_ON_PAGE ->
+          java.util.Collections.singletonList(null);
     };
   }
 

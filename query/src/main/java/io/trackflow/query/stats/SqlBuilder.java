@@ -347,7 +347,7 @@ final class SqlBuilder {
       where.add("property = " + dialect.literal(plan.propKey()));
     }
     for (Filter f : spec.filters()) {
-      where.add(filter(f, d -> shown(d, ImportedPlan.column(d))));
+      where.add(filter(f, d -> shown(d, ImportedPlan.column(d)), spec.goals()));
     }
     return "SELECT " + String.join(", ", outer) + " FROM " + plan.table().tableName() + " WHERE "
         + String.join(" AND ", where) + (groups.isEmpty() ? "" : " GROUP BY " + String.join(", ", groups));
