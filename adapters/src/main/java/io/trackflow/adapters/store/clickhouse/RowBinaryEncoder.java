@@ -154,8 +154,6 @@ final class RowBinaryEncoder {
     scratch[pos++] = (byte) (e.interactive() ? 1 : 0);
     int32(e.scrollDepth());
     int64(e.engagementMillis());
-    string(e.region());
-    string(e.city());
   }
 
   private void strings(List<String> values) throws IOException {
