@@ -10,6 +10,7 @@ import DatePicker from './DatePicker.jsx';
 import SiteSwitcher from './SiteSwitcher.jsx';
 import RealtimeBadge from './RealtimeBadge.jsx';
 import FilterBar from './FilterBar.jsx';
+import DataControls from './DataControls.jsx';
 import Overview from './Overview.jsx';
 import BreakdownCard from './BreakdownCard.jsx';
 import { CARDS } from './breakdowns.jsx';
@@ -49,7 +50,9 @@ export default function Dashboard({ client, domain, search, shared }) {
           : <SiteSwitcher domain={domain} sites={sites.data} search={search} />}
         <RealtimeBadge client={client} domain={domain} />
         {!shared && <a href={siteSettingsPath(domain)} onClick={(e) => { e.preventDefault(); navigate(siteSettingsPath(domain)); }} className="text-sm text-gray-600 hover:text-gray-900 dark:text-gray-400 dark:hover:text-gray-100">Settings</a>}
-        <div className="ml-auto">
+        <div className="ml-auto flex flex-wrap items-center gap-3">
+          <DataControls client={client} domain={domain} state={state}
+            onToggleImports={(on) => update({ imports: on || undefined })} />
           <DatePicker key={`${state.period}:${state.from}:${state.to}`} state={state} today={today} onChange={update} />
         </div>
       </div>

@@ -1,5 +1,5 @@
 // Dashboard state lives in the query string so a link reproduces the view:
-// ?period=7d&metric=pageviews&f=is,visit:country,DE&f=contains,event:page,/blog
+// ?period=7d&metric=pageviews&f=is,visit:country,DE&f=contains,event:page,/blog&imports=1
 import { DEFAULT_PERIOD, INTERVALS, intervalsFor, isIsoDate, isPeriod } from './periods.js';
 import { decodeChip, encodeChip } from './filters.js';
 import { METRICS } from './format.js';
@@ -33,7 +33,8 @@ export function parseState(search) {
   const auth = params.get('auth');
   const interval = params.get('interval');
   const chosen = INTERVALS.includes(interval) && intervalsFor({ period, from, to }).includes(interval) ? { interval } : {};
-  return { period, from, to, metric, filters, ...chosen, ...(auth ? { auth } : {}) };
+  const imports = params.get('imports') === '1' ? { imports: true } : {};
+  return { period, from, to, metric, filters, ...chosen, ...imports, ...(auth ? { auth } : {}) };
 }
 
 // Keeps ":", ",", "/" readable in shared links; they are legal in a query string.
@@ -53,6 +54,7 @@ export function serializeState(state) {
     parts.push(['interval', state.interval]);
   }
   for (const chip of state.filters ?? []) parts.push(['f', encodeChip(chip)]);
+  if (state.imports) parts.push(['imports', '1']);
   if (parts.length === 0) return '';
   return `?${parts.map(([k, v]) => `${k}=${encodeValue(v)}`).join('&')}`;
 }

@@ -103,6 +103,7 @@ final class BeaconHandler implements Handler<RoutingContext> {
 
     byte[] ip = RequestFacts.clientIp(ctx.request(), ips);
     String ua = RequestFacts.userAgent(ctx.request());
+    boolean privacySignal = RequestFacts.privacySignal(ctx.request());
     long now = clock.millis();
     List<Hit> rejected = new ArrayList<>();
     List<Hit> passed = new ArrayList<>(items.size());
@@ -118,6 +119,7 @@ final class BeaconHandler implements Handler<RoutingContext> {
         continue;
       }
       Hit hit = new Hit(i, RawHit.fromJson(object), ip, ua, now);
+      hit.privacySignal = privacySignal;
       (pipeline.run(hit) ? passed : rejected).add(hit);
     }
 
@@ -140,12 +142,15 @@ final class BeaconHandler implements Handler<RoutingContext> {
     });
   }
 
-  /** Every event was dropped: bots still get a 202, anything else a 4xx saying why. */
+  /**
+   * Every event was dropped: hits not counted on purpose (bots, privacy signals) still get a 202,
+   * anything else a 4xx saying why.
+   */
   private void answerWithoutPublishing(RoutingContext ctx, boolean single, List<Hit> rejected) {
     HttpServerResponse response = Cors.allowAnyOrigin(ctx.response())
         .putHeader("Content-Type", "application/json");
-    boolean anyBot = rejected.stream().anyMatch(h -> h.drop == DropReason.BOT);
-    if (anyBot) {
+    boolean anyDeclined = rejected.stream().anyMatch(h -> h.drop.status() == 202);
+    if (anyDeclined) {
       response.setStatusCode(202).end(summary(0, 0, rejected).encode());
       return;
     }

@@ -38,7 +38,8 @@ public enum DropReason {
       "engagement events need 'sd' (scroll depth, 0-100) and 'e' (engaged milliseconds, 0 or more)"),
   INVALID_REVENUE(400, "'$' (or 'revenue') must be {\"amount\": a decimal number, \"currency\": an ISO 4217 code}"
       + " on a custom event, the amount within ±1,000,000,000,000"),
-  BOT(202, "the user agent is a bot or crawler; bot traffic is not counted");
+  BOT(202, "the user agent is a bot or crawler; bot traffic is not counted"),
+  PRIVACY_SIGNAL(202, "the browser sent DNT: 1 or Sec-GPC: 1 and this site honours them; the hit is not counted");
 
   private final int status;
   private final String message;

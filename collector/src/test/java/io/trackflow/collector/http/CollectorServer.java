@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A collector on its own HTTP server (two event loops, like production) over the given
- * adapters, for HTTP-level tests. Sites: example.com and shop.example.
+ * adapters, for HTTP-level tests. Sites: example.com, shop.example and private.example (which
+ * honours privacy signals).
  */
 public final class CollectorServer implements AutoCloseable {
 
@@ -85,7 +86,8 @@ public final class CollectorServer implements AutoCloseable {
     Deduplicator dedup = p.dedup();
     SaltStore salts = p.salts();
     SiteDirectory sites = () -> Future.succeededFuture(
-        List.of(new SiteInfo("example.com", "UTC"), new SiteInfo("shop.example", "UTC")));
+        List.of(new SiteInfo("example.com", "UTC"), new SiteInfo("shop.example", "UTC"),
+            new SiteInfo("private.example", "UTC", true)));
     components = new Components()
         .register(EventPublisher.class, () -> Future.succeededFuture(publisher), EventPublisher::close)
         .register(Deduplicator.class, () -> Future.succeededFuture(dedup), Deduplicator::close)

@@ -59,8 +59,12 @@ public record Query(
 
   /** Optional extras of the answer. */
   public record Include(
-      boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison) {
-    public static final Include NONE = new Include(false, false, false, null);
+      boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison, boolean imports) {
+    public static final Include NONE = new Include(false, false, false, null, false);
+
+    public Include(boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison) {
+      this(timeLabels, totalRows, totals, comparison, false);
+    }
 
     public Optional<ComparisonMode> comparisonMode() {
       return Optional.ofNullable(comparison);
@@ -85,10 +89,13 @@ public record Query(
     return dimensions.stream().anyMatch(Dimension::isEvent);
   }
 
-  /** The same query with other metrics, dimensions and filters (used to plan helper queries). */
+  /**
+   * The same query with other metrics, dimensions and filters (used to plan helper queries); it
+   * includes imported data when this one does.
+   */
   Query with(List<Metric> newMetrics, List<Dimension> newDimensions, List<Filter> newFilters) {
     return new Query(siteId, newMetrics, dateRange, newDimensions, newFilters, List.of(),
-        Include.NONE, Pagination.DEFAULT);
+        new Include(false, false, false, null, include.imports()), Pagination.DEFAULT);
   }
 
   /**

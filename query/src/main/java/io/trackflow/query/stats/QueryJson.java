@@ -38,6 +38,9 @@ final class QueryJson {
         .put("totals", query.include().totals());
     query.include().comparisonMode()
         .ifPresent(c -> include.put("comparisons", new JsonObject().put("mode", c.apiName())));
+    if (query.include().imports()) {
+      include.put("imports", true);
+    }
     return new JsonObject()
         .put("site_id", query.siteId())
         .put("metrics", metrics)

@@ -388,6 +388,7 @@ public final class QueryParser {
     boolean timeLabels = false;
     boolean totalRows = false;
     boolean totals = false;
+    boolean imports = false;
     ComparisonMode comparison = null;
     for (Map.Entry<String, Object> e : obj) {
       String field = "include." + e.getKey();
@@ -396,10 +397,11 @@ public final class QueryParser {
         case "total_rows" -> totalRows = bool(e.getValue(), field);
         case "totals" -> totals = bool(e.getValue(), field);
         case "comparisons" -> comparison = comparison(e.getValue(), field);
+        case "imports" -> imports = bool(e.getValue(), field);
         default -> throw invalid(field, "unknown field");
       }
     }
-    return new Include(timeLabels, totalRows, totals, comparison);
+    return new Include(timeLabels, totalRows, totals, comparison, imports);
   }
 
   private static ComparisonMode comparison(Object raw, String field) {

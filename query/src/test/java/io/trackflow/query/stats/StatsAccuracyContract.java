@@ -89,7 +89,7 @@ public abstract class StatsAccuracyContract {
       "event:props:plan");
   static final List<String> VISIT_DIMENSIONS = List.of("visit:entry_page", "visit:exit_page",
       "visit:source", "visit:referrer", "visit:utm_source", "visit:utm_medium", "visit:utm_campaign",
-      "visit:utm_term", "visit:utm_content", "visit:country", "visit:device", "visit:browser",
+      "visit:utm_term", "visit:utm_content", "visit:country", "visit:region", "visit:city", "visit:device", "visit:browser",
       "visit:browser_version", "visit:os", "visit:os_version");
   static final List<String> EVENT_METRICS = List.of("visitors", "visits", "pageviews", "events", "percentage");
   static final List<String> ALL_METRICS = List.of("visitors", "visits", "pageviews", "events",

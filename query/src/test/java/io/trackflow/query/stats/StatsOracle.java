@@ -798,6 +798,8 @@ final class StatsOracle {
       case "visit:utm_term" -> f.utmTerm();
       case "visit:utm_content" -> f.utmContent();
       case "visit:country" -> f.country();
+      case "visit:region" -> f.region();
+      case "visit:city" -> f.city();
       case "visit:device" -> f.device();
       case "visit:browser" -> f.browser();
       case "visit:browser_version" -> f.browserVersion();
