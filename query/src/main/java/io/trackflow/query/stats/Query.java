@@ -42,9 +42,9 @@ public record Query(
   /** How results are ordered: a metric or dimension of the query, ascending or descending. */
   public record OrderBy(String field, boolean descending) {}
 
-  /** Comparison periods. */
+  /** Comparison periods ({@code custom} takes its dates from {@link Include#comparisonDates}). */
   public enum ComparisonMode {
-    PREVIOUS_PERIOD("previous_period"), YEAR_OVER_YEAR("year_over_year");
+    PREVIOUS_PERIOD("previous_period"), YEAR_OVER_YEAR("year_over_year"), CUSTOM("custom");
 
     final String apiName;
 
@@ -57,10 +57,18 @@ public record Query(
     }
   }
 
-  /** Optional extras of the answer. */
-  public record Include(
-      boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison) {
+  /**
+   * Optional extras of the answer.
+   *
+   * @param comparisonDates the compared dates, only with {@link ComparisonMode#CUSTOM}
+   */
+  public record Include(boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison,
+      DateRangeSpec.Dates comparisonDates) {
     public static final Include NONE = new Include(false, false, false, null);
+
+    public Include(boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison) {
+      this(timeLabels, totalRows, totals, comparison, null);
+    }
 
     public Optional<ComparisonMode> comparisonMode() {
       return Optional.ofNullable(comparison);

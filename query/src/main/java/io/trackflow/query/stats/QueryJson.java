@@ -36,8 +36,14 @@ final class QueryJson {
         .put("time_labels", query.include().timeLabels())
         .put("total_rows", query.include().totalRows())
         .put("totals", query.include().totals());
-    query.include().comparisonMode()
-        .ifPresent(c -> include.put("comparisons", new JsonObject().put("mode", c.apiName())));
+    query.include().comparisonMode().ifPresent(c -> {
+      JsonObject comparisons = new JsonObject().put("mode", c.apiName());
+      if (query.include().comparisonDates() != null) {
+        comparisons.put("date_range", new JsonArray().add(query.include().comparisonDates().from().toString())
+            .add(query.include().comparisonDates().to().toString()));
+      }
+      include.put("comparisons", comparisons);
+    });
     return new JsonObject()
         .put("site_id", query.siteId())
         .put("metrics", metrics)
@@ -80,13 +86,18 @@ final class QueryJson {
 
   /**
    * Cache key: the site, then a SHA-256 of the normalised query with its resolved instants and
-   * zone (a relative range on another day is another key).
+   * zone (a relative range on another day is another key), and those of the compared range (a
+   * running period's comparison grows by the minute).
    */
-  static String cacheKey(String site, Query query, DateRange range) {
+  static String cacheKey(String site, Query query, DateRange range, DateRange comparison) {
     JsonObject normalised = echo(query, range)
         .put("zone", range.zone().getId())
         .put("from_ms", range.fromInstant().toEpochMilli())
         .put("to_ms", range.toInstant().toEpochMilli());
+    if (comparison != null) {
+      normalised.put("comparison_from_ms", comparison.fromInstant().toEpochMilli())
+          .put("comparison_to_ms", comparison.toInstant().toEpochMilli());
+    }
     normalised.remove("site_id");
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")

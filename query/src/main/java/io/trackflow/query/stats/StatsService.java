@@ -69,15 +69,21 @@ public final class StatsService {
         : Future.succeededFuture(today);
     return firstDay.compose(first -> {
       DateRange range = DateRange.resolve(query.dateRange(), zone, clock, first);
-      DateRange comparison = query.include().comparisonMode().map(range::comparison).orElse(null);
-      String key = QueryJson.cacheKey(site, query, range);
+      DateRange comparison = Comparisons.of(query, range, now);
+      String key = QueryJson.cacheKey(site, query, range, comparison);
       Duration ttl = range.includes(now) || (comparison != null && comparison.includes(now))
           ? LIVE_TTL : PAST_TTL;
       return cached(key, () -> compute(query, site, range, comparison).map(json -> json.toBuffer()), ttl);
     });
   }
 
-  /** Visitors of the last 5 minutes and pageviews of each of the last 30 minutes. */
+  /** Rows of the realtime top pages and top sources. */
+  static final int REALTIME_TOP = 10;
+
+  /**
+   * Visitors of the last 5 minutes, pageviews of each of the last 30 minutes, and the pages and
+   * sources with the most visitors in the last 5 minutes.
+   */
   public Future<Answer> realtime(String site, ZoneId zone) {
     return cached(QueryJson.sitePrefix(site) + "realtime", () -> computeRealtime(site, zone), REALTIME_TTL);
   }
@@ -168,7 +174,9 @@ public final class StatsService {
           r.rows().forEach(row -> counts.put(QueryRunner.toLong(row.get(0)), QueryRunner.toLong(row.get(1))));
           return counts;
         });
-    return Future.all(visitors, perMinute).map(done -> {
+    Future<JsonArray> pages = realtimeTop(site, fiveAgo, end, "event:page");
+    Future<JsonArray> sources = realtimeTop(site, fiveAgo, end, "visit:source");
+    return Future.all(visitors, perMinute, pages, sources).map(done -> {
       JsonArray minutes = new JsonArray();
       for (long m = minute - 29; m <= minute; m++) {
         minutes.add(new JsonObject()
@@ -178,7 +186,19 @@ public final class StatsService {
       return new JsonObject()
           .put("visitors", visitors.result())
           .put("pageviews_per_minute", minutes)
+          .put("top_pages", pages.result())
+          .put("top_sources", sources.result())
           .toBuffer();
+    });
+  }
+
+  private Future<JsonArray> realtimeTop(String site, Instant from, Instant to, String dimension) {
+    Dimension d = Dimension.parse(dimension).orElseThrow();
+    return runner.store().query(runner.sql().realtimeTop(site, from, to, d, REALTIME_TOP)).map(r -> {
+      JsonArray rows = new JsonArray();
+      r.rows().forEach(row -> rows.add(new JsonObject().put("value", String.valueOf(row.get(0)))
+          .put("visitors", QueryRunner.toLong(row.get(1)))));
+      return rows;
     });
   }
 }
