@@ -1,26 +1,45 @@
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { useFetch } from '../lib/useFetch.js';
-import { tabQuery } from '../lib/cards.js';
+import { availableTabs, tabQuery } from '../lib/cards.js';
 import { formatMetric, formatPercent } from '../lib/format.js';
 import { displayValue } from '../lib/labels.js';
-import { Card, Empty, ErrorBox, SkeletonRows } from './ui.jsx';
+import { Card, Empty, ErrorBox, Skeleton, SkeletonRows } from './ui.jsx';
+
+// d3-geo and the Natural Earth shapes load only with a map tab.
+const WorldMap = lazy(() => import('./WorldMap.jsx'));
+
+/** The value cells of a row: each column a metric of the query, or a conversion rate. */
+export function MetricCells({ row, columns, metrics, totalVisitors }) {
+  return columns.map((c) => (
+    <span key={c.label} className="w-14 text-right text-sm font-medium tabular-nums text-gray-800 dark:text-gray-200">
+      {c.conversion
+        ? (totalVisitors ? formatPercent((row.metrics[0] / totalVisitors) * 100, 1) : '–')
+        : formatMetric(metrics[c.index], row.metrics[c.index])}
+    </span>
+  ));
+}
 
 /**
  * A top-10 table with bars. Each tab names a dimension (or several, chosen with a select), the
- * metrics to show and how to label values. Clicking a row filters the dashboard by that value.
+ * metrics to show and how to label values; a map tab draws the countries instead. Clicking a row
+ * filters the dashboard by that value; "Details" opens every row.
  */
-export default function BreakdownCard({ title, tabs, client, site, state, onFilter, totalVisitors, compact = false }) {
+export default function BreakdownCard({
+  title, tabs: allTabs, client, site, state, onFilter, onDetails, totalVisitors, available, refresh = 0, compact = false,
+}) {
+  const tabs = availableTabs(allTabs, available);
   const [tabKey, setTabKey] = useState(tabs[0].key);
   const tab = tabs.find((t) => t.key === tabKey) ?? tabs[0];
   const [choice, setChoice] = useState({});
   const dimension = tab.options ? (choice[tab.key] ?? tab.options[0].dimension) : tab.dimension;
   const body = tabQuery(site, state, tab, dimension);
-  const result = useFetch((signal) => client.query(body, { signal }), JSON.stringify(body));
+  const result = useFetch((signal) => client.query(body, { signal }), JSON.stringify(body), refresh);
   const rows = result.data?.results ?? [];
   const max = Math.max(1, ...rows.map((r) => r.metrics[0] ?? 0));
   const columns = tab.columns ?? [{ label: 'Visitors', index: 0 }];
   const renderLabel = tab.renderLabel ?? ((value) => displayValue(dimension, value));
   const alreadyFiltered = state.filters.some((c) => c.dimension === dimension && c.op === 'is');
+  const map = tab.view === 'map';
 
   return (
     <Card className={`flex flex-col ${compact ? 'min-h-48' : 'min-h-[26rem]'}`}>
@@ -42,15 +61,22 @@ export default function BreakdownCard({ title, tabs, client, site, state, onFilt
           )}
         </div>
       </header>
-      <div className="flex items-center justify-between px-5 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-gray-500 dark:text-gray-400">
-        <span>{tab.heading ?? tab.label}</span>
-        <span className="flex gap-4">{columns.map((c) => <span key={c.label} className="w-14 text-right">{c.label}</span>)}</span>
-      </div>
-      <div className={`flex-1 px-5 pb-4 ${result.loading && result.data ? 'opacity-60' : ''}`}>
+      {!map && (
+        <div className="flex items-center justify-between px-5 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-gray-500 dark:text-gray-400">
+          <span>{tab.heading ?? tab.label}</span>
+          <span className="flex gap-4">{columns.map((c) => <span key={c.label} className="w-14 text-right">{c.label}</span>)}</span>
+        </div>
+      )}
+      <div className={`flex-1 px-5 pb-4 ${map ? 'pt-3' : ''} ${result.loading && result.data ? 'opacity-60' : ''}`}>
         {result.error && <ErrorBox error={result.error} onRetry={result.reload} />}
-        {!result.error && !result.data && <SkeletonRows rows={8} />}
+        {!result.error && !result.data && (map ? <Skeleton className="h-72 w-full" /> : <SkeletonRows rows={8} />)}
         {!result.error && result.data && rows.length === 0 && <Empty>No data for this period.</Empty>}
-        {!result.error && rows.length > 0 && (
+        {!result.error && rows.length > 0 && map && (
+          <Suspense fallback={<Skeleton className="h-72 w-full" />}>
+            <WorldMap rows={rows} onSelect={alreadyFiltered ? null : (code) => onFilter({ op: 'is', dimension, value: code })} />
+          </Suspense>
+        )}
+        {!result.error && rows.length > 0 && !map && (
           <ul className="space-y-1">
             {rows.map((row) => {
               const value = row.dimensions[0];
@@ -67,13 +93,7 @@ export default function BreakdownCard({ title, tabs, client, site, state, onFilt
                     <span className="relative block truncate px-2 py-1.5 text-sm text-gray-800 group-enabled:group-hover:underline dark:text-gray-200">{label}</span>
                   </button>
                   <span className="flex shrink-0 gap-4">
-                    {columns.map((c) => (
-                      <span key={c.label} className="w-14 text-right text-sm font-medium tabular-nums text-gray-800 dark:text-gray-200">
-                        {c.conversion
-                          ? (totalVisitors ? formatPercent((row.metrics[0] / totalVisitors) * 100, 1) : '–')
-                          : formatMetric(body.metrics[c.index], row.metrics[c.index])}
-                      </span>
-                    ))}
+                    <MetricCells row={row} columns={columns} metrics={body.metrics} totalVisitors={totalVisitors} />
                   </span>
                 </li>
               );
@@ -81,6 +101,14 @@ export default function BreakdownCard({ title, tabs, client, site, state, onFilt
           </ul>
         )}
       </div>
+      {!map && onDetails && !result.error && rows.length > 0 && (
+        <footer className="flex justify-end px-5 pb-3">
+          <button type="button" onClick={() => onDetails(dimension)}
+            className="text-xs font-medium uppercase tracking-wide text-gray-500 hover:text-indigo-700 dark:text-gray-400 dark:hover:text-indigo-400">
+            Details
+          </button>
+        </footer>
+      )}
     </Card>
   );
 }
