@@ -1,11 +1,13 @@
 // Prints, as JSON, every distinct stats query the dashboard sends: for each period (custom ranges
 // of one day, under a month and over a month) the KPI row, every card tab and option, and the graph
 // of each metric the KPI row lets one pick by each interval the period offers; the KPI row under a
-// filter of each operator on each filterable dimension; and a whole view under a goal filter.
+// filter of each operator on each filterable dimension; a whole view under a goal filter; the
+// graph and KPI row with each comparison; and each card's details searched and sorted by each column.
 // The query module's DashboardQueriesTest runs each through the real parser and a real store.
 //
 //   node scripts/queries.mjs [site]   → [{"name": "...", "body": {...}}, ...]
-import { CARDS, tabDimensions, tabQuery } from '../src/lib/cards.js';
+import { CARDS, detailsQuery, tabDimensions, tabQuery } from '../src/lib/cards.js';
+import { countryCodes } from '../src/lib/geo.js';
 import { DIMENSION_LABELS, OPERATORS, encodeChip } from '../src/lib/filters.js';
 import { PERIODS, intervalsFor } from '../src/lib/periods.js';
 import { kpiQuery, timeseriesQuery } from '../src/lib/query.js';
@@ -26,7 +28,8 @@ function view(search) {
   const kpi = kpiQuery(site, base);
   add(`KPIs ${search}`, kpi);
   for (const card of CARDS) {
-    for (const tab of card.tabs) {
+    // Tabs that need a dimension the API may lack (regions, cities) are sent only where it has it.
+    for (const tab of card.tabs.filter((t) => !t.requires)) {
       for (const dimension of tabDimensions(tab)) {
         add(`${card.title} / ${tab.label} (${dimension}) ${search}`, tabQuery(site, base, tab, dimension));
       }
@@ -40,7 +43,7 @@ function view(search) {
   }
 }
 
-const periods = PERIODS.filter((p) => p.key !== 'custom').map((p) => `?period=${p.key}`);
+const periods = PERIODS.filter((p) => p.key !== 'custom' && p.key !== 'realtime').map((p) => `?period=${p.key}`);
 periods.push(...CUSTOM_RANGES.map(([from, to]) => `?period=custom&from=${from}&to=${to}`));
 for (const period of periods) view(period);
 
@@ -48,12 +51,37 @@ for (const period of periods) view(period);
 const dimensions = [...Object.keys(DIMENSION_LABELS), 'event:props:plan'];
 for (const dimension of dimensions) {
   for (const op of Object.keys(OPERATORS)) {
-    const search = `?period=30d&f=${encodeURIComponent(encodeChip({ op, dimension, value: 'Signup' }))}`;
+    const search = `?period=30d&f=${encodeURIComponent(encodeChip({ op, dimension, values: ['Signup', 'pro'] }))}`;
     add(`KPIs ${search}`, kpiQuery(site, parseState(search)));
   }
 }
 // A goal filter adds the goal metrics to the KPI row and the graph.
 view(`?period=7d&f=${encodeURIComponent(encodeChip({ op: 'is', dimension: 'event:name', value: 'Signup' }))}`
   + `&f=${encodeURIComponent(encodeChip({ op: 'contains', dimension: 'event:page', value: '/blog' }))}`);
+
+// Comparisons: the KPI row and the graph with each mode, for a running and a past period.
+for (const compare of ['&compare=previous_period', '&compare=year_over_year', '&compare=custom&compare_from=2025-12-01&compare_to=2025-12-31']) {
+  for (const period of ['?period=month', '?period=day', '?period=custom&from=2026-01-01&to=2026-01-20']) {
+    const state = parseState(period + compare);
+    add(`KPIs ${period}${compare}`, kpiQuery(site, state));
+    add(`graph ${period}${compare}`, timeseriesQuery(site, state));
+  }
+}
+
+// Details: every list tab's dimensions, searched, sorted by each of its columns, on a later page.
+for (const card of CARDS) {
+  for (const tab of card.tabs.filter((t) => !t.view && !t.requires)) {
+    for (const dimension of tabDimensions(tab)) {
+      const fields = [dimension, ...(tab.metrics ?? ['visitors'])];
+      for (const field of fields) {
+        for (const direction of ['asc', 'desc']) {
+          add(`details ${dimension} by ${field} ${direction}`, detailsQuery(site, parseState('?period=30d'), tab, dimension, {
+            search: 'ger', sort: `${field}:${direction}`, page: 2, countryCodes,
+          }));
+        }
+      }
+    }
+  }
+}
 
 process.stdout.write(JSON.stringify([...queries.values()], null, 1));

@@ -62,7 +62,7 @@ export default function FilterEditor({ client, site, state, chip, onSave, onCanc
       <div className="text-sm text-gray-700 dark:text-gray-300">
         <label htmlFor="filter-value">Values <span className="text-xs text-gray-500">(any of them)</span></label>
         {values.length > 0 && (
-          <ul className="mt-1 flex flex-wrap gap-1" aria-label="Filter values">
+          <ul className="mt-1 flex flex-wrap gap-1">
             {values.map((v) => (
               <li key={v} className="inline-flex items-center gap-1 rounded-full bg-gray-100 py-0.5 pl-2 pr-1 text-xs dark:bg-gray-800">
                 {displayValue(apiDimension ?? '', v)}

@@ -1,0 +1,122 @@
+package io.trackflow.server;
+
+import static io.trackflow.server.Traffic.Channel.BEACON_JSON;
+import static io.trackflow.server.Traffic.custom;
+import static io.trackflow.server.Traffic.pageview;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard's analysis tools in a real browser against a real TrackFlow: eight visitors from
+ * three countries and a private network browse 33 pages (one of them, the "needle", visited once)
+ * and send a few custom events; then headless Chromium ({@code dashboard/e2e/exploration.e2e.mjs})
+ * checks the card details (search, sort, paging, URL state), the filter editor, the comparison
+ * line, the world map and the realtime view against the stats API's own answers, and writes the
+ * README's screenshots to {@code docs/screenshots/}.
+ */
+class DashboardExplorationBrowserIT {
+
+  private static final Path DASHBOARD = Path.of("..", "dashboard").toAbsolutePath().normalize();
+  private static final Path SCRIPT = DASHBOARD.resolve("e2e/exploration.e2e.mjs");
+  private static final Path SCREENSHOTS = Path.of("..", "docs", "screenshots").toAbsolutePath().normalize();
+
+  @TempDir Path dataDir;
+
+  @Test
+  @DisplayName("In headless Chromium the details find a page beyond the top 10 and reach the last row, two edited filters reach every card and survive reload and Back, the comparison line and the map carry the API's numbers, and realtime updates on the page clock")
+  void analysisToolsInTheDashboard() throws Exception {
+    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
+    assertThat(Files.isExecutable(chromium))
+        .as("the dashboard's browser test needs Chromium at %s: install the Debian package 'chromium'", chromium)
+        .isTrue();
+    assertThat(DASHBOARD.resolve("node_modules/playwright-core"))
+        .as("playwright-core in the dashboard's node_modules: the dashboard module's Maven build runs "
+            + "'npm ci' (build with -am), or run 'npm ci' in %s", DASHBOARD)
+        .isDirectory();
+
+    String site = StandaloneEndToEndIT.newSiteDomain("explore");
+    try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
+      TrackflowHttp http = server.http()
+          .login(StandaloneEndToEndIT.ADMIN_EMAIL, StandaloneEndToEndIT.ADMIN_PASSWORD);
+      http.createSite(site, "UTC");
+      StandaloneEndToEndIT.awaitSiteAccepted(http, site);
+
+      Traffic traffic = new Traffic(http, site);
+      List<Traffic.Visitor> visitors = List.of(
+          traffic.visitor("8.8.8.8", "US", Traffic.CHROME_WINDOWS),
+          traffic.visitor("8.8.8.8", "US", Traffic.FIREFOX_LINUX),
+          traffic.visitor("8.8.8.8", "US", Traffic.SAFARI_MAC),
+          traffic.visitor("194.25.2.129", "DE", Traffic.SAFARI_IPHONE),
+          traffic.visitor("194.25.2.129", "DE", Traffic.EDGE_WINDOWS),
+          traffic.visitor("133.11.0.1", "JP", Traffic.CHROME_ANDROID),
+          traffic.visitor("10.1.0.1", Traffic.SAFARI_IPAD),
+          traffic.visitor("10.1.0.2", Traffic.CHROME_WINDOWS));
+      // Everyone sees the home page, most the pricing page, each a few of 30 docs pages; the
+      // needle is one visitor's, so it ranks far below the top 10.
+      for (int v = 0; v < visitors.size(); v++) {
+        List<Traffic.Ev> events = new ArrayList<>();
+        events.add(v % 3 == 0 ? pageview("/").from("https://www.google.com/", "Google") : pageview("/"));
+        if (v < 6) {
+          events.add(pageview("/pricing"));
+          events.add(custom("Signup", "/pricing").prop("plan", v % 2 == 0 ? "pro" : "free"));
+        }
+        for (int k = 0; k < 4; k++) {
+          events.add(pageview(String.format("/docs/topic-%02d", 1 + (v * 4 + k) % 30)));
+        }
+        if (v == 4) {
+          events.add(pageview("/stories/needle-in-a-haystack"));
+        }
+        traffic.beacon(BEACON_JSON, visitors.get(v), events.toArray(Traffic.Ev[]::new));
+      }
+      ShopScenario.awaitTotals(http, site, List.of("visitors", "pageviews", "events"),
+          Map.of("visitors", (int) traffic.visitors(), "pageviews", (int) traffic.pageviews(), "events", (int) traffic.events()));
+
+      runBrowserScenario(chromium, http.base().toString(), site);
+    }
+    for (String shot : List.of("dashboard-1280.png", "dashboard-375.png", "dashboard-dark.png", "realtime-1280.png")) {
+      assertThat(SCREENSHOTS.resolve(shot)).as("screenshot %s", shot).isNotEmptyFile();
+    }
+  }
+
+  /** Runs the scenario with the machine's Node; its own assertions of what the page shows must pass. */
+  private void runBrowserScenario(Path chromium, String trackflowUrl, String site)
+      throws IOException, InterruptedException {
+    Path log = dataDir.resolve("exploration-e2e.log");
+    ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString())
+        .directory(DASHBOARD.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("TRACKFLOW_URL", trackflowUrl);
+    builder.environment().put("TRACKFLOW_SITE", site);
+    builder.environment().put("TRACKFLOW_EMAIL", StandaloneEndToEndIT.ADMIN_EMAIL);
+    builder.environment().put("TRACKFLOW_PASSWORD", StandaloneEndToEndIT.ADMIN_PASSWORD);
+    builder.environment().put("SCREENSHOTS_DIR", SCREENSHOTS.toString());
+    builder.environment().put("CHROMIUM_PATH", chromium.toString());
+    Process node;
+    try {
+      node = builder.start();
+    } catch (IOException e) {
+      throw new AssertionError("the browser test runs the dashboard's scenario with Node (>= 20): "
+          + "install the Debian package 'nodejs'", e);
+    }
+    if (!node.waitFor(5, TimeUnit.MINUTES)) {
+      node.destroyForcibly();
+      fail("the browser scenario did not finish:\n" + Files.readString(log));
+    }
+    String output = Files.readString(log);
+    assertThat(node.exitValue()).as("browser scenario exit code; its output:\n%s", output).isZero();
+    assertThat(output).contains("exploration scenario passed");
+    System.out.print(output);
+  }
+}
