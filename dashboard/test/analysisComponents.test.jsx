@@ -6,6 +6,7 @@ import FilterEditor from '../src/components/FilterEditor.jsx';
 import LiveView, { LIVE_REFRESH_MS } from '../src/components/LiveView.jsx';
 import WorldMap from '../src/components/WorldMap.jsx';
 import ComparePicker from '../src/components/ComparePicker.jsx';
+import { useFetch } from '../src/lib/useFetch.js';
 
 afterEach(() => {
   cleanup();
@@ -140,5 +141,24 @@ describe('ComparePicker', () => {
     fireEvent.change(screen.getByLabelText('Compare to'), { target: { value: '2026-02-07' } });
     fireEvent.click(screen.getByRole('button', { name: 'Compare' }));
     expect(onChange).toHaveBeenLastCalledWith({ compare: 'custom', compareFrom: '2026-02-01', compareTo: '2026-02-07' });
+  });
+});
+
+describe('useFetch refresh', () => {
+  function Probe({ load, refresh }) {
+    const { data, loading } = useFetch(load, 'same', refresh);
+    return <span data-testid="probe">{`${data ?? '-'}${loading ? ' loading' : ''}`}</span>;
+  }
+
+  it('reloads in the background on a refresh: the last answer stays, nothing shows as loading', async () => {
+    let resolve;
+    const load = vi.fn().mockResolvedValueOnce('first').mockImplementationOnce(() => new Promise((r) => { resolve = r; }));
+    const { rerender } = render(<Probe load={load} refresh={0} />);
+    await waitFor(() => expect(screen.getByTestId('probe').textContent).toBe('first'));
+    rerender(<Probe load={load} refresh={1} />);
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(screen.getByTestId('probe').textContent).toBe('first');
+    await act(async () => resolve('second'));
+    expect(screen.getByTestId('probe').textContent).toBe('second');
   });
 });
