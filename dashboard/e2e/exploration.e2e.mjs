@@ -101,7 +101,11 @@ try {
   // First, while the seeded visitors are still within the last 5 minutes.
   step('realtime: new hits show up after one refresh, on the page clock, without a reload');
   const live = await signedIn();
-  await live.clock.install();
+  // The page's clock stands still from before the view mounts: its timers fire only as the test
+  // moves the clock on, so one refresh interval later means exactly that.
+  const start = Date.now();
+  await live.clock.install({ time: start });
+  await live.clock.pauseAt(start + 1_000);
   await live.goto(`${url}/${site}?period=realtime`);
   const before = (await until('a settled realtime answer', realtime, (r) => r.visitors > 0)).visitors;
   await live.getByTestId('live-visitors').filter({ hasText: new RegExp(`^${before}$`) }).waitFor();
@@ -117,7 +121,8 @@ try {
   live.on('framenavigated', (f) => { if (f === live.mainFrame()) navigations.push(f.url()); });
   // Nothing changes on screen until the page's clock reaches the next refresh.
   assert.equal(await live.getByTestId('live-visitors').textContent(), String(before));
-  await live.clock.runFor(10_000);
+  // The view refreshes every 10 s; the issue asks for at most 15.
+  await live.clock.runFor(15_000);
   await live.getByTestId('live-visitors').filter({ hasText: new RegExp(`^${before + 1}$`) }).waitFor();
   const pageviews = after.pageviews_per_minute.reduce((sum, m) => sum + m.pageviews, 0);
   await live.getByTestId('live-pageviews').filter({ hasText: `${pageviews} pageviews in 30 minutes` }).waitFor();

@@ -8,15 +8,39 @@ import { Card, Empty, ErrorBox, Skeleton, SkeletonRows } from './ui.jsx';
 // d3-geo and the Natural Earth shapes load only with a map tab.
 const WorldMap = lazy(() => import('./WorldMap.jsx'));
 
-/** The value cells of a row: each column a metric of the query, or a conversion rate. */
-export function MetricCells({ row, columns, metrics, totalVisitors }) {
-  return columns.map((c) => (
-    <span key={c.label} className="w-14 text-right text-sm font-medium tabular-nums text-gray-800 dark:text-gray-200">
-      {c.conversion
-        ? (totalVisitors ? formatPercent((row.metrics[0] / totalVisitors) * 100, 1) : '–')
-        : formatMetric(metrics[c.index], row.metrics[c.index])}
-    </span>
-  ));
+/** Rows with bars: each column a metric of the query (or a conversion rate); a click filters by the row's value. */
+export function BreakdownRows({ rows, columns, metrics, dimension, renderLabel, clickable, onFilter, totalVisitors }) {
+  const max = Math.max(1, ...rows.map((r) => r.metrics[0] ?? 0));
+  return (
+    <ul className="space-y-1">
+      {rows.map((row) => {
+        const value = row.dimensions[0];
+        const canFilter = clickable && value !== null && value !== undefined && value !== '';
+        const width = `${Math.max(1, ((row.metrics[0] ?? 0) / max) * 100)}%`;
+        const label = renderLabel(value);
+        return (
+          <li key={String(value)} className="flex items-center gap-4">
+            <button type="button" disabled={!canFilter}
+              onClick={() => onFilter({ op: 'is', dimension, value: String(value) })}
+              title={canFilter ? `Filter by ${typeof label === 'string' ? label : value}` : undefined}
+              className="group relative min-w-0 flex-1 overflow-hidden rounded text-left enabled:cursor-pointer">
+              <span className="absolute inset-y-0 left-0 rounded bg-indigo-100/80 transition-all group-enabled:group-hover:bg-indigo-200/80 dark:bg-indigo-900/40" style={{ width }} />
+              <span className="relative block truncate px-2 py-1.5 text-sm text-gray-800 group-enabled:group-hover:underline dark:text-gray-200">{label}</span>
+            </button>
+            <span className="flex shrink-0 gap-4">
+              {columns.map((c) => (
+                <span key={c.label} className="w-14 text-right text-sm font-medium tabular-nums text-gray-800 dark:text-gray-200">
+                  {c.conversion
+                    ? (totalVisitors ? formatPercent((row.metrics[0] / totalVisitors) * 100, 1) : '–')
+                    : formatMetric(metrics[c.index], row.metrics[c.index])}
+                </span>
+              ))}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
 }
 
 /**
@@ -35,7 +59,6 @@ export default function BreakdownCard({
   const body = tabQuery(site, state, tab, dimension);
   const result = useFetch((signal) => client.query(body, { signal }), JSON.stringify(body), refresh);
   const rows = result.data?.results ?? [];
-  const max = Math.max(1, ...rows.map((r) => r.metrics[0] ?? 0));
   const columns = tab.columns ?? [{ label: 'Visitors', index: 0 }];
   const renderLabel = tab.renderLabel ?? ((value) => displayValue(dimension, value));
   const alreadyFiltered = state.filters.some((c) => c.dimension === dimension && c.op === 'is');
@@ -77,28 +100,8 @@ export default function BreakdownCard({
           </Suspense>
         )}
         {!result.error && rows.length > 0 && !map && (
-          <ul className="space-y-1">
-            {rows.map((row) => {
-              const value = row.dimensions[0];
-              const clickable = !alreadyFiltered && value !== null && value !== undefined && value !== '';
-              const width = `${Math.max(1, ((row.metrics[0] ?? 0) / max) * 100)}%`;
-              const label = renderLabel(value);
-              return (
-                <li key={String(value)} className="flex items-center gap-4">
-                  <button type="button" disabled={!clickable}
-                    onClick={() => onFilter({ op: 'is', dimension, value: String(value) })}
-                    title={clickable ? `Filter by ${typeof label === 'string' ? label : value}` : undefined}
-                    className="group relative min-w-0 flex-1 overflow-hidden rounded text-left enabled:cursor-pointer">
-                    <span className="absolute inset-y-0 left-0 rounded bg-indigo-100/80 transition-all group-enabled:group-hover:bg-indigo-200/80 dark:bg-indigo-900/40" style={{ width }} />
-                    <span className="relative block truncate px-2 py-1.5 text-sm text-gray-800 group-enabled:group-hover:underline dark:text-gray-200">{label}</span>
-                  </button>
-                  <span className="flex shrink-0 gap-4">
-                    <MetricCells row={row} columns={columns} metrics={body.metrics} totalVisitors={totalVisitors} />
-                  </span>
-                </li>
-              );
-            })}
-          </ul>
+          <BreakdownRows rows={rows} columns={columns} metrics={body.metrics} dimension={dimension} renderLabel={renderLabel}
+            clickable={!alreadyFiltered} onFilter={onFilter} totalVisitors={totalVisitors} />
         )}
       </div>
       {!map && onDetails && !result.error && rows.length > 0 && (

@@ -6,7 +6,7 @@ import { formatNumber } from '../lib/format.js';
 import { displayValue } from '../lib/labels.js';
 import { useDismiss } from '../lib/useDismiss.js';
 import { useFetch } from '../lib/useFetch.js';
-import { MetricCells } from './BreakdownCard.jsx';
+import { BreakdownRows } from './BreakdownCard.jsx';
 import { ErrorBox, SkeletonRows, buttonSecondary, inputClass } from './ui.jsx';
 
 /** The order a column sorts in first: names A to Z, numbers largest first. */
@@ -81,22 +81,10 @@ export default function CardDetails({ client, site, state, totalVisitors, onChan
           {!result.error && !result.data && <SkeletonRows rows={10} />}
           {!result.error && result.data && rows.length === 0 && <p className="py-8 text-center text-sm text-gray-500">No rows match.</p>}
           {rows.length > 0 && (
-            <ul className="divide-y divide-gray-50 dark:divide-gray-800" data-testid="details-rows">
-              {rows.map((row) => {
-                const value = row.dimensions[0];
-                const label = renderLabel(value);
-                return (
-                  <li key={String(value)} className="flex items-center gap-4 py-1">
-                    <button type="button" disabled={value === null || value === ''} onClick={() => onFilter({ op: 'is', dimension, value: String(value) })}
-                      className="min-w-0 flex-1 truncate rounded px-2 py-1 text-left text-sm text-gray-800 enabled:hover:underline dark:text-gray-200"
-                      title={`Filter by ${typeof label === 'string' ? label : value}`}>{label}</button>
-                    <span className="flex shrink-0 gap-4">
-                      <MetricCells row={row} columns={columns} metrics={body.metrics} totalVisitors={totalVisitors} />
-                    </span>
-                  </li>
-                );
-              })}
-            </ul>
+            <div data-testid="details-rows">
+              <BreakdownRows rows={rows} columns={columns} metrics={body.metrics} dimension={dimension} renderLabel={renderLabel}
+                clickable onFilter={onFilter} totalVisitors={totalVisitors} />
+            </div>
           )}
         </div>
         <footer className="flex items-center justify-between gap-2 border-t border-gray-100 px-5 py-3 text-sm dark:border-gray-800">

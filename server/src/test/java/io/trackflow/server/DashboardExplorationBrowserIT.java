@@ -4,15 +4,12 @@ import static io.trackflow.server.Traffic.Channel.BEACON_JSON;
 import static io.trackflow.server.Traffic.custom;
 import static io.trackflow.server.Traffic.pageview;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardExplorationBrowserIT {
 
-  private static final Path DASHBOARD = Path.of("..", "dashboard").toAbsolutePath().normalize();
-  private static final Path SCRIPT = DASHBOARD.resolve("e2e/exploration.e2e.mjs");
   private static final Path SCREENSHOTS = Path.of("..", "docs", "screenshots").toAbsolutePath().normalize();
 
   @TempDir Path dataDir;
@@ -36,14 +31,7 @@ class DashboardExplorationBrowserIT {
   @Test
   @DisplayName("In headless Chromium the details find a page beyond the top 10 and reach the last row, two edited filters reach every card and survive reload and Back, the comparison line and the map carry the API's numbers, and realtime updates on the page clock")
   void analysisToolsInTheDashboard() throws Exception {
-    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
-    assertThat(Files.isExecutable(chromium))
-        .as("the dashboard's browser test needs Chromium at %s: install the Debian package 'chromium'", chromium)
-        .isTrue();
-    assertThat(DASHBOARD.resolve("node_modules/playwright-core"))
-        .as("playwright-core in the dashboard's node_modules: the dashboard module's Maven build runs "
-            + "'npm ci' (build with -am), or run 'npm ci' in %s", DASHBOARD)
-        .isDirectory();
+    BrowserScenario scenario = new BrowserScenario("dashboard", "e2e/exploration.e2e.mjs");
 
     String site = StandaloneEndToEndIT.newSiteDomain("explore");
     try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
@@ -82,41 +70,13 @@ class DashboardExplorationBrowserIT {
       ShopScenario.awaitTotals(http, site, List.of("visitors", "pageviews", "events"),
           Map.of("visitors", (int) traffic.visitors(), "pageviews", (int) traffic.pageviews(), "events", (int) traffic.events()));
 
-      runBrowserScenario(chromium, http.base().toString(), site);
+      String output = scenario.run(Map.of("TRACKFLOW_URL", http.base().toString(), "TRACKFLOW_SITE", site,
+          "TRACKFLOW_EMAIL", StandaloneEndToEndIT.ADMIN_EMAIL, "TRACKFLOW_PASSWORD", StandaloneEndToEndIT.ADMIN_PASSWORD,
+          "SCREENSHOTS_DIR", SCREENSHOTS.toString()), dataDir.resolve("exploration-e2e.log"), Duration.ofMinutes(5));
+      assertThat(output).contains("exploration scenario passed");
     }
     for (String shot : List.of("dashboard-1280.png", "dashboard-375.png", "dashboard-dark.png", "realtime-1280.png")) {
       assertThat(SCREENSHOTS.resolve(shot)).as("screenshot %s", shot).isNotEmptyFile();
     }
-  }
-
-  /** Runs the scenario with the machine's Node; its own assertions of what the page shows must pass. */
-  private void runBrowserScenario(Path chromium, String trackflowUrl, String site)
-      throws IOException, InterruptedException {
-    Path log = dataDir.resolve("exploration-e2e.log");
-    ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString())
-        .directory(DASHBOARD.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().put("TRACKFLOW_URL", trackflowUrl);
-    builder.environment().put("TRACKFLOW_SITE", site);
-    builder.environment().put("TRACKFLOW_EMAIL", StandaloneEndToEndIT.ADMIN_EMAIL);
-    builder.environment().put("TRACKFLOW_PASSWORD", StandaloneEndToEndIT.ADMIN_PASSWORD);
-    builder.environment().put("SCREENSHOTS_DIR", SCREENSHOTS.toString());
-    builder.environment().put("CHROMIUM_PATH", chromium.toString());
-    Process node;
-    try {
-      node = builder.start();
-    } catch (IOException e) {
-      throw new AssertionError("the browser test runs the dashboard's scenario with Node (>= 20): "
-          + "install the Debian package 'nodejs'", e);
-    }
-    if (!node.waitFor(5, TimeUnit.MINUTES)) {
-      node.destroyForcibly();
-      fail("the browser scenario did not finish:\n" + Files.readString(log));
-    }
-    String output = Files.readString(log);
-    assertThat(node.exitValue()).as("browser scenario exit code; its output:\n%s", output).isZero();
-    assertThat(output).contains("exploration scenario passed");
-    System.out.print(output);
   }
 }

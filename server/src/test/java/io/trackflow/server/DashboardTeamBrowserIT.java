@@ -1,15 +1,12 @@
 package io.trackflow.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.trackflow.core.config.Setting;
 import io.trackflow.query.auth.SetupRoutes;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardTeamBrowserIT {
 
-  private static final Path DASHBOARD = Path.of("..", "dashboard").toAbsolutePath().normalize();
-  private static final Path SCRIPT = DASHBOARD.resolve("e2e/team.e2e.mjs");
   /** Fixed, so the test knows the setup token the server prints (an HMAC of this key). */
   private static final String SIGNING_KEY = "dashboard-team-browser-test-signing-key-0123456789";
 
@@ -33,48 +28,14 @@ class DashboardTeamBrowserIT {
   @Test
   @DisplayName("Setup, invitation in a second browser, password-protected share link, API key and password change work in headless Chromium")
   void teamAndSettingsInTheBrowser() throws Exception {
-    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
-    assertThat(Files.isExecutable(chromium))
-        .as("the dashboard's browser test needs Chromium at %s: install the Debian package 'chromium' "
-            + "(apt-get install chromium), as .ci/run does", chromium)
-        .isTrue();
-    assertThat(SCRIPT).as("the dashboard's browser scenario").exists();
-    assertThat(DASHBOARD.resolve("node_modules/playwright-core"))
-        .as("playwright-core in the dashboard's node_modules: the dashboard module's Maven build runs "
-            + "'npm ci' (build with -am), or run 'npm ci' in %s", DASHBOARD)
-        .isDirectory();
+    BrowserScenario scenario = new BrowserScenario("dashboard", "e2e/team.e2e.mjs");
 
     Map<Setting, String> settings = RunningServer.base(dataDir);
     settings.put(Setting.JWT_SECRET, SIGNING_KEY);
     try (RunningServer server = RunningServer.start(settings)) {
-      runBrowserScenario(chromium, server.http().base().toString(), SetupRoutes.token(SIGNING_KEY));
+      String output = scenario.run(Map.of("TRACKFLOW_URL", server.http().base().toString().replaceAll("/$", ""),
+          "TRACKFLOW_SETUP_TOKEN", SetupRoutes.token(SIGNING_KEY)), dataDir.resolve("team-e2e.log"), Duration.ofMinutes(4));
+      assertThat(output).contains("team and settings scenario passed");
     }
-  }
-
-  private void runBrowserScenario(Path chromium, String trackflowUrl, String setupToken)
-      throws IOException, InterruptedException {
-    Path log = dataDir.resolve("team-e2e.log");
-    ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString())
-        .directory(DASHBOARD.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().put("TRACKFLOW_URL", trackflowUrl.replaceAll("/$", ""));
-    builder.environment().put("TRACKFLOW_SETUP_TOKEN", setupToken);
-    builder.environment().put("CHROMIUM_PATH", chromium.toString());
-    Process node;
-    try {
-      node = builder.start();
-    } catch (IOException e) {
-      throw new AssertionError("the browser test runs the dashboard's scenario with Node (>= 20): "
-          + "install the Debian package 'nodejs'", e);
-    }
-    if (!node.waitFor(4, TimeUnit.MINUTES)) {
-      node.destroyForcibly();
-      fail("the browser scenario did not finish:\n" + Files.readString(log));
-    }
-    String output = Files.readString(log);
-    assertThat(node.exitValue()).as("browser scenario exit code; its output:\n%s", output).isZero();
-    assertThat(output).contains("team and settings scenario passed");
-    System.out.print(output);
   }
 }
