@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrackerBrowserIT {
 
-
   @TempDir Path dataDir;
 
   @Test
