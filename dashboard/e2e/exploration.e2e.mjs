@@ -206,10 +206,11 @@ try {
   const checkFiltered = async (p) => {
     await kpi(p, 'Unique visitors').filter({ hasText: new RegExp(`^${expectedVisitors}$`) }).waitFor();
     // Every card's list is the API's answer under both filters.
-    for (const [title, dimension, extra] of [['Top sources', 'visit:source'], ['Top pages', 'event:page'], ['Devices', 'visit:device'],
-      ['Goals & custom events', 'event:name', [['is_not', 'event:name', ['pageview']]]]]) {
+    for (const [title, dimension, extra, tab] of [['Top sources', 'visit:source'], ['Top pages', 'event:page'], ['Devices', 'visit:device'],
+      ['Goal conversions', 'event:name', [['is_not', 'event:name', ['pageview']]], 'Custom events']]) {
       const rows = (await breakdown(dimension, [...filters, ...(extra ?? [])], { pagination: { limit: 10 } })).results;
       const section = card(p, title);
+      if (tab) await section.getByRole('tab', { name: tab }).click();
       await section.getByRole('listitem').first().waitFor();
       await until(`${title} under the filters`, async () => section.getByRole('listitem').evaluateAll(
         (items) => items.map((li) => li.querySelector('button').textContent.trim()),

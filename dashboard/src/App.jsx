@@ -12,6 +12,7 @@ import SiteSettingsPage from './components/SiteSettingsPage.jsx';
 import AccountPage from './components/AccountPage.jsx';
 import UsersPage from './components/UsersPage.jsx';
 import SharePasswordPage from './components/SharePasswordPage.jsx';
+import GoalSettingsPage from './components/goals/GoalSettingsPage.jsx';
 import { ErrorBox, Logo, Spinner } from './components/ui.jsx';
 
 const session = createSession(window.localStorage);
@@ -140,6 +141,7 @@ export default function App() {
   else if (route.page === 'siteSettings') page = <SiteSettingsPage key={route.domain} client={client} domain={route.domain} me={session.user} />;
   else if (route.page === 'settings') page = <AccountPage client={client} />;
   else if (route.page === 'users') page = <UsersPage client={client} me={session.user} />;
+  else if (route.page === 'goals') page = <GoalSettingsPage key={route.domain} client={client} domain={route.domain} />;
   else page = <main className="mx-auto max-w-xl p-8 text-gray-600">Page not found. <a className="text-indigo-700 underline" href="/">Go home</a></main>;
   return (
     <>

@@ -44,7 +44,7 @@ describe('card details', () => {
     const q = detailsQuery('a', base, tab, 'event:page', { search: 'Blog', sort: 'pageviews:asc', page: 3 });
     expect(q).toMatchObject({
       dimensions: ['event:page'],
-      metrics: ['visitors', 'pageviews'],
+      metrics: ['visitors', 'pageviews', 'scroll_depth', 'time_on_page'],
       filters: [['contains', 'event:page', ['Blog'], { case_sensitive: false }]],
       order_by: [['pageviews', 'asc']],
       pagination: { limit: 20, offset: 40 },
@@ -63,8 +63,9 @@ describe('card details', () => {
     expect(q.filters).toEqual([['or', [['contains', 'visit:country', ['germ'], { case_sensitive: false }], ['is', 'visit:country', ['DE']]]]]);
   });
 
-  it('keeps the card\'s own filters, and finds the tab of an option\'s dimension', () => {
+  it('keeps the card\'s own filters, and finds the tab of an option\'s dimension or a property', () => {
     expect(findTab('visit:utm_medium').tab.key).toBe('utm');
+    expect(findTab('event:props:plan').tab.key).toBe('props');
     expect(findTab('visit:browser_version').tab.key).toBe('browser');
     expect(findTab('event:name').tab.extraFilters).toEqual([['is_not', 'event:name', ['pageview']]]);
     expect(findTab('visit:nothing')).toBeNull();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  computeChange, describeChange, formatDuration, formatMetric, formatNumber, formatPercent, formatTimeLabel,
+  computeChange, describeChange, formatDuration, formatMetric, formatMoney, formatNumber, formatPercent, formatTimeLabel,
 } from '../src/lib/format.js';
 
 describe('formatNumber', () => {
@@ -46,6 +46,18 @@ describe('formatMetric', () => {
     expect(formatMetric('visit_duration', 95)).toBe('1m 35s');
     expect(formatMetric('views_per_visit', 2.345)).toBe('2.35');
     expect(formatPercent(undefined)).toBe('–');
+  });
+});
+
+describe('formatMoney', () => {
+  it('formats revenue in its currency from the decimal string, compact from a million, a dash without a currency', () => {
+    expect(formatMetric('total_revenue', { value: '15.29', currency: 'EUR' })).toBe('€15.29');
+    expect(formatMetric('average_revenue', { value: '1000', currency: 'JPY' })).toBe('¥1,000');
+    expect(formatMoney({ value: '-5.00', currency: 'USD' })).toBe('-$5.00');
+    // A float would print 0.30000000000000004 somewhere along the way; the string does not.
+    expect(formatMoney({ value: '0.30', currency: 'EUR' })).toBe('€0.30');
+    expect(formatMoney({ value: '9999999999999.99999', currency: 'EUR' })).toBe('€10T');
+    expect(formatMetric('total_revenue', null)).toBe('–');
   });
 });
 

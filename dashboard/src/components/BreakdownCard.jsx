@@ -1,67 +1,43 @@
 import { Suspense, lazy, useState } from 'react';
 import { useFetch } from '../lib/useFetch.js';
-import { availableTabs, tabQuery } from '../lib/cards.js';
-import { formatMetric, formatPercent } from '../lib/format.js';
+import { availableTabs, propKeysQuery, propOptions, tabQuery } from '../lib/cards.js';
 import { displayValue } from '../lib/labels.js';
 import { Card, Empty, ErrorBox, Skeleton, SkeletonRows } from './ui.jsx';
+import { BreakdownRows, ColumnHeadings, visibleColumns } from './BreakdownRows.jsx';
 
 // d3-geo and the Natural Earth shapes load only with a map tab.
 const WorldMap = lazy(() => import('./WorldMap.jsx'));
 
-/** Rows with bars: each column a metric of the query (or a conversion rate); a click filters by the row's value. */
-export function BreakdownRows({ rows, columns, metrics, dimension, renderLabel, clickable, onFilter, totalVisitors }) {
-  const max = Math.max(1, ...rows.map((r) => r.metrics[0] ?? 0));
-  return (
-    <ul className="space-y-1">
-      {rows.map((row) => {
-        const value = row.dimensions[0];
-        const canFilter = clickable && value !== null && value !== undefined && value !== '';
-        const width = `${Math.max(1, ((row.metrics[0] ?? 0) / max) * 100)}%`;
-        const label = renderLabel(value);
-        return (
-          <li key={String(value)} className="flex items-center gap-4">
-            <button type="button" disabled={!canFilter}
-              onClick={() => onFilter({ op: 'is', dimension, value: String(value) })}
-              title={canFilter ? `Filter by ${typeof label === 'string' ? label : value}` : undefined}
-              className="group relative min-w-0 flex-1 overflow-hidden rounded text-left enabled:cursor-pointer">
-              <span className="absolute inset-y-0 left-0 rounded bg-indigo-100/80 transition-all group-enabled:group-hover:bg-indigo-200/80 dark:bg-indigo-900/40" style={{ width }} />
-              <span className="relative block truncate px-2 py-1.5 text-sm text-gray-800 group-enabled:group-hover:underline dark:text-gray-200">{label}</span>
-            </button>
-            <span className="flex shrink-0 gap-4">
-              {columns.map((c) => (
-                <span key={c.label} className="w-14 text-right text-sm font-medium tabular-nums text-gray-800 dark:text-gray-200">
-                  {c.conversion
-                    ? (totalVisitors ? formatPercent((row.metrics[0] / totalVisitors) * 100, 1) : '–')
-                    : formatMetric(metrics[c.index], row.metrics[c.index])}
-                </span>
-              ))}
-            </span>
-          </li>
-        );
-      })}
-    </ul>
-  );
-}
-
 /**
- * A top-10 table with bars. Each tab names a dimension (or several, chosen with a select), the
- * metrics to show and how to label values; a map tab draws the countries instead. Clicking a row
- * filters the dashboard by that value; "Details" opens every row.
+ * A top-10 table with bars. Each tab names a dimension (or several, chosen with a select; a props
+ * tab's choices are the property keys of the events in view), the metrics to show and how to label
+ * values; a map tab draws the countries instead. Clicking a row filters the dashboard by that
+ * value; "Details" opens every row (`onDetails(dimension)`).
  */
 export default function BreakdownCard({
   title, tabs: allTabs, client, site, state, onFilter, onDetails, totalVisitors, available, refresh = 0, compact = false,
+  action = null,
 }) {
   const tabs = availableTabs(allTabs, available);
   const [tabKey, setTabKey] = useState(tabs[0].key);
   const tab = tabs.find((t) => t.key === tabKey) ?? tabs[0];
   const [choice, setChoice] = useState({});
-  const dimension = tab.options ? (choice[tab.key] ?? tab.options[0].dimension) : tab.dimension;
-  const body = tabQuery(site, state, tab, dimension);
-  const result = useFetch((signal) => client.query(body, { signal }), JSON.stringify(body), refresh);
+  const keysBody = tab.props ? propKeysQuery(site, state) : null;
+  const keys = useFetch((signal) => (keysBody ? client.propKeys(keysBody, { signal }) : Promise.resolve(null)),
+    JSON.stringify(keysBody), refresh);
+  const options = tab.props ? propOptions(keys.data) : tab.options;
+  const chosen = options?.find((o) => o.dimension === choice[tab.key]);
+  const dimension = options ? (chosen ?? options[0])?.dimension : tab.dimension;
+  const body = dimension ? tabQuery(site, state, tab, dimension) : null;
+  const result = useFetch((signal) => (body ? client.query(body, { signal }) : Promise.resolve({ results: [] })),
+    JSON.stringify(body), refresh);
   const rows = result.data?.results ?? [];
-  const columns = tab.columns ?? [{ label: 'Visitors', index: 0 }];
+  const metrics = body?.metrics ?? [];
+  const columns = visibleColumns(tab, metrics, rows);
   const renderLabel = tab.renderLabel ?? ((value) => displayValue(dimension, value));
   const alreadyFiltered = state.filters.some((c) => c.dimension === dimension && c.op === 'is');
+  const error = keys.error ?? result.error;
+  const loading = !error && (result.data === undefined || (tab.props && keys.data === undefined));
   const map = tab.view === 'map';
 
   return (
@@ -75,36 +51,36 @@ export default function BreakdownCard({
               {t.label}
             </button>
           ))}
-          {tab.options && (
+          {options?.length > 0 && (
             <select value={dimension} onChange={(e) => setChoice({ ...choice, [tab.key]: e.target.value })}
               aria-label={`${tab.label} dimension`}
               className="rounded border border-gray-200 bg-white py-0.5 pl-1 text-sm text-gray-700 dark:border-gray-700 dark:bg-gray-900 dark:text-gray-200">
-              {tab.options.map((o) => <option key={o.dimension} value={o.dimension}>{o.label}</option>)}
+              {options.map((o) => <option key={o.dimension} value={o.dimension}>{o.label}</option>)}
             </select>
           )}
+          {action}
         </div>
       </header>
       {!map && (
-        <div className="flex items-center justify-between px-5 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-gray-500 dark:text-gray-400">
-          <span>{tab.heading ?? tab.label}</span>
-          <span className="flex gap-4">{columns.map((c) => <span key={c.label} className="w-14 text-right">{c.label}</span>)}</span>
+        <div className="px-5 pb-1 pt-3">
+          <ColumnHeadings heading={tab.heading ?? tab.label} columns={columns} />
         </div>
       )}
-      <div className={`flex-1 px-5 pb-4 ${map ? 'pt-3' : ''} ${result.loading && result.data ? 'opacity-60' : ''}`}>
-        {result.error && <ErrorBox error={result.error} onRetry={result.reload} />}
-        {!result.error && !result.data && (map ? <Skeleton className="h-72 w-full" /> : <SkeletonRows rows={8} />)}
-        {!result.error && result.data && rows.length === 0 && <Empty>No data for this period.</Empty>}
-        {!result.error && rows.length > 0 && map && (
+      <div className={`flex-1 px-5 pb-2 ${map ? 'pt-3' : ''} ${result.loading && result.data ? 'opacity-60' : ''}`}>
+        {error && <ErrorBox error={error} onRetry={() => { keys.reload(); result.reload(); }} />}
+        {loading && (map ? <Skeleton className="h-72 w-full" /> : <SkeletonRows rows={8} />)}
+        {!error && !loading && rows.length === 0 && <Empty>{tab.empty ?? 'No data for this period.'}</Empty>}
+        {!error && rows.length > 0 && map && (
           <Suspense fallback={<Skeleton className="h-72 w-full" />}>
             <WorldMap rows={rows} onSelect={alreadyFiltered ? null : (code) => onFilter({ op: 'is', dimension, value: code })} />
           </Suspense>
         )}
-        {!result.error && rows.length > 0 && !map && (
-          <BreakdownRows rows={rows} columns={columns} metrics={body.metrics} dimension={dimension} renderLabel={renderLabel}
+        {!error && rows.length > 0 && !map && (
+          <BreakdownRows rows={rows} columns={columns} metrics={metrics} dimension={dimension} renderLabel={renderLabel}
             clickable={!alreadyFiltered} onFilter={onFilter} totalVisitors={totalVisitors} />
         )}
       </div>
-      {!map && onDetails && !result.error && rows.length > 0 && (
+      {!map && onDetails && !error && rows.length > 0 && (
         <footer className="flex justify-end px-5 pb-3">
           <button type="button" onClick={() => onDetails(dimension)}
             className="text-xs font-medium uppercase tracking-wide text-gray-500 hover:text-indigo-700 dark:text-gray-400 dark:hover:text-indigo-400">

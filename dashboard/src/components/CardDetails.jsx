@@ -6,7 +6,7 @@ import { formatNumber } from '../lib/format.js';
 import { displayValue } from '../lib/labels.js';
 import { useDismiss } from '../lib/useDismiss.js';
 import { useFetch } from '../lib/useFetch.js';
-import { BreakdownRows } from './BreakdownCard.jsx';
+import { BreakdownRows, visibleColumns } from './BreakdownRows.jsx';
 import { ErrorBox, SkeletonRows, buttonSecondary, inputClass } from './ui.jsx';
 
 /** The order a column sorts in first: names A to Z, numbers largest first. */
@@ -41,7 +41,7 @@ export default function CardDetails({ client, site, state, totalVisitors, onChan
   const rows = result.data?.results ?? [];
   const total = result.data?.meta?.total_rows ?? 0;
   const pages = Math.max(1, Math.ceil(total / DETAILS_PAGE_SIZE));
-  const columns = tab.columns ?? [{ label: 'Visitors', index: 0 }];
+  const columns = visibleColumns(tab, body.metrics, rows);
   const [sortField, sortDirection] = body.order_by[0];
   const renderLabel = tab.renderLabel ?? ((value) => displayValue(dimension, value));
   const sortBy = (field) => {
@@ -49,7 +49,7 @@ export default function CardDetails({ client, site, state, totalVisitors, onChan
     onChange({ detailsSort: `${field}:${direction}`, detailsPage: null });
   };
   const arrow = (field) => (field === sortField ? (sortDirection === 'asc' ? ' ↑' : ' ↓') : '');
-  const title = `${found.card.title} · ${tab.options ? dimensionLabel(dimension) : tab.label}`;
+  const title = `${found.card.title} · ${tab.options || tab.props ? dimensionLabel(dimension) : tab.label}`;
   const go = (p) => onChange({ detailsPage: p > 1 ? p : null });
 
   return (
@@ -71,8 +71,8 @@ export default function CardDetails({ client, site, state, totalVisitors, onChan
             {columns.map((c) => (c.conversion
               ? <span key={c.label} className="w-14 text-right">{c.label}</span>
               : (
-                <button key={c.label} type="button" className="w-14 text-right uppercase" aria-label={`Sort by ${c.label}`}
-                  onClick={() => sortBy(body.metrics[c.index])}>{c.label}{arrow(body.metrics[c.index])}</button>
+                <button key={c.label} type="button" className={`${c.wide ? 'w-24' : 'w-14'} text-right uppercase`} aria-label={`Sort by ${c.label}`}
+                  title={c.title} onClick={() => sortBy(c.metric)}>{c.label}{arrow(c.metric)}</button>
               )))}
           </span>
         </div>

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { useFetch } from '../lib/useFetch.js';
-import { navigate, sitePath, siteSettingsPath } from '../lib/router.js';
+import { goalsPath, navigate, sitePath, siteSettingsPath } from '../lib/router.js';
 import { parseState, serializeState } from '../lib/urlState.js';
 import { addChip, removeChip, setChip } from '../lib/filters.js';
 import { hasGoalFilter, kpiQuery } from '../lib/query.js';
@@ -15,6 +15,7 @@ import Overview from './Overview.jsx';
 import BreakdownCard from './BreakdownCard.jsx';
 import { CARDS } from './breakdowns.jsx';
 import { ErrorBox } from './ui.jsx';
+import FunnelCard from './goals/FunnelCard.jsx';
 import ComparePicker from './ComparePicker.jsx';
 import CardDetails from './CardDetails.jsx';
 import LiveView from './LiveView.jsx';
@@ -91,10 +92,14 @@ export default function Dashboard({ client, domain, search, shared }) {
                 <div key={card.id} className={`min-w-0 ${card.wide ? 'lg:col-span-2' : ''}`}>
                   <BreakdownCard title={card.title} tabs={card.tabs} client={client} site={domain} state={state}
                     totalVisitors={totalVisitors} compact={card.wide} available={available} refresh={refresh}
+                    action={card.manageGoals && !shared ? <ManageGoals domain={domain} /> : null}
                     onDetails={(dimension) => update({ details: dimension, detailsSearch: null, detailsSort: null, detailsPage: null })}
                     onFilter={(chip) => update({ filters: addChip(state.filters, chip) })} />
                 </div>
               ))}
+              <div className="min-w-0 lg:col-span-2">
+                <FunnelCard client={client} site={domain} state={state} refresh={refresh} action={shared ? null : <ManageGoals domain={domain} />} />
+              </div>
             </div>
             {state.details && (
               <CardDetails key={state.details} client={client} site={domain} state={state} totalVisitors={totalVisitors}
@@ -106,5 +111,13 @@ export default function Dashboard({ client, domain, search, shared }) {
           </>
         )}
     </main>
+  );
+}
+
+/** The link from the goal and funnel cards to where goals and funnels are set up. */
+function ManageGoals({ domain }) {
+  return (
+    <a href={goalsPath(domain)} onClick={(e) => { e.preventDefault(); navigate(goalsPath(domain)); }}
+      className="text-sm text-indigo-700 hover:underline dark:text-indigo-400">Manage goals</a>
   );
 }

@@ -133,5 +133,13 @@ export function createClient({ fetchFn, session, shareToken = null, onAuthFailur
     createSite: (site) => request('POST', '/api/sites', site),
     query: (body, opts) => request('POST', '/api/v2/query', body, opts),
     realtime: (domain, opts) => request('GET', `/api/sites/${encodeURIComponent(domain)}/realtime`, undefined, opts),
+    goals: (domain, opts) => request('GET', `/api/sites/${encodeURIComponent(domain)}/goals`, undefined, opts),
+    createGoal: (domain, goal) => request('POST', `/api/sites/${encodeURIComponent(domain)}/goals`, goal),
+    deleteGoal: (domain, id) => request('DELETE', `/api/sites/${encodeURIComponent(domain)}/goals/${id}`),
+    funnels: (domain, opts) => request('GET', `/api/sites/${encodeURIComponent(domain)}/funnels`, undefined, opts),
+    createFunnel: (domain, funnel) => request('POST', `/api/sites/${encodeURIComponent(domain)}/funnels`, funnel),
+    deleteFunnel: (domain, id) => request('DELETE', `/api/sites/${encodeURIComponent(domain)}/funnels/${id}`),
+    funnel: (body, opts) => request('POST', '/api/v2/funnel', body, opts),
+    propKeys: (body, opts) => request('POST', '/api/v2/props', body, opts),
   };
 }

@@ -1,6 +1,6 @@
 // The breakdown cards of the dashboard, their tabs and what each tab queries. Plain data (no
 // JSX), so the query check in the build (scripts/queries.mjs) reads the same cards the page shows.
-import { breakdownQuery } from './query.js';
+import { ENGAGEMENT_METRICS, breakdownQuery, buildQuery, engagementAllowed, hasGoalFilter } from './query.js';
 
 export const CARDS = [
   {
@@ -28,13 +28,22 @@ export const CARDS = [
     title: 'Top pages',
     tabs: [
       {
-        key: 'page', label: 'Top pages', heading: 'Page', dimension: 'event:page', metrics: ['visitors', 'pageviews'],
-        columns: [{ label: 'Visitors', index: 0 }, { label: 'Views', index: 1 }],
+        key: 'page',
+        label: 'Top pages',
+        heading: 'Page',
+        dimension: 'event:page',
+        // How far and how long each page was read, where the filters allow it (see engagementAllowed).
+        metrics: (state) => ['visitors', 'pageviews', ...(engagementAllowed(state) ? ENGAGEMENT_METRICS : [])],
+        columns: [
+          { label: 'Visitors', metric: 'visitors' }, { label: 'Views', metric: 'pageviews' },
+          { label: 'Scroll', metric: 'scroll_depth', title: 'Scroll depth: how far down visits read the page, on average' },
+          { label: 'Time', metric: 'time_on_page', title: 'Time on page: engaged time per visit, on average' },
+        ],
       },
       { key: 'entry', label: 'Entry pages', heading: 'Entry page', dimension: 'visit:entry_page', metrics: ['visitors', 'visits'],
-        columns: [{ label: 'Visitors', index: 0 }, { label: 'Entries', index: 1 }] },
+        columns: [{ label: 'Visitors', metric: 'visitors' }, { label: 'Entries', metric: 'visits' }] },
       { key: 'exit', label: 'Exit pages', heading: 'Exit page', dimension: 'visit:exit_page', metrics: ['visitors', 'visits'],
-        columns: [{ label: 'Visitors', index: 0 }, { label: 'Exits', index: 1 }] },
+        columns: [{ label: 'Visitors', metric: 'visitors' }, { label: 'Exits', metric: 'visits' }] },
       { key: 'hostname', label: 'Hostnames', heading: 'Hostname', dimension: 'event:hostname' },
     ],
   },
@@ -78,24 +87,67 @@ export const CARDS = [
   },
   {
     id: 'goals',
-    title: 'Goals & custom events',
+    title: 'Goal conversions',
     wide: true,
+    // The site's goals are set up on its goals page; the card links there.
+    manageGoals: true,
     tabs: [
       {
         key: 'goal',
         label: 'Goals',
         heading: 'Goal',
+        dimension: 'event:goal',
+        // Revenue in each goal's own currency; its columns show only when a goal in view has one.
+        metrics: ['visitors', 'events', 'conversion_rate', 'total_revenue', 'average_revenue'],
+        columns: [{ label: 'Uniques', metric: 'visitors' }, { label: 'Total', metric: 'events' },
+          { label: 'CR', metric: 'conversion_rate' },
+          { label: 'Revenue', metric: 'total_revenue', ifAny: true, wide: true, title: 'Total revenue, in the goal\'s currency' },
+          { label: 'Average', metric: 'average_revenue', ifAny: true, wide: true, title: 'Average revenue per conversion with revenue' }],
+        empty: 'No conversions in this period.',
+      },
+      {
+        key: 'event',
+        label: 'Custom events',
+        heading: 'Event',
         dimension: 'event:name',
         metrics: ['visitors', 'events'],
-        // Pageviews are every visit's event; the card lists the rest.
+        // Pageviews are every visit's event; the tab lists the rest.
         extraFilters: [['is_not', 'event:name', ['pageview']]],
-        columns: [{ label: 'Uniques', index: 0 }, { label: 'Total', index: 1 }, { label: 'CR', conversion: true }],
+        columns: [{ label: 'Uniques', metric: 'visitors' }, { label: 'Total', metric: 'events' }, { label: 'CR', conversion: true }],
+      },
+      {
+        key: 'props',
+        label: 'Properties',
+        heading: 'Value',
+        // The property keys of the events in view (one goal's, under a goal filter) are the options.
+        props: true,
+        metrics: (state) => (hasGoalFilter(state) ? ['visitors', 'events', 'conversion_rate'] : ['visitors', 'events']),
+        columns: [{ label: 'Uniques', metric: 'visitors' }, { label: 'Total', metric: 'events' },
+          { label: 'CR', metric: 'conversion_rate' }],
+        empty: 'No custom properties in this period.',
       },
     ],
   },
 ];
 
-/** The dimensions a tab can show: its own, or each of its options. */
+/** The metrics a tab asks for in this state. */
+export function tabMetrics(tab, state) {
+  if (typeof tab.metrics === 'function') return tab.metrics(state);
+  return tab.metrics ?? ['visitors'];
+}
+
+/** The request for the property keys a props tab offers: the events the dashboard's filters keep. */
+export function propKeysQuery(site, state) {
+  const { site_id: siteId, date_range: dateRange, filters } = buildQuery(site, state, { metrics: [] });
+  return { site_id: siteId, date_range: dateRange, filters };
+}
+
+/** A props tab's options from the keys the API lists. */
+export function propOptions(answer) {
+  return (answer?.results ?? []).map((r) => ({ dimension: `event:props:${r.key}`, label: r.key }));
+}
+
+/** The dimensions a tab can show: its own, or each of its options (a props tab's come from the API). */
 export function tabDimensions(tab) {
   return tab.options ? tab.options.map((o) => o.dimension) : [tab.dimension];
 }
@@ -111,18 +163,19 @@ export function availableTabs(tabs, available) {
  */
 export function tabQuery(site, state, tab, dimension, page = {}) {
   return breakdownQuery(site, state, dimension, {
-    metrics: tab.metrics ?? ['visitors'],
+    metrics: tabMetrics(tab, state),
     limit: tab.limit,
     ...page,
     extraFilters: [...(tab.extraFilters ?? []), ...(page.extraFilters ?? [])],
   });
 }
 
-/** The card and list tab (not a map) that show a dimension, for its details. */
+/** The card and list tab (not a map) that show a dimension, for its details; a property's is the props tab. */
 export function findTab(dimension) {
+  const prop = dimension.startsWith('event:props:');
   for (const card of CARDS) {
     for (const tab of card.tabs) {
-      if (!tab.view && tabDimensions(tab).includes(dimension)) return { card, tab };
+      if (!tab.view && (prop ? tab.props : tabDimensions(tab).includes(dimension))) return { card, tab };
     }
   }
   return null;
@@ -136,7 +189,7 @@ export const DETAILS_PAGE_SIZE = 20;
  * countries also by name, `countryCodes(search)`), sorted by any column.
  */
 export function detailsQuery(site, state, tab, dimension, { search, sort, page = 1, countryCodes = () => [] } = {}) {
-  const metrics = tab.metrics ?? ['visitors'];
+  const metrics = tabMetrics(tab, state);
   const extraFilters = [];
   if (search) {
     const contains = ['contains', dimension, [search], { case_sensitive: false }];

@@ -2,7 +2,8 @@
 
 export const DIMENSION_LABELS = {
   'event:page': 'Page',
-  'event:name': 'Goal',
+  'event:goal': 'Goal',
+  'event:name': 'Event',
   'event:hostname': 'Hostname',
   'event:screen_size': 'Screen size',
   'visit:entry_page': 'Entry page',

@@ -44,14 +44,37 @@ export const METRICS = {
   visit_duration: { label: 'Visit duration', short: 'Duration' },
   percentage: { label: 'Percentage', short: '%' },
   conversion_rate: { label: 'Conversion rate', short: 'CR' },
+  scroll_depth: { label: 'Scroll depth', short: 'Scroll' },
+  time_on_page: { label: 'Time on page', short: 'Time' },
+  total_revenue: { label: 'Total revenue', short: 'Revenue' },
+  average_revenue: { label: 'Average revenue', short: 'Average' },
 };
+
+/**
+ * Revenue as the API gives it, `{value: "1234.50", currency: "EUR"}`: in the currency's style,
+ * from the decimal string itself (no rounding through a float), compact from a million up.
+ */
+export function formatMoney(money) {
+  if (!money || money.value === undefined || money.value === null) return '–';
+  const large = Math.abs(Number(money.value)) >= 1_000_000;
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency: money.currency, ...(large ? { notation: 'compact' } : {}) })
+      .format(money.value);
+  } catch {
+    return `${money.value} ${money.currency}`;
+  }
+}
 
 export function formatMetric(metric, value) {
   switch (metric) {
-    case 'visit_duration': return formatDuration(value);
+    case 'visit_duration':
+    case 'time_on_page': return formatDuration(value);
+    case 'scroll_depth': return formatPercent(value);
     case 'bounce_rate':
     case 'percentage': return formatPercent(value);
     case 'conversion_rate': return formatPercent(value, 1);
+    case 'total_revenue':
+    case 'average_revenue': return formatMoney(value);
     case 'views_per_visit':
       return value === null || value === undefined ? '–' : String(Math.round(value * 100) / 100);
     default: return formatNumber(value);

@@ -9,7 +9,19 @@ export function dateRange(state) {
 }
 
 export function hasGoalFilter(state) {
-  return state.filters.some((c) => c.dimension === 'event:name' && c.op === 'is');
+  return state.filters.some((c) => (c.dimension === 'event:goal' || c.dimension === 'event:name') && c.op === 'is');
+}
+
+/** Scroll depth and time on page, which engagement pings answer per page. */
+export const ENGAGEMENT_METRICS = ['scroll_depth', 'time_on_page'];
+
+/**
+ * Engagement pings have no name, goal or props of their own: with a filter on those the API
+ * refuses engagement metrics, so the pages card leaves them out.
+ */
+export function engagementAllowed(state) {
+  return !state.filters.some((c) => c.dimension === 'event:name' || c.dimension === 'event:goal'
+    || c.dimension.startsWith('event:props:'));
 }
 
 export function buildQuery(site, state, {

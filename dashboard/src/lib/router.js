@@ -37,11 +37,17 @@ export function matchRoute(pathname) {
   if (parts[0] === 'admin' && parts[1] === 'users' && parts.length === 2) return { page: 'users' };
   if (parts.length === 2 && parts[1] === 'settings') return { page: 'siteSettings', domain: parts[0] };
   if (parts.length === 1) return { page: 'dashboard', domain: parts[0] };
+  if (parts.length === 2 && parts[1] === 'goals') return { page: 'goals', domain: parts[0] };
   return { page: 'notfound' };
 }
 
 export function sitePath(domain) {
   return `/${encodeURIComponent(domain)}`;
+}
+
+/** Where a site's goals and funnels are set up. */
+export function goalsPath(domain) {
+  return `${sitePath(domain)}/goals`;
 }
 
 export function siteSettingsPath(domain) {

@@ -16,6 +16,7 @@ import io.trackflow.query.auth.PasswordHasher;
 import io.trackflow.query.auth.SessionIssuer;
 import io.trackflow.query.auth.SetupRoutes;
 import io.trackflow.query.auth.TokenService;
+import io.trackflow.query.goal.GoalsRoutes;
 import io.trackflow.query.site.ApiSupport;
 import io.trackflow.query.site.InvitationRoutes;
 import io.trackflow.query.site.ShareLinksRoutes;
@@ -87,7 +88,7 @@ public final class QueryAssembly {
     this.setup = new SetupRoutes(store, hasher, sessions, options.jwtSecret());
     AccountRoutes account = new AccountRoutes(store, access, hasher, sessions, limiter, clientAddress, clock);
     InvitationRoutes invitations = new InvitationRoutes(store, access, hasher, sessions, clock);
-    this.stats = events.map(e -> new StatsRoutes(e, cache, access, registry, clock)).orElse(null);
+    this.stats = events.map(e -> new StatsRoutes(e, cache, access, store, registry, clock)).orElse(null);
     SiteDeletion deletion = new SiteDeletion(vertx, store, events,
         domain -> stats == null ? cache.invalidatePrefix("stats:") : stats.service().invalidate(domain),
         options.deletedSiteSweep());
@@ -117,6 +118,7 @@ public final class QueryAssembly {
     all.add((v, router) -> sites.mount(router));
     all.add((v, router) -> team.mount(router));
     all.add((v, router) -> shares.mount(router));
+    all.add(new GoalsRoutes(store, access));
     all.add(openApi);
     all.add(new DashboardRoutes());
     this.routes = List.copyOf(all);

@@ -87,6 +87,15 @@ class OpenApiCoverageTest {
   }
 
   @Test
+  @DisplayName("The stats query's metric list names every metric the parser accepts, and no other")
+  void everyMetricIsDocumented() {
+    List<Object> documented = doc.getJsonObject("components").getJsonObject("schemas").getJsonObject("StatsQuery")
+        .getJsonObject("properties").getJsonObject("metrics").getJsonObject("items").getJsonArray("enum").getList();
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(
+        java.util.Arrays.stream(io.trackflow.query.stats.Metric.values()).map(io.trackflow.query.stats.Metric::apiName).toList());
+  }
+
+  @Test
   @DisplayName("The document is served at /api/openapi.json without credentials")
   void served() throws Exception {
     var response = stack.call(HttpMethod.GET, "/api/openapi.json", null, null);

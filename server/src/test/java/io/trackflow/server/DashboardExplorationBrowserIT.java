@@ -31,7 +31,7 @@ class DashboardExplorationBrowserIT {
   @Test
   @DisplayName("In headless Chromium the details find a page beyond the top 10 and reach the last row, two edited filters reach every card and survive reload and Back, the comparison line and the map carry the API's numbers, and realtime updates on the page clock")
   void analysisToolsInTheDashboard() throws Exception {
-    BrowserScenario scenario = new BrowserScenario("dashboard", "e2e/exploration.e2e.mjs");
+    Path chromium = DashboardScenario.chromium();
 
     String site = StandaloneEndToEndIT.newSiteDomain("explore");
     try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
@@ -70,7 +70,7 @@ class DashboardExplorationBrowserIT {
       ShopScenario.awaitTotals(http, site, List.of("visitors", "pageviews", "events"),
           Map.of("visitors", (int) traffic.visitors(), "pageviews", (int) traffic.pageviews(), "events", (int) traffic.events()));
 
-      String output = scenario.run(Map.of("TRACKFLOW_URL", http.base().toString(), "TRACKFLOW_SITE", site,
+      String output = DashboardScenario.run("exploration.e2e.mjs", chromium, Map.of("TRACKFLOW_URL", http.base().toString(), "TRACKFLOW_SITE", site,
           "TRACKFLOW_EMAIL", StandaloneEndToEndIT.ADMIN_EMAIL, "TRACKFLOW_PASSWORD", StandaloneEndToEndIT.ADMIN_PASSWORD,
           "SCREENSHOTS_DIR", SCREENSHOTS.toString()), dataDir.resolve("exploration-e2e.log"), Duration.ofMinutes(5));
       assertThat(output).contains("exploration scenario passed");

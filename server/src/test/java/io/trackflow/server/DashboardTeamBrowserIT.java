@@ -28,13 +28,14 @@ class DashboardTeamBrowserIT {
   @Test
   @DisplayName("Setup, invitation in a second browser, password-protected share link, API key and password change work in headless Chromium")
   void teamAndSettingsInTheBrowser() throws Exception {
-    BrowserScenario scenario = new BrowserScenario("dashboard", "e2e/team.e2e.mjs");
-
+    Path chromium = DashboardScenario.chromium();
     Map<Setting, String> settings = RunningServer.base(dataDir);
     settings.put(Setting.JWT_SECRET, SIGNING_KEY);
     try (RunningServer server = RunningServer.start(settings)) {
-      String output = scenario.run(Map.of("TRACKFLOW_URL", server.http().base().toString().replaceAll("/$", ""),
-          "TRACKFLOW_SETUP_TOKEN", SetupRoutes.token(SIGNING_KEY)), dataDir.resolve("team-e2e.log"), Duration.ofMinutes(4));
+      String output = DashboardScenario.run("team.e2e.mjs", chromium,
+          Map.of("TRACKFLOW_URL", server.http().base().toString().replaceAll("/$", ""),
+              "TRACKFLOW_SETUP_TOKEN", SetupRoutes.token(SIGNING_KEY)),
+          dataDir.resolve("team-e2e.log"), Duration.ofMinutes(4));
       assertThat(output).contains("team and settings scenario passed");
     }
   }

@@ -1,13 +1,16 @@
 package io.trackflow.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,12 +24,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrackerBrowserIT {
 
+  private static final Path TRACKER = Path.of("..", "tracker").toAbsolutePath().normalize();
+  private static final Path SCRIPT = TRACKER.resolve("e2e/spa.e2e.mjs");
+
   @TempDir Path dataDir;
 
   @Test
   @DisplayName("Three SPA routes, two custom events with props and an outbound click in headless Chromium are reported by the stats API exactly once each, engagement not counted")
   void browserSessionIsCountedExactlyOnce() throws Exception {
-    BrowserScenario scenario = new BrowserScenario("tracker", "e2e/spa.e2e.mjs");
+    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
+    assertThat(Files.isExecutable(chromium))
+        .as("the tracker's browser test needs Chromium at %s: install the Debian package 'chromium' "
+            + "(apt-get install chromium), as .ci/run does", chromium)
+        .isTrue();
+    assertThat(SCRIPT).as("the tracker's browser scenario").exists();
+    assertThat(TRACKER.resolve("node_modules/playwright-core"))
+        .as("playwright-core in the tracker's node_modules: the tracker module's Maven build runs "
+            + "'npm ci' (build with -am), or run 'npm ci' in %s", TRACKER)
+        .isDirectory();
 
     String site = StandaloneEndToEndIT.newSiteDomain("spa");
     try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
@@ -35,9 +50,7 @@ class TrackerBrowserIT {
       http.createSite(site, "UTC");
       StandaloneEndToEndIT.awaitSiteAccepted(http, site);
 
-      // The scenario checks what the browser sent, too.
-      scenario.run(Map.of("TRACKFLOW_URL", http.base().toString(), "TRACKFLOW_SITE", site),
-          dataDir.resolve("spa-e2e.log"), Duration.ofMinutes(3));
+      runBrowserScenario(chromium, http.base().toString(), site);
 
       List<String> totals = List.of("visitors", "visits", "pageviews", "events");
       ShopScenario.awaitTotals(http, site, totals,
@@ -72,5 +85,32 @@ class TrackerBrowserIT {
         .put("filters", new JsonArray().add(new JsonArray().add("is").add("event:name")
             .add(new JsonArray().add(name))));
     return TrackflowHttp.breakdown(http.query(body));
+  }
+
+  /** Runs the scenario with the machine's Node; its own checks of what was sent must pass too. */
+  private void runBrowserScenario(Path chromium, String trackflowUrl, String site)
+      throws IOException, InterruptedException {
+    Path log = dataDir.resolve("spa-e2e.log");
+    ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString())
+        .directory(TRACKER.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("TRACKFLOW_URL", trackflowUrl);
+    builder.environment().put("TRACKFLOW_SITE", site);
+    builder.environment().put("CHROMIUM_PATH", chromium.toString());
+    Process node;
+    try {
+      node = builder.start();
+    } catch (IOException e) {
+      throw new AssertionError("the browser test runs the tracker's scenario with Node (>= 20): "
+          + "install the Debian package 'nodejs'", e);
+    }
+    if (!node.waitFor(3, TimeUnit.MINUTES)) {
+      node.destroyForcibly();
+      fail("the browser scenario did not finish:\n" + Files.readString(log));
+    }
+    String output = Files.readString(log);
+    assertThat(node.exitValue()).as("browser scenario exit code; its output:\n%s", output).isZero();
+    System.out.print(output);
   }
 }

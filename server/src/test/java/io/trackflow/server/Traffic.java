@@ -91,6 +91,7 @@ final class Traffic {
     String referrer = "";
     String source = DIRECT;
     final Map<String, String> props = new LinkedHashMap<>();
+    JsonObject revenue;
     String id;
     boolean interactive = true;
     int scrollDepth;
@@ -125,6 +126,12 @@ final class Traffic {
 
     Ev id(String id) {
       this.id = id;
+      return this;
+    }
+
+    /** Carries Plausible's revenue: the amount as a decimal string, and its currency code. */
+    Ev revenue(String amount, String currency) {
+      this.revenue = new JsonObject().put("amount", amount).put("currency", currency);
       return this;
     }
 
@@ -256,6 +263,9 @@ final class Traffic {
     if (e.id != null) {
       params.put("id", e.id);
     }
+    if (e.revenue != null) {
+      params.put("$", e.revenue.encode());
+    }
     params.put("w", "1280");
     params.put("ts", Long.toString(e.ts));
     http.pixel(params, visitor.headers());
@@ -308,6 +318,9 @@ final class Traffic {
       }
     }
     o.put("w", 1440).put("ts", e.ts);
+    if (e.revenue != null) {
+      o.put(e.longNames ? "revenue" : "$", e.revenue);
+    }
     if (e.id != null) {
       o.put("id", e.id);
     }

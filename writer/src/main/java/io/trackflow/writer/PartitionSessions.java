@@ -47,10 +47,6 @@ final class PartitionSessions {
     this.replayed = replayed;
   }
 
-  int partition() {
-    return partition;
-  }
-
   int size() {
     return byVisitor.size();
   }

@@ -149,6 +149,127 @@ class PartitionSessionsTest {
   }
 
   @Test
+  @DisplayName("A visitor's session replaced by a new one after the timeout still answers replays of its own events, unchanged")
+  void replacedSessionAnswersReplays() {
+    PartitionSessions sessions = new PartitionSessions(0, TIMEOUT, replayed);
+    List<Event> events = List.of(pageview(1, 7, T0, "/a", GOOGLE), pageview(2, 7, T0 + MINUTE, "/b", GOOGLE),
+        pageview(3, 7, T0 + 35 * MINUTE, "/c", NEWSLETTER));
+    List<Event> first = sessions.assign(at(events, 1));
+    List<Event> again = sessions.assign(at(events, 1));
+
+    long earlierId = SessionState.idFor("shop.example", 7, 1);
+    assertThat(again).extracting(Event::sessionId)
+        .containsExactly(earlierId, earlierId, SessionState.idFor("shop.example", 7, 3));
+    assertThat(again.get(0).session()).as("the earlier session as it ended").isEqualTo(first.get(1).session());
+    assertThat(again.get(2).session()).isEqualTo(first.get(2).session());
+    assertThat(replayed.count()).isEqualTo(3.0);
+  }
+
+  /** A stored session of visitor 7 with one pageview per position from {@code firstPosition} to {@code lastPosition}. */
+  private static StoredSession stored(long sessionId, long start, long lastActivity, long firstPosition,
+      long lastPosition) {
+    int events = (int) (lastPosition - firstPosition + 1);
+    return new StoredSession("shop.example", sessionId, 7, GOOGLE, new SessionTotals(start, lastActivity, events,
+        events, 0, "/in", "/out", start, lastActivity, lastActivity, events, 0, firstPosition, lastPosition));
+  }
+
+  @Test
+  @DisplayName("Of one session stored twice (rows not merged yet), the higher revision is restored whichever comes first")
+  void restoreKeepsHigherRevision() {
+    StoredSession older = stored(501, T0, T0 + MINUTE, 10, 11);
+    StoredSession newer = stored(501, T0, T0 + 2 * MINUTE, 10, 12);
+    for (List<StoredSession> order : List.of(List.of(older, newer), List.of(newer, older))) {
+      PartitionSessions sessions = new PartitionSessions(0, TIMEOUT, replayed);
+      order.forEach(sessions::restore);
+      Event next = sessions.assign(at(List.of(pageview(20, 7, T0 + 3 * MINUTE, "/next", NEWSLETTER)), 13)).get(0);
+      assertThat(next.sessionId()).isEqualTo(501);
+      assertThat(next.session().events()).as("continued from revision 3, order %s", order).isEqualTo(4);
+      assertThat(next.session().revision()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  @DisplayName("Of a visitor's stored sessions, the one active last is continued whichever is restored first; the earlier one answers replays of its events")
+  void restoreKeepsEarlierForReplays() {
+    StoredSession earlier = stored(501, T0, T0 + MINUTE, 10, 11);
+    StoredSession current = stored(502, T0 + 40 * MINUTE, T0 + 41 * MINUTE, 20, 21);
+    for (List<StoredSession> order : List.of(List.of(earlier, current), List.of(current, earlier))) {
+      PartitionSessions sessions = new PartitionSessions(0, TIMEOUT, replayed);
+      order.forEach(sessions::restore);
+      List<Event> out = sessions.assign(new Delivery(0, List.of(pageview(1, 7, T0, "/a", GOOGLE),
+          pageview(3, 7, T0 + 41 * MINUTE, "/y", GOOGLE), pageview(4, 7, T0 + 42 * MINUTE, "/z", GOOGLE)),
+          new long[] {10, 21, 22}));
+      assertThat(out).as("restored in the order %s", order).extracting(Event::sessionId)
+          .containsExactly(501L, 502L, 502L);
+      assertThat(out.get(0).session()).isEqualTo(earlier.totals());
+      assertThat(out.get(1).session()).as("a replay counts nothing").isEqualTo(current.totals());
+      assertThat(out.get(2).session().events()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  @DisplayName("Of one earlier session stored several times, the highest revision answers replays")
+  void earlierSessionKeepsHigherRevision() {
+    PartitionSessions sessions = new PartitionSessions(0, TIMEOUT, replayed);
+    sessions.restore(stored(502, T0 + 40 * MINUTE, T0 + 41 * MINUTE, 20, 21));
+    sessions.restore(stored(501, T0, T0 + MINUTE, 10, 11));
+    StoredSession highest = stored(501, T0, T0 + 3 * MINUTE, 10, 13);
+    sessions.restore(highest);
+    sessions.restore(stored(501, T0, T0 + 2 * MINUTE, 10, 12));
+
+    Event replay = sessions.assign(at(List.of(pageview(1, 7, T0, "/a", GOOGLE)), 10)).get(0);
+    assertThat(replay.sessionId()).isEqualTo(501);
+    assertThat(replay.session()).isEqualTo(highest.totals());
+  }
+
+  @Test
+  @DisplayName("A replayed event whose session was not loaded (inactive longer than was rebuilt) gets the visitor's current session and counts nothing")
+  void replayOfUnknownSession() {
+    PartitionSessions sessions = new PartitionSessions(0, TIMEOUT, replayed);
+    StoredSession current = stored(502, T0 + 40 * MINUTE, T0 + 41 * MINUTE, 20, 21);
+    sessions.restore(current);
+    Event replay = sessions.assign(at(List.of(pageview(1, 7, T0, "/a", GOOGLE)), 5)).get(0);
+    assertThat(replay.sessionId()).isEqualTo(502);
+    assertThat(replay.session()).isEqualTo(current.totals());
+    assertThat(replayed.count()).isEqualTo(1.0);
+  }
+
+  @Test
+  @DisplayName("A session is dropped once event time is 40 minutes (the timeout and 10 minutes for late events) past its last activity, checked once per minute of event time")
+  void sweepByEventTime() {
+    PartitionSessions sessions = new PartitionSessions(0, TIMEOUT, replayed);
+    deliver(sessions, pageview(1, 7, T0, "/", GOOGLE));
+    assertThat(sessions.size()).isEqualTo(1);
+    deliver(sessions, pageview(2, 8, T0 + 39 * MINUTE + 30_000, "/", GOOGLE));
+    assertThat(sessions.size()).as("39.5 minutes: visitor 7's session is kept").isEqualTo(2);
+    deliver(sessions, pageview(3, 9, T0 + 40 * MINUTE + 12_000, "/", GOOGLE));
+    assertThat(sessions.size()).as("40.2 minutes, but within a minute of the last check").isEqualTo(3);
+    deliver(sessions, pageview(4, 10, T0 + 40 * MINUTE + 30_000, "/", GOOGLE));
+    assertThat(sessions.size()).as("40.5 minutes: a minute after the last check, visitor 7's is dropped").isEqualTo(3);
+
+    Event late = deliver(sessions, pageview(5, 7, T0 + 20 * MINUTE, "/late", GOOGLE)).get(0);
+    assertThat(late.sessionId()).as("too late to continue the dropped session")
+        .isEqualTo(SessionState.idFor("shop.example", 7, 5));
+  }
+
+  @Test
+  @DisplayName("A replaced session answers replays until event time is 40 minutes past its last activity, then it is dropped too")
+  void sweepOfEarlierSessions() {
+    PartitionSessions sessions = new PartitionSessions(0, TIMEOUT, replayed);
+    Event first = pageview(1, 7, T0, "/a", GOOGLE);
+    sessions.assign(at(List.of(first), 1));
+    sessions.assign(at(List.of(pageview(2, 7, T0 + 31 * MINUTE, "/b", GOOGLE)), 2));
+    long earlierId = SessionState.idFor("shop.example", 7, 1);
+    long currentId = SessionState.idFor("shop.example", 7, 2);
+    assertThat(sessions.assign(at(List.of(first), 1)).get(0).sessionId()).as("31 minutes on").isEqualTo(earlierId);
+
+    sessions.assign(at(List.of(pageview(3, 8, T0 + 40 * MINUTE, "/", GOOGLE)), 3));
+    assertThat(sessions.assign(at(List.of(first), 1)).get(0).sessionId())
+        .as("40 minutes on: dropped, the visitor's current session answers").isEqualTo(currentId);
+    assertThat(sessions.size()).isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("A crash between insert and commit, replayed with any batch boundaries from any committed position, yields the same session rows and event sessions as a run without a crash")
   void replayAfterCrashChangesNothing() {
     Random random = new Random(20_260_105);

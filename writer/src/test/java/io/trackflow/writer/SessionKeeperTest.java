@@ -11,7 +11,9 @@ import io.trackflow.core.queue.Delivery;
 import io.trackflow.core.queue.PartitionAssignment;
 import io.trackflow.core.queue.local.InProcessQueue;
 import io.trackflow.core.session.SessionState;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -51,6 +54,21 @@ class SessionKeeperTest {
   @AfterEach
   void tearDown() {
     await(vertx.close());
+  }
+
+  private double openSessionsGauge() {
+    return registry.get("trackflow.writer.sessions.open").gauge().value();
+  }
+
+  private double rebuildFailures() {
+    return registry.get("trackflow.writer.sessions.rebuild.failures").counter().count();
+  }
+
+  /** Runs a keeper call on one context, as the writer does (its retry timers fire there too). */
+  private <T> T onContext(Context context, Supplier<T> call) {
+    Promise<T> result = Promise.promise();
+    context.runOnContext(v -> result.complete(call.get()));
+    return await(result.future());
   }
 
   private static <T> T await(Future<T> future) {
@@ -96,18 +114,23 @@ class SessionKeeperTest {
     long open = earlier.stream().filter(e -> e.visitorId() % 3 == 1 && e.visitorId() * 2 <= 35).count();
     assertThat(keeper.size()).isEqualTo((int) open).isEqualTo(6);
     assertThat(registry.get("trackflow.writer.sessions.rebuilt").counter().count()).isEqualTo(6.0);
+    assertThat(openSessionsGauge()).isEqualTo(6.0);
 
     List<Event> next = deliver(100, pageview(101, 4, NOW), pageview(102, 5, NOW), pageview(103, 19, NOW));
     assertThat(next.get(0).sessionId()).as("visitor 4, 8 minutes inactive").isEqualTo(1_004);
     assertThat(next.get(0).session().events()).isEqualTo(2);
     assertThat(next.get(1).sessionId()).as("visitor 5, another partition's").isEqualTo(SessionState.idFor("shop.example", 5, 102));
     assertThat(next.get(2).sessionId()).as("visitor 19, 38 minutes inactive").isEqualTo(SessionState.idFor("shop.example", 19, 103));
+    assertThat(openSessionsGauge()).as("two sessions started").isEqualTo(8.0);
+    assertThat(registry.get("trackflow.writer.sessions.rebuild").timer().count())
+        .as("events exactly as old as the assignment's load need no further load").isEqualTo(1);
   }
 
   @Test
   @DisplayName("A delivery older than what was loaded (a partition far behind) first loads the older sessions its events may continue")
   void lateDeliveryLoadsOlderSessions() {
-    await(store.insert(List.of(stored(4, NOW - 80 * MINUTE), stored(7, NOW - 20 * MINUTE))));
+    // Visitor 4's session ended 28 minutes before the delivery's oldest event: it continues.
+    await(store.insert(List.of(stored(4, NOW - 88 * MINUTE), stored(7, NOW - 20 * MINUTE))));
     await(keeper.assigned(ONE_OF_THREE));
     assertThat(keeper.size()).isEqualTo(1);
 
@@ -132,5 +155,44 @@ class SessionKeeperTest {
     assertThat(keeper.size()).isZero();
     Future<List<Event>> after = keeper.sessionize(new Delivery(1, List.of(pageview(102, 4, NOW)), new long[] {101}));
     assertThat(after.failed()).isTrue();
+  }
+
+  @Test
+  @DisplayName("A partition revoked while its sessions cannot be loaded: the retries stop, the assignment completes, and the delivery waiting behind the load fails as revoked")
+  void revocationDuringLoadStopsRetries() {
+    Context context = vertx.getOrCreateContext();
+    store.failOpenSessions(Integer.MAX_VALUE);
+    Future<Void> assignment = onContext(context, () -> keeper.assigned(ONE_OF_THREE));
+    Future<List<Event>> waiting = onContext(context,
+        () -> keeper.sessionize(new Delivery(1, List.of(pageview(101, 4, NOW)), new long[] {100})));
+    Await.until("a failed load of the open sessions", () -> rebuildFailures() >= 1, this::rebuildFailures);
+    double failuresWhenRevoked = onContext(context, () -> {
+      keeper.revoked(Set.of(1));
+      return rebuildFailures();
+    });
+
+    await(assignment);
+    assertThat(rebuildFailures()).as("no load after the revocation").isEqualTo(failuresWhenRevoked);
+    Throwable failure = await(waiting.map(events -> (Throwable) null).otherwise(e -> e));
+    assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessage("partition 1 was revoked");
+  }
+
+  @Test
+  @DisplayName("Revoking a partition the writer does not own changes nothing; when the writer stops, every partition is given up and the open-sessions gauge drops to 0")
+  void revokeAllGivesUpEveryPartition() {
+    await(keeper.assigned(new PartitionAssignment(Set.of(0, 1), 3, visitor -> (int) Math.floorMod(visitor, 3L))));
+    deliver(100, pageview(101, 4, NOW), pageview(102, 7, NOW));
+    await(keeper.sessionize(new Delivery(0, List.of(pageview(103, 3, NOW)), new long[] {100})));
+    keeper.revoked(Set.of(2));
+    assertThat(keeper.size()).isEqualTo(3);
+    assertThat(openSessionsGauge()).isEqualTo(3.0);
+
+    keeper.revokeAll();
+    assertThat(keeper.size()).isZero();
+    assertThat(openSessionsGauge()).isZero();
+    for (int partition : List.of(0, 1)) {
+      Future<List<Event>> after = keeper.sessionize(new Delivery(partition, List.of(pageview(104, 3, NOW)), new long[] {101}));
+      assertThat(after.failed()).as("partition %s", partition).isTrue();
+    }
   }
 }

@@ -73,16 +73,6 @@ public record PageUrl(String scheme, String host, String path, String query, Str
     return host.startsWith("www.") ? host.substring(4) : host;
   }
 
-  /** The first value of a query parameter, percent-decoded, or null. */
-  public String param(String name) {
-    for (String[] p : params()) {
-      if (p[0].equals(name)) {
-        return p[1];
-      }
-    }
-    return null;
-  }
-
   /** Query parameters in order, names and values percent-decoded. */
   public List<String[]> params() {
     List<String[]> out = new ArrayList<>();

@@ -56,6 +56,9 @@ public final class ReferrerSources {
           throw new IllegalArgumentException("referrer list line without a tab: " + line);
         }
         String name = line.substring(0, tab).trim();
+        if (name.isEmpty()) {
+          throw new IllegalArgumentException("referrer list line without a name before its tab: " + line);
+        }
         names.put(name.toLowerCase(Locale.ROOT), name);
         for (String host : line.substring(tab + 1).trim().split("\\s+")) {
           String h = host.toLowerCase(Locale.ROOT);

@@ -63,7 +63,7 @@ public final class SourceResolver {
 
   private String path(PageUrl page, List<String[]> params, boolean hashRouting) {
     StringBuilder path = new StringBuilder(PageUrl.decodePath(page.path()));
-    if (!page.query().isEmpty() && (keepAllParams || !keptParams.isEmpty())) {
+    if (!page.query().isEmpty() && !keptParams.isEmpty()) { // "*" is in keptParams too
       char sep = '?';
       for (String[] p : params) {
         if (!p[0].startsWith("utm_") && (keepAllParams || keptParams.contains(p[0]))) {

@@ -60,7 +60,12 @@ public final class UserAgentParser {
 
   /** Builds the analyzer (blocking, seconds): call once at start-up from a worker thread. */
   public static UserAgentParser build(int cacheSize) {
-    UserAgentAnalyzer analyzer = UserAgentAnalyzer.newBuilder()
+    return over(analyzer(), cacheSize);
+  }
+
+  /** Yauaa's analyzer for the fields used (blocking, seconds); immutable, so it can be shared. */
+  public static UserAgentAnalyzer analyzer() {
+    return UserAgentAnalyzer.newBuilder()
         .hideMatcherLoadStats()
         .withoutCache() // the mapped-result cache below sits in front
         .withField(AGENT_NAME)
@@ -70,6 +75,10 @@ public final class UserAgentParser {
         .withField(DEVICE_CLASS)
         .immediateInitialization()
         .build();
+  }
+
+  /** A parser over a built {@link #analyzer()}, with its own empty result cache. */
+  public static UserAgentParser over(UserAgentAnalyzer analyzer, int cacheSize) {
     return new UserAgentParser(analyzer, cacheSize);
   }
 

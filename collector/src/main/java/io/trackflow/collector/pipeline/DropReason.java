@@ -35,6 +35,8 @@ public enum DropReason {
   INVALID_TIMESTAMP(400, "'ts' must be a number of milliseconds since the epoch"),
   INVALID_ENGAGEMENT(400,
       "engagement events need 'sd' (scroll depth, 0-100) and 'e' (engaged milliseconds, 0 or more)"),
+  INVALID_REVENUE(400, "'$' (or 'revenue') must be {\"amount\": a decimal number, \"currency\": an ISO 4217 code}"
+      + " on a custom event, the amount within ±1,000,000,000,000"),
   BOT(202, "the user agent is a bot or crawler; bot traffic is not counted");
 
   private final int status;

@@ -33,7 +33,8 @@ public final class EventStep implements Step {
     }
     hit.event.timestampMillis(ts).name(hit.name).props(hit.propKeys, hit.propValues)
         .interactive(hit.interactive).scrollDepth(hit.scrollDepth)
-        .engagementMillis(hit.engagedMillis).screenSize(screenSize(hit.screenWidth));
+        .engagementMillis(hit.engagedMillis).screenSize(screenSize(hit.screenWidth))
+        .revenue(hit.revenueMicros, hit.revenueCurrency);
     String site = hit.event.site();
     long id;
     if (hit.clientId != null) {

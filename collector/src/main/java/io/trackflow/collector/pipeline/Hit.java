@@ -32,6 +32,9 @@ public final class Hit {
   public int scrollDepth;
   public long engagedMillis;
   public Long clientTimestamp;
+  /** Revenue in millionths of the currency's unit, and its ISO 4217 code ("" for none). */
+  public long revenueMicros;
+  public String revenueCurrency = "";
 
   // Enrichment.
   public io.trackflow.collector.enrich.PageUrl page;

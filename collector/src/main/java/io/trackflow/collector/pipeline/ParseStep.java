@@ -1,12 +1,16 @@
 package io.trackflow.collector.pipeline;
 
+import io.trackflow.core.event.CurrencyCode;
 import io.trackflow.core.event.Event;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -84,6 +88,9 @@ public final class ParseStep implements Step {
       }
       hit.clientTimestamp = ts;
     }
+    if (raw.revenue() != null && !revenue(hit, raw.revenue())) {
+      return DropReason.INVALID_REVENUE;
+    }
     if (hit.isEngagement()) {
       Long sd = raw.scrollDepth() == null ? Long.valueOf(0) : wholeNumber(raw.scrollDepth());
       Long e = raw.engagedMillis() == null ? Long.valueOf(0) : wholeNumber(raw.engagedMillis());
@@ -93,6 +100,62 @@ public final class ParseStep implements Step {
       hit.scrollDepth = sd.intValue();
       hit.engagedMillis = e;
       hit.interactive = false; // engagement pings never decide bounce
+    }
+    return null;
+  }
+
+  /**
+   * Largest revenue amount accepted, either sign: its millionths fit a long (the stores sum them
+   * exactly beyond that), and no real payment comes near it.
+   */
+  static final BigDecimal MAX_REVENUE = new BigDecimal("1000000000000");
+
+  /**
+   * Reads Plausible's revenue object (or its JSON text, as the pixel carries it) on a custom
+   * event: the amount as an exact decimal (a JSON number or numeric string), rounded half-up to
+   * millionths, and the currency's ISO 4217 code (any case). False when anything is off.
+   */
+  static boolean revenue(Hit hit, Object value) {
+    if (hit.name.equals(Event.PAGEVIEW) || hit.isEngagement()) {
+      return false;
+    }
+    Object decoded = value;
+    if (value instanceof String s) {
+      try {
+        decoded = Json.decodeValue(s);
+      } catch (DecodeException e) {
+        return false;
+      }
+    }
+    if (decoded instanceof Map<?, ?> m) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = (Map<String, Object>) m;
+      decoded = new JsonObject(map);
+    }
+    if (!(decoded instanceof JsonObject o) || o.size() != 2) {
+      return false;
+    }
+    BigDecimal amount = decimal(o.getValue("amount"));
+    String currency = o.getValue("currency") instanceof String c ? c.trim().toUpperCase(Locale.ROOT) : null;
+    if (amount == null || amount.abs().compareTo(MAX_REVENUE) > 0 || currency == null || !CurrencyCode.isValid(currency)) {
+      return false;
+    }
+    hit.revenueMicros = amount.setScale(6, RoundingMode.HALF_UP).unscaledValue().longValueExact();
+    hit.revenueCurrency = currency;
+    return true;
+  }
+
+  private static BigDecimal decimal(Object v) {
+    try {
+      if (v instanceof Number n && !(v instanceof Double d && !Double.isFinite(d))) {
+        // A double's shortest text is the decimal the sender wrote (49.9, not 49.899…).
+        return new BigDecimal(n.toString());
+      }
+      if (v instanceof String s && !s.isBlank() && s.length() <= 40) {
+        return new BigDecimal(s.trim());
+      }
+    } catch (NumberFormatException e) {
+      return null;
     }
     return null;
   }
@@ -112,7 +175,7 @@ public final class ParseStep implements Step {
         return null;
       }
       try {
-        Object decoded = io.vertx.core.json.Json.decodeValue(s);
+        Object decoded = Json.decodeValue(s);
         if (!(decoded instanceof JsonObject o)) {
           return DropReason.INVALID_PROPS;
         }

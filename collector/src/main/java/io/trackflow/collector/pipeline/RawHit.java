@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 public record RawHit(
     Object name, Object url, Object domain, Object referrer, Object props, Object screenWidth,
     Object id, Object hashRouting, Object interactive, Object scrollDepth, Object engagedMillis,
-    Object timestamp) {
+    Object timestamp, Object revenue) {
 
   /** A beacon event object: short names first, then Plausible's long names. */
   public static RawHit fromJson(JsonObject o) {
@@ -19,7 +19,8 @@ public record RawHit(
         pick(o, "n", "name"), pick(o, "u", "url"), pick(o, "d", "domain"),
         pick(o, "r", "referrer"), pick(o, "p", "props"), pick(o, "w", "screen_width"),
         o.getValue("id"), pick(o, "h", "hash"), pick(o, "i", "interactive"),
-        pick(o, "sd", "scroll_depth"), pick(o, "e", "engagement_time"), o.getValue("ts"));
+        pick(o, "sd", "scroll_depth"), pick(o, "e", "engagement_time"), o.getValue("ts"),
+        pick(o, "$", "revenue"));
   }
 
   /** A pixel's query parameters (all strings); the page URL defaults to the Referer header. */
@@ -29,7 +30,8 @@ public record RawHit(
         pick(q, "n", "name"), url != null ? url : refererHeader, pick(q, "d", "domain"),
         pick(q, "r", "referrer"), pick(q, "p", "props"), pick(q, "w", "screen_width"),
         q.get("id"), pick(q, "h", "hash"), pick(q, "i", "interactive"),
-        pick(q, "sd", "scroll_depth"), pick(q, "e", "engagement_time"), q.get("ts"));
+        pick(q, "sd", "scroll_depth"), pick(q, "e", "engagement_time"), q.get("ts"),
+        pick(q, "$", "revenue"));
   }
 
   private static Object pick(JsonObject o, String shortName, String longName) {

@@ -87,7 +87,7 @@ class UserAgentParserTest {
   @MethodSource("agents")
   @DisplayName("Each real user agent yields the browser, OS and device an analytics user expects, and bots are flagged")
   void parses(String ua, String browser, String version, String os, String osVersion, String device) {
-    UserAgentInfo info = TestEnrichers.get().userAgents().parse(ua);
+    UserAgentInfo info = TestEnrichers.userAgents().parse(ua);
     if (BOT.equals(browser)) {
       assertThat(info.bot()).as("bot").isTrue();
       return;

@@ -259,6 +259,26 @@ class CollectorHttpTest {
   }
 
   @Test
+  @DisplayName("Revenue is published exactly to the millionth from a JSON string amount; a broken one is a 400 invalid_revenue, counted, never a 5xx")
+  void revenue() throws Exception {
+    HttpResponse<Buffer> paid = post(event("rev-1").put("n", "Purchase")
+        .put("$", new JsonObject().put("amount", "123456789012.345678").put("currency", "chf")));
+    assertThat(paid.statusCode()).isEqualTo(202);
+    assertThat(queue.events).singleElement().satisfies(e -> {
+      assertThat(e.revenueMicros()).isEqualTo(123_456_789_012_345_678L);
+      assertThat(e.revenueCurrency()).isEqualTo("CHF");
+    });
+    double before = server.counter("trackflow.collector.hits.rejected", "reason", "invalid_revenue");
+    for (Object amount : List.of("1e2147483648", "NaN", "0x10", 1e300)) {
+      HttpResponse<Buffer> broken = post(event(null).put("n", "Purchase")
+          .put("revenue", new JsonObject().put("amount", amount).put("currency", "EUR")));
+      assertError(broken, 400, "invalid_revenue");
+    }
+    assertThat(server.counter("trackflow.collector.hits.rejected", "reason", "invalid_revenue")).isEqualTo(before + 4);
+    assertThat(queue.events).hasSize(1);
+  }
+
+  @Test
   @DisplayName("Bot traffic is answered 202 (nothing to retry) with the drop listed, and never published")
   void botsAnswered202() throws Exception {
     HttpResponse<Buffer> r = post(event("bot-1"), "application/json", GOOGLEBOT, "66.249.66.1");

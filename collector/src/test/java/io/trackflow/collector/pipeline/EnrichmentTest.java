@@ -118,6 +118,13 @@ class EnrichmentTest {
   }
 
   @Test
+  @DisplayName("The steps run in the documented order, each under its own name (the names appear in the start-up log)")
+  void stepOrder() {
+    assertThat(fixture.pipeline.stepNames())
+        .containsExactly("parse", "validate", "site", "user-agent", "geo", "source", "visitor", "event");
+  }
+
+  @Test
   @DisplayName("Bots are dropped and counted as bots, not as rejections")
   void bots() {
     double before = fixture.registry.counter("trackflow.collector.hits.bot").count();

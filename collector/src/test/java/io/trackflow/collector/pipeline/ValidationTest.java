@@ -62,7 +62,23 @@ class ValidationTest {
         rule("timestamp text", o -> o.put("ts", "yesterday"), DropReason.INVALID_TIMESTAMP),
         rule("engagement scroll depth over 100", o -> o.put("n", "engagement").put("sd", 101).put("e", 10), DropReason.INVALID_ENGAGEMENT),
         rule("engagement negative time", o -> o.put("n", "engagement").put("sd", 10).put("e", -1), DropReason.INVALID_ENGAGEMENT),
-        rule("engagement time over a day", o -> o.put("n", "engagement").put("sd", 10).put("e", 90_000_000L), DropReason.INVALID_ENGAGEMENT));
+        rule("engagement time over a day", o -> o.put("n", "engagement").put("sd", 10).put("e", 90_000_000L), DropReason.INVALID_ENGAGEMENT),
+        rule("revenue on a pageview", o -> o.put("$", revenue(10, "EUR")), DropReason.INVALID_REVENUE),
+        rule("revenue on an engagement ping", o -> o.put("n", "engagement").put("sd", 1).put("e", 1)
+            .put("revenue", revenue(10, "EUR")), DropReason.INVALID_REVENUE),
+        rule("revenue in an unknown currency", o -> o.put("n", "Purchase").put("$", revenue(10, "XYZ")), DropReason.INVALID_REVENUE),
+        rule("revenue currency not a code", o -> o.put("n", "Purchase").put("$", revenue(10, "euro")), DropReason.INVALID_REVENUE),
+        rule("revenue amount not a number", o -> o.put("n", "Purchase").put("$", revenue("ten", "EUR")), DropReason.INVALID_REVENUE),
+        rule("revenue amount absurd", o -> o.put("n", "Purchase").put("$", revenue("1e13", "EUR")), DropReason.INVALID_REVENUE),
+        rule("revenue without currency", o -> o.put("n", "Purchase").put("$", new JsonObject().put("amount", 1)), DropReason.INVALID_REVENUE),
+        rule("revenue with other fields", o -> o.put("n", "Purchase")
+            .put("$", revenue(1, "EUR").put("tax", 1)), DropReason.INVALID_REVENUE),
+        rule("revenue a number", o -> o.put("n", "Purchase").put("revenue", 12), DropReason.INVALID_REVENUE),
+        rule("revenue text that is not JSON", o -> o.put("n", "Purchase").put("revenue", "{amount:"), DropReason.INVALID_REVENUE));
+  }
+
+  private static JsonObject revenue(Object amount, String currency) {
+    return new JsonObject().put("amount", amount).put("currency", currency);
   }
 
   private static JsonObject manyProps(int n) {
@@ -97,6 +113,37 @@ class ValidationTest {
         .put("id", "i".repeat(128))
         .put("w", 100_000);
     assertThat(fixture.run(atLimits).drop).isNull();
+  }
+
+  @Test
+  @DisplayName("The other limits are inclusive too: 253-character domain, 2048-character referrer, 300-character prop key, 2000-character value, a day engaged")
+  void moreBoundariesPass() {
+    String domain = "a".repeat(253 - ".example".length()) + ".example";
+    Hit atDomainLimit = fixture.run(PipelineFixture.valid().put("d", domain));
+    assertThat(atDomainLimit.drop).isEqualTo(DropReason.UNKNOWN_SITE); // past validation: the site lookup refused it
+    JsonObject atLimits = PipelineFixture.valid()
+        .put("r", "https://ref.example/" + "r".repeat(2048 - "https://ref.example/".length()))
+        .put("p", new JsonObject().put("k".repeat(300), "v".repeat(2000)));
+    assertThat(fixture.run(atLimits).drop).isNull();
+    JsonObject dayLong = PipelineFixture.valid().put("n", "engagement").put("sd", 50).put("e", 24L * 3600 * 1000);
+    assertThat(fixture.run(dayLong).drop).isNull();
+  }
+
+  @Test
+  @DisplayName("Revenue on a custom event is kept as an exact decimal in millionths and an upper-case currency code")
+  void revenueIsExact() {
+    Hit euros = fixture.run(PipelineFixture.valid().put("n", "Purchase").put("$", revenue(49.9, "eur")));
+    assertThat(euros.drop).isNull();
+    assertThat(euros.event.build()).extracting(e -> e.revenueMicros(), e -> e.revenueCurrency())
+        .containsExactly(49_900_000L, "EUR");
+    Hit refund = fixture.run(PipelineFixture.valid().put("n", "Refund")
+        .put("revenue", revenue("-0.0000015", "USD")));
+    assertThat(refund.event.build()).extracting(e -> e.revenueMicros(), e -> e.revenueCurrency())
+        .containsExactly(-2L, "USD");
+    // As the pixel carries it: JSON text.
+    Hit yen = fixture.run(PipelineFixture.valid().put("n", "Purchase").put("revenue", "{\"amount\": \"1000000000000\", \"currency\": \"JPY\"}"));
+    assertThat(yen.event.build().revenueMicros()).isEqualTo(1_000_000_000_000_000_000L);
+    assertThat(fixture.run(PipelineFixture.valid().put("n", "Signup")).event.build().hasRevenue()).isFalse();
   }
 
   @Test

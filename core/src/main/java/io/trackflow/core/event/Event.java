@@ -11,6 +11,8 @@ import java.util.Objects;
  * referrer, its source and the UTM tags are the visit's (its session's first event's), and
  * {@code session} holds the session's totals as of this event, both set by the collector from
  * the session store so that stores derive the sessions table without reading older events.
+ * Revenue is an exact decimal in millionths of the currency's unit ({@code revenueMicros}) with
+ * its ISO 4217 code, or no currency ({@code ""}) when the event carries none.
  */
 public record Event(
     long eventId,
@@ -40,7 +42,9 @@ public record Event(
     boolean interactive,
     int scrollDepth,
     long engagementMillis,
-    SessionTotals session) {
+    SessionTotals session,
+    long revenueMicros,
+    String revenueCurrency) {
 
   /** The name of pageview events. */
   public static final String PAGEVIEW = "pageview";
@@ -67,6 +71,7 @@ public record Event(
     device = nonNull(device);
     country = nonNull(country);
     screenSize = nonNull(screenSize);
+    revenueCurrency = nonNull(revenueCurrency);
     propKeys = propKeys == null ? List.of() : List.copyOf(propKeys);
     propValues = propValues == null ? List.of() : List.copyOf(propValues);
     session = Objects.requireNonNullElse(session, SessionTotals.NONE);
@@ -95,7 +100,12 @@ public record Event(
         source.referrerSource(), source.utmSource(), source.utmMedium(), source.utmCampaign(),
         source.utmTerm(), source.utmContent(), visitorId, id, browser, browserVersion, os,
         osVersion, device, country, screenSize, propKeys, propValues, interactive, scrollDepth,
-        engagementMillis, totals);
+        engagementMillis, totals, revenueMicros, revenueCurrency);
+  }
+
+  /** Whether the event carries revenue ({@code revenue} of Plausible's events API). */
+  public boolean hasRevenue() {
+    return !revenueCurrency.isEmpty();
   }
 
   /** Value of the given prop, or null when absent. */
@@ -143,6 +153,8 @@ public record Event(
     private int scrollDepth;
     private long engagementMillis;
     private SessionTotals session = SessionTotals.NONE;
+    private long revenueMicros;
+    private String revenueCurrency = "";
 
     public Builder eventId(long v) { eventId = v; return this; }
     public Builder site(String v) { site = v; return this; }
@@ -171,6 +183,8 @@ public record Event(
     public Builder scrollDepth(int v) { scrollDepth = v; return this; }
     public Builder engagementMillis(long v) { engagementMillis = v; return this; }
     public Builder session(SessionTotals v) { session = v; return this; }
+    /** Revenue in millionths of the currency's unit, with its ISO 4217 code. */
+    public Builder revenue(long micros, String currency) { revenueMicros = micros; revenueCurrency = currency; return this; }
     public Builder visitSource(VisitSource v) {
       referrer = v.referrer();
       referrerSource = v.referrerSource();
@@ -197,7 +211,7 @@ public record Event(
       return new Event(eventId, site, timestampMillis, name, hostname, pathname, referrer,
           referrerSource, utmSource, utmMedium, utmCampaign, utmTerm, utmContent, visitorId,
           sessionId, browser, browserVersion, os, osVersion, device, country, screenSize, propKeys,
-          propValues, interactive, scrollDepth, engagementMillis, session);
+          propValues, interactive, scrollDepth, engagementMillis, session, revenueMicros, revenueCurrency);
     }
   }
 }

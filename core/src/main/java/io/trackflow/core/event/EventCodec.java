@@ -9,8 +9,9 @@ import java.util.List;
  * Compact binary form of events on the queue (documented in docs/serialization.md).
  *
  * <p>A record holds one or more events: a format byte, a varint event count, then each event's
- * fields in declaration order (the session totals last: start as 8 bytes, end − start, events,
- * pageviews and interactive as varints, entry and exit page). Strings are varint length + UTF-8, longs are 8 bytes big-endian,
+ * fields in declaration order (the session totals: start as 8 bytes, end − start, events,
+ * pageviews and interactive as varints, entry and exit page; then the revenue: micros as 8 bytes,
+ * currency). Strings are varint length + UTF-8, longs are 8 bytes big-endian,
  * ints are varints. Several events of one visitor share a record so the queue sees fewer, larger
  * messages while one visitor's events stay in one partition.
  */
@@ -19,14 +20,17 @@ public final class EventCodec {
   /** The first format: events without session totals (still decoded, as {@link SessionTotals#NONE}). */
   public static final byte FORMAT_V1 = 1;
 
-  /** The current format: V1's fields, then each event's session totals. */
+  /** V1's fields, then each event's session totals (still decoded, without revenue). */
   public static final byte FORMAT_V2 = 2;
+
+  /** The current format: V2's fields, then each event's revenue (micros, currency). */
+  public static final byte FORMAT_V3 = 3;
 
   private EventCodec() {}
 
   public static Buffer encode(List<Event> events) {
     Buffer out = Buffer.buffer(events.size() * 256);
-    out.appendByte(FORMAT_V2);
+    out.appendByte(FORMAT_V3);
     writeVarint(out, events.size());
     for (Event e : events) {
       out.appendLong(e.eventId());
@@ -67,6 +71,8 @@ public final class EventCodec {
       writeVarint(out, t.interactive());
       writeString(out, t.entryPage());
       writeString(out, t.exitPage());
+      out.appendLong(e.revenueMicros());
+      writeString(out, e.revenueCurrency());
     }
     return out;
   }
@@ -76,7 +82,7 @@ public final class EventCodec {
     try {
       Reader r = new Reader(in);
       byte format = in.getByte(r.pos++);
-      if (format != FORMAT_V1 && format != FORMAT_V2) {
+      if (format != FORMAT_V1 && format != FORMAT_V2 && format != FORMAT_V3) {
         throw new IllegalArgumentException("unknown event record format " + format);
       }
       int count = (int) r.varint();
@@ -115,16 +121,22 @@ public final class EventCodec {
         int scrollDepth = (int) r.varint();
         long engagementMillis = r.varint();
         SessionTotals session = SessionTotals.NONE;
-        if (format == FORMAT_V2) {
+        if (format >= FORMAT_V2) {
           long start = r.int64();
           long end = start + r.varint();
           session = new SessionTotals(start, end, (int) r.varint(), (int) r.varint(),
               (int) r.varint(), r.string(), r.string());
         }
+        long revenueMicros = 0;
+        String revenueCurrency = "";
+        if (format >= FORMAT_V3) {
+          revenueMicros = r.int64();
+          revenueCurrency = r.string();
+        }
         events.add(new Event(eventId, site, ts, name, hostname, pathname, referrer, referrerSource,
             utmSource, utmMedium, utmCampaign, utmTerm, utmContent, visitorId, sessionId, browser,
             browserVersion, os, osVersion, device, country, screenSize, keys, values, interactive,
-            scrollDepth, engagementMillis, session));
+            scrollDepth, engagementMillis, session, revenueMicros, revenueCurrency));
       }
       if (r.pos != in.length()) {
         throw new IllegalArgumentException("trailing bytes after event record");

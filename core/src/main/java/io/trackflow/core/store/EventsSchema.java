@@ -53,7 +53,7 @@ public final class EventsSchema {
       "referrer", "referrer_source", "utm_source", "utm_medium", "utm_campaign", "utm_term",
       "utm_content", "visitor_id", "session_id", "browser", "browser_version", "os", "os_version",
       "device", "country", "screen_size", "prop_keys", "prop_values", "interactive",
-      "scroll_depth", "engagement_millis");
+      "scroll_depth", "engagement_millis", "revenue_micros", "revenue_currency");
 
   /**
    * Earliest event time stored; earlier times are clamped to it. ClickHouse 18.16 prints dates

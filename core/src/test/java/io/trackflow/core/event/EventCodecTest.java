@@ -20,7 +20,13 @@ class EventCodecTest {
         .country("DE").screenSize("Desktop").props(List.of("plan", "emoji"), List.of("pro", "🚀"))
         .interactive(false).scrollDepth(87).engagementMillis(12_345L)
         .session(new SessionTotals(1_764_000_000_000L, 1_764_000_000_123L, 7, 5, 1, "/ëntry", "/exit'"))
+        .revenue(-49_990_001L, "EUR")
         .build();
+  }
+
+  /** The bytes of an event's revenue at the end of its record: micros, then the currency. */
+  private static int revenueBytes(Event e) {
+    return 8 + 1 + e.revenueCurrency().length();
   }
 
   @Test
@@ -34,14 +40,39 @@ class EventCodecTest {
   @DisplayName("A record in the first format, written before events carried session totals, decodes as events outside any counted session")
   void decodesFormatOne() {
     Event e = fullEvent(3);
-    Buffer v2 = EventCodec.encode(List.of(e));
-    // Format 1 is format 2 without the trailing session totals: 8 + 1 + 1 + 1 + 1 + 7 + 6 bytes here.
+    Buffer v3 = EventCodec.encode(List.of(e));
+    // Format 1 is format 3 without the trailing session totals (8 + 1 + 1 + 1 + 1 + 7 + 6 bytes
+    // here) and revenue.
     int totals = 8 + 1 + 1 + 1 + 1 + ("/ëntry".getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1)
         + ("/exit'".length() + 1);
-    Buffer v1 = v2.getBuffer(0, v2.length() - totals).setByte(0, EventCodec.FORMAT_V1);
+    Buffer v1 = v3.getBuffer(0, v3.length() - revenueBytes(e) - totals).setByte(0, EventCodec.FORMAT_V1);
     Event decoded = EventCodec.decode(v1).get(0);
     assertThat(decoded.session()).isEqualTo(SessionTotals.NONE);
-    assertThat(decoded.withSession(e.sessionId(), e.visitSource(), e.session())).isEqualTo(e);
+    assertThat(decoded.hasRevenue()).isFalse();
+    assertThat(decoded.withSession(e.sessionId(), e.visitSource(), e.session()))
+        .isEqualTo(withoutRevenue(e));
+  }
+
+  @Test
+  @DisplayName("A record in the second format, written before events carried revenue, decodes with its totals and no revenue")
+  void decodesFormatTwo() {
+    Event e = fullEvent(4);
+    Buffer v3 = EventCodec.encode(List.of(e, fullEvent(5)));
+    // Each event of format 2 ends where its revenue begins: cut the revenue out of both.
+    int one = (v3.length() - 2) / 2;
+    Buffer v2 = Buffer.buffer().appendByte(EventCodec.FORMAT_V2).appendByte((byte) 2)
+        .appendBuffer(v3.getBuffer(2, 2 + one - revenueBytes(e)))
+        .appendBuffer(v3.getBuffer(2 + one, 2 + 2 * one - revenueBytes(e)));
+    List<Event> decoded = EventCodec.decode(v2);
+    assertThat(decoded).containsExactly(withoutRevenue(e), withoutRevenue(fullEvent(5)));
+    assertThat(decoded.get(0).session()).isEqualTo(e.session());
+  }
+
+  private static Event withoutRevenue(Event e) {
+    return new Event(e.eventId(), e.site(), e.timestampMillis(), e.name(), e.hostname(), e.pathname(), e.referrer(),
+        e.referrerSource(), e.utmSource(), e.utmMedium(), e.utmCampaign(), e.utmTerm(), e.utmContent(), e.visitorId(),
+        e.sessionId(), e.browser(), e.browserVersion(), e.os(), e.osVersion(), e.device(), e.country(), e.screenSize(),
+        e.propKeys(), e.propValues(), e.interactive(), e.scrollDepth(), e.engagementMillis(), e.session(), 0, "");
   }
 
   @Test
@@ -62,6 +93,20 @@ class EventCodecTest {
     assertThatThrownBy(() -> EventCodec.decode(wrongVersion)).hasMessageContaining("format");
     Buffer trailing = encoded.copy().appendByte((byte) 0);
     assertThatThrownBy(() -> EventCodec.decode(trailing)).hasMessageContaining("trailing");
+  }
+
+  @Test
+  @DisplayName("A string whose length runs one byte past the end of the record is reported as such, not read")
+  void rejectsStringLengthPastEnd() {
+    Buffer encoded = EventCodec.encode(List.of(Event.builder().site("a").build()));
+    // Byte 0 is the format, 1 the event count, 2-9 the event id, 10 the site's length.
+    int siteLengthAt = 10;
+    int pastEnd = encoded.length() - (siteLengthAt + 1) + 1;
+    assertThat(pastEnd).isLessThan(0x80); // still a one-byte varint
+    Buffer corrupt = encoded.copy().setByte(siteLengthAt, (byte) pastEnd);
+    assertThatThrownBy(() -> EventCodec.decode(corrupt))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("string length past end of record");
   }
 
   @Test

@@ -124,7 +124,8 @@ public abstract class EventStoreContract {
         e.hostname(), e.pathname(), e.referrer(), e.referrerSource(), e.utmSource(), e.utmMedium(),
         e.utmCampaign(), e.utmTerm(), e.utmContent(), e.visitorId(), e.sessionId(), e.browser(),
         e.browserVersion(), e.os(), e.osVersion(), e.device(), e.country(), e.screenSize(), e.propKeys(),
-        e.propValues(), e.interactive() ? 1L : 0L, (long) e.scrollDepth(), e.engagementMillis());
+        e.propValues(), e.interactive() ? 1L : 0L, (long) e.scrollDepth(), e.engagementMillis(), e.revenueMicros(),
+        e.revenueCurrency());
   }
 
   private List<List<Object>> rowsOf(String site) throws Exception {

@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * Deterministic, realistic analytics traffic for tests and benchmarks: several sites over a
  * window of days, visitors with stable devices and daily-rotating ids, sessions of several
- * pageviews with referrers and UTM tags, engagement pings, custom events with props, unicode
- * and quotes in paths and props, and a share of exact duplicates that simulate replayed
+ * pageviews with referrers and UTM tags, engagement pings, custom events with props (purchases
+ * with revenue, a few in another currency), unicode and quotes in paths and props, and a share of exact duplicates that simulate replayed
  * deliveries. The same seed always yields the same events, in the same order.
  */
 public final class EventGenerator {
@@ -174,6 +174,7 @@ public final class EventGenerator {
         .interactive(false)
         .scrollDepth(87)
         .engagementMillis(123_456L)
+        .revenue(-12_345_678L, "JPY")
         .build();
   }
 
@@ -232,9 +233,17 @@ public final class EventGenerator {
     Event.Builder b = base(site, hostname, visitor, visitorId, sessionId, SOURCES.get(0)).timestampMillis(t).pathname(path);
     return switch (random.nextInt(4)) {
       case 0 -> b.name("Signup").props(List.of("plan"), List.of(random.nextBoolean() ? "free" : "pro")).build();
-      case 1 -> b.name("Purchase")
-          .props(List.of("amount", "currency"), List.of(Integer.toString(5 + random.nextInt(500)), "EUR"))
-          .build();
+      case 1 -> {
+        int amount = 5 + random.nextInt(500);
+        // Revenue from the amount and the event id, so it costs no draw from the generator: cents
+        // vary, and about one purchase in seven is paid in dollars (revenue in another currency).
+        long cents = Math.floorMod(b.eventId(), 100);
+        yield b.name("Purchase")
+            .props(List.of("amount", "currency"), List.of(Integer.toString(amount), "EUR"))
+            .revenue(amount * 1_000_000L + cents * 10_000L + Math.floorMod(b.eventId(), 7) * 1_000L,
+                Math.floorMod(b.eventId(), 7) == 0 ? "USD" : "EUR")
+            .build();
+      }
       case 2 -> b.name("Outbound Link: Click").props(List.of("url"), List.of("https://github.com/trackflow")).build();
       default -> b.name("Video Played").interactive(false)
           .props(List.of("title"), List.of("Démo \"intro\" — 2 min")).build();

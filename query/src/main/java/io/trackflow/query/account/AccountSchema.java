@@ -140,6 +140,34 @@ public final class AccountSchema {
 
   private static final String V4_DESCRIPTION =
       "invitations, share link passwords and expiry, API key last use, session revocation per user";
+  // Goals match one of event_name or page_path ('' for the other), so the pair is unique per site.
+  private static final List<String> V5_GOALS = List.of(
+      "CREATE SEQUENCE goal_ids START 1",
+      """
+      CREATE TABLE goals (
+        id BIGINT PRIMARY KEY DEFAULT nextval('goal_ids'),
+        domain VARCHAR NOT NULL,
+        display_name VARCHAR NOT NULL,
+        event_name VARCHAR NOT NULL,
+        page_path VARCHAR NOT NULL,
+        currency VARCHAR NOT NULL,
+        created_at BIGINT NOT NULL,
+        UNIQUE (domain, display_name),
+        UNIQUE (domain, event_name, page_path))""",
+      "CREATE SEQUENCE funnel_ids START 1",
+      """
+      CREATE TABLE funnels (
+        id BIGINT PRIMARY KEY DEFAULT nextval('funnel_ids'),
+        domain VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        created_at BIGINT NOT NULL,
+        UNIQUE (domain, name))""",
+      """
+      CREATE TABLE funnel_steps (
+        funnel_id BIGINT NOT NULL,
+        step INTEGER NOT NULL,
+        goal_id BIGINT NOT NULL,
+        PRIMARY KEY (funnel_id, step))""");
 
   public static List<Migration> postgres() {
     List<Migration> all = new ArrayList<>();
@@ -149,6 +177,7 @@ public final class AccountSchema {
     List<String> v4 = new ArrayList<>(V4_TEAM);
     v4.add("CREATE INDEX invitations_domain ON invitations (domain)");
     all.add(new Migration(4, V4_DESCRIPTION, v4));
+    all.add(new Migration(5, "goals and funnels", V5_GOALS));
     return all;
   }
 
@@ -160,6 +189,7 @@ public final class AccountSchema {
     all.add(new Migration(2, "indexes and site change notification", List.of()));
     all.add(new Migration(3, "site change notifications name the operation and the site", List.of()));
     all.add(new Migration(4, V4_DESCRIPTION, V4_TEAM));
+    all.add(new Migration(5, "goals and funnels", V5_GOALS));
     return all;
   }
 }

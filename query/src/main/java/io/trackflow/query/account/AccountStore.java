@@ -42,7 +42,7 @@ public interface AccountStore {
   /** Changes the name and/or time zone (a null leaves it as it is); empty when no such site. */
   Future<Optional<Site>> updateSite(String domain, String name, String timezone);
 
-  /** Deletes the site with its memberships, share links and API key scopes. */
+  /** Deletes the site with its memberships, share links, API key scopes, goals and funnels. */
   Future<Boolean> deleteSite(String domain);
 
   /** The sites a user belongs to, with the user's role, ordered by domain. */
@@ -90,6 +90,28 @@ public interface AccountStore {
    * written again, so a busy key costs no write per request.
    */
   Future<Void> touchApiKey(long id, long now);
+
+  // ---- goals and funnels
+
+  /** A site's goals, oldest first. */
+  Future<List<Goal>> goals(String domain);
+
+  /**
+   * Stores a goal (its id and creation time are assigned). A goal with the same display name, or
+   * the same event name or page path, on the site conflicts.
+   */
+  Future<Goal> createGoal(Goal goal);
+
+  /** Deletes a goal; fails with {@link GoalInUseException} while funnels use it. */
+  Future<Boolean> deleteGoal(String domain, long id);
+
+  /** A site's funnels with their steps, oldest first. */
+  Future<List<Funnel>> funnels(String domain);
+
+  /** Stores a funnel of the site's goals, in order; a funnel of that name on the site conflicts. */
+  Future<Funnel> createFunnel(String domain, String name, List<Long> goalIds);
+
+  Future<Boolean> deleteFunnel(String domain, long id);
 
   // ---- sign-in state
 

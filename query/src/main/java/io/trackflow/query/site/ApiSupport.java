@@ -142,6 +142,12 @@ public final class ApiSupport {
     }
   }
 
+  /** Answers a deletion: 204 when something was deleted, else a 404 with the code and message. */
+  public static void respondDeleted(RoutingContext ctx, Future<Boolean> deleted, String code, String message) {
+    respond(ctx, deleted.compose(done -> done ? Future.succeededFuture()
+        : Future.failedFuture(new HttpFailure(404, code, message))), 204);
+  }
+
   /** Sends the result as JSON with the status, or hands the failure to the error handler. */
   public static void respond(RoutingContext ctx, Future<?> result, int status) {
     result.onSuccess(value -> {

@@ -71,11 +71,9 @@ public final class KeysRoutes {
 
   private void delete(RoutingContext ctx) {
     long id = ApiSupport.pathId(ctx, "id");
-    Future<Boolean> result = access.requireUser(ctx)
-        .compose(user -> store.deleteApiKey(user.userId(), id))
-        .compose(deleted -> deleted ? Future.succeededFuture(true)
-            : Future.failedFuture(new HttpFailure(404, "key_not_found", "no such API key")));
-    ApiSupport.respond(ctx, result.map(v -> null), 204);
+    Future<Boolean> deleted = access.requireUser(ctx)
+        .compose(user -> store.deleteApiKey(user.userId(), id));
+    ApiSupport.respondDeleted(ctx, deleted, "key_not_found", "no such API key");
   }
 
   private static JsonObject keyJson(ApiKey key) {

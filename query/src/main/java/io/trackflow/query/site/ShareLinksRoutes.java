@@ -105,11 +105,9 @@ public final class ShareLinksRoutes {
 
   private void delete(RoutingContext ctx) {
     long id = ApiSupport.pathId(ctx, "id");
-    Future<Boolean> result = access.authorizeSite(ctx, ctx.pathParam("domain"), Permission.MANAGE)
-        .compose(a -> store.deleteShareLink(a.domain(), id))
-        .compose(deleted -> deleted ? Future.succeededFuture(true)
-            : Future.failedFuture(new HttpFailure(404, "share_not_found", "no such share link")));
-    ApiSupport.respond(ctx, result.map(v -> null), 204);
+    Future<Boolean> deleted = access.authorizeSite(ctx, ctx.pathParam("domain"), Permission.MANAGE)
+        .compose(a -> store.deleteShareLink(a.domain(), id));
+    ApiSupport.respondDeleted(ctx, deleted, "share_not_found", "no such share link");
   }
 
   private void unlock(RoutingContext ctx) {

@@ -163,11 +163,9 @@ public final class TeamRoutes {
 
   private void revoke(RoutingContext ctx) {
     long id = ApiSupport.pathId(ctx, "id");
-    Future<Boolean> result = access.authorizeSite(ctx, ctx.pathParam("domain"), Permission.MANAGE)
-        .compose(a -> store.deleteInvitation(a.domain(), id))
-        .compose(deleted -> deleted ? Future.succeededFuture(true)
-            : Future.failedFuture(new HttpFailure(404, "invitation_not_found", "no pending invitation with id " + id)));
-    ApiSupport.respond(ctx, result.map(v -> null), 204);
+    Future<Boolean> deleted = access.authorizeSite(ctx, ctx.pathParam("domain"), Permission.MANAGE)
+        .compose(a -> store.deleteInvitation(a.domain(), id));
+    ApiSupport.respondDeleted(ctx, deleted, "invitation_not_found", "no pending invitation with id " + id);
   }
 
   // ---- JSON

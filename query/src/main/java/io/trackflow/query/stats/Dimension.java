@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 public record Dimension(String name, Kind kind, String propKey) {
 
+  /** The site's configured goals: a conversion's goal name (display name). */
+  public static final String GOAL = "event:goal";
+
   /** Which level a dimension lives on. */
   public enum Kind {
     EVENT, EVENT_PROP, VISIT, TIME;
@@ -32,6 +35,7 @@ public record Dimension(String name, Kind kind, String propKey) {
       java.util.Map.entry("event:hostname", Kind.EVENT),
       // The viewport class each event was sent from (a visitor can resize between pages).
       java.util.Map.entry("event:screen_size", Kind.EVENT),
+      java.util.Map.entry(GOAL, Kind.EVENT),
       java.util.Map.entry("visit:entry_page", Kind.VISIT),
       java.util.Map.entry("visit:exit_page", Kind.VISIT),
       java.util.Map.entry("visit:source", Kind.VISIT),
@@ -104,6 +108,11 @@ public record Dimension(String name, Kind kind, String propKey) {
 
   public boolean isEvent() {
     return kind.eventLevel();
+  }
+
+  /** The goal dimension: one event may convert several goals, so it may count in several groups. */
+  public boolean isGoal() {
+    return name.equals(GOAL);
   }
 
   /**

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The metrics the stats API computes. Each is computed at one level: over matching events, over
- * matching sessions, or derived in Java from other queries.
+ * matching sessions, over matching engagement pings, or derived in Java from other queries.
  */
 public enum Metric {
   VISITORS("visitors", Level.EVENT),
@@ -16,11 +16,17 @@ public enum Metric {
   BOUNCE_RATE("bounce_rate", Level.SESSION),
   VISIT_DURATION("visit_duration", Level.SESSION),
   PERCENTAGE("percentage", Level.DERIVED),
-  CONVERSION_RATE("conversion_rate", Level.DERIVED);
+  CONVERSION_RATE("conversion_rate", Level.DERIVED),
+  TOTAL_REVENUE("total_revenue", Level.EVENT),
+  AVERAGE_REVENUE("average_revenue", Level.EVENT),
+  SCROLL_DEPTH("scroll_depth", Level.ENGAGEMENT),
+  TIME_ON_PAGE("time_on_page", Level.ENGAGEMENT);
 
   /** Where a metric's value comes from. */
   public enum Level {
-    EVENT, SESSION, DERIVED
+    EVENT, SESSION, DERIVED,
+    /** The engagement pings the tracker sends when a page is left or hidden. */
+    ENGAGEMENT
   }
 
   private final String apiName;

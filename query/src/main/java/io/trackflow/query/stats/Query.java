@@ -99,13 +99,61 @@ public record Query(
         Include.NONE, Pagination.DEFAULT);
   }
 
-  /** Top-level filter conditions that make a goal (event:name or event:page), for conversion rate. */
+  /**
+   * Top-level filter conditions that make a goal (event:goal, event:name or event:page), for
+   * conversion rate.
+   */
   List<Filter> goalFilters() {
     return filters.stream().filter(Query::isGoal).toList();
   }
 
   static boolean isGoal(Filter f) {
-    return f instanceof Filter.Condition c
-        && (c.dimension().name().equals("event:name") || c.dimension().name().equals("event:page"));
+    return f instanceof Filter.Condition c && (c.dimension().isGoal()
+        || c.dimension().name().equals("event:name") || c.dimension().name().equals("event:page"));
+  }
+
+  /**
+   * What a conversion rate divides by leaves out the goal and what narrows conversions further:
+   * the goal filters, top-level conditions on custom properties, and the event:goal and
+   * event:props:* dimensions (their groups exist only among conversions), as in Plausible.
+   */
+  static boolean outsideConversionBase(Dimension d) {
+    return d.isGoal() || d.kind() == Dimension.Kind.EVENT_PROP;
+  }
+
+  /** The filters of a conversion rate's base: without goals and top-level property conditions. */
+  List<Filter> conversionBaseFilters() {
+    return filters.stream().filter(f -> !isGoal(f)
+        && !(f instanceof Filter.Condition c && c.dimension().kind() == Dimension.Kind.EVENT_PROP)).toList();
+  }
+
+  /** Top-level event:goal conditions that name goals (all but is_not): which revenue is summed. */
+  List<Filter> revenueGoalFilters() {
+    return filters.stream().filter(f -> f instanceof Filter.Condition c && c.dimension().isGoal()
+        && c.op() != Filter.Op.IS_NOT).toList();
+  }
+
+  /** The position of the event:goal dimension, or -1. */
+  int goalDimension() {
+    for (int i = 0; i < dimensions.size(); i++) {
+      if (dimensions.get(i).isGoal()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** True when the answer depends on the site's configured goals. */
+  boolean readsGoals() {
+    return goalDimension() >= 0 || filters.stream().anyMatch(Query::mentionsGoal);
+  }
+
+  static boolean mentionsGoal(Filter f) {
+    return switch (f) {
+      case Filter.Condition c -> c.dimension().isGoal();
+      case Filter.And a -> a.children().stream().anyMatch(Query::mentionsGoal);
+      case Filter.Or o -> o.children().stream().anyMatch(Query::mentionsGoal);
+      case Filter.Not n -> mentionsGoal(n.child());
+    };
   }
 }

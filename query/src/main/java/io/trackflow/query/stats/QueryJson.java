@@ -86,23 +86,57 @@ final class QueryJson {
 
   /**
    * Cache key: the site, then a SHA-256 of the normalised query with its resolved instants and
-   * zone (a relative range on another day is another key), and those of the compared range (a
-   * running period's comparison grows by the minute).
+   * zone (a relative range on another day is another key), those of the compared range (a
+   * running period's comparison grows by the minute) and, when it reads them, the site's goals
+   * as they were.
    */
-  static String cacheKey(String site, Query query, DateRange range, DateRange comparison) {
-    JsonObject normalised = echo(query, range)
-        .put("zone", range.zone().getId())
-        .put("from_ms", range.fromInstant().toEpochMilli())
-        .put("to_ms", range.toInstant().toEpochMilli());
+  static String cacheKey(String site, Query query, DateRange range, DateRange comparison, JsonArray goals) {
+    JsonObject normalised = echo(query, range);
     if (comparison != null) {
       normalised.put("comparison_from_ms", comparison.fromInstant().toEpochMilli())
           .put("comparison_to_ms", comparison.toInstant().toEpochMilli());
     }
-    normalised.remove("site_id");
+    if (goals != null) {
+      normalised.put("goals", goals);
+    }
+    return hashed(sitePrefix(site), normalised, range);
+  }
+
+  /** A funnel request as answers echo it: site, funnel name, the resolved range, filters. */
+  static JsonObject echo(FunnelQuery query, DateRange range) {
+    String[] dates = range.echo();
+    JsonArray filters = new JsonArray();
+    query.filters().forEach(f -> filters.add(filter(f)));
+    return new JsonObject()
+        .put("site_id", query.siteId())
+        .put("funnel", query.funnel())
+        .put("date_range", new JsonArray().add(dates[0]).add(dates[1]))
+        .put("filters", filters);
+  }
+
+  /**
+   * Cache key of a funnel answer: like a query's, with the funnel's steps as they were (a
+   * changed goal is another answer) and, when filters read goals, the site's goals.
+   */
+  static String funnelCacheKey(String site, FunnelQuery query, DateRange range, JsonArray steps, JsonArray goals) {
+    JsonObject normalised = echo(query, range).put("steps", steps);
+    if (goals != null) {
+      normalised.put("goals", goals);
+    }
+    return hashed(sitePrefix(site) + "funnel:", normalised, range);
+  }
+
+  /** A cache key under the prefix for a normalised request over the resolved range. */
+  static String hashed(String prefix, JsonObject normalised, DateRange range) {
+    normalised
+        .put("zone", range.zone().getId())
+        .put("from_ms", range.fromInstant().toEpochMilli())
+        .put("to_ms", range.toInstant().toEpochMilli())
+        .remove("site_id");
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest(normalised.encode().getBytes(StandardCharsets.UTF_8));
-      return sitePrefix(site) + HexFormat.of().formatHex(digest);
+      return prefix + HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

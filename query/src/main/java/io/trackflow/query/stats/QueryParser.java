@@ -38,16 +38,7 @@ public final class QueryParser {
 
   /** Parses a request body. */
   public Query parse(Buffer body) {
-    Object json;
-    try {
-      json = body == null || body.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw invalid("body", "not valid JSON");
-    }
-    if (!(json instanceof JsonObject obj)) {
-      throw invalid("body", "must be a JSON object");
-    }
-    return parse(obj);
+    return parse(object(body));
   }
 
   /** Parses an already decoded body. */
@@ -82,6 +73,51 @@ public final class QueryParser {
     return query;
   }
 
+  private static final Set<String> SCOPE_FIELDS = Set.of("site_id", "date_range", "filters");
+
+  /**
+   * Parses a funnel request: {@code {"site_id", "funnel": name, "date_range", "filters"?}}, whose
+   * range and filters are those of stats queries.
+   */
+  public FunnelQuery parseFunnel(Buffer body) {
+    JsonObject obj = object(body);
+    String funnel = requiredString(obj, "funnel");
+    obj.remove("funnel");
+    Query query = scope(obj);
+    return new FunnelQuery(query.siteId(), funnel, query.dateRange(), query.filters());
+  }
+
+  /**
+   * Parses a request for the custom property keys of a range's matching events:
+   * {@code {"site_id", "date_range", "filters"?}}, as the visitors of a stats query.
+   */
+  public Query parsePropKeys(Buffer body) {
+    return scope(object(body));
+  }
+
+  /** Site, range and filters as a stats query of visitors; any other field is unknown. */
+  private Query scope(JsonObject obj) {
+    for (String key : obj.fieldNames()) {
+      if (!SCOPE_FIELDS.contains(key)) {
+        throw invalid(key, "unknown field");
+      }
+    }
+    return parse(obj.copy().put("metrics", new JsonArray().add("visitors")));
+  }
+
+  private static JsonObject object(Buffer body) {
+    Object json;
+    try {
+      json = body == null || body.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw invalid("body", "not valid JSON");
+    }
+    if (!(json instanceof JsonObject obj)) {
+      throw invalid("body", "must be a JSON object");
+    }
+    return obj;
+  }
+
   private static void checkCombinations(Query query) {
     for (int i = 0; i < query.metrics().size(); i++) {
       Metric m = query.metrics().get(i);
@@ -90,13 +126,66 @@ public final class QueryParser {
         throw invalid(field, "session metric '" + m.apiName()
             + "' cannot be broken down by an event dimension; use visit:entry_page or a visit dimension");
       }
-      if (m == Metric.CONVERSION_RATE && query.goalFilters().isEmpty()) {
-        throw invalid(field, "conversion_rate needs a goal: a top-level filter on event:name or event:page");
+      if ((m == Metric.TOTAL_REVENUE || m == Metric.AVERAGE_REVENUE) && query.goalDimension() < 0
+          && query.revenueGoalFilters().isEmpty()) {
+        throw invalid(field, m.apiName() + " is read in the currency of its goal: add the event:goal dimension "
+            + "or a top-level event:goal filter naming revenue goals");
       }
+      if (m == Metric.CONVERSION_RATE && query.goalFilters().isEmpty() && query.goalDimension() < 0) {
+        throw invalid(field, "conversion_rate needs a goal: the event:goal dimension, or a top-level filter on "
+            + "event:goal, event:name or event:page");
+      }
+    }
+    if (query.metrics().stream().anyMatch(m -> m.level() == Metric.Level.ENGAGEMENT)) {
+      checkEngagement(query);
     }
     if (query.include().timeLabels() && query.timeDimension().isEmpty()) {
       throw invalid("include.time_labels", "needs a time dimension (time:hour, time:day, time:week or time:month)");
     }
+  }
+
+  /**
+   * Scroll depth and time on page are page metrics, as in Plausible: they need the page (as a
+   * dimension or a top-level filter), and they are read from engagement pings, which have no
+   * name, goal or props of their own to filter or group by.
+   */
+  private static void checkEngagement(Query query) {
+    int index = 0;
+    while (query.metrics().get(index).level() != Metric.Level.ENGAGEMENT) {
+      index++;
+    }
+    String field = "metrics[" + index + "]";
+    String name = query.metrics().get(index).apiName();
+    boolean page = query.dimensions().stream().anyMatch(d -> d.name().equals("event:page"))
+        || query.filters().stream().anyMatch(f -> f instanceof Filter.Condition c && c.dimension().name().equals("event:page"));
+    if (!page) {
+      throw invalid(field, name + " is measured per page: add the event:page dimension or a top-level event:page filter");
+    }
+    for (Dimension d : query.dimensions()) {
+      if (!engagementReads(d)) {
+        throw invalid(field, name + " cannot be broken down by " + d.name()
+            + ": engagement pings carry only the page, the hostname and the visit");
+      }
+    }
+    for (Filter f : query.filters()) {
+      if (!engagementReads(f)) {
+        throw invalid(field, name + " cannot be filtered by event:name, event:goal or event:props"
+            + ": engagement pings carry only the page, the hostname and the visit");
+      }
+    }
+  }
+
+  private static boolean engagementReads(Dimension d) {
+    return !d.isEvent() || d.name().equals("event:page") || d.name().equals("event:hostname");
+  }
+
+  private static boolean engagementReads(Filter f) {
+    return switch (f) {
+      case Filter.Condition c -> engagementReads(c.dimension());
+      case Filter.And a -> a.children().stream().allMatch(QueryParser::engagementReads);
+      case Filter.Or o -> o.children().stream().allMatch(QueryParser::engagementReads);
+      case Filter.Not n -> engagementReads(n.child());
+    };
   }
 
   private static List<Metric> metrics(Object raw) {

@@ -10,6 +10,8 @@ import io.trackflow.query.stats.SqlBuilder.Agg;
 import io.trackflow.query.stats.SqlBuilder.Page;
 import io.trackflow.query.stats.SqlBuilder.Spec;
 import io.vertx.core.Future;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -31,10 +33,15 @@ import java.util.function.Function;
  */
 final class QueryRunner {
 
-  /** Raw aggregates of one group of the answer. */
-  record Row(List<String> dimensions, Map<Agg, Long> aggs) {
+  /** Raw aggregates of one group of the answer: counts as longs, revenue sums as BigIntegers. */
+  record Row(List<String> dimensions, Map<Agg, Number> aggs) {
     long get(Agg agg) {
-      return aggs.getOrDefault(agg, 0L);
+      return aggs.getOrDefault(agg, 0L).longValue();
+    }
+
+    /** An aggregate without rounding or wrapping (the revenue sums). */
+    BigInteger exact(Agg agg) {
+      return aggs.get(agg) instanceof BigInteger exact ? exact : BigInteger.valueOf(get(agg));
     }
   }
 
@@ -44,10 +51,11 @@ final class QueryRunner {
    * @param pagedInSql rows are already ordered and paged by the store
    * @param totalRows number of groups before paging, when counted by the store
    * @param totalVisitors visitors without dimensions, for {@code percentage}
-   * @param goalBase visitors per group without the goal filters, for {@code conversion_rate}
+   * @param goalBase visitors per group without the goal filters, for {@code conversion_rate};
+   *     keyed by the group's dimension values other than event:goal and event:props:*
    */
   record Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors,
-      Map<List<String>, Long> goalBase) {}
+      Map<List<String>, Long> goalBase, Revenue revenue) {}
 
   private final EventStore store;
   private final SqlBuilder sql;
@@ -81,17 +89,33 @@ final class QueryRunner {
   }
 
   /** Runs a query for one range; {@code restriction} narrows the groups (comparisons). */
-  Future<Raw> run(Query query, String site, DateRange range, List<Filter> restriction,
+  Future<Raw> run(Query query, String site, DateRange range, SiteGoals goals, List<Filter> restriction,
       boolean allowPaging) {
     long started = System.nanoTime();
     Plan plan = plan(query, allowPaging, sql.dialect().reportsRowsBeforeLimit());
     List<Filter> filters = new ArrayList<>(query.filters());
     filters.addAll(restriction);
+    Revenue revenue = Revenue.of(query, goals);
 
     List<Future<QueryResult>> parts = new ArrayList<>();
     for (Statement st : plan.statements()) {
-      Spec spec = spec(site, range, query.dimensions(), filters, st.aggs(), plan.page());
-      parts.add(store.query(statement(st.sessions(), spec)));
+      Spec spec = new Spec(site, range.fromInstant(), range.toInstant(), range.zone(), query.dimensions(), filters,
+          st.aggs(), plan.page(), goals, revenue);
+      parts.add(store.query(statement(st.shape(), spec)));
+    }
+    // Engagement joins the groups the other statements found; when the store paged those, only
+    // the groups on the page are asked for.
+    Future<List<Row>> engagement = Future.succeededFuture(List.of());
+    if (plan.engagement() != null) {
+      Statement st = plan.engagement();
+      engagement = (plan.page() == null ? Future.succeededFuture(List.<Filter>of())
+          : parts.get(0).map(r -> restriction(query, toRows(r, query.dimensions()))))
+          .compose(page -> {
+            List<Filter> narrowed = new ArrayList<>(filters);
+            narrowed.addAll(page);
+            return rows(statement(st.shape(), spec(site, range, goals, query.dimensions(), narrowed, st.aggs(), null)),
+                query.dimensions());
+          });
     }
     Future<Long> totalRows = Future.succeededFuture(null);
     if (plan.page() != null && query.include().totalRows()) {
@@ -101,24 +125,27 @@ final class QueryRunner {
       } else {
         Statement st = plan.statements().get(0);
         // Only the groups are counted: no aggregate needs computing for that.
-        Spec spec = spec(site, range, query.dimensions(), filters, Set.of(), null);
-        totalRows = store.query(sql.countRows(statement(st.sessions(), spec)))
+        Spec spec = spec(site, range, goals, query.dimensions(), filters, Set.of(), null);
+        totalRows = store.query(sql.countRows(statement(st.shape(), spec)))
             .map(r -> toLong(r.rows().get(0).get(0)));
       }
     }
     Future<Long> totalVisitors = Future.succeededFuture(null);
     if (query.has(Metric.PERCENTAGE)) {
-      Spec spec = spec(site, range, List.of(), query.filters(), Set.of(Agg.VISITORS), null);
-      totalVisitors = rows(statement(plan.visitorsFromSessions(), spec), List.of())
+      Spec spec = spec(site, range, goals, List.of(), query.filters(), Set.of(Agg.VISITORS), null);
+      totalVisitors = rows(statement(plan.visitors(), spec), List.of())
           .map(r -> r.isEmpty() ? 0L : r.get(0).get(Agg.VISITORS));
     }
     Future<Map<List<String>, Long>> goalBase = Future.succeededFuture(null);
     if (query.has(Metric.CONVERSION_RATE)) {
-      List<Filter> withoutGoals = new ArrayList<>(query.filters());
-      withoutGoals.removeAll(query.goalFilters());
-      withoutGoals.addAll(restriction);
-      Spec spec = spec(site, range, query.dimensions(), withoutGoals, Set.of(Agg.VISITORS), null);
-      goalBase = rows(statement(plan.visitorsFromSessions(), spec), query.dimensions()).map(rows -> {
+      List<Filter> withoutGoals = new ArrayList<>(query.conversionBaseFilters());
+      // The base of a goal's (or property value's) group is its other dimensions' group.
+      restriction.stream()
+          .filter(f -> !(f instanceof Filter.Condition c && Query.outsideConversionBase(c.dimension())))
+          .forEach(withoutGoals::add);
+      List<Dimension> baseDimensions = query.dimensions().stream().filter(d -> !Query.outsideConversionBase(d)).toList();
+      Spec spec = spec(site, range, goals, baseDimensions, withoutGoals, Set.of(Agg.VISITORS), null);
+      goalBase = rows(statement(plan.visitors(), spec), baseDimensions).map(rows -> {
         Map<List<String>, Long> base = new HashMap<>();
         rows.forEach(r -> base.put(r.dimensions(), r.get(Agg.VISITORS)));
         return base;
@@ -127,7 +154,8 @@ final class QueryRunner {
     Future<Long> fTotalRows = totalRows;
     Future<Long> fTotalVisitors = totalVisitors;
     Future<Map<List<String>, Long>> fGoalBase = goalBase;
-    return Future.all(List.of(Future.all(parts), fTotalRows, fTotalVisitors, fGoalBase)).map(done -> {
+    Future<List<Row>> fEngagement = engagement;
+    return Future.all(List.of(Future.all(parts), fTotalRows, fTotalVisitors, fGoalBase, fEngagement)).map(done -> {
       latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       Map<List<String>, Row> merged = new LinkedHashMap<>();
       for (Future<QueryResult> part : parts) {
@@ -138,9 +166,29 @@ final class QueryRunner {
           });
         }
       }
+      for (Row row : fEngagement.result()) {
+        Row group = merged.get(row.dimensions());
+        if (group != null) {
+          group.aggs().putAll(row.aggs());
+        }
+      }
       return new Raw(new ArrayList<>(merged.values()), plan.page() != null, fTotalRows.result(),
-          fTotalVisitors.result(), fGoalBase.result());
+          fTotalVisitors.result(), fGoalBase.result(), revenue);
     });
+  }
+
+  /**
+   * How many matching events convert a revenue goal of the query but carry revenue in another
+   * currency than the goal's: left out of its revenue metrics, reported beside them.
+   */
+  Future<Long> revenueMismatches(Query query, String site, DateRange range, SiteGoals goals) {
+    Revenue revenue = Revenue.of(query, goals);
+    if (revenue == null || revenue.goals().isEmpty()) {
+      return Future.succeededFuture(0L);
+    }
+    Spec spec = new Spec(site, range.fromInstant(), range.toInstant(), range.zone(), List.of(), query.filters(),
+        Set.of(), null, goals, revenue);
+    return store.query(sql.revenueMismatches(spec)).map(r -> r.rows().isEmpty() ? 0L : toLong(r.rows().get(0).get(0)));
   }
 
   /** True when the store orders and pages this query's answer itself. */
@@ -148,13 +196,40 @@ final class QueryRunner {
     return plan(query, true, sql.dialect().reportsRowsBeforeLimit()).page() != null;
   }
 
-  private Function<ReadView, String> statement(boolean sessions, Spec spec) {
-    return sessions ? sql.sessions(spec) : sql.events(spec);
+  private Function<ReadView, String> statement(Shape shape, Spec spec) {
+    return switch (shape) {
+      case EVENTS -> sql.events(spec);
+      case SESSIONS -> sql.sessions(spec);
+      case ENGAGEMENT -> sql.engagement(spec);
+    };
   }
 
-  private static Spec spec(String site, DateRange range, List<Dimension> dims, List<Filter> filters,
-      Set<Agg> aggs, Page page) {
-    return new Spec(site, range.fromInstant(), range.toInstant(), range.zone(), dims, filters, aggs, page);
+  /**
+   * One {@code is} condition per non-time dimension with the values of the given groups: the
+   * groups a paged answer shows, so that other statements compute only those.
+   */
+  static List<Filter> restriction(Query query, List<Row> rows) {
+    List<Filter> restriction = new ArrayList<>();
+    for (int i = 0; i < query.dimensions().size(); i++) {
+      Dimension d = query.dimensions().get(i);
+      if (d.isTime()) {
+        continue;
+      }
+      Set<String> values = new java.util.LinkedHashSet<>();
+      for (Row row : rows) {
+        values.add(row.dimensions().get(i));
+      }
+      if (values.isEmpty()) {
+        values.add("");
+      }
+      restriction.add(new Filter.Condition(Filter.Op.IS, d, List.copyOf(values), true));
+    }
+    return restriction;
+  }
+
+  private static Spec spec(String site, DateRange range, SiteGoals goals, List<Dimension> dims,
+      List<Filter> filters, Set<Agg> aggs, Page page) {
+    return new Spec(site, range.fromInstant(), range.toInstant(), range.zone(), dims, filters, aggs, page, goals);
   }
 
   private Future<List<Row>> rows(Function<ReadView, String> statement, List<Dimension> dimensions) {
@@ -167,7 +242,7 @@ final class QueryRunner {
     List<String> columns = result.columns();
     for (List<Object> values : result.rows()) {
       List<String> dims = new ArrayList<>(dimensions.size());
-      Map<Agg, Long> aggs = new EnumMap<>(Agg.class);
+      Map<Agg, Number> aggs = new EnumMap<>(Agg.class);
       for (int i = 0; i < columns.size(); i++) {
         String column = columns.get(i);
         if (column.startsWith("d") && i < dimensions.size()) {
@@ -175,12 +250,18 @@ final class QueryRunner {
           Dimension d = dimensions.get(i);
           dims.add(d.isTime() ? TimeBuckets.label(d.grain(), toLong(v)) : v == null ? "" : v.toString());
         } else if (column.startsWith("m_")) {
-          aggs.put(Agg.valueOf(column.substring(2).toUpperCase(Locale.ROOT)), toLong(values.get(i)));
+          Agg agg = Agg.valueOf(column.substring(2).toUpperCase(Locale.ROOT));
+          aggs.put(agg, agg.exact() ? exact(values.get(i)) : toLong(values.get(i)));
         }
       }
       rows.add(new Row(List.copyOf(dims), aggs));
     }
     return rows;
+  }
+
+  private static BigInteger exact(Object value) {
+    return value == null || value.toString().isEmpty() ? BigInteger.ZERO
+        : new BigDecimal(value.toString()).toBigIntegerExact();
   }
 
   static long toLong(Object value) {
@@ -195,11 +276,21 @@ final class QueryRunner {
     };
   }
 
-  /** One statement of a plan: which shape and which aggregates. */
-  record Statement(boolean sessions, Set<Agg> aggs) {}
+  /** What a statement aggregates: events, sessions or engagement pings. */
+  enum Shape {
+    EVENTS, SESSIONS, ENGAGEMENT
+  }
 
-  /** The statements of a query, and the paging pushed into SQL when there is a single one. */
-  record Plan(List<Statement> statements, Page page, boolean visitorsFromSessions) {}
+  /** One statement of a plan: which shape and which aggregates. */
+  record Statement(Shape shape, Set<Agg> aggs) {}
+
+  /**
+   * The statements of a query, and the paging pushed into SQL when there is a single one.
+   *
+   * @param engagement the engagement pings' statement when other statements give the groups, or null
+   * @param visitors where visitors are counted without dimensions (percentage, conversion base)
+   */
+  record Plan(List<Statement> statements, Statement engagement, Page page, Shape visitors) {}
 
   /**
    * With an event dimension, one event statement answers every metric. Otherwise visits,
@@ -210,6 +301,7 @@ final class QueryRunner {
     boolean eventDims = query.hasEventDimension();
     Set<Agg> eventAggs = EnumSet.noneOf(Agg.class);
     Set<Agg> sessionAggs = EnumSet.noneOf(Agg.class);
+    Set<Agg> engagementAggs = EnumSet.noneOf(Agg.class);
     Set<Agg> visitorsAndVisits = eventDims ? eventAggs : sessionAggs;
     for (Metric m : query.metrics()) {
       switch (m) {
@@ -220,14 +312,25 @@ final class QueryRunner {
         case BOUNCE_RATE -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.BOUNCES));
         case VISIT_DURATION -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.DURATION_MS));
         case VIEWS_PER_VISIT -> sessionAggs.addAll(List.of(Agg.SESSIONS, Agg.SESSION_PAGEVIEWS));
+        case TOTAL_REVENUE, AVERAGE_REVENUE -> eventAggs.addAll(List.of(Agg.REVENUE_MICROS, Agg.REVENUE_EVENTS));
+        case SCROLL_DEPTH -> engagementAggs.addAll(List.of(Agg.ENGAGED_VISITS, Agg.SCROLL_SUM));
+        case TIME_ON_PAGE -> engagementAggs.addAll(List.of(Agg.ENGAGED_VISITS, Agg.ENGAGED_MS));
       }
     }
     List<Statement> statements = new ArrayList<>();
     if (!sessionAggs.isEmpty()) {
-      statements.add(new Statement(true, sessionAggs));
+      statements.add(new Statement(Shape.SESSIONS, sessionAggs));
     }
     if (!eventAggs.isEmpty()) {
-      statements.add(new Statement(false, eventAggs));
+      statements.add(new Statement(Shape.EVENTS, eventAggs));
+    }
+    Statement engagement = null;
+    if (!engagementAggs.isEmpty()) {
+      if (statements.isEmpty()) {
+        statements.add(new Statement(Shape.ENGAGEMENT, engagementAggs));
+      } else {
+        engagement = new Statement(Shape.ENGAGEMENT, engagementAggs);
+      }
     }
     Page page = null;
     boolean gapFilled = ResultShaper.gapFilled(query);
@@ -249,7 +352,7 @@ final class QueryRunner {
         page = new Page(order, query.pagination().limit(), query.pagination().offset());
       }
     }
-    return new Plan(statements, page, !eventDims);
+    return new Plan(statements, engagement, page, eventDims ? Shape.EVENTS : Shape.SESSIONS);
   }
 
   /** Dimensions whose distinct values can run into the thousands. */

@@ -48,7 +48,7 @@ final class ResultShaper {
   private record Line(List<String> dimensions, List<Object> metrics) {}
 
   static JsonObject shape(Query query, DateRange range, Raw main, Raw totals,
-      DateRange comparisonRange, Raw comparison) {
+      DateRange comparisonRange, Raw comparison, Long revenueMismatches) {
     List<Row> rows = main.rows();
     List<String> labels = query.timeDimension().map(t -> TimeLabels.labels(range, t.grain())).orElse(List.of());
     if (gapFilled(query)) {
@@ -119,12 +119,15 @@ final class ResultShaper {
     }
     if (totals != null) {
       Row row = totals.rows().isEmpty() ? new Row(List.of(), new EnumMap<>(Agg.class)) : totals.rows().get(0);
-      List<Object> values = metrics(query, row, totals);
+      List<Object> values = metrics(StatsService.totalsQuery(query), row, totals);
       JsonObject t = new JsonObject();
       for (int i = 0; i < query.metrics().size(); i++) {
         t.put(query.metrics().get(i).apiName(), values.get(i));
       }
       meta.put("totals", t);
+    }
+    if (revenueMismatches != null) {
+      meta.put("revenue_excluded_events", revenueMismatches);
     }
     if (comparisonRange != null) {
       String[] echo = comparisonRange.echo();
@@ -169,11 +172,33 @@ final class ResultShaper {
         case VIEWS_PER_VISIT -> ratio(row.get(Agg.SESSION_PAGEVIEWS), row.get(Agg.SESSIONS), 2).doubleValue();
         case PERCENTAGE -> ratio(100L * row.get(Agg.VISITORS),
             raw.totalVisitors() == null ? 0 : raw.totalVisitors(), 1).doubleValue();
+        case TOTAL_REVENUE, AVERAGE_REVENUE -> Revenue.money(
+            raw.revenue() == null ? null : raw.revenue().currencyOf(query, row.dimensions()),
+            row.exact(Agg.REVENUE_MICROS), row.get(Agg.REVENUE_EVENTS), m == Metric.AVERAGE_REVENUE);
+        case SCROLL_DEPTH -> row.get(Agg.ENGAGED_VISITS) == 0 ? null
+            : ratio(row.get(Agg.SCROLL_SUM), row.get(Agg.ENGAGED_VISITS), 0).longValue();
+        case TIME_ON_PAGE -> row.get(Agg.ENGAGED_VISITS) == 0 ? null
+            : ratio(row.get(Agg.ENGAGED_MS), 1000L * row.get(Agg.ENGAGED_VISITS), 0).longValue();
         case CONVERSION_RATE -> ratio(100L * row.get(Agg.VISITORS),
-            raw.goalBase() == null ? 0 : raw.goalBase().getOrDefault(row.dimensions(), 0L), 2).doubleValue();
+            raw.goalBase() == null ? 0 : raw.goalBase().getOrDefault(withoutGoal(query, row.dimensions()), 0L), 2)
+            .doubleValue();
       });
     }
     return values;
+  }
+
+  /**
+   * A group's dimension values without its goal's and properties', which is how conversion rate
+   * bases are keyed.
+   */
+  private static List<String> withoutGoal(Query query, List<String> dimensions) {
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < dimensions.size(); i++) {
+      if (!Query.outsideConversionBase(query.dimensions().get(i))) {
+        rest.add(dimensions.get(i));
+      }
+    }
+    return rest;
   }
 
   /** numerator / denominator rounded half-up to the scale; zero when the denominator is. */
@@ -186,14 +211,19 @@ final class ResultShaper {
 
   /**
    * Change against the comparison: the difference for rates given in percent (bounce rate,
-   * percentage, conversion rate), the relative change in whole percent for the others.
+   * percentage, conversion rate), the relative change in whole percent for the others; null
+   * when either value is (no engagement measured).
    */
   private static List<Object> change(Query query, List<Object> current, List<Object> previous) {
     List<Object> change = new ArrayList<>();
     for (int i = 0; i < query.metrics().size(); i++) {
       Metric m = query.metrics().get(i);
-      BigDecimal cur = new BigDecimal(current.get(i).toString());
-      BigDecimal prev = new BigDecimal(previous.get(i).toString());
+      if (current.get(i) == null || previous.get(i) == null) {
+        change.add(null);
+        continue;
+      }
+      BigDecimal cur = Revenue.amount(current.get(i));
+      BigDecimal prev = Revenue.amount(previous.get(i));
       switch (m) {
         case BOUNCE_RATE -> change.add(cur.subtract(prev).longValue());
         case PERCENTAGE, CONVERSION_RATE -> change.add(cur.subtract(prev).doubleValue());
@@ -232,7 +262,9 @@ final class ResultShaper {
     for (int i = 0; i < query.metrics().size(); i++) {
       if (query.metrics().get(i).apiName().equals(field)) {
         int index = i;
-        return Comparator.comparing(l -> new BigDecimal(l.metrics().get(index).toString()));
+        // A value not measured (null) orders below every number.
+        return Comparator.comparing(l -> l.metrics().get(index) == null ? null
+            : Revenue.amount(l.metrics().get(index)), Comparator.nullsFirst(Comparator.naturalOrder()));
       }
     }
     throw new IllegalArgumentException("cannot order by " + field);

@@ -1,6 +1,7 @@
 package io.trackflow.query.stats;
 
 import io.trackflow.core.store.ReadView;
+import io.trackflow.query.account.Goal;
 import io.trackflow.core.store.StoredTable;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,13 @@ final class SqlBuilder {
 
   /** Raw aggregates the statements return; metrics are derived from them in Java. */
   enum Agg {
-    VISITORS, VISITS, PAGEVIEWS, EVENTS, SESSIONS, BOUNCES, DURATION_MS, SESSION_PAGEVIEWS;
+    VISITORS, VISITS, PAGEVIEWS, EVENTS, SESSIONS, BOUNCES, DURATION_MS, SESSION_PAGEVIEWS,
+    SCROLL_SUM, ENGAGED_VISITS, ENGAGED_MS, REVENUE_MICROS, REVENUE_EVENTS;
+
+    /** Summed exactly, beyond a long's range: the revenue (text from the store, a BigInteger here). */
+    boolean exact() {
+      return this == REVENUE_MICROS;
+    }
 
     String column() {
       return "m_" + name().toLowerCase(Locale.ROOT);
@@ -49,7 +56,14 @@ final class SqlBuilder {
    * @param page ordering and paging to push down, or null for all groups
    */
   record Spec(String site, Instant from, Instant to, ZoneId zone, List<Dimension> dimensions,
-      List<Filter> filters, Set<Agg> aggs, Page page) {}
+      List<Filter> filters, Set<Agg> aggs, Page page, SiteGoals goals, Revenue revenue) {
+
+    /** A statement that sums no revenue. */
+    Spec(String site, Instant from, Instant to, ZoneId zone, List<Dimension> dimensions,
+        List<Filter> filters, Set<Agg> aggs, Page page, SiteGoals goals) {
+      this(site, from, to, zone, dimensions, filters, aggs, page, goals, null);
+    }
+  }
 
   /**
    * How long before its events a session can have started: sessions end when the visitor id's
@@ -93,69 +107,163 @@ final class SqlBuilder {
   /** Aggregates over matching events (event metrics). */
   Function<ReadView, String> events(Spec spec) {
     return view -> {
-      // Only the columns the statement reads: 18.16 reads every column a UNION ALL branch lists.
-      Set<String> columns = new LinkedHashSet<>();
+      Set<String> read = new LinkedHashSet<>();
       List<String> outer = new ArrayList<>();
-      boolean pagesJoined = false;
-      for (int i = 0; i < spec.dimensions().size(); i++) {
-        Dimension d = spec.dimensions().get(i);
-        if (sessionFinal(d)) {
-          pagesJoined = true;
-          outer.add(pageColumn(d) + " AS d" + i);
-        } else {
-          String expr = d.isTime()
-              ? TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), "timestamp_ms")
-              : eventExpr(d);
-          columns.add(expr + " AS d" + i);
-          outer.add("d" + i);
-        }
-      }
       for (Agg agg : spec.aggs()) {
-        outer.add(eventAgg(agg) + " AS " + agg.column());
         switch (agg) {
-          case VISITORS -> columns.add("visitor_id");
-          case VISITS -> columns.add("session_id");
-          case PAGEVIEWS -> columns.add(dialect.kindColumn());
+          case VISITORS -> read.add("visitor_id");
+          case VISITS -> read.add("session_id");
+          case PAGEVIEWS -> read.add(dialect.kindColumn());
+          case REVENUE_MICROS, REVENUE_EVENTS -> read.addAll(List.of("revenue_micros", "revenue_currency",
+              "name", "pathname", dialect.kindColumn()));
           default -> { }
         }
+        outer.add((agg == Agg.REVENUE_MICROS || agg == Agg.REVENUE_EVENTS ? revenueAgg(agg, spec) : eventAgg(agg))
+            + " AS " + agg.column());
       }
-      if (pagesJoined) {
-        columns.add("session_id");
-      }
-      if (columns.isEmpty()) {
-        columns.add(dialect.kindColumn());
-      }
-      List<String> conditions = new ArrayList<>(List.of(dialect.notEngagement()));
-      List<Filter> pageFilters = new ArrayList<>();
-      for (Filter f : spec.filters()) {
-        if (readsSessionFinal(f)) {
-          pageFilters.add(f);
-        } else {
-          conditions.add(filter(f, this::eventExpr));
-        }
-      }
-      if (!pageFilters.isEmpty()) {
-        // Filters on entry or exit pages (and the visit attributes or-ed with them) read the
-        // sessions the events belong to.
-        Set<String> read = new LinkedHashSet<>(List.of("session_id"));
-        pageFilters.forEach(f -> collectColumns(f, read));
-        conditions.add("session_id IN (SELECT session_id FROM "
-            + sessionPages(view, spec, List.copyOf(read)) + " AS p WHERE "
-            + pageFilters.stream().map(f -> filter(f, this::sessionValue)).collect(Collectors.joining(" AND "))
-            + ")");
-      }
-      String rows = view.rows(StoredTable.EVENTS, spec.site(), spec.from(), spec.to(), List.copyOf(columns),
-          String.join(" AND ", conditions));
-      String from;
-      if (pagesJoined) {
-        String pages = "SELECT session_id, entry_page AS v_entry_page, exit_page AS v_exit_page FROM "
-            + sessionPages(view, spec, List.of("session_id", "entry_page", "exit_page")) + " AS p";
-        from = dialect.joinSessions("SELECT * FROM " + rows + " AS r", pages);
-      } else {
-        from = rows + " AS t";
-      }
-      return select(outer, from, spec);
+      Source source = source(view, spec, dialect.notEngagement(), read);
+      List<String> columns = new ArrayList<>(source.dimensions());
+      columns.addAll(outer);
+      return select(columns, source.from(), spec);
     };
+  }
+
+  /**
+   * Aggregates over the matching engagement pings (engagement metrics): per group and visit the
+   * deepest scroll and the engaged time, then per group their sums and the number of visits.
+   */
+  Function<ReadView, String> engagement(Spec spec) {
+    return view -> {
+      Source source = source(view, spec, dialect.isEngagement(),
+          new LinkedHashSet<>(List.of("session_id", "scroll_depth", "engagement_millis")));
+      List<String> groups = new ArrayList<>();
+      for (int i = 0; i < spec.dimensions().size(); i++) {
+        groups.add("d" + i);
+      }
+      List<String> inner = new ArrayList<>(source.dimensions());
+      inner.addAll(List.of("session_id", "max(scroll_depth) AS visit_scroll", "sum(engagement_millis) AS visit_ms"));
+      groups.add("session_id");
+      String perVisit = "(SELECT " + String.join(", ", inner) + " FROM " + source.from()
+          + " GROUP BY " + String.join(", ", groups) + ") AS v";
+      List<String> outer = new ArrayList<>(groups.subList(0, groups.size() - 1));
+      for (Agg agg : spec.aggs()) {
+        outer.add(switch (agg) {
+          case SCROLL_SUM -> "sum(visit_scroll)";
+          case ENGAGED_VISITS -> "count(*)";
+          case ENGAGED_MS -> "sum(visit_ms)";
+          default -> throw new IllegalArgumentException(agg + " is not an engagement aggregate");
+        } + " AS " + agg.column());
+      }
+      return select(outer, perVisit, spec);
+    };
+  }
+
+  /**
+   * Visitors reaching each step of a funnel (columns {@code s1…sn}). Per visit (session id), the
+   * matching events that convert any step's goal, in time order (then event id) as a list of
+   * bit masks (bit k: converts step k+1); step 1 is at the first element with bit 0, step k at
+   * the first with bit k-1 after step k-1's (the earliest choice leaves the most room after it).
+   * A step counts the distinct visitors with a visit reaching it: steps spread over two visits
+   * never chain.
+   */
+  Function<ReadView, String> funnel(Spec spec, List<Goal> steps) {
+    return view -> {
+      List<String> bits = new ArrayList<>();
+      for (int k = 0; k < steps.size(); k++) {
+        bits.add("CASE WHEN " + converts(steps.get(k)) + " THEN " + (1L << k) + " ELSE 0 END");
+      }
+      Source source = source(view, spec, dialect.notEngagement() + " AND " + anyGoal(steps),
+          new LinkedHashSet<>(List.of("session_id", "visitor_id", "timestamp_ms", "event_id",
+              "(" + String.join(" + ", bits) + ") AS step_mask")));
+      // Not aliased to visitor_id: ClickHouse 18.16 would read the column name as the alias.
+      String visits = "SELECT session_id, " + dialect.anyValue("visitor_id") + " AS visitor, "
+          + dialect.inEventOrder("step_mask") + " AS masks FROM " + source.from() + " GROUP BY session_id";
+      List<String> positions = new ArrayList<>(List.of("visitor"));
+      List<String> reached = new ArrayList<>();
+      for (int k = 1; k <= steps.size(); k++) {
+        String first = dialect.firstWithBit("masks", 1L << (k - 1), k == 1 ? "0" : "p" + (k - 1));
+        positions.add((k == 1 ? first : "CASE WHEN p" + (k - 1) + " = 0 THEN 0 ELSE " + first + " END") + " AS p" + k);
+        reached.add(dialect.uniqExactIf("visitor", "p" + k + " > 0") + " AS s" + k);
+      }
+      return "SELECT " + String.join(", ", reached) + " FROM (SELECT " + String.join(", ", positions)
+          + " FROM (" + visits + ") AS v) AS l";
+    };
+  }
+
+  /** The most frequent custom property keys of the matching events: key, visitors, events. */
+  Function<ReadView, String> propKeys(Spec spec, int limit) {
+    return view -> {
+      Source source = source(view, spec, dialect.notEngagement(),
+          new LinkedHashSet<>(List.of(dialect.expand("prop_keys") + " AS prop_key", "visitor_id")));
+      return "SELECT prop_key, " + dialect.uniqExact("visitor_id") + " AS visitors, count(*) AS events FROM "
+          + source.from() + " GROUP BY prop_key ORDER BY events DESC, prop_key LIMIT " + limit;
+    };
+  }
+
+  /** A statement's rows: its dimensions as d0…dn (in that order) and the FROM clause they read. */
+  private record Source(List<String> dimensions, String from) {}
+
+  /**
+   * The matching rows of the events table of the given kind (a condition: events, or engagement
+   * pings), with the dimension columns and the columns in {@code read}.
+   */
+  private Source source(ReadView view, Spec spec, String kind, Set<String> read) {
+    // Only the columns the statement reads: 18.16 reads every column a UNION ALL branch lists.
+    Set<String> columns = new LinkedHashSet<>();
+    List<String> dimensions = new ArrayList<>();
+    boolean pagesJoined = false;
+    for (int i = 0; i < spec.dimensions().size(); i++) {
+      Dimension d = spec.dimensions().get(i);
+      if (sessionFinal(d)) {
+        pagesJoined = true;
+        dimensions.add(pageColumn(d) + " AS d" + i);
+      } else {
+        String expr = d.isTime()
+            ? TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), "timestamp_ms")
+            : eventExpr(d, spec.goals());
+        columns.add(expr + " AS d" + i);
+        dimensions.add("d" + i);
+      }
+    }
+    columns.addAll(read);
+    if (pagesJoined) {
+      columns.add("session_id");
+    }
+    if (columns.isEmpty()) {
+      columns.add(dialect.kindColumn());
+    }
+    List<String> conditions = new ArrayList<>(List.of(kind));
+    if (spec.dimensions().stream().anyMatch(Dimension::isGoal)) {
+      // Only conversions have a goal to group by.
+      conditions.add(anyGoal(spec.goals().all()));
+    }
+    List<Filter> pageFilters = new ArrayList<>();
+    for (Filter f : spec.filters()) {
+      if (readsSessionFinal(f)) {
+        pageFilters.add(f);
+      } else {
+        conditions.add(filter(f, d -> eventExpr(d, spec.goals()), spec.goals()));
+      }
+    }
+    if (!pageFilters.isEmpty()) {
+      // Filters on entry or exit pages (and the visit attributes or-ed with them) read the
+      // sessions the events belong to.
+      Set<String> pageColumns = new LinkedHashSet<>(List.of("session_id"));
+      pageFilters.forEach(f -> collectColumns(f, pageColumns));
+      conditions.add("session_id IN (SELECT session_id FROM "
+          + sessionPages(view, spec, List.copyOf(pageColumns)) + " AS p WHERE "
+          + pageFilters.stream().map(f -> filter(f, this::sessionValue, spec.goals()))
+              .collect(Collectors.joining(" AND "))
+          + ")");
+    }
+    String rows = view.rows(StoredTable.EVENTS, spec.site(), spec.from(), spec.to(), List.copyOf(columns),
+        String.join(" AND ", conditions));
+    if (!pagesJoined) {
+      return new Source(dimensions, rows + " AS t");
+    }
+    String pages = "SELECT session_id, entry_page AS v_entry_page, exit_page AS v_exit_page FROM "
+        + sessionPages(view, spec, List.of("session_id", "entry_page", "exit_page")) + " AS p";
+    return new Source(dimensions, dialect.joinSessions("SELECT * FROM " + rows + " AS r", pages));
   }
 
   /** Aggregates over matching sessions (session metrics; also visitors and visits without event dimensions). */
@@ -185,11 +293,11 @@ final class SqlBuilder {
       List<String> eventFilters = new ArrayList<>(List.of(dialect.notEngagement()));
       for (Filter f : spec.filters()) {
         if (f.eventLevel()) {
-          eventFilters.add(filter(f, this::eventExpr));
+          eventFilters.add(filter(f, d -> eventExpr(d, spec.goals()), spec.goals()));
           continue;
         }
         collectColumns(f, columns);
-        (readsSessionFinal(f) ? after : stable).add(filter(f, this::sessionValue));
+        (readsSessionFinal(f) ? after : stable).add(filter(f, this::sessionValue, spec.goals()));
       }
       if (eventFilters.size() > 1) {
         // Sessions with at least one matching event in the range.
@@ -238,7 +346,7 @@ final class SqlBuilder {
    */
   Function<ReadView, String> realtimeTop(String site, Instant from, Instant to, Dimension d, int limit) {
     return view -> "SELECT value, " + dialect.uniqExact("visitor_id") + " AS visitors FROM "
-        + view.rows(StoredTable.EVENTS, site, from, to, List.of(eventExpr(d) + " AS value", "visitor_id"),
+        + view.rows(StoredTable.EVENTS, site, from, to, List.of(eventExpr(d, SiteGoals.NONE) + " AS value", "visitor_id"),
             dialect.notEngagement())
         + " AS r GROUP BY value ORDER BY visitors DESC, value ASC LIMIT " + limit;
   }
@@ -266,6 +374,45 @@ final class SqlBuilder {
           .append(" OFFSET ").append(spec.page().offset());
     }
     return sql.toString();
+  }
+
+  /**
+   * Revenue summed in its goal's currency: per group of the goal dimension in that goal's (the
+   * group's d column names it), else in the one currency of the revenue goals in view, over the
+   * events converting one of them.
+   */
+  private String revenueAgg(Agg agg, Spec spec) {
+    Revenue revenue = spec.revenue();
+    String counted;
+    if (revenue == null || revenue.goals().isEmpty() || (!revenue.perGoal() && revenue.currency() == null)) {
+      counted = "1 = 0";
+    } else if (revenue.perGoal()) {
+      int goal = spec.dimensions().indexOf(spec.dimensions().stream().filter(Dimension::isGoal).findFirst().orElseThrow());
+      StringBuilder currency = new StringBuilder("CASE d" + goal);
+      revenue.currencyByGoal().forEach((name, code) ->
+          currency.append(" WHEN ").append(dialect.literal(name)).append(" THEN ").append(dialect.literal(code)));
+      counted = "revenue_currency != '' AND revenue_currency = " + currency.append(" ELSE '' END");
+    } else {
+      counted = "revenue_currency = " + dialect.literal(revenue.currency()) + " AND " + anyGoal(revenue.goals());
+    }
+    return agg == Agg.REVENUE_MICROS ? dialect.exactSumIf("revenue_micros", counted) : dialect.countIf(counted);
+  }
+
+  /**
+   * The matching events that convert a revenue goal in view but carry revenue in another
+   * currency than the goal's (column {@code mismatched}).
+   */
+  Function<ReadView, String> revenueMismatches(Spec spec) {
+    return view -> {
+      Source source = source(view, spec, dialect.notEngagement(),
+          new LinkedHashSet<>(List.of("revenue_currency", "name", "pathname", dialect.kindColumn())));
+      String mismatched = spec.revenue().goals().stream()
+          .map(g -> "(" + converts(g) + " AND revenue_currency != '' AND revenue_currency != "
+              + dialect.literal(g.currency()) + ")")
+          .collect(Collectors.joining(" OR ", "(", ")"));
+      return "SELECT " + dialect.countIf(spec.revenue().goals().isEmpty() ? "1 = 0" : mismatched)
+          + " AS mismatched FROM " + source.from();
+    };
   }
 
   private String eventAgg(Agg agg) {
@@ -299,16 +446,52 @@ final class SqlBuilder {
     };
   }
 
-  /** The SQL of a filter, each dimension read through {@code column}. */
-  private String filter(Filter f, Function<Dimension, String> column) {
+  /**
+   * The SQL of a filter, each dimension read through {@code column}; an event:goal condition is
+   * true for events that convert the goals it names (or, for is_not, none of them).
+   */
+  private String filter(Filter f, Function<Dimension, String> column, SiteGoals goals) {
     return switch (f) {
-      case Filter.And and -> and.children().stream().map(c -> filter(c, column))
+      case Filter.And and -> and.children().stream().map(c -> filter(c, column, goals))
           .collect(Collectors.joining(" AND ", "(", ")"));
-      case Filter.Or or -> or.children().stream().map(c -> filter(c, column))
+      case Filter.Or or -> or.children().stream().map(c -> filter(c, column, goals))
           .collect(Collectors.joining(" OR ", "(", ")"));
-      case Filter.Not not -> "NOT (" + filter(not.child(), column) + ")";
+      case Filter.Not not -> "NOT (" + filter(not.child(), column, goals) + ")";
+      case Filter.Condition c when c.dimension().isGoal() -> {
+        String any = anyGoal(goals.selected(c));
+        yield c.op() == Filter.Op.IS_NOT ? "NOT " + any : any;
+      }
       case Filter.Condition c -> condition(c, column.apply(c.dimension()));
     };
+  }
+
+  /** True for an event that converts any of the goals (false without goals). */
+  private String anyGoal(List<Goal> goals) {
+    if (goals.isEmpty()) {
+      return "1 = 0";
+    }
+    return goals.stream().map(this::converts).collect(Collectors.joining(" OR ", "(", ")"));
+  }
+
+  /** True for an event that converts the goal: its custom event, or a pageview of its paths. */
+  private String converts(Goal goal) {
+    if (goal.isEvent()) {
+      return "name = " + dialect.literal(goal.eventName());
+    }
+    String path = goal.pagePath().indexOf('*') < 0
+        ? "pathname = " + dialect.literal(goal.pagePath())
+        : dialect.matches("pathname", dialect.literal(Wildcards.toRegex(goal.pagePath())));
+    return "(" + dialect.isPageview() + " AND " + path + ")";
+  }
+
+  /** The goals an event converts, one row each (for the event:goal dimension). */
+  private String goalNames(List<Goal> goals) {
+    if (goals.isEmpty()) {
+      return "''";
+    }
+    return dialect.expandNonEmpty(goals.stream()
+        .map(g -> "CASE WHEN " + converts(g) + " THEN " + dialect.literal(g.displayName()) + " ELSE '' END")
+        .toList());
   }
 
   /**
@@ -348,8 +531,11 @@ final class SqlBuilder {
     return values.stream().map(dialect::literal).collect(Collectors.joining(", "));
   }
 
-  /** The expression of a dimension on an event row. */
-  private String eventExpr(Dimension d) {
+  /** The expression of a dimension on an event row (event:goal: one row per goal converted). */
+  private String eventExpr(Dimension d, SiteGoals goals) {
+    if (d.isGoal()) {
+      return goalNames(goals.all());
+    }
     if (d.kind() == Dimension.Kind.EVENT_PROP) {
       return dialect.prop(dialect.literal(d.propKey()));
     }

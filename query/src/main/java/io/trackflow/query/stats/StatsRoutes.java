@@ -6,11 +6,15 @@ import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.core.http.HttpRoutes;
 import io.trackflow.core.store.EventStore;
+import io.trackflow.query.account.AccountStore;
+import io.trackflow.query.account.Funnel;
+import io.trackflow.query.account.Goal;
 import io.trackflow.query.auth.AccessControl;
 import io.trackflow.query.auth.Permission;
 import io.trackflow.query.auth.SiteAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -18,11 +22,14 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stats endpoints: {@code POST /api/v2/query} (Plausible Stats API v2 shape) and
+ * The stats endpoints: {@code POST /api/v2/query} (Plausible Stats API v2 shape),
+ * {@code POST /api/v2/funnel}, {@code POST /api/v2/props} and
  * {@code GET /api/sites/{domain}/realtime}. Each authorizes the site for reading, then answers
  * from {@link StatsService}.
  */
@@ -37,20 +44,38 @@ public final class StatsRoutes implements HttpRoutes {
     Future<SiteAccess> authorize(RoutingContext ctx, String domain);
   }
 
+  /** A site's configured goals; the account store in production. */
+  @FunctionalInterface
+  interface GoalSource {
+    Future<List<Goal>> goals(String domain);
+  }
+
+  /** A site's configured funnels; the account store in production. */
+  @FunctionalInterface
+  interface FunnelSource {
+    Future<List<Funnel>> funnels(String domain);
+  }
+
   private final StatsService service;
   private final SiteAuthorizer authorizer;
+  private final GoalSource goals;
+  private final FunnelSource funnels;
   private final QueryParser parser = new QueryParser();
   private final MeterRegistry registry;
 
-  public StatsRoutes(EventStore store, QueryCache cache, AccessControl access,
+  public StatsRoutes(EventStore store, QueryCache cache, AccessControl access, AccountStore accounts,
       MeterRegistry registry, Clock clock) {
     this(new StatsService(store, cache, registry, clock),
-        (ctx, domain) -> access.authorizeSite(ctx, domain, Permission.READ), registry);
+        (ctx, domain) -> access.authorizeSite(ctx, domain, Permission.READ), accounts::goals, accounts::funnels,
+        registry);
   }
 
-  StatsRoutes(StatsService service, SiteAuthorizer authorizer, MeterRegistry registry) {
+  StatsRoutes(StatsService service, SiteAuthorizer authorizer, GoalSource goals, FunnelSource funnels,
+      MeterRegistry registry) {
     this.service = service;
     this.authorizer = authorizer;
+    this.goals = goals;
+    this.funnels = funnels;
     this.registry = registry;
   }
 
@@ -65,19 +90,65 @@ public final class StatsRoutes implements HttpRoutes {
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
         .handler(this::query);
     router.get("/api/sites/:domain/realtime").handler(this::realtime);
+    router.post("/api/v2/funnel")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
+        .handler(this::funnel);
+    router.post("/api/v2/props")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
+        .handler(this::propKeys);
+  }
+
+  /** What a query route answers once the query is parsed and the site authorized. */
+  @FunctionalInterface
+  private interface QueryAnswer {
+    Future<StatsService.Answer> answer(Query query, String domain, ZoneId zone, List<Goal> siteGoals);
+  }
+
+  private void propKeys(RoutingContext ctx) {
+    answerQuery(ctx, parser::parsePropKeys, service::propKeys);
   }
 
   private void query(RoutingContext ctx) {
+    answerQuery(ctx, parser::parse, service::query);
+  }
+
+  /** Parses the body (a 400, counted, when it is no query), authorizes its site, then answers. */
+  private void answerQuery(RoutingContext ctx, Function<Buffer, Query> parse, QueryAnswer answer) {
     Query query;
     try {
-      query = parser.parse(ctx.body().buffer());
+      query = parse.apply(ctx.body().buffer());
     } catch (HttpFailure e) {
       rejected("invalid_query");
       ctx.fail(e);
       return;
     }
     authorizer.authorize(ctx, query.siteId())
-        .compose(access -> service.query(query, access.domain(), zone(access)).recover(StatsRoutes::unavailable))
+        .compose(access -> goalsOf(query, access.domain())
+            .compose(siteGoals -> answer.answer(query, access.domain(), zone(access), siteGoals))
+            .recover(StatsRoutes::unavailable))
+        .onSuccess(result -> respond(ctx, result))
+        .onFailure(ctx::fail);
+  }
+
+  private void funnel(RoutingContext ctx) {
+    FunnelQuery request;
+    try {
+      request = parser.parseFunnel(ctx.body().buffer());
+    } catch (HttpFailure e) {
+      rejected("invalid_query");
+      ctx.fail(e);
+      return;
+    }
+    authorizer.authorize(ctx, request.siteId())
+        .compose(access -> funnels.funnels(access.domain()).compose(all -> {
+          Funnel funnel = all.stream().filter(f -> f.name().equals(request.funnel())).findFirst().orElse(null);
+          if (funnel == null) {
+            return Future.failedFuture(new HttpFailure(404, "funnel_not_found", "the site has no funnel named '"
+                + request.funnel() + "'; funnels are configured in the site's settings"));
+          }
+          return goalsOf(request.asQuery(), access.domain())
+              .compose(siteGoals -> service.funnel(request, access.domain(), zone(access), funnel, siteGoals));
+        }).recover(StatsRoutes::unavailable))
         .onSuccess(answer -> respond(ctx, answer))
         .onFailure(ctx::fail);
   }
@@ -87,6 +158,11 @@ public final class StatsRoutes implements HttpRoutes {
         .compose(access -> service.realtime(access.domain(), zone(access)).recover(StatsRoutes::unavailable))
         .onSuccess(answer -> respond(ctx, answer))
         .onFailure(ctx::fail);
+  }
+
+  /** The site's goals when the answer depends on them; no account store round trip otherwise. */
+  private Future<List<Goal>> goalsOf(Query query, String domain) {
+    return query.readsGoals() ? goals.goals(domain) : Future.succeededFuture(List.of());
   }
 
   private static void respond(RoutingContext ctx, StatsService.Answer answer) {

@@ -3,7 +3,10 @@ package io.trackflow.query.stats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.core.cache.QueryCache;
+import io.trackflow.core.http.HttpFailure;
 import io.trackflow.core.store.EventStore;
+import io.trackflow.query.account.Funnel;
+import io.trackflow.query.account.Goal;
 import io.trackflow.query.stats.Query.DateRangeSpec;
 import io.trackflow.query.stats.QueryRunner.Raw;
 import io.vertx.core.Future;
@@ -17,7 +20,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,21 +62,111 @@ public final class StatsService {
         .register(registry);
   }
 
-  /** Answers a parsed query about the site, whose time zone is given. */
+  /** Answers a parsed query about the site, whose time zone is given, for a site without goals. */
   public Future<Answer> query(Query query, String site, ZoneId zone) {
+    return query(query, site, zone, List.of());
+  }
+
+  /** Answers a parsed query about the site, whose time zone and goals are given. */
+  public Future<Answer> query(Query query, String site, ZoneId zone, List<Goal> siteGoals) {
+    SiteGoals goals = new SiteGoals(siteGoals);
     Instant now = clock.instant();
+    return checkedRange(query, site, zone, goals, now).compose(range -> {
+      DateRange comparison = Comparisons.of(query, range, now);
+      String key = QueryJson.cacheKey(site, query, range, comparison, query.readsGoals() ? goals.normalised() : null);
+      Duration ttl = range.includes(now) || (comparison != null && comparison.includes(now))
+          ? LIVE_TTL : PAST_TTL;
+      return cached(key, () -> compute(query, site, range, goals, comparison).map(json -> json.toBuffer()), ttl);
+    });
+  }
+
+  /**
+   * Visitors reaching each step of a funnel over the request's range, with its filters: steps
+   * count in order within one visit. The site's goals are needed for goal filters.
+   */
+  public Future<Answer> funnel(FunnelQuery request, String site, ZoneId zone, Funnel funnel, List<Goal> siteGoals) {
+    SiteGoals goals = new SiteGoals(siteGoals);
+    Query query = request.asQuery();
+    Instant now = clock.instant();
+    return checkedRange(query, site, zone, goals, now).compose(range -> {
+      String key = QueryJson.funnelCacheKey(site, request, range, SiteGoals.normalised(funnel.steps()),
+          query.readsGoals() ? goals.normalised() : null);
+      Duration ttl = range.includes(now) ? LIVE_TTL : PAST_TTL;
+      return cached(key, () -> computeFunnel(request, query, site, range, goals, funnel).map(JsonObject::toBuffer), ttl);
+    });
+  }
+
+  private Future<JsonObject> computeFunnel(FunnelQuery request, Query query, String site, DateRange range,
+      SiteGoals goals, Funnel funnel) {
+    SqlBuilder sql = runner.sql();
+    SqlBuilder.Spec steps = new SqlBuilder.Spec(site, range.fromInstant(), range.toInstant(), range.zone(), List.of(),
+        query.filters(), Set.of(), null, goals);
+    SqlBuilder.Spec all = new SqlBuilder.Spec(site, range.fromInstant(), range.toInstant(), range.zone(), List.of(),
+        query.filters(), Set.of(SqlBuilder.Agg.VISITORS), null, goals);
+    Future<List<Long>> reached = runner.store().query(sql.funnel(steps, funnel.steps())).map(r -> {
+      List<Long> visitors = new ArrayList<>();
+      for (int k = 0; k < funnel.steps().size(); k++) {
+        visitors.add(r.rows().isEmpty() ? 0L : QueryRunner.toLong(r.rows().get(0).get(k)));
+      }
+      return visitors;
+    });
+    Future<Long> allVisitors = runner.store().query(sql.events(all))
+        .map(r -> r.rows().isEmpty() ? 0L : QueryRunner.toLong(r.rows().get(0).get(0)));
+    return Future.all(reached, allVisitors).map(done ->
+        FunnelAnswer.shape(request, range, funnel.steps(), reached.result(), allVisitors.result()));
+  }
+
+  /** Keys listed in answers of {@link #propKeys}: the most frequent first. */
+  static final int PROP_KEYS_LIMIT = 100;
+
+  /**
+   * The custom property keys of the events a stats query of the same range and filters would
+   * count, most frequent first, with their visitors and events: which {@code event:props:<key>}
+   * breakdowns have anything to show (e.g. for one goal).
+   */
+  public Future<Answer> propKeys(Query query, String site, ZoneId zone, List<Goal> siteGoals) {
+    SiteGoals goals = new SiteGoals(siteGoals);
+    Instant now = clock.instant();
+    return checkedRange(query, site, zone, goals, now).compose(range -> {
+      JsonObject echo = QueryJson.echo(query, range);
+      echo.remove("metrics");
+      echo.remove("dimensions");
+      echo.remove("order_by");
+      echo.remove("include");
+      echo.remove("pagination");
+      String key = QueryJson.hashed(QueryJson.sitePrefix(site) + "props:", echo.copy()
+          .put("goals", query.readsGoals() ? goals.normalised() : null), range);
+      Duration ttl = range.includes(now) ? LIVE_TTL : PAST_TTL;
+      SqlBuilder.Spec spec = new SqlBuilder.Spec(site, range.fromInstant(), range.toInstant(), range.zone(), List.of(),
+          query.filters(), Set.of(), null, goals);
+      return cached(key, () -> runner.store().query(runner.sql().propKeys(spec, PROP_KEYS_LIMIT)).map(r -> {
+        JsonArray results = new JsonArray();
+        for (List<Object> row : r.rows()) {
+          results.add(new JsonObject().put("key", String.valueOf(row.get(0)))
+              .put("visitors", QueryRunner.toLong(row.get(1))).put("events", QueryRunner.toLong(row.get(2))));
+        }
+        return new JsonObject().put("results", results).put("query", echo).toBuffer();
+      }), ttl);
+    });
+  }
+
+  /** The query's range at {@code now}, once its goal conditions name goals the site has (else a 400). */
+  private Future<DateRange> checkedRange(Query query, String site, ZoneId zone, SiteGoals goals, Instant now) {
+    try {
+      goals.check(query);
+    } catch (HttpFailure e) {
+      return Future.failedFuture(e);
+    }
+    return resolve(query, site, zone, now);
+  }
+
+  /** The query's range in the site's zone ({@code all} starts at the site's first event). */
+  private Future<DateRange> resolve(Query query, String site, ZoneId zone, Instant now) {
     LocalDate today = LocalDate.ofInstant(now, zone);
     Future<LocalDate> firstDay = query.dateRange() instanceof DateRangeSpec.Named n && n.name().equals("all")
         ? runner.firstDay(site, zone, today)
         : Future.succeededFuture(today);
-    return firstDay.compose(first -> {
-      DateRange range = DateRange.resolve(query.dateRange(), zone, clock, first);
-      DateRange comparison = Comparisons.of(query, range, now);
-      String key = QueryJson.cacheKey(site, query, range, comparison);
-      Duration ttl = range.includes(now) || (comparison != null && comparison.includes(now))
-          ? LIVE_TTL : PAST_TTL;
-      return cached(key, () -> compute(query, site, range, comparison).map(json -> json.toBuffer()), ttl);
-    });
+    return firstDay.map(first -> DateRange.resolve(query.dateRange(), zone, clock, first));
   }
 
   /** Rows of the realtime top pages and top sources. */
@@ -115,22 +207,39 @@ public final class StatsService {
         });
   }
 
-  private Future<JsonObject> compute(Query query, String site, DateRange range, DateRange comparisonRange) {
-    Future<Raw> main = runner.run(query, site, range, List.of(), true);
+  private Future<JsonObject> compute(Query query, String site, DateRange range, SiteGoals goals,
+      DateRange comparisonRange) {
+    Future<Raw> main = runner.run(query, site, range, goals, List.of(), true);
     Future<Raw> totals = query.include().totals()
-        ? runner.run(query.with(query.metrics(), List.of(), query.filters()), site, range, List.of(), false)
+        ? runner.run(totalsQuery(query), site, range, goals, List.of(), false)
         : Future.succeededFuture(null);
     Future<Raw> comparison;
     if (comparisonRange == null) {
       comparison = Future.succeededFuture(null);
     } else if (runner.pagesInStore(query)) {
       // The store pages the answer: compare only the groups on that page, once they are known.
-      comparison = main.compose(m -> runner.run(query, site, comparisonRange, restriction(query, m), false));
+      comparison = main.compose(m -> runner.run(query, site, comparisonRange, goals, restriction(query, m), false));
     } else {
-      comparison = runner.run(query, site, comparisonRange, List.of(), false);
+      comparison = runner.run(query, site, comparisonRange, goals, List.of(), false);
     }
-    return Future.all(main, totals, comparison).map(done -> ResultShaper.shape(query, range,
-        main.result(), totals.result(), comparisonRange, comparison.result()));
+    Future<Long> mismatches = query.has(Metric.TOTAL_REVENUE) || query.has(Metric.AVERAGE_REVENUE)
+        ? runner.revenueMismatches(query, site, range, goals)
+        : Future.succeededFuture(null);
+    return Future.all(main, totals, comparison, mismatches).map(done -> ResultShaper.shape(query, range,
+        main.result(), totals.result(), comparisonRange, comparison.result(), mismatches.result()));
+  }
+
+  /**
+   * The query of {@code meta.totals}: the same without dimensions. A goal breakdown's totals
+   * count conversions of any goal (its rows' union), not every event.
+   */
+  static Query totalsQuery(Query query) {
+    List<Filter> filters = new ArrayList<>(query.filters());
+    if (query.goalDimension() >= 0) {
+      filters.add(new Filter.Condition(Filter.Op.MATCHES, query.dimensions().get(query.goalDimension()),
+          List.of("*"), true));
+    }
+    return query.with(query.metrics(), List.of(), filters);
   }
 
   /**
@@ -138,25 +247,7 @@ public final class StatsService {
    * {@code is} filter per non-time dimension with the values seen.
    */
   private static List<Filter> restriction(Query query, Raw main) {
-    List<Filter> restriction = new ArrayList<>();
-    if (!main.pagedInSql()) {
-      return restriction;
-    }
-    for (int i = 0; i < query.dimensions().size(); i++) {
-      Dimension d = query.dimensions().get(i);
-      if (d.isTime()) {
-        continue;
-      }
-      Set<String> values = new LinkedHashSet<>();
-      for (QueryRunner.Row row : main.rows()) {
-        values.add(row.dimensions().get(i));
-      }
-      if (values.isEmpty()) {
-        values.add("");
-      }
-      restriction.add(new Filter.Condition(Filter.Op.IS, d, List.copyOf(values), true));
-    }
-    return restriction;
+    return main.pagedInSql() ? QueryRunner.restriction(query, main.rows()) : List.of();
   }
 
   private Future<Buffer> computeRealtime(String site, ZoneId zone) {

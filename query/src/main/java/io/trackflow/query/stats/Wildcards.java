@@ -27,4 +27,9 @@ final class Wildcards {
     }
     return sb.append('$').toString();
   }
+
+  /** Whether the whole value matches the wildcard pattern, in Java (for goal names). */
+  static boolean matches(String pattern, String value) {
+    return java.util.regex.Pattern.compile(toRegex(pattern)).matcher(value).matches();
+  }
 }

@@ -57,9 +57,9 @@ public abstract class AccountStoreContract {
   @Test
   @DisplayName("Migrations are recorded by version and applying them again changes nothing")
   void migrationsAreVersioned() throws Exception {
-    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3, 4);
+    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3, 4, 5);
     await(store.migrate());
-    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3, 4);
+    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3, 4, 5);
   }
 
   @Test
@@ -184,6 +184,94 @@ public abstract class AccountStoreContract {
     assertThat(await(store.deleteApiKey(other.id(), key.id()))).isFalse();
     assertThat(await(store.deleteApiKey(owner.id(), key.id()))).isTrue();
     assertThat(await(store.findApiKey("hash-k"))).isEmpty();
+  }
+
+  private Goal eventGoal(String domain, String name, String displayName, String currency) throws Exception {
+    return await(store.createGoal(new Goal(0, domain, displayName, name, null, currency, 0)));
+  }
+
+  private Goal pageGoal(String domain, String path, String displayName) throws Exception {
+    return await(store.createGoal(new Goal(0, domain, displayName, null, path, null, 0)));
+  }
+
+  @Test
+  @DisplayName("Goals are listed per site in creation order; a repeated name, event or page path on one site conflicts")
+  void goals() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    site("b.example", owner);
+    Goal signup = eventGoal("A.example", "Signup", "Signup", null);
+    Goal purchase = eventGoal("a.example", "Purchase", "Purchase in EUR", "EUR");
+    Goal blog = pageGoal("a.example", "/blog/*", "Visit /blog/*");
+    assertThat(signup.domain()).isEqualTo("a.example");
+    assertThat(signup.isEvent()).isTrue();
+    assertThat(purchase.revenueCurrency()).contains("EUR");
+    assertThat(blog.pagePath()).isEqualTo("/blog/*");
+    assertThat(blog.eventName()).isNull();
+    assertThat(blog.revenueCurrency()).isEmpty();
+    assertThat(await(store.goals("a.example"))).containsExactly(signup, purchase, blog);
+    assertThat(await(store.goals("b.example"))).isEmpty();
+
+    assertThatThrownBy(() -> eventGoal("a.example", "Other", "Signup", null)).isInstanceOf(AccountConflictException.class);
+    assertThatThrownBy(() -> eventGoal("a.example", "Signup", "Signup again", null)).isInstanceOf(AccountConflictException.class);
+    assertThatThrownBy(() -> pageGoal("a.example", "/blog/*", "Blog")).isInstanceOf(AccountConflictException.class);
+    // An event goal and a page goal never clash, nor do goals of different sites.
+    Goal pageNamedLikeEvent = pageGoal("a.example", "Signup", "Visit Signup");
+    Goal elsewhere = eventGoal("b.example", "Signup", "Signup", null);
+    assertThat(await(store.goals("b.example"))).containsExactly(elsewhere);
+
+    assertThat(await(store.deleteGoal("b.example", signup.id()))).isFalse();
+    assertThat(await(store.deleteGoal("a.example", signup.id()))).isTrue();
+    assertThat(await(store.goals("a.example"))).containsExactly(purchase, blog, pageNamedLikeEvent);
+    // Deleted, its name and event are free again.
+    Goal again = eventGoal("a.example", "Signup", "Signup", null);
+    assertThat(again.id()).isNotEqualTo(signup.id());
+  }
+
+  @Test
+  @DisplayName("Funnels keep their steps in order, a goal in a funnel cannot be deleted, and funnel names are unique per site")
+  void funnels() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    Goal blog = pageGoal("a.example", "/blog*", "Read the blog");
+    Goal signup = eventGoal("a.example", "Signup", "Signup", null);
+    Goal purchase = eventGoal("a.example", "Purchase", "Purchase", "USD");
+    Funnel funnel = await(store.createFunnel("a.example", "Checkout", List.of(signup.id(), blog.id(), purchase.id())));
+    assertThat(funnel.steps()).containsExactly(signup, blog, purchase);
+    Funnel other = await(store.createFunnel("a.example", "Reading", List.of(blog.id(), signup.id())));
+    assertThat(await(store.funnels("a.example"))).containsExactly(funnel, other);
+    assertThatThrownBy(() -> await(store.createFunnel("a.example", "Checkout", List.of(blog.id(), signup.id()))))
+        .isInstanceOf(AccountConflictException.class);
+    assertThat(await(store.funnels("a.example"))).containsExactly(funnel, other);
+
+    assertThatThrownBy(() -> await(store.deleteGoal("a.example", blog.id())))
+        .isInstanceOfSatisfying(GoalInUseException.class,
+            e -> assertThat(e.funnels()).containsExactly("Checkout", "Reading"));
+    assertThat(await(store.deleteFunnel("a.example", funnel.id()))).isTrue();
+    assertThat(await(store.deleteFunnel("a.example", funnel.id()))).isFalse();
+    assertThat(await(store.deleteGoal("a.example", purchase.id()))).isTrue();
+    assertThat(await(store.funnels("a.example"))).containsExactly(other);
+  }
+
+  @Test
+  @DisplayName("Deleting a site removes its goals and funnels, and nothing of other sites")
+  void deleteSiteRemovesGoals() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    site("b.example", owner);
+    Goal a = eventGoal("a.example", "Signup", "Signup", null);
+    Goal b = eventGoal("b.example", "Signup", "Signup", null);
+    Goal b2 = pageGoal("b.example", "/", "Home");
+    await(store.createFunnel("a.example", "F", List.of(a.id(), eventGoal("a.example", "Buy", "Buy", null).id())));
+    Funnel kept = await(store.createFunnel("b.example", "F", List.of(b.id(), b2.id())));
+    assertThat(await(store.deleteSite("a.example"))).isTrue();
+    assertThat(await(store.goals("a.example"))).isEmpty();
+    assertThat(await(store.funnels("a.example"))).isEmpty();
+    assertThat(await(store.goals("b.example"))).containsExactly(b, b2);
+    assertThat(await(store.funnels("b.example"))).containsExactly(kept);
+    // A site created again with the domain starts without goals.
+    site("a.example", owner);
+    assertThat(eventGoal("a.example", "Signup", "Signup", null).displayName()).isEqualTo("Signup");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static io.trackflow.query.QueryStack.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trackflow.query.QueryStack;
+import io.trackflow.query.account.Goal;
 import io.trackflow.query.account.Site;
 import io.trackflow.query.account.SiteRole;
 import io.trackflow.query.account.User;
@@ -162,7 +163,28 @@ class AuthorizationMatrixTest {
       new Route("GET /api/users", HttpMethod.GET, "/api/users", null,
           401, 403, 403, 403, 403, 403, 403, 401, 401, 200),
       new Route("DELETE /api/users/{id}", HttpMethod.DELETE, "/api/users/{user}", null,
-          401, 403, 403, 403, 403, 403, 403, 401, 401, 204));
+          401, 403, 403, 403, 403, 403, 403, 401, 401, 204),
+      new Route("GET /api/sites/{domain}/goals", HttpMethod.GET, "/api/sites/{site}/goals", null,
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("POST /api/sites/{domain}/goals", HttpMethod.POST, "/api/sites/{site}/goals",
+          f -> new JsonObject().put("event_name", "Download").put("currency", "EUR"),
+          401, 403, 201, 201, 404, 403, 403, 401, 401, 404),
+      new Route("DELETE /api/sites/{domain}/goals/{id}", HttpMethod.DELETE, "/api/sites/{site}/goals/{goal}", null,
+          401, 403, 204, 204, 404, 403, 403, 401, 401, 404),
+      new Route("GET /api/sites/{domain}/funnels", HttpMethod.GET, "/api/sites/{site}/funnels", null,
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("POST /api/sites/{domain}/funnels", HttpMethod.POST, "/api/sites/{site}/funnels",
+          f -> new JsonObject().put("name", "Another").put("steps", new JsonArray().add("Purchase").add("Signup")),
+          401, 403, 201, 201, 404, 403, 403, 401, 401, 404),
+      new Route("DELETE /api/sites/{domain}/funnels/{id}", HttpMethod.DELETE, "/api/sites/{site}/funnels/{funnel}", null,
+          401, 403, 204, 204, 404, 403, 403, 401, 401, 404),
+      new Route("POST /api/v2/funnel", HttpMethod.POST, "/api/v2/funnel",
+          f -> new JsonObject().put("site_id", f.site()).put("funnel", "Checkout").put("date_range", "7d"),
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("POST /api/v2/props", HttpMethod.POST, "/api/v2/props",
+          f -> new JsonObject().put("site_id", f.site()).put("date_range", "7d")
+              .put("filters", new JsonArray().add(new JsonArray().add("is").add("event:goal").add(new JsonArray().add("Signup")))),
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404));
 
 
   private QueryStack stack;
@@ -230,6 +252,8 @@ class AuthorizationMatrixTest {
         .replace("{share}", Long.toString(f.shareId()))
         .replace("{invitation}", Long.toString(f.invitationId()))
         .replace("{user}", Long.toString(f.memberId()))
+        .replace("{goal}", Long.toString(spareGoals.get(f.n())))
+        .replace("{funnel}", Long.toString(funnels.get(f.n())))
         .replace("{key}", Long.toString(f.keyIds().getOrDefault(caller, f.keyIds().get(Caller.OWNER))));
     HttpRequest<Buffer> request = stack.request(route.method(), path);
     switch (caller) {
@@ -289,6 +313,7 @@ class AuthorizationMatrixTest {
     await(stack.store.createApiKey(users.get(Caller.OWNER).id(), "matrix", key.substring(0, 10), Secrets.sha256(key),
         List.of(site)));
     apiKeys.put(n, key);
+    goalsAndFunnel(site, n);
     Map<Caller, Long> keyIds = new EnumMap<>(Caller.class);
     for (Map.Entry<Caller, User> e : users.entrySet()) {
       String own = Secrets.newApiKey();
@@ -302,6 +327,17 @@ class AuthorizationMatrixTest {
     await(stack.store.storeRefreshToken(new io.trackflow.query.account.RefreshToken(Secrets.sha256(refresh),
         member.id(), "matrix-" + n, System.currentTimeMillis() + 3_600_000L, System.currentTimeMillis())));
     return new Fixture(site, member.email(), member.id(), shareId, share, invitationId, invitation, refresh, keyIds, n);
+  }
+
+  private final Map<Integer, Long> spareGoals = new java.util.HashMap<>();
+  private final Map<Integer, Long> funnels = new java.util.HashMap<>();
+
+  /** Two goals in a funnel, and a third no funnel uses (so it can be deleted). */
+  private void goalsAndFunnel(String site, int n) throws Exception {
+    long signup = await(stack.store.createGoal(new Goal(0, site, "Signup", "Signup", null, null, 0))).id();
+    long purchase = await(stack.store.createGoal(new Goal(0, site, "Purchase", "Purchase", null, "EUR", 0))).id();
+    spareGoals.put(n, await(stack.store.createGoal(new Goal(0, site, "Visit /", null, "/", null, 0))).id());
+    funnels.put(n, await(stack.store.createFunnel(site, "Checkout", List.of(signup, purchase))).id());
   }
 
   private String shareToken(Fixture f) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.trackflow.core.event.Event;
 import io.trackflow.query.QueryStack;
+import io.trackflow.query.account.Goal;
 import io.trackflow.query.account.Site;
 import io.trackflow.query.account.User;
 import io.vertx.core.buffer.Buffer;
@@ -39,7 +40,7 @@ class DashboardQueriesTest {
   Path dir;
 
   @Test
-  @DisplayName("Every query the dashboard builds is answered 200 with results by the stats API over DuckDB")
+  @DisplayName("Every query the dashboard builds (stats, funnels, property keys) is answered 200 with results by the API over DuckDB")
   void everyDashboardQueryIsAccepted() throws Exception {
     JsonArray queries = dashboardQueries();
     assertThat(queries.size()).as("queries the dashboard builds").isGreaterThan(100);
@@ -47,6 +48,10 @@ class DashboardQueriesTest {
     try (QueryStack stack = QueryStack.start(dir, true)) {
       User owner = await(stack.store.createUser("owner@example.com", "hash", false));
       await(stack.store.createSite(new Site(SITE, SITE, "Europe/Berlin", 1_000L), owner.id()));
+      // The goal and the funnel the dashboard's sample queries name.
+      long signup = await(stack.store.createGoal(new Goal(0, SITE, "Signup", "Signup", null, null, 0))).id();
+      long home = await(stack.store.createGoal(new Goal(0, SITE, "Visit /", null, "/", null, 0))).id();
+      await(stack.store.createFunnel(SITE, "Signup funnel", List.of(home, signup)));
       String token = stack.assembly.tokens().issue(owner.id(), owner.email()).token();
       long now = System.currentTimeMillis();
       // A little data, so the statements run over rows and the goal has conversions.
@@ -60,8 +65,10 @@ class DashboardQueriesTest {
       List<String> refused = new ArrayList<>();
       for (int i = 0; i < queries.size(); i++) {
         JsonObject query = queries.getJsonObject(i);
-        HttpResponse<Buffer> answer = stack.call(HttpMethod.POST, "/api/v2/query", token, query.getJsonObject("body"));
-        if (answer.statusCode() != 200 || !(answer.bodyAsJsonObject().getValue("results") instanceof JsonArray)) {
+        String path = query.getString("path", "/api/v2/query");
+        HttpResponse<Buffer> answer = stack.call(HttpMethod.POST, path, token, query.getJsonObject("body"));
+        String answers = path.equals("/api/v2/funnel") ? "steps" : "results";
+        if (answer.statusCode() != 200 || !(answer.bodyAsJsonObject().getValue(answers) instanceof JsonArray)) {
           refused.add(query.getString("name") + " → " + answer.statusCode() + " " + answer.bodyAsString()
               + "\n    " + query.getJsonObject("body").encode());
         }

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Hand-made events for the cases generated traffic rarely hits exactly: a session across local
  * midnight, both clock changes, equal timestamps, bounces decided by (non-)interactive events,
- * props with quotes and backslashes, and traffic of the last half hour for realtime.
+ * props with quotes and backslashes, revenue that floating point or a 64-bit sum gets wrong, and
+ * traffic of the last half hour for realtime.
  */
 final class EdgeCases {
 
@@ -60,6 +61,43 @@ final class EdgeCases {
     events.add(Event.builder().eventId(id++).site(SITE).timestampMillis(Instant.parse("2025-03-22T09:00:00Z").toEpochMilli())
         .name("Share").pathname("/it's").visitorId(110).sessionId(10)
         .props(List.of("it's"), List.of("a\\b'c")).build());
+    // Engagement: two visits read /read (deepest scroll 80 and 45, engaged 7.5 s and 1.5 s: on
+    // average 62.5 -> 63 % and 4.5 -> 5 s, half-up); the first goes on to /read/2.
+    events.add(pv(id++, 111, 11, "2025-03-24T10:00:00Z", "/read", ""));
+    events.add(ping(id++, 111, 11, "2025-03-24T10:00:30Z", "/read", 40, 3_000));
+    events.add(ping(id++, 111, 11, "2025-03-24T10:01:00Z", "/read", 80, 4_500));
+    events.add(pv(id++, 111, 11, "2025-03-24T10:01:05Z", "/read/2", ""));
+    events.add(ping(id++, 111, 11, "2025-03-24T10:02:00Z", "/read/2", 100, 55_000));
+    events.add(pv(id++, 112, 12, "2025-03-24T11:00:00Z", "/read", "Google"));
+    events.add(ping(id++, 112, 12, "2025-03-24T11:00:20Z", "/read", 45, 1_500));
+    // Funnels /pricing -> Signup: in order in one visit (other events between), out of order, across
+    // two visits of one visitor (never chained), and at one millisecond, ordered by event id.
+    events.add(pv(id++, 120, 20, "2025-03-25T10:00:00Z", "/pricing", ""));
+    events.add(pv(id++, 120, 20, "2025-03-25T10:01:00Z", "/features", ""));
+    events.add(custom(id++, 120, 20, "2025-03-25T10:02:00Z", "Signup", true, "/features"));
+    events.add(custom(id++, 121, 21, "2025-03-25T11:00:00Z", "Signup", true, "/"));
+    events.add(pv(id++, 121, 21, "2025-03-25T11:05:00Z", "/pricing", ""));
+    events.add(pv(id++, 122, 22, "2025-03-25T12:00:00Z", "/pricing", ""));
+    events.add(custom(id++, 122, 23, "2025-03-25T14:00:00Z", "Signup", true, "/"));
+    events.add(pv(8_000_000_001L, 123, 24, "2025-03-25T15:00:00Z", "/pricing", ""));
+    events.add(custom(8_000_000_002L, 123, 24, "2025-03-25T15:00:00Z", "Signup", true, "/pricing"));
+    events.add(pv(8_000_000_004L, 124, 25, "2025-03-25T16:00:00Z", "/pricing", ""));
+    events.add(custom(8_000_000_003L, 124, 25, "2025-03-25T16:00:00Z", "Signup", true, "/pricing"));
+    // Revenue on the 26th: purchases of 0.10 and 0.20 EUR (0.30 exactly, which doubles miss), 19.99
+    // and a refund of -5 EUR, 25 USD for the EUR goal (left out, counted), one without revenue;
+    // tips of 2.50 USD and 1 EUR for the USD goal. Purchases 15.29 EUR over 4, tips 2.50 USD over 1.
+    events.add(paid(id++, 130, 30, "2025-03-26T10:00:00Z", "Purchase", 100_000L, "EUR"));
+    events.add(paid(id++, 130, 30, "2025-03-26T10:01:00Z", "Purchase", 200_000L, "EUR"));
+    events.add(paid(id++, 131, 31, "2025-03-26T11:00:00Z", "Purchase", 19_990_000L, "EUR"));
+    events.add(paid(id++, 131, 31, "2025-03-26T11:30:00Z", "Purchase", -5_000_000L, "EUR"));
+    events.add(paid(id++, 132, 32, "2025-03-26T12:00:00Z", "Purchase", 25_000_000L, "USD"));
+    events.add(paid(id++, 133, 33, "2025-03-26T13:00:00Z", "Purchase", 0, ""));
+    events.add(paid(id++, 134, 34, "2025-03-26T14:00:00Z", "Tip", 2_500_000L, "USD"));
+    events.add(paid(id++, 134, 34, "2025-03-26T14:05:00Z", "Tip", 1_000_000L, "EUR"));
+    // On the 27th ten purchases at the collector's limit: their micros sum past a 64-bit integer.
+    for (int i = 0; i < 10; i++) {
+      events.add(paid(id++, 135, 35, "2025-03-27T10:0" + i + ":00Z", "Purchase", 999_999_999_999_999_999L, "EUR"));
+    }
     // Every payload stored as a page, a source and a prop key and value, so filters must find them.
     long base = Instant.parse("2025-03-23T10:00:00Z").toEpochMilli();
     for (int i = 0; i < PAYLOADS.size(); i++) {
@@ -91,10 +129,23 @@ final class EdgeCases {
         .visitorId(visitor).sessionId(session).country("DE").device("Desktop").browser("Firefox").build();
   }
 
+  private static Event ping(long id, long visitor, long session, String at, String path, int scroll, long engagedMillis) {
+    return Event.builder().eventId(id).site(SITE).timestampMillis(Instant.parse(at).toEpochMilli())
+        .name(Event.ENGAGEMENT).hostname(SITE).pathname(path).visitorId(visitor).sessionId(session)
+        .interactive(false).scrollDepth(scroll).engagementMillis(engagedMillis)
+        .country("DE").device("Desktop").browser("Firefox").build();
+  }
+
   private static Event custom(long id, long visitor, long session, String at, String name, boolean interactive, String path) {
     return Event.builder().eventId(id).site(SITE).timestampMillis(Instant.parse(at).toEpochMilli())
         .name(name).hostname(SITE).pathname(path).visitorId(visitor).sessionId(session)
         .interactive(interactive).country("DE").device("Desktop").browser("Firefox").build();
+  }
+
+  private static Event paid(long id, long visitor, long session, String at, String name, long micros, String currency) {
+    return Event.builder().eventId(id).site(SITE).timestampMillis(Instant.parse(at).toEpochMilli())
+        .name(name).hostname(SITE).pathname("/checkout").visitorId(visitor).sessionId(session)
+        .interactive(true).country("DE").device("Desktop").browser("Firefox").revenue(micros, currency).build();
   }
 
   /** Distinct visitors with a non-engagement event in the five minutes up to now. */

@@ -251,7 +251,9 @@ public final class QueryBench {
 
   private int serve(StatsService service) throws Exception {
     StatsRoutes routes = new StatsRoutes(service,
-        (ctx, domain) -> Future.succeededFuture(new SiteAccess(domain, ZONE, SiteRole.VIEWER)), new SimpleMeterRegistry());
+        (ctx, domain) -> Future.succeededFuture(new SiteAccess(domain, ZONE, SiteRole.VIEWER)),
+        domain -> Future.succeededFuture(List.of()), domain -> Future.succeededFuture(List.of()),
+        new SimpleMeterRegistry());
     HttpServerVerticle server = new HttpServerVerticle("127.0.0.1", 0, List.of(routes));
     await(vertx.deployVerticle(server));
     return server.actualPort();

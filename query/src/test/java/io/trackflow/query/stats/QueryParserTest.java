@@ -133,6 +133,15 @@ class QueryParserTest {
       "{\"site_id\":\"a\",\"metrics\":[\"visitors\"],\"date_range\":\"7d\",\"sites\":[]}|sites: unknown field",
       "{\"site_id\":\"a\",\"metrics\":[\"bounce_rate\"],\"date_range\":\"7d\",\"dimensions\":[\"event:page\"]}|metrics[0]: session metric 'bounce_rate' cannot be broken down by an event dimension",
       "{\"site_id\":\"a\",\"metrics\":[\"visitors\",\"conversion_rate\"],\"date_range\":\"7d\"}|metrics[1]: conversion_rate needs a goal",
+      "{\"site_id\":\"a\",\"metrics\":[\"visitors\",\"conversion_rate\"],\"date_range\":\"7d\",\"filters\":[[\"not\",[\"is\",\"event:goal\",[\"Signup\"]]]]}|metrics[1]: conversion_rate needs a goal",
+      "{\"site_id\":\"a\",\"metrics\":[\"visitors\",\"total_revenue\"],\"date_range\":\"7d\"}|metrics[1]: total_revenue is read in the currency of its goal",
+      "{\"site_id\":\"a\",\"metrics\":[\"average_revenue\"],\"date_range\":\"7d\",\"filters\":[[\"is_not\",\"event:goal\",[\"Purchase\"]]]}|metrics[0]: average_revenue is read in the currency of its goal",
+      "{\"site_id\":\"a\",\"metrics\":[\"total_revenue\"],\"date_range\":\"7d\",\"filters\":[[\"or\",[[\"is\",\"event:goal\",[\"Purchase\"]]]]]}|metrics[0]: total_revenue is read in the currency of its goal",
+      "{\"site_id\":\"a\",\"metrics\":[\"scroll_depth\"],\"date_range\":\"7d\"}|metrics[0]: scroll_depth is measured per page",
+      "{\"site_id\":\"a\",\"metrics\":[\"visitors\",\"time_on_page\"],\"date_range\":\"7d\",\"filters\":[[\"or\",[[\"is\",\"event:page\",[\"/\"]]]]]}|metrics[1]: time_on_page is measured per page",
+      "{\"site_id\":\"a\",\"metrics\":[\"time_on_page\"],\"date_range\":\"7d\",\"dimensions\":[\"event:page\",\"event:name\"]}|metrics[0]: time_on_page cannot be broken down by event:name",
+      "{\"site_id\":\"a\",\"metrics\":[\"scroll_depth\"],\"date_range\":\"7d\",\"dimensions\":[\"event:page\"],\"filters\":[[\"not\",[\"is\",\"event:goal\",[\"Signup\"]]]]}|metrics[0]: scroll_depth cannot be filtered by event:name, event:goal or event:props",
+      "{\"site_id\":\"a\",\"metrics\":[\"scroll_depth\"],\"date_range\":\"7d\",\"dimensions\":[\"event:page\",\"event:props:plan\"]}|metrics[0]: scroll_depth cannot be broken down by event:props:plan",
       "[1,2]|body: must be a JSON object",
       "{not json|body: not valid JSON",
       "{\"site_id\":\"a\",\"metrics\":[\"visitors\"],\"date_range\":\"7d\",\"dimensions\":[\"event:props:\"]}|dimensions[0]: unknown dimension 'event:props:'",
@@ -145,6 +154,22 @@ class QueryParserTest {
           assertThat(e.error().message()).startsWith(message);
           assertThat(e.error().details().getString("field")).isEqualTo(message.substring(0, message.indexOf(':')));
         });
+  }
+
+  @Test
+  @DisplayName("Conversion rate accepts the goal dimension or a top-level goal filter; page metrics accept a page dimension or filter with visit filters")
+  void goalAndPageMetrics() {
+    assertThat(parser.parse(base().put("metrics", List.of("visitors", "conversion_rate"))
+        .put("dimensions", List.of("event:goal"))).goalDimension()).isZero();
+    assertThat(parser.parse(base().put("metrics", List.of("conversion_rate"))
+        .put("filters", List.of(List.of("contains", "event:goal", List.of("Sign"))))).goalFilters()).hasSize(1);
+    assertThat(parser.parse(base().put("metrics", List.of("scroll_depth", "time_on_page", "visitors"))
+        .put("dimensions", List.of("event:page", "visit:source", "event:hostname", "time:day"))
+        .put("filters", List.of(List.of("is", "visit:country", List.of("DE"))))).metrics())
+        .containsExactly(Metric.SCROLL_DEPTH, Metric.TIME_ON_PAGE, Metric.VISITORS);
+    assertThat(parser.parse(base().put("metrics", List.of("time_on_page", "bounce_rate"))
+        .put("filters", List.of(List.of("matches", "event:page", List.of("/blog*"))))).metrics())
+        .containsExactly(Metric.TIME_ON_PAGE, Metric.BOUNCE_RATE);
   }
 
   @Test

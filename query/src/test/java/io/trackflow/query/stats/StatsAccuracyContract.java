@@ -7,6 +7,8 @@ import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.testdata.EventGenerator;
+import io.trackflow.query.account.Funnel;
+import io.trackflow.query.account.Goal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -58,6 +60,31 @@ public abstract class StatsAccuracyContract {
 
   static final Instant NOW = Instant.parse("2025-03-31T12:00:00Z");
 
+  /**
+   * Configured goals, as the goals API takes them: event goals, page goals exact and with
+   * wildcards (overlapping: "Any page" converts with every pageview), a revenue goal, a goal
+   * nothing converts, a name that needs escaping.
+   */
+  static final Map<String, JsonArray> GOALS = Map.of(
+      "shop.example.com", new JsonArray("""
+          [{"display_name": "Signup", "event_name": "Signup"},
+           {"display_name": "Purchase", "event_name": "Purchase", "currency": "EUR"},
+           {"display_name": "Visit /blog*", "page_path": "/blog*"},
+           {"display_name": "Pricing", "page_path": "/pricing"},
+           {"display_name": "Docs", "page_path": "/docs/*"},
+           {"display_name": "Any page", "page_path": "*"},
+           {"display_name": "Never", "event_name": "Never happens"},
+           {"display_name": "O'Brien's \\\\ page", "page_path": "/o'brien"}]"""),
+      "blog.example.org", new JsonArray("""
+          [{"display_name": "Read a post", "page_path": "/blog/*"},
+           {"display_name": "Outbound", "event_name": "Outbound Link: Click"}]"""),
+      EdgeCases.SITE, new JsonArray("""
+          [{"display_name": "Pricing", "page_path": "/pricing"},
+           {"display_name": "Signup", "event_name": "Signup"},
+           {"display_name": "Any page", "page_path": "*"},
+           {"display_name": "Purchase", "event_name": "Purchase", "currency": "EUR"},
+           {"display_name": "Tip", "event_name": "Tip", "currency": "USD"}]"""));
+
   static final List<String> EVENT_DIMENSIONS = List.of("event:page", "event:name", "event:hostname",
       "event:screen_size", "event:props:plan");
   static final List<String> VISIT_DIMENSIONS = List.of("visit:entry_page", "visit:exit_page",
@@ -68,21 +95,39 @@ public abstract class StatsAccuracyContract {
   static final List<String> ALL_METRICS = List.of("visitors", "visits", "pageviews", "events",
       "views_per_visit", "bounce_rate", "visit_duration", "percentage");
 
-  protected Vertx vertx;
   protected EventStore store;
   protected StatsService service;
   protected StatsOracle oracle;
   protected List<Event> raw;
+  private Loaded loaded;
   private final QueryParser parser = new QueryParser();
+
+  /** The generated events, a store holding them, and the oracle over them; only read by the tests. */
+  protected record Loaded(Vertx vertx, EventStore store, List<Event> raw, StatsOracle oracle) {
+    void close() throws Exception {
+      await(store.close());
+      await(vertx.close());
+    }
+  }
 
   /** A migrated, empty store of the kind under test. */
   protected abstract EventStore createStore(Vertx vertx) throws Exception;
 
-  @BeforeAll
-  void load() throws Exception {
-    vertx = Vertx.vertx();
-    store = createStore(vertx);
-    raw = new ArrayList<>();
+  /** The data set in a store of the kind under test; by default loaded for this class alone. */
+  protected Loaded loaded() throws Exception {
+    return load(this::createStore);
+  }
+
+  /** True when {@link #loaded()} outlives the class (then it is not closed after it). */
+  protected boolean sharedData() {
+    return false;
+  }
+
+  /** Loads the data set into a fresh store made by {@code factory}. */
+  protected static Loaded load(StoreFactory factory) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    EventStore store = factory.create(vertx);
+    List<Event> raw = new ArrayList<>();
     raw.addAll(new EventGenerator(7).generate(30_000));
     raw.addAll(new EventGenerator(11, Instant.parse("2025-11-08T00:00:00Z"), 14).generate(6_000));
     raw.addAll(EdgeCases.events(NOW));
@@ -91,17 +136,33 @@ public abstract class StatsAccuracyContract {
     }
     // A replayed batch: stored again as a whole, it must not change a single number.
     await(store.insert(raw.subList(0, 3_000)));
-    oracle = new StatsOracle(raw);
+    StatsOracle oracle = new StatsOracle(raw);
+    GOALS.forEach(oracle::withGoals);
+    return new Loaded(vertx, store, List.copyOf(raw), oracle);
+  }
+
+  /** Makes a store of the kind under test. */
+  @FunctionalInterface
+  protected interface StoreFactory {
+    EventStore create(Vertx vertx) throws Exception;
+  }
+
+  @BeforeAll
+  void load() throws Exception {
+    loaded = loaded();
+    store = loaded.store();
+    raw = loaded.raw();
+    oracle = loaded.oracle();
+    // A fresh cache per class: answers cached under other code must never be served here.
     service = new StatsService(store, new InMemoryQueryCache(Clock.systemUTC(), 1_000),
         new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @AfterAll
   void close() throws Exception {
-    if (store != null) {
-      await(store.close());
+    if (loaded != null && !sharedData()) {
+      loaded.close();
     }
-    await(vertx.close());
   }
 
   protected static <T> T await(Future<T> f) throws Exception {
@@ -119,7 +180,18 @@ public abstract class StatsAccuracyContract {
 
   JsonObject ask(JsonObject body) throws Exception {
     Query q = parser.parse(body);
-    return await(service.query(q, q.siteId(), ZONES.get(q.siteId()))).body().toJsonObject();
+    return await(service.query(q, q.siteId(), ZONES.get(q.siteId()), goals(q.siteId()))).body().toJsonObject();
+  }
+
+  /** The site's goals as the account store would hand them over. */
+  static List<Goal> goals(String site) {
+    List<Goal> goals = new ArrayList<>();
+    for (Object o : GOALS.getOrDefault(site, new JsonArray())) {
+      JsonObject g = (JsonObject) o;
+      goals.add(new Goal(goals.size() + 1, site, g.getString("display_name"), g.getString("event_name"),
+          g.getString("page_path"), g.getString("currency"), 0));
+    }
+    return goals;
   }
 
   /**
@@ -134,9 +206,8 @@ public abstract class StatsAccuracyContract {
     assertEchoed(answer.getJsonObject("query").getJsonArray("date_range"), range, zone, body);
     Map<List<String>, List<Object>> expected = oracle.answer(body, site, zone, range);
     List<StatsOracle.Row> actual = rows(answer);
-    int metrics = StatsOracle.metrics(body).size();
     for (StatsOracle.Row row : actual) {
-      List<Object> want = expected.getOrDefault(row.dimensions(), zeros(metrics));
+      List<Object> want = expected.getOrDefault(row.dimensions(), oracle.empty(body, site, row.dimensions()));
       assertThat(numbers(row.metrics())).as("%s for %s in %s", StatsOracle.metrics(body), row.dimensions(), body.encode())
           .isEqualTo(numbers(want));
     }
@@ -145,6 +216,10 @@ public abstract class StatsAccuracyContract {
           .containsAll(expected.keySet());
     }
     assertThat(actual).as("order of %s", body.encode()).isSortedAccordingTo(StatsOracle.order(body));
+    if (StatsOracle.metrics(body).stream().anyMatch(m -> m.endsWith("_revenue"))) {
+      assertThat(answer.getJsonObject("meta").getLong("revenue_excluded_events")).as("excluded revenue of %s", body.encode())
+          .isEqualTo(oracle.revenueExcluded(body, site, range));
+    }
     return answer;
   }
 
@@ -170,8 +245,18 @@ public abstract class StatsAccuracyContract {
     return java.util.Collections.nCopies(n, 0L);
   }
 
-  static List<BigDecimal> numbers(List<?> values) {
-    return values.stream().map(v -> new BigDecimal(v.toString()).stripTrailingZeros()).toList();
+  /**
+   * Metric values to compare: numbers by value; money ({@code {"value", "currency"}}) exactly as
+   * written; null stays null (engagement not measured, revenue without a currency).
+   */
+  static List<Object> numbers(List<?> values) {
+    return values.stream().map(v -> switch (v) {
+      case null -> null;
+      case Map<?, ?> m -> new JsonObject(m.entrySet().stream()
+          .collect(java.util.stream.Collectors.toMap(en -> (String) en.getKey(), Map.Entry::getValue)));
+      case JsonObject money -> money;
+      default -> new BigDecimal(v.toString()).stripTrailingZeros();
+    }).toList();
   }
 
   Stream<Arguments> dimensionCases() {
@@ -307,6 +392,349 @@ public abstract class StatsAccuracyContract {
         Arguments.of("[\"is\", \"event:name\", [\"Signup\", \"Purchase\"]]", List.of("visit:source")),
         Arguments.of("[\"is\", \"event:page\", [\"/pricing\"]]", List.of("time:day")),
         Arguments.of("[\"is\", \"event:name\", [\"Purchase\"]]", List.of("event:page")));
+  }
+
+  Stream<Arguments> goalDimensionCases() {
+    return Stream.of(
+        Arguments.of("shop.example.com", List.of("event:goal"), "[]"),
+        Arguments.of("shop.example.com", List.of("event:goal", "visit:source"), "[]"),
+        Arguments.of("shop.example.com", List.of("time:day", "event:goal"), "[]"),
+        Arguments.of("shop.example.com", List.of("event:goal", "event:page"), "[]"),
+        Arguments.of("shop.example.com", List.of("event:goal"), "[[\"is\", \"visit:device\", [\"Mobile\"]]]"),
+        Arguments.of("shop.example.com", List.of("event:goal"),
+            "[[\"matches\", \"event:goal\", [\"*i*\"]], [\"is_not\", \"visit:country\", [\"US\"]]]"),
+        Arguments.of("blog.example.org", List.of("event:goal", "visit:entry_page"), "[]"));
+  }
+
+  @ParameterizedTest(name = "{1} on {0} with {2}")
+  @MethodSource("goalDimensionCases")
+  @DisplayName("The goal breakdown counts each goal's converting visitors and events, and its conversion rate, as the oracle says")
+  void goalDimension(String site, List<String> dimensions, String filters) throws Exception {
+    JsonObject answer = check(body(site, "30d", List.of("visitors", "events", "conversion_rate", "pageviews", "visits"),
+        dimensions).put("filters", new JsonArray(filters)));
+    assertThat(answer.getJsonArray("results")).isNotEmpty();
+  }
+
+  Stream<Arguments> goalFilterCases() {
+    return Stream.of(
+        "[\"is\", \"event:goal\", [\"Signup\"]]",
+        "[\"is\", \"event:goal\", [\"Visit /blog*\", \"Purchase\"]]",
+        "[\"is\", \"event:goal\", [\"pricing\", \"o'brien's \\\\ PAGE\"], {\"case_sensitive\": false}]",
+        "[\"contains\", \"event:goal\", [\"DOC\", \"blog\"], {\"case_sensitive\": false}]",
+        "[\"matches\", \"event:goal\", [\"P*\"]]",
+        "[\"is_not\", \"event:goal\", [\"Any page\"]]",
+        "[\"is\", \"event:goal\", [\"Never\"]]",
+        "[\"contains\", \"event:goal\", [\"no goal has this\"]]")
+        .flatMap(goal -> Stream.of(
+            Arguments.of(goal, List.of()),
+            Arguments.of(goal, List.of("visit:source")),
+            Arguments.of(goal, List.of("time:day")),
+            Arguments.of(goal, List.of("event:page"))));
+  }
+
+  @ParameterizedTest(name = "{0} by {1}")
+  @MethodSource("goalFilterCases")
+  @DisplayName("Goal filters keep the visitors and events that converted the goals they name, and conversion rate divides by all visitors")
+  void goalFilters(String goal, List<String> dimensions) throws Exception {
+    List<String> metrics = dimensions.contains("event:page") ? List.of("visitors", "events", "conversion_rate")
+        : List.of("visitors", "visits", "pageviews", "events", "bounce_rate", "conversion_rate");
+    check(body("shop.example.com", List.of("2025-03-01", "2025-03-31"), metrics, dimensions)
+        .put("filters", new JsonArray("[" + goal + ", [\"is_not\", \"visit:browser\", [\"Edge\"]]]")));
+  }
+
+  @Test
+  @DisplayName("A goal's breakdown by property, and a property filter under a goal, divide conversions by all visitors")
+  void goalProperties() throws Exception {
+    JsonObject byPlan = check(body("shop.example.com", "30d", List.of("visitors", "events", "conversion_rate"),
+        List.of("event:props:plan")).put("filters", new JsonArray("[[\"is\", \"event:goal\", [\"Signup\"]]]")));
+    assertThat(rows(byPlan).stream().map(r -> r.dimensions().get(0))).contains("free", "pro");
+    check(body("shop.example.com", "30d", List.of("visitors", "conversion_rate"), List.of("visit:device"))
+        .put("filters", new JsonArray("[[\"is\", \"event:goal\", [\"Signup\"]], [\"is\", \"event:props:plan\", [\"pro\"]]]")));
+    check(body("shop.example.com", "30d", List.of("visitors", "conversion_rate"), List.of("event:goal", "event:props:plan")));
+  }
+
+  @Test
+  @DisplayName("Goal filters nested in and/or/not filter events like any event condition, without making a conversion rate")
+  void nestedGoalFilters() throws Exception {
+    check(body("shop.example.com", "30d", ALL_METRICS, List.of("visit:source"))
+        .put("filters", new JsonArray("[[\"or\", [[\"is\", \"event:goal\", [\"Signup\"]], [\"contains\", \"event:page\", [\"docs\"]]]]]")));
+    check(body("shop.example.com", "30d", ALL_METRICS, List.of())
+        .put("filters", new JsonArray("[[\"not\", [\"matches\", \"event:goal\", [\"*\"]]]]")));
+  }
+
+  @Test
+  @DisplayName("A goal breakdown's totals count conversions of any goal, and paged comparisons keep every goal's own base")
+  void goalTotalsAndComparisons() throws Exception {
+    // Without total_rows, so both stores page in SQL and compare only the page's goals.
+    JsonObject answer = checkGoalTotalsAndComparisons(List.of("visitors", "events", "conversion_rate"),
+        new JsonObject().put("limit", 3).put("offset", 1));
+    assertThat(answer.getJsonArray("results")).hasSize(3);
+  }
+
+  /**
+   * A goal breakdown of the second half of March with totals and the previous period: the rows,
+   * the totals (the conversions of any goal) and every row's comparison as the oracle says.
+   */
+  private JsonObject checkGoalTotalsAndComparisons(List<String> metrics, JsonObject pagination) throws Exception {
+    JsonObject body = body("shop.example.com", List.of("2025-03-15", "2025-03-28"), metrics, List.of("event:goal"))
+        .put("include", new JsonObject().put("totals", true)
+            .put("comparisons", new JsonObject().put("mode", "previous_period")));
+    if (pagination != null) {
+      body.put("pagination", pagination);
+    }
+    JsonObject answer = check(body);
+    ZoneId zone = ZONES.get("shop.example.com");
+    StatsOracle.Range range = oracle.range(body, "shop.example.com", zone, NOW);
+    JsonObject anyGoal = body("shop.example.com", List.of("2025-03-15", "2025-03-28"), metrics, List.of())
+        .put("filters", new JsonArray("[[\"matches\", \"event:goal\", [\"*\"]]]"));
+    List<Object> totals = oracle.answer(anyGoal, "shop.example.com", zone, range).get(List.of());
+    JsonObject actual = answer.getJsonObject("meta").getJsonObject("totals");
+    assertThat(numbers(metrics.stream().map(actual::getValue).toList())).isEqualTo(numbers(totals));
+    Map<List<String>, List<Object>> previous = oracle.answer(body, "shop.example.com", zone,
+        oracle.comparisonRange(body, range, zone, NOW));
+    for (Object o : answer.getJsonArray("results")) {
+      JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
+      List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
+      assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s", key)
+          .isEqualTo(numbers(previous.getOrDefault(key, oracle.empty(body, "shop.example.com", key))));
+    }
+    return answer;
+  }
+
+  Stream<Arguments> revenueCases() {
+    List<String> march = List.of("2025-03-01", "2025-03-31");
+    return Stream.of(
+        Arguments.of("shop.example.com", "30d", List.of("event:goal"), "[]"),
+        Arguments.of("shop.example.com", march, List.of("event:goal", "visit:source"), "[[\"is_not\", \"visit:device\", [\"Mobile\"]]]"),
+        Arguments.of("shop.example.com", march, List.of("time:day"), "[[\"is\", \"event:goal\", [\"Purchase\"]]]"),
+        Arguments.of("shop.example.com", march, List.of("visit:country"),
+            "[[\"is\", \"event:goal\", [\"Purchase\"]], [\"is_not\", \"visit:browser\", [\"Edge\"]]]"),
+        // Purchase (EUR) and Pricing (no currency): the revenue is Purchase's, in euros.
+        Arguments.of("shop.example.com", "30d", List.of("event:page"), "[[\"matches\", \"event:goal\", [\"P*\"]]]"),
+        Arguments.of("shop.example.com", "30d", List.of(), "[[\"is\", \"event:goal\", [\"Purchase\"]]]"),
+        Arguments.of("shop.example.com", "30d", List.of("event:props:plan"), "[[\"is\", \"event:goal\", [\"Signup\"]]]"),
+        Arguments.of(EdgeCases.SITE, "all", List.of("event:goal"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", List.of("time:day"), "[[\"is\", \"event:goal\", [\"Purchase\"]]]"),
+        // Goals in euros and dollars at once: no one currency, no revenue value.
+        Arguments.of(EdgeCases.SITE, "all", List.of(), "[[\"is\", \"event:goal\", [\"Purchase\", \"Tip\"]]]"));
+  }
+
+  @ParameterizedTest(name = "{2} on {0} over {1} with {3}")
+  @MethodSource("revenueCases")
+  @DisplayName("Total and average revenue sum each goal's conversions in its currency, leave other currencies out and count them, as the oracle says")
+  void revenue(String site, Object range, List<String> dimensions, String filters) throws Exception {
+    List<String> metrics = dimensions.stream().anyMatch(d -> d.startsWith("event:page") || d.startsWith("event:props"))
+        ? List.of("visitors", "events", "total_revenue", "average_revenue")
+        : List.of("visitors", "events", "total_revenue", "average_revenue", "conversion_rate");
+    JsonObject answer = check(body(site, range, metrics, dimensions).put("filters", new JsonArray(filters)));
+    assertThat(answer.getJsonArray("results")).isNotEmpty();
+  }
+
+  @Test
+  @DisplayName("Revenue by hand: 0.10 + 0.20 + 19.99 - 5 EUR is 15.29 over 4 purchases (3.82), dollars for a euro goal are counted apart, and ten purchases near a trillion sum past 64 bits exactly")
+  void revenueByHand() throws Exception {
+    List<String> metrics = List.of("events", "total_revenue", "average_revenue");
+    JsonObject day = check(body(EdgeCases.SITE, List.of("2025-03-26", "2025-03-26"), metrics, List.of("event:goal")));
+    Map<String, List<Object>> byGoal = new HashMap<>();
+    rows(day).forEach(r -> byGoal.put(r.dimensions().get(0), numbers(r.metrics())));
+    assertThat(byGoal.get("Purchase")).isEqualTo(numbers(List.of(6L, money("15.29", "EUR"), money("3.82", "EUR"))));
+    assertThat(byGoal.get("Tip")).isEqualTo(numbers(List.of(2L, money("2.50", "USD"), money("2.50", "USD"))));
+    assertThat(day.getJsonObject("meta").getLong("revenue_excluded_events")).isEqualTo(2L);
+
+    JsonObject large = check(body(EdgeCases.SITE, List.of("2025-03-27", "2025-03-27"), metrics, List.of())
+        .put("filters", new JsonArray("[[\"is\", \"event:goal\", [\"Purchase\"]]]")));
+    assertThat(numbers(rows(large).get(0).metrics())).isEqualTo(numbers(List.of(10L,
+        money("9999999999999.99999", "EUR"), money("1000000000000.00", "EUR"))));
+  }
+
+  @Test
+  @DisplayName("Revenue totals of a goal breakdown and its comparison with the previous period carry the oracle's numbers")
+  void revenueTotalsAndComparisons() throws Exception {
+    // Totals: the conversions of any goal, their revenue in the one currency of the site's revenue goals.
+    JsonObject answer = checkGoalTotalsAndComparisons(List.of("visitors", "total_revenue", "average_revenue"), null);
+    assertThat(answer.getJsonObject("meta").getJsonObject("totals").getJsonObject("total_revenue").getString("currency"))
+        .isEqualTo("EUR");
+  }
+
+  private static JsonObject money(String value, String currency) {
+    return new JsonObject().put("value", value).put("currency", currency);
+  }
+
+  Stream<Arguments> engagementCases() {
+    List<String> withPages = List.of("visitors", "pageviews", "scroll_depth", "time_on_page");
+    List<String> engagementOnly = List.of("scroll_depth", "time_on_page");
+    List<String> withSessions = List.of("visitors", "bounce_rate", "time_on_page", "scroll_depth", "views_per_visit");
+    return Stream.of(
+        Arguments.of("shop.example.com", List.of("2025-03-01", "2025-03-31"), withPages, List.of("event:page"), "[]"),
+        Arguments.of("shop.example.com", "30d", engagementOnly, List.of("event:page", "visit:device"), "[]"),
+        Arguments.of("shop.example.com", "30d", engagementOnly, List.of("event:page"),
+            "[[\"is_not\", \"visit:source\", [\"Google\"]]]"),
+        Arguments.of("shop.example.com", "30d", withPages, List.of("time:day"),
+            "[[\"contains\", \"event:page\", [\"/blog\"]]]"),
+        Arguments.of("shop.example.com", "30d", withSessions, List.of("visit:country"),
+            "[[\"is\", \"event:page\", [\"/pricing\", \"/\"]]]"),
+        Arguments.of("shop.example.com", "7d", withSessions, List.of(),
+            "[[\"matches\", \"event:page\", [\"/docs/*\"]]]"),
+        Arguments.of("blog.example.org", "30d", withPages, List.of("event:page", "event:hostname"),
+            "[[\"matches\", \"visit:entry_page\", [\"/blog*\"]]]"),
+        Arguments.of("blog.example.org", "30d", withPages, List.of("event:page", "visit:exit_page"), "[]"),
+        Arguments.of("münchen.example.de", "7d", withPages, List.of("event:page", "time:hour"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", withPages, List.of("event:page"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", engagementOnly, List.of("event:page"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", engagementOnly, List.of("event:page"),
+            "[[\"not\", [\"is\", \"visit:entry_page\", [\"/nowhere\"]]]]"));
+  }
+
+  @ParameterizedTest(name = "{2} by {3} on {0} over {1} with {4}")
+  @MethodSource("engagementCases")
+  @DisplayName("Scroll depth and time on page average each visit's deepest scroll and engaged time per page, as the oracle says")
+  void engagement(String site, Object range, List<String> metrics, List<String> dimensions, String filters) throws Exception {
+    JsonObject answer = check(body(site, range, metrics, dimensions).put("filters", new JsonArray(filters)));
+    int scroll = metrics.indexOf("scroll_depth");
+    assertThat(answer.getJsonArray("results").stream()
+        .map(r -> ((JsonObject) r).getJsonArray("metrics").getValue(scroll)))
+        .as("some group had engagement").anyMatch(v -> v != null);
+  }
+
+  @Test
+  @DisplayName("A page two visits read to 80 % and 45 % for 7.5 s and 1.5 s has a scroll depth of 63 and a time on page of 5 s")
+  void engagementByHand() throws Exception {
+    JsonObject answer = ask(body(EdgeCases.SITE, List.of("2025-03-24", "2025-03-24"),
+        List.of("visitors", "scroll_depth", "time_on_page"), List.of("event:page")));
+    Map<String, List<Object>> byPage = new HashMap<>();
+    rows(answer).forEach(r -> byPage.put(r.dimensions().get(0), new ArrayList<>(r.metrics())));
+    assertThat(numbers(byPage.get("/read"))).isEqualTo(numbers(List.of(2, 63, 5)));
+    assertThat(numbers(byPage.get("/read/2"))).isEqualTo(numbers(List.of(1, 100, 55)));
+  }
+
+  @Test
+  @DisplayName("Pages ordered by scroll depth, and top pages paged in the store with their engagement, match the oracle")
+  void engagementOrderAndPaging() throws Exception {
+    check(body("shop.example.com", "30d", List.of("scroll_depth", "visitors", "time_on_page"), List.of("event:page"))
+        .put("order_by", new JsonArray("[[\"time_on_page\", \"desc\"]]"))
+        .put("pagination", new JsonObject().put("limit", 5).put("offset", 1)));
+    JsonObject paged = body("shop.example.com", "30d", List.of("visitors", "pageviews", "scroll_depth", "time_on_page"),
+        List.of("event:page"))
+        .put("order_by", new JsonArray("[[\"visitors\", \"desc\"]]"))
+        .put("pagination", new JsonObject().put("limit", 4).put("offset", 2))
+        .put("include", new JsonObject().put("comparisons", new JsonObject().put("mode", "previous_period")));
+    JsonObject answer = check(paged);
+    assertThat(answer.getJsonArray("results")).hasSize(4);
+    ZoneId zone = ZONES.get("shop.example.com");
+    StatsOracle.Range range = oracle.range(paged, "shop.example.com", zone, NOW);
+    Map<List<String>, List<Object>> previous = oracle.answer(paged, "shop.example.com", zone,
+        oracle.comparisonRange(paged, range, zone, NOW));
+    for (Object o : answer.getJsonArray("results")) {
+      JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
+      List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
+      assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s", key)
+          .isEqualTo(numbers(previous.getOrDefault(key, java.util.Arrays.asList(0L, 0L, null, null))));
+    }
+  }
+
+  /** Asks for the site's funnel of the given goals and checks every number against the oracle's. */
+  JsonObject checkFunnel(String site, Object range, List<String> steps, String filters) throws Exception {
+    JsonObject request = new JsonObject().put("site_id", site).put("funnel", "F")
+        .put("date_range", range instanceof List<?> l ? new JsonArray(new ArrayList<>(l)) : range)
+        .put("filters", new JsonArray(filters));
+    FunnelQuery query = parser.parseFunnel(request.toBuffer());
+    List<Goal> goals = goals(site);
+    List<Goal> stepGoals = steps.stream()
+        .map(name -> goals.stream().filter(g -> g.displayName().equals(name)).findFirst().orElseThrow()).toList();
+    JsonObject answer = await(service.funnel(query, site, ZONES.get(site),
+        new Funnel(1, site, "F", stepGoals, 0), goals)).body().toJsonObject();
+    StatsOracle.FunnelCounts expected = oracle.funnel(request, site, ZONES.get(site), NOW, steps);
+    JsonArray actual = answer.getJsonArray("steps");
+    assertThat(actual.stream().map(o -> ((JsonObject) o).getString("name")).toList()).isEqualTo(steps);
+    assertThat(actual.stream().map(o -> ((JsonObject) o).getLong("visitors")).toList())
+        .as("visitors per step of %s", request.encode()).isEqualTo(expected.steps());
+    long entering = expected.steps().get(0);
+    for (int k = 0; k < steps.size(); k++) {
+      JsonObject step = actual.getJsonObject(k);
+      long here = expected.steps().get(k);
+      long before = k == 0 ? here : expected.steps().get(k - 1);
+      assertThat(numbers(List.of(step.getValue("conversion_rate"), step.getValue("conversion_rate_step"),
+          step.getValue("dropoff"), step.getValue("dropoff_percentage"))))
+          .as("step %d of %s", k + 1, request.encode())
+          .isEqualTo(numbers(List.of(percent(here, entering), percent(here, before), before - here,
+              percent(before - here, before))));
+    }
+    assertThat(answer.getJsonObject("meta").getLong("all_visitors")).isEqualTo(expected.allVisitors());
+    assertEchoed(answer.getJsonObject("query").getJsonArray("date_range"),
+        oracle.range(request, site, ZONES.get(site), NOW), ZONES.get(site), request);
+    return answer;
+  }
+
+  private static BigDecimal percent(long part, long whole) {
+    return whole == 0 ? BigDecimal.ZERO
+        : BigDecimal.valueOf(100L * part).divide(BigDecimal.valueOf(whole), 2, java.math.RoundingMode.HALF_UP);
+  }
+
+  Stream<Arguments> funnelCases() {
+    return Stream.of(
+        Arguments.of("shop.example.com", "30d", List.of("Visit /blog*", "Signup"), "[]"),
+        Arguments.of("shop.example.com", "30d", List.of("Pricing", "Signup", "Purchase"), "[]"),
+        Arguments.of("shop.example.com", List.of("2025-03-01", "2025-03-31"), List.of("Any page", "Pricing", "Docs", "Signup"),
+            "[[\"is_not\", \"visit:country\", [\"US\"]]]"),
+        Arguments.of("shop.example.com", "30d", List.of("Signup", "Purchase"),
+            "[[\"is_not\", \"event:hostname\", [\"www.shop.example.com\"]], [\"is\", \"visit:device\", [\"Mobile\"]]]"),
+        Arguments.of("shop.example.com", "7d", List.of("Pricing", "Any page", "Visit /blog*", "Docs", "Signup", "Purchase",
+            "O'Brien's \\ page", "Never"), "[[\"matches\", \"visit:entry_page\", [\"/*\"]]]"),
+        Arguments.of("blog.example.org", "30d", List.of("Read a post", "Outbound"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", List.of("Pricing", "Signup"), "[]"),
+        Arguments.of(EdgeCases.SITE, "all", List.of("Any page", "Pricing"), "[]"));
+  }
+
+  @ParameterizedTest(name = "{2} on {0} over {1} with {3}")
+  @MethodSource("funnelCases")
+  @DisplayName("Funnels count the visitors whose one visit reaches each step in order, as the oracle says")
+  void funnel(String site, Object range, List<String> steps, String filters) throws Exception {
+    JsonObject answer = checkFunnel(site, range, steps, filters);
+    assertThat(answer.getJsonArray("steps").getJsonObject(0).getLong("visitors")).isPositive();
+  }
+
+  @Test
+  @DisplayName("A funnel counts steps in order within one visit: out of order, or across two visits of one visitor, stops at step 1")
+  void funnelByHand() throws Exception {
+    // Visitors 120 (in order), 121 (out of order), 122 (two visits), 123 and 124 (one millisecond:
+    // the smaller event id first): only 120 and 123 reach Signup after Pricing; 107 signed up without.
+    JsonObject answer = checkFunnel(EdgeCases.SITE, List.of("2025-03-25", "2025-03-25"), List.of("Pricing", "Signup"), "[]");
+    assertThat(answer.getJsonArray("steps").stream().map(o -> ((JsonObject) o).getLong("visitors")).toList())
+        .containsExactly(5L, 2L);
+    assertThat(answer.getJsonArray("steps").getJsonObject(1).getDouble("conversion_rate")).isEqualTo(40.0);
+    assertThat(answer.getJsonArray("steps").getJsonObject(1).getLong("dropoff")).isEqualTo(3L);
+    // A pageview of /pricing converts both goals but is one step: "Pricing" needs a later pageview,
+    // and every visit that day viewed /pricing first (or only).
+    JsonObject overlapping = checkFunnel(EdgeCases.SITE, List.of("2025-03-25", "2025-03-25"), List.of("Any page", "Pricing"), "[]");
+    assertThat(overlapping.getJsonArray("steps").stream().map(o -> ((JsonObject) o).getLong("visitors")).toList())
+        .containsExactly(5L, 0L);
+  }
+
+  Stream<Arguments> propKeyCases() {
+    return Stream.of(
+        Arguments.of("shop.example.com", "30d", "[[\"is\", \"event:goal\", [\"Purchase\"]]]"),
+        Arguments.of("shop.example.com", "30d", "[]"),
+        Arguments.of("blog.example.org", "30d", "[[\"contains\", \"event:page\", [\"/blog\"]], [\"is\", \"visit:device\", [\"Mobile\"]]]"),
+        Arguments.of(EdgeCases.SITE, "all", "[]"));
+  }
+
+  @ParameterizedTest(name = "{0} over {1} with {2}")
+  @MethodSource("propKeyCases")
+  @DisplayName("The property keys of the matching events come with their visitors and events, most frequent first, as the oracle says")
+  void propKeys(String site, Object range, String filters) throws Exception {
+    JsonObject request = new JsonObject().put("site_id", site).put("date_range", range).put("filters", new JsonArray(filters));
+    Query query = parser.parsePropKeys(request.toBuffer());
+    JsonObject answer = await(service.propKeys(query, site, ZONES.get(site), goals(site))).body().toJsonObject();
+    Map<String, List<Long>> expected = oracle.propKeys(request, site, ZONES.get(site), NOW);
+    List<Map.Entry<String, List<Long>>> ordered = expected.entrySet().stream()
+        .sorted(Comparator.comparing((Map.Entry<String, List<Long>> e) -> e.getValue().get(1)).reversed()
+            .thenComparing(e -> e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Arrays::compareUnsigned))
+        .limit(StatsService.PROP_KEYS_LIMIT).toList();
+    List<List<Object>> actual = answer.getJsonArray("results").stream().map(JsonObject.class::cast)
+        .map(o -> List.<Object>of(o.getString("key"), o.getLong("visitors"), o.getLong("events"))).toList();
+    assertThat(actual).as(request.encode())
+        .isEqualTo(ordered.stream().map(e -> List.<Object>of(e.getKey(), e.getValue().get(0), e.getValue().get(1))).toList());
+    assertThat(actual).isNotEmpty();
   }
 
   @Test

@@ -45,10 +45,30 @@ import java.util.Set;
  *       events, and visitors, visits and the session metrics count sessions started in the range
  *       that match the visit filters and hold at least one such event in the range.
  *   <li>Ranges: resolved here in the site's zone from the request's {@code date_range}.
- *   <li>A goal: a top-level condition (not inside and/or/not) on {@code event:name} or
- *       {@code event:page}.
+ *   <li>A goal: a top-level condition (not inside and/or/not) on {@code event:goal},
+ *       {@code event:name} or {@code event:page}.
+ *   <li>Configured goals (given per site as the API's JSON): an event converts an event goal by
+ *       its name, a page goal when it is a pageview of a path the pattern matches; one event may
+ *       convert several. {@code event:goal} groups conversions by goal name; a filter on it
+ *       selects goals by name and keeps the events converting one of them ({@code is_not}: none).
+ *       A conversion rate divides by the visitors of the group's other dimensions than
+ *       event:goal and event:props:*, without the goal filters and top-level property conditions.
+ *   <li>Revenue ({@code total_revenue}, {@code average_revenue}): read in a goal's currency. With
+ *       event:goal a group sums the revenue of its events that carry the group's goal's currency
+ *       (none for a goal without one); otherwise the revenue goals every top-level event:goal
+ *       condition (but is_not) selects must share one currency, and the group sums the revenue
+ *       in it of its events converting one of them. The total is the exact sum with at least
+ *       the currency's minor digits, the average divides it by the number of events summed,
+ *       half-up to the minor digits; both {@code {"value", "currency"}}, null without a
+ *       currency. Revenue goals' conversions in another currency are left out and counted.
+ *   <li>Engagement ({@code scroll_depth}, {@code time_on_page}): the range's engagement pings that
+ *       pass the filters, per group and visit (session id) the deepest scroll and the summed
+ *       engaged milliseconds, averaged over those visits (seconds for time), half-up; null where
+ *       no ping was. They fill the groups the other metrics find, or make the groups when they
+ *       are all the query asks. A ping outside every session has no entry or exit page.
  *   <li>Order: {@code order_by}, else the time dimension ascending and the first metric
- *       descending; then every dimension ascending by code point, which is UTF-8 byte order.
+ *       descending (a null orders below every number); then every dimension ascending by code
+ *       point, which is UTF-8 byte order.
  * </ul>
  */
 final class StatsOracle {
@@ -58,11 +78,18 @@ final class StatsOracle {
 
   private final List<Event> events;
   private final Map<String, Map<Long, Session>> sessionsBySite = new HashMap<>();
+  private final Map<String, JsonArray> goalsBySite = new HashMap<>();
 
   StatsOracle(List<Event> raw) {
     Map<Long, Event> unique = new LinkedHashMap<>();
     raw.forEach(e -> unique.putIfAbsent(e.eventId(), e));
     this.events = List.copyOf(unique.values());
+  }
+
+  /** The site's goals: {@code [{"display_name", "event_name" | "page_path", "currency"?}, …]}. */
+  StatsOracle withGoals(String site, JsonArray goals) {
+    goalsBySite.put(site, goals.copy());
+    return this;
   }
 
   /** A session as the definitions need it, taken once from the reference rules. */
@@ -256,7 +283,9 @@ final class StatsOracle {
       ordered.add(field);
       Comparator<Row> c = dimensions.contains(field)
           ? byDimension(dimensions.indexOf(field))
-          : Comparator.comparing((Row r) -> new BigDecimal(r.metrics().get(metrics.indexOf(field)).toString()));
+          : Comparator.comparing((Row r) -> r.metrics().get(metrics.indexOf(field)) == null ? null
+              : new BigDecimal(r.metrics().get(metrics.indexOf(field)).toString()),
+              Comparator.nullsFirst(Comparator.naturalOrder()));
       result = result.thenComparing(o.getString(1).equalsIgnoreCase("desc") ? c.reversed() : c);
     }
     for (int i = 0; i < dimensions.size(); i++) {
@@ -283,7 +312,10 @@ final class StatsOracle {
     List<String> metricNames = metrics(request);
     List<String> dims = dimensions(request);
     List<JsonArray> filters = filters(request);
-    List<JsonArray> withoutGoals = filters.stream().filter(f -> !isGoal(f)).toList();
+    // A conversion rate's base: without the goals and the top-level property conditions.
+    List<JsonArray> withoutGoals = filters.stream()
+        .filter(f -> !isGoal(f) && !(f.size() >= 3 && f.getValue(1) instanceof String d && d.startsWith("event:props:")))
+        .toList();
     List<Event> inRange = events.stream()
         .filter(e -> e.site().equals(site))
         .filter(e -> e.timestampMillis() >= from && e.timestampMillis() < to)
@@ -298,21 +330,31 @@ final class StatsOracle {
     Map<List<String>, Long> pageviews = new HashMap<>();
     Map<List<String>, Long> eventCounts = new HashMap<>();
     Map<List<String>, Set<Long>> eventBase = new HashMap<>();
+    Map<List<String>, BigDecimal> revenueSums = new HashMap<>();
+    Map<List<String>, Long> revenueCounts = new HashMap<>();
+    boolean asksRevenue = metricNames.stream().anyMatch(m -> m.endsWith("_revenue"));
     Set<Long> allEventVisitors = new HashSet<>();
+    List<String> baseDims = dims.stream().filter(d -> !outsideBase(d)).toList();
     for (Event e : inRange) {
       Session s = sessions.get(e.sessionId());
-      List<String> key = key(dims, e, s, zone, false);
-      if (matches(withoutGoals, e, s)) {
-        eventBase.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
+      if (matches(site, withoutGoals, e, s)) {
+        eventBase.computeIfAbsent(key(site, baseDims, e, s, zone, false).get(0), k -> new HashSet<>())
+            .add(e.visitorId());
       }
-      if (!matches(filters, e, s)) {
+      if (!matches(site, filters, e, s)) {
         continue;
       }
       allEventVisitors.add(e.visitorId());
-      eventVisitors.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
-      eventVisits.computeIfAbsent(key, k -> new HashSet<>()).add(e.sessionId());
-      pageviews.merge(key, e.name().equals("pageview") ? 1L : 0L, Long::sum);
-      eventCounts.merge(key, 1L, Long::sum);
+      for (List<String> key : key(site, dims, e, s, zone, false)) {
+        eventVisitors.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
+        eventVisits.computeIfAbsent(key, k -> new HashSet<>()).add(e.sessionId());
+        pageviews.merge(key, e.name().equals("pageview") ? 1L : 0L, Long::sum);
+        eventCounts.merge(key, 1L, Long::sum);
+        if (asksRevenue && revenueCounted(site, request, key, e)) {
+          revenueSums.merge(key, BigDecimal.valueOf(e.revenueMicros(), 6), BigDecimal::add);
+          revenueCounts.merge(key, 1L, Long::sum);
+        }
+      }
     }
 
     // Session side: sessions started in the range that match.
@@ -320,15 +362,16 @@ final class StatsOracle {
     Map<List<String>, Set<Long>> sessionVisitors = new HashMap<>();
     Map<List<String>, Set<Long>> sessionBase = new HashMap<>();
     Set<Long> allSessionVisitors = new HashSet<>();
-    for (Session s : sessions.values()) {
+    // With an event dimension every metric counts events; sessions are not grouped at all.
+    for (Session s : eventDims ? List.<Session>of() : sessions.values()) {
       if (s.startMs() < from || s.startMs() >= to) {
         continue;
       }
-      List<String> key = key(dims, s.first(), s, zone, true);
-      if (startedAndMatched(withoutGoals, s, from, to)) {
+      List<String> key = key(site, dims, s.first(), s, zone, true).get(0);
+      if (startedAndMatched(site, withoutGoals, s, from, to)) {
         sessionBase.computeIfAbsent(key, k -> new HashSet<>()).add(s.visitor());
       }
-      if (!startedAndMatched(filters, s, from, to)) {
+      if (!startedAndMatched(site, filters, s, from, to)) {
         continue;
       }
       allSessionVisitors.add(s.visitor());
@@ -343,16 +386,45 @@ final class StatsOracle {
     Map<List<String>, Set<Long>> visitors = eventDims ? eventVisitors : sessionVisitors;
     Map<List<String>, Set<Long>> base = eventDims ? eventBase : sessionBase;
     Set<Long> allVisitors = eventDims ? allEventVisitors : allSessionVisitors;
-    // Groups: those of every statement the query needs.
-    Set<String> eventMetrics = Set.of("pageviews", "events");
-    boolean eventSide = eventDims || metricNames.stream().anyMatch(eventMetrics::contains);
-    boolean sessionSide = !eventDims && metricNames.stream().anyMatch(m -> !eventMetrics.contains(m));
-    Set<List<String>> keys = new HashSet<>();
-    if (eventSide) {
-      keys.addAll(eventVisitors.keySet());
+    // Engagement side: per group, per visit, the deepest scroll and the engaged time of the
+    // range's pings that match.
+    Map<List<String>, Map<Long, long[]>> engagement = new HashMap<>();
+    for (Event e : events) {
+      if (!e.site().equals(site) || !e.name().equals("engagement") || e.timestampMillis() < from
+          || e.timestampMillis() >= to) {
+        continue;
+      }
+      Session s = sessions.getOrDefault(e.sessionId(), orphan(e));
+      if (s.entry() == null && dims.stream().anyMatch(StatsOracle::namesSessionPage)) {
+        continue;
+      }
+      if (!matches(site, filters, e, s)) {
+        continue;
+      }
+      for (List<String> key : key(site, dims, e, s, zone, false)) {
+        long[] visit = engagement.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(e.sessionId(), k -> new long[2]);
+        visit[0] = Math.max(visit[0], e.scrollDepth());
+        visit[1] += e.engagementMillis();
+      }
     }
-    if (sessionSide) {
-      keys.addAll(sessionAggs.keySet());
+
+    // Groups: those of every statement the query needs; engagement alone only when it is all
+    // the query asks.
+    Set<String> eventMetrics = Set.of("pageviews", "events", "total_revenue", "average_revenue");
+    Set<String> engagementMetrics = Set.of("scroll_depth", "time_on_page");
+    boolean eventSide = eventDims || metricNames.stream().anyMatch(eventMetrics::contains);
+    boolean sessionSide = !eventDims && metricNames.stream()
+        .anyMatch(m -> !eventMetrics.contains(m) && !engagementMetrics.contains(m));
+    Set<List<String>> keys = new HashSet<>();
+    if (metricNames.stream().allMatch(engagementMetrics::contains)) {
+      keys.addAll(engagement.keySet());
+    } else {
+      if (eventSide) {
+        keys.addAll(eventVisitors.keySet());
+      }
+      if (sessionSide) {
+        keys.addAll(sessionAggs.keySet());
+      }
     }
     Map<List<String>, List<Object>> answer = new HashMap<>();
     for (List<String> key : keys) {
@@ -369,8 +441,23 @@ final class StatsOracle {
           case "visit_duration" -> a[0] == 0 ? 0L : div(a[2], a[0] * 1000L, 0).longValue();
           case "views_per_visit" -> a[0] == 0 ? 0.0 : div(a[3], a[0], 2).doubleValue();
           case "percentage" -> allVisitors.isEmpty() ? 0.0 : div(100L * v, allVisitors.size(), 1).doubleValue();
+          case "total_revenue", "average_revenue" -> money(revenueCurrency(site, request, key),
+              revenueSums.getOrDefault(key, BigDecimal.ZERO), revenueCounts.getOrDefault(key, 0L),
+              m.equals("average_revenue"));
+          case "scroll_depth", "time_on_page" -> {
+            Map<Long, long[]> visits = engagement.getOrDefault(key, Map.of());
+            int field = m.equals("scroll_depth") ? 0 : 1;
+            long sum = visits.values().stream().mapToLong(visit -> visit[field]).sum();
+            yield visits.isEmpty() ? null : div(sum, visits.size() * (field == 0 ? 1L : 1000L), 0).longValue();
+          }
           case "conversion_rate" -> {
-            long b = base.getOrDefault(key, Set.of()).size();
+            List<String> baseKey = new ArrayList<>();
+            for (int i = 0; i < dims.size(); i++) {
+              if (!outsideBase(dims.get(i))) {
+                baseKey.add(key.get(i));
+              }
+            }
+            long b = base.getOrDefault(baseKey, Set.of()).size();
             yield b == 0 ? 0.0 : div(100L * v, b, 2).doubleValue();
           }
           default -> throw new IllegalArgumentException(m);
@@ -381,31 +468,268 @@ final class StatsOracle {
     return answer;
   }
 
-  /** A goal: a top-level condition on the event name or page. */
+  /** What a group without any matching event shows: zero counts, zero revenue where it has a currency. */
+  List<Object> empty(JsonObject request, String site, List<String> key) {
+    return metrics(request).stream().<Object>map(m -> switch (m) {
+      case "total_revenue", "average_revenue" -> money(revenueCurrency(site, request, key), BigDecimal.ZERO, 0, false);
+      default -> 0L;
+    }).toList();
+  }
+
+  /** The currency a group's revenue is read in, or null when it has none. */
+  private String revenueCurrency(String site, JsonObject request, List<String> key) {
+    int goalDimension = dimensions(request).indexOf("event:goal");
+    if (goalDimension >= 0) {
+      return goal(site, key.get(goalDimension)).getString("currency");
+    }
+    Set<String> currencies = new HashSet<>();
+    revenueGoals(site, request).forEach(g -> currencies.add(g.getString("currency")));
+    return currencies.size() == 1 ? currencies.iterator().next() : null;
+  }
+
+  /**
+   * The revenue goals a request reads: with event:goal all the site's with a currency, else those
+   * every top-level event:goal condition but is_not selects.
+   */
+  private List<JsonObject> revenueGoals(String site, JsonObject request) {
+    List<JsonObject> goals = new ArrayList<>();
+    for (Object o : goalsBySite.getOrDefault(site, new JsonArray())) {
+      JsonObject goal = (JsonObject) o;
+      if (goal.getString("currency") == null) {
+        continue;
+      }
+      boolean selected = dimensions(request).contains("event:goal") || filters(request).stream()
+          .filter(f -> f.getString(1).equals("event:goal") && !f.getString(0).equals("is_not"))
+          .allMatch(f -> selectedGoals(site, f).contains(goal.getString("display_name")));
+      if (selected) {
+        goals.add(goal);
+      }
+    }
+    return goals;
+  }
+
+  private JsonObject goal(String site, String displayName) {
+    return goalsBySite.get(site).stream().map(JsonObject.class::cast)
+        .filter(g -> g.getString("display_name").equals(displayName)).findFirst().orElseThrow();
+  }
+
+  /** True when the event's revenue counts in the group: in the group's currency, converting a goal read. */
+  private boolean revenueCounted(String site, JsonObject request, List<String> key, Event e) {
+    String currency = revenueCurrency(site, request, key);
+    if (currency == null || !currency.equals(e.revenueCurrency())) {
+      return false;
+    }
+    List<String> converted = conversions(site, e);
+    return revenueGoals(site, request).stream().anyMatch(g -> converted.contains(g.getString("display_name")));
+  }
+
+  /**
+   * The matching events of the range converting a revenue goal the request reads while carrying
+   * revenue in another currency than that goal's: left out of the sums, counted in meta.
+   */
+  long revenueExcluded(JsonObject request, String site, Range range) {
+    List<JsonArray> filters = filters(request);
+    Map<Long, Session> sessions = sessionsBySite.computeIfAbsent(site, this::sessions);
+    List<JsonObject> goals = revenueGoals(site, request);
+    long excluded = 0;
+    for (Event e : events) {
+      if (!e.site().equals(site) || e.name().equals("engagement") || e.revenueCurrency().isEmpty()
+          || e.timestampMillis() < range.from().toEpochMilli() || e.timestampMillis() >= range.to().toEpochMilli()
+          || !matches(site, filters, e, sessions.get(e.sessionId()))) {
+        continue;
+      }
+      List<String> converted = conversions(site, e);
+      if (goals.stream().anyMatch(g -> converted.contains(g.getString("display_name"))
+          && !g.getString("currency").equals(e.revenueCurrency()))) {
+        excluded++;
+      }
+    }
+    return excluded;
+  }
+
+  /** {@code {"value", "currency"}}: the exact total, or the average half-up; null without a currency. */
+  private static JsonObject money(String currency, BigDecimal sum, long count, boolean average) {
+    if (currency == null) {
+      return null;
+    }
+    int minor = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+    BigDecimal value;
+    if (average) {
+      value = count == 0 ? BigDecimal.ZERO.setScale(minor) : sum.divide(BigDecimal.valueOf(count), minor, RoundingMode.HALF_UP);
+    } else {
+      BigDecimal exact = sum.stripTrailingZeros();
+      value = exact.scale() > minor ? exact : exact.setScale(minor);
+    }
+    return new JsonObject().put("value", value.toPlainString()).put("currency", currency);
+  }
+
+  /**
+   * Custom property keys of the request's matching events: key -> {visitors, events}, as many
+   * keys as exist (the API answers the most frequent 100).
+   */
+  Map<String, List<Long>> propKeys(JsonObject request, String site, ZoneId zone, Instant now) {
+    Range range = range(request, site, zone, now);
+    List<JsonArray> filters = filters(request);
+    Map<Long, Session> sessions = sessionsBySite.computeIfAbsent(site, this::sessions);
+    Map<String, Set<Long>> visitors = new HashMap<>();
+    Map<String, Long> counts = new HashMap<>();
+    for (Event e : events) {
+      if (!e.site().equals(site) || e.name().equals("engagement")
+          || e.timestampMillis() < range.from().toEpochMilli() || e.timestampMillis() >= range.to().toEpochMilli()
+          || !matches(site, filters, e, sessions.get(e.sessionId()))) {
+        continue;
+      }
+      for (String key : e.propKeys()) {
+        visitors.computeIfAbsent(key, k -> new HashSet<>()).add(e.visitorId());
+        counts.merge(key, 1L, Long::sum);
+      }
+    }
+    Map<String, List<Long>> answer = new HashMap<>();
+    counts.forEach((key, n) -> answer.put(key, List.of((long) visitors.get(key).size(), n)));
+    return answer;
+  }
+
+  /** What a funnel must answer: visitors reaching each step, and all visitors of the range. */
+  record FunnelCounts(List<Long> steps, long allVisitors) {}
+
+  /**
+   * A funnel over the request's range and filters: a visit (session id) reaches step k when it
+   * has events converting steps 1..k at strictly increasing positions in its time order (time,
+   * then event id), other events between them allowed; a step counts the distinct visitors with
+   * a visit reaching it. All visitors: distinct visitors of the matching events.
+   */
+  FunnelCounts funnel(JsonObject request, String site, ZoneId zone, Instant now, List<String> steps) {
+    Range range = range(request, site, zone, now);
+    long from = range.from().toEpochMilli();
+    long to = range.to().toEpochMilli();
+    List<JsonArray> filters = filters(request);
+    Map<Long, Session> sessions = sessionsBySite.computeIfAbsent(site, this::sessions);
+    Map<Long, List<Event>> byVisit = new HashMap<>();
+    Map<Long, Long> visitorOf = new HashMap<>();
+    Set<Long> all = new HashSet<>();
+    for (Event e : events) {
+      if (!e.site().equals(site) || e.name().equals("engagement") || e.timestampMillis() < from
+          || e.timestampMillis() >= to || !matches(site, filters, e, sessions.get(e.sessionId()))) {
+        continue;
+      }
+      all.add(e.visitorId());
+      byVisit.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e);
+      visitorOf.put(e.sessionId(), e.visitorId());
+    }
+    List<Set<Long>> reached = new ArrayList<>();
+    steps.forEach(step -> reached.add(new HashSet<>()));
+    byVisit.forEach((visit, list) -> {
+      list.sort(Comparator.comparingLong(Event::timestampMillis).thenComparingLong(Event::eventId));
+      List<List<String>> converted = list.stream().map(e -> conversions(site, e)).toList();
+      for (int k = 1; k <= steps.size(); k++) {
+        if (chain(converted, steps.subList(0, k), 0)) {
+          reached.get(k - 1).add(visitorOf.get(visit));
+        }
+      }
+    });
+    return new FunnelCounts(reached.stream().map(r -> (long) r.size()).toList(), all.size());
+  }
+
+  /** True when the steps occur, in order, at increasing positions from {@code start} on. */
+  private static boolean chain(List<List<String>> converted, List<String> steps, int start) {
+    if (steps.isEmpty()) {
+      return true;
+    }
+    for (int i = start; i < converted.size(); i++) {
+      if (converted.get(i).contains(steps.get(0)) && chain(converted, steps.subList(1, steps.size()), i + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Goals and property values group conversions: a rate's base is their other dimensions' group. */
+  private static boolean outsideBase(String dimension) {
+    return dimension.equals("event:goal") || dimension.startsWith("event:props:");
+  }
+
+  /** A goal: a top-level condition on a configured goal, the event name or page. */
   private static boolean isGoal(JsonArray filter) {
     return List.of("is", "is_not", "contains", "matches").contains(filter.getString(0))
-        && List.of("event:name", "event:page").contains(filter.getString(1));
+        && List.of("event:goal", "event:name", "event:page").contains(filter.getString(1));
   }
 
   /** An event matches when it passes the event filters and its session the visit filters. */
-  private static boolean matches(List<JsonArray> filters, Event e, Session s) {
-    return passesVisit(filters, s) && passesEvent(filters, e, s);
+  private boolean matches(String site, List<JsonArray> filters, Event e, Session s) {
+    return passesVisit(site, filters, s) && passesEvent(site, filters, e, s);
   }
 
   /** A session counts when it passes the visit filters and has a matching event in the range. */
-  private static boolean startedAndMatched(List<JsonArray> filters, Session s, long from, long to) {
-    if (!passesVisit(filters, s)) {
+  private boolean startedAndMatched(String site, List<JsonArray> filters, Session s, long from, long to) {
+    if (!passesVisit(site, filters, s)) {
       return false;
     }
     if (filters.stream().noneMatch(StatsOracle::eventLevel)) {
       return true;
     }
     return s.events().stream().anyMatch(e -> e.timestampMillis() >= from && e.timestampMillis() < to
-        && passesEvent(filters, e, s));
+        && passesEvent(site, filters, e, s));
+  }
+
+  /** Names of the site's goals the event converts, in the order the goals were given. */
+  List<String> conversions(String site, Event e) {
+    List<String> names = new ArrayList<>();
+    for (Object o : goalsBySite.getOrDefault(site, new JsonArray())) {
+      JsonObject goal = (JsonObject) o;
+      boolean converts = goal.getString("event_name") != null
+          ? e.name().equals(goal.getString("event_name"))
+          : e.name().equals("pageview") && glob(goal.getString("page_path"), e.pathname());
+      if (converts) {
+        names.add(goal.getString("display_name"));
+      }
+    }
+    return names;
+  }
+
+  /** The site's goal names a condition on event:goal selects (is_not: as is does). */
+  private List<String> selectedGoals(String site, JsonArray c) {
+    boolean cs = c.size() < 4 || c.getJsonObject(3).getBoolean("case_sensitive", true);
+    List<String> values = strings(c.getJsonArray(2)).stream().map(v -> cs ? v : v.toLowerCase(Locale.ROOT)).toList();
+    List<String> selected = new ArrayList<>();
+    for (Object o : goalsBySite.getOrDefault(site, new JsonArray())) {
+      String name = ((JsonObject) o).getString("display_name");
+      String n = cs ? name : name.toLowerCase(Locale.ROOT);
+      boolean hit = switch (c.getString(0)) {
+        case "is", "is_not" -> values.contains(n);
+        case "contains" -> values.stream().anyMatch(n::contains);
+        case "matches" -> values.stream().anyMatch(v -> glob(v, n));
+        default -> throw new IllegalArgumentException(c.encode());
+      };
+      if (hit) {
+        selected.add(name);
+      }
+    }
+    return selected;
   }
 
   private static BigDecimal div(long num, long den, int scale) {
     return new BigDecimal(num).divide(new BigDecimal(den), scale, RoundingMode.HALF_UP);
+  }
+
+  /**
+   * What an engagement ping outside every session knows of its visit: the attributes it carries,
+   * and no entry or exit page (conditions on those never hold for it).
+   */
+  private static Session orphan(Event ping) {
+    return new Session(ping.sessionId(), ping.visitorId(), ping, ping.timestampMillis(), ping.timestampMillis(),
+        null, null, 0, false, List.of());
+  }
+
+  private static boolean namesSessionPage(String dimension) {
+    return dimension.equals("visit:entry_page") || dimension.equals("visit:exit_page");
+  }
+
+  private static boolean readsSessionPage(JsonArray filter) {
+    return switch (filter.getString(0)) {
+      case "and", "or" -> children(filter).stream().anyMatch(StatsOracle::readsSessionPage);
+      case "not" -> readsSessionPage(filter.getJsonArray(1));
+      default -> namesSessionPage(filter.getString(1));
+    };
   }
 
   /** Every session of the site, by the reference rules (engagement pings count in none). */
@@ -418,19 +742,32 @@ final class StatsOracle {
     return sessions;
   }
 
-  private static List<String> key(List<String> dims, Event e, Session s, ZoneId zone, boolean sessionTime) {
-    List<String> key = new ArrayList<>();
+  /** The groups an event (or session) counts in: one, or one per goal converted for event:goal. */
+  private List<List<String>> key(String site, List<String> dims, Event e, Session s, ZoneId zone, boolean sessionTime) {
+    List<List<String>> keys = List.of(new ArrayList<>());
     for (String d : dims) {
+      List<String> values;
       if (isTime(d)) {
         long ms = sessionTime ? s.startMs() : e.timestampMillis();
-        key.add(timeLabel(d, Instant.ofEpochMilli(ms).atZone(zone)));
+        values = List.of(timeLabel(d, Instant.ofEpochMilli(ms).atZone(zone)));
       } else if (isVisit(d)) {
-        key.add(visitValue(d, s));
+        values = List.of(visitValue(d, s));
+      } else if (d.equals("event:goal")) {
+        values = conversions(site, e);
       } else {
-        key.add(eventValue(d, e));
+        values = List.of(eventValue(d, e));
       }
+      List<List<String>> next = new ArrayList<>();
+      for (List<String> k : keys) {
+        for (String v : values) {
+          List<String> extended = new ArrayList<>(k);
+          extended.add(v);
+          next.add(extended);
+        }
+      }
+      keys = next;
     }
-    return key;
+    return keys;
   }
 
   static String timeLabel(String dimension, ZonedDateTime t) {
@@ -516,21 +853,27 @@ final class StatsOracle {
     return children;
   }
 
-  private static boolean passesVisit(List<JsonArray> filters, Session s) {
-    return filters.stream().filter(f -> !eventLevel(f)).allMatch(f -> test(f, null, s));
+  private boolean passesVisit(String site, List<JsonArray> filters, Session s) {
+    return filters.stream().filter(f -> !eventLevel(f))
+        .allMatch(f -> (s.entry() != null || !readsSessionPage(f)) && test(site, f, null, s));
   }
 
-  private static boolean passesEvent(List<JsonArray> filters, Event e, Session s) {
-    return filters.stream().filter(StatsOracle::eventLevel).allMatch(f -> test(f, e, s));
+  private boolean passesEvent(String site, List<JsonArray> filters, Event e, Session s) {
+    return filters.stream().filter(StatsOracle::eventLevel).allMatch(f -> test(site, f, e, s));
   }
 
-  private static boolean test(JsonArray filter, Event e, Session s) {
+  private boolean test(String site, JsonArray filter, Event e, Session s) {
     return switch (filter.getString(0)) {
-      case "and" -> children(filter).stream().allMatch(c -> test(c, e, s));
-      case "or" -> children(filter).stream().anyMatch(c -> test(c, e, s));
-      case "not" -> !test(filter.getJsonArray(1), e, s);
+      case "and" -> children(filter).stream().allMatch(c -> test(site, c, e, s));
+      case "or" -> children(filter).stream().anyMatch(c -> test(site, c, e, s));
+      case "not" -> !test(site, filter.getJsonArray(1), e, s);
       default -> {
         String dimension = filter.getString(1);
+        if (dimension.equals("event:goal")) {
+          List<String> converted = conversions(site, e);
+          boolean any = selectedGoals(site, filter).stream().anyMatch(converted::contains);
+          yield filter.getString(0).equals("is_not") ? !any : any;
+        }
         yield condition(filter, isVisit(dimension) ? visitValue(dimension, s) : eventValue(dimension, e));
       }
     };

@@ -8,6 +8,8 @@ import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.core.http.HttpServerVerticle;
+import io.trackflow.query.account.Funnel;
+import io.trackflow.query.account.Goal;
 import io.trackflow.query.account.SiteRole;
 import io.trackflow.query.auth.SiteAccess;
 import io.vertx.core.Future;
@@ -70,9 +72,11 @@ class StatsRoutesTest {
     await(closedStore.migrate());
     await(closedStore.close());
     port = deploy(new StatsRoutes(new StatsService(store, cache, registry, Clock.fixed(NOW, ZoneOffset.UTC)),
-        StatsRoutesTest::authorize, registry));
+        StatsRoutesTest::authorize, domain -> Future.succeededFuture(siteGoals),
+        domain -> Future.succeededFuture(siteFunnels), registry));
     brokenPort = deploy(new StatsRoutes(new StatsService(closedStore, new InMemoryQueryCache(Clock.systemUTC(), 10),
-        registry, Clock.fixed(NOW, ZoneOffset.UTC)), StatsRoutesTest::authorize, registry));
+        registry, Clock.fixed(NOW, ZoneOffset.UTC)), StatsRoutesTest::authorize, domain -> Future.succeededFuture(siteGoals),
+        domain -> Future.succeededFuture(siteFunnels), registry));
     client = WebClient.create(vertx);
   }
 
@@ -81,6 +85,9 @@ class StatsRoutesTest {
     await(vertx.deployVerticle(server));
     return server.actualPort();
   }
+
+  private volatile List<Goal> siteGoals = List.of();
+  private volatile List<Funnel> siteFunnels = List.of();
 
   private static Future<SiteAccess> authorize(io.vertx.ext.web.RoutingContext ctx, String domain) {
     return EdgeCases.SITE.equals(domain)
@@ -165,6 +172,29 @@ class StatsRoutesTest {
     assertThat(body.getLong("visitors")).isEqualTo(5L);
     assertThat(body.getJsonArray("pageviews_per_minute").getJsonObject(29).getString("minute"))
         .isEqualTo("2025-03-31T14:00+02:00");
+  }
+
+  @Test
+  @DisplayName("Goals come from the site's configuration: an unknown goal name is a 400 naming the value, and a changed goal is a new answer")
+  void goals() throws Exception {
+    siteGoals = List.of(new Goal(1, EdgeCases.SITE, "Signed up", "Signup", null, null, 0));
+    String body = "{\"site_id\":\"edge.example\",\"metrics\":[\"visitors\",\"events\"],\"date_range\":\"all\","
+        + "\"dimensions\":[\"event:goal\"]}";
+    HttpResponse<Buffer> signups = post(port, body);
+    assertThat(signups.statusCode()).isEqualTo(200);
+    assertThat(signups.bodyAsJsonObject().getJsonArray("results").getJsonObject(0).getJsonArray("dimensions").getList())
+        .containsExactly("Signed up");
+    HttpResponse<Buffer> unknown = post(port, "{\"site_id\":\"edge.example\",\"metrics\":[\"visitors\"],"
+        + "\"date_range\":\"all\",\"filters\":[[\"not\",[\"is\",\"event:goal\",[\"Signed up\",\"Sign up\"]]]]}");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.bodyAsJsonObject().getString("message"))
+        .isEqualTo("filters[0][1][2][1]: the site has no goal named 'Sign up'; goals are configured in the site's settings");
+    siteGoals = List.of(new Goal(1, EdgeCases.SITE, "Signed up", "Download", null, null, 0));
+    HttpResponse<Buffer> downloads = post(port, body);
+    assertThat(downloads.getHeader("x-trackflow-cache")).isEqualTo("miss");
+    assertThat(downloads.bodyAsJsonObject().getJsonArray("results").getJsonObject(0).getJsonArray("dimensions").getList())
+        .containsExactly("Signed up");
+    assertThat(post(port, body).getHeader("x-trackflow-cache")).isEqualTo("hit");
   }
 
   @Test

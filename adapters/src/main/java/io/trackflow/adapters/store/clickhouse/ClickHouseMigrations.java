@@ -159,10 +159,21 @@ final class ClickHouseMigrations {
       + " country, device, browser, browser_version, os, os_version, start_ms, end_ms, end_ms,"
       + " events, toInt32(-1), toInt64(-1), toInt64(-1) FROM sessions";
 
+  /** The events table's columns as version 2 copies them (later versions add columns after). */
+  static final List<String> V2_COLUMNS = io.trackflow.core.store.EventsSchema.COLUMNS.subList(0,
+      io.trackflow.core.store.EventsSchema.COLUMNS.indexOf("engagement_millis") + 1);
+
+  // Version 4: revenue of custom events as an exact decimal, millionths of the currency's unit,
+  // and its ISO 4217 code ('' for none). Added after kind, which SELECT * leaves out; inserts
+  // name their columns.
+  private static final List<List<String>> REVENUE_COLUMNS = List.of(
+      List.of("revenue_micros", "Int64 DEFAULT 0"), List.of("revenue_currency", "String DEFAULT ''"));
+
   static final List<Version> ALL = List.of(
       Version.of(1, "events table", List.of(CREATE_EVENTS_MONTHLY)),
       new Version(2, "daily partitions, event kind, sessions table", ClickHouseMigrations::dailyAndSessions),
-      new Version(3, "sessions resume where their writer stopped", ClickHouseMigrations::resumableSessions));
+      new Version(3, "sessions resume where their writer stopped", ClickHouseMigrations::resumableSessions),
+      new Version(4, "revenue of events", ClickHouseMigrations::addRevenue));
 
   private ClickHouseMigrations() {}
 
@@ -214,6 +225,20 @@ final class ClickHouseMigrations {
         });
   }
 
+  /** Adds the revenue columns an earlier attempt did not (18.16 has no ADD COLUMN IF NOT EXISTS). */
+  private static Future<Void> addRevenue(Database db) {
+    return db.query("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'events'")
+        .compose(r -> {
+          List<String> statements = new ArrayList<>();
+          for (List<String> column : REVENUE_COLUMNS) {
+            if (r.rows().stream().noneMatch(row -> column.get(0).equals(row.get(0)))) {
+              statements.add("ALTER TABLE events ADD COLUMN " + column.get(0) + " " + column.get(1));
+            }
+          }
+          return inOrder(db, statements);
+        });
+  }
+
   /** The sessions that started on {@code day}, from their events (at most a day long). */
   static String backfillSessions(LocalDate day) {
     long from = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
@@ -239,12 +264,12 @@ final class ClickHouseMigrations {
     List<String> visit = List.of("referrer", "referrer_source", "utm_source", "utm_medium",
         "utm_campaign", "utm_term", "utm_content");
     List<String> columns = new ArrayList<>();
-    for (String c : io.trackflow.core.store.EventsSchema.COLUMNS) {
+    for (String c : V2_COLUMNS) {
       columns.add(visit.contains(c) ? "if(s_known = 1, s_" + c + ", " + c + ")" : c);
     }
     List<String> right = new ArrayList<>(List.of("session_id", "toUInt8(1) AS s_known"));
     visit.forEach(c -> right.add(c + " AS s_" + c));
-    return "INSERT INTO events_v2 (" + String.join(", ", io.trackflow.core.store.EventsSchema.COLUMNS)
+    return "INSERT INTO events_v2 (" + String.join(", ", V2_COLUMNS)
         + ") SELECT " + String.join(", ", columns)
         + " FROM (SELECT * FROM events FINAL WHERE timestamp >= toDateTime(" + from
         + ") AND timestamp < toDateTime(" + next + ")) ANY LEFT JOIN (SELECT " + String.join(", ", right)

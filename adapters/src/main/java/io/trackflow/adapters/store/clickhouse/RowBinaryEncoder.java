@@ -25,6 +25,10 @@ final class RowBinaryEncoder {
   static final String INSERT = "INSERT INTO " + EventsSchema.TABLE + " ("
       + String.join(", ", EventsSchema.COLUMNS) + ") FORMAT RowBinary";
 
+  /** The insert of rows without revenue, as releases before schema version 3 wrote them. */
+  static final String INSERT_BEFORE_REVENUE = "INSERT INTO " + EventsSchema.TABLE + " ("
+      + String.join(", ", ClickHouseMigrations.V2_COLUMNS) + ") FORMAT RowBinary";
+
   /** The insert statement of the sessions table's rows. */
   static final String INSERT_SESSIONS = "INSERT INTO " + EventsSchema.SESSIONS_TABLE + " ("
       + String.join(", ", EventsSchema.SESSION_COLUMNS) + ") FORMAT RowBinary";
@@ -42,6 +46,11 @@ final class RowBinaryEncoder {
   /** The gzip-compressed RowBinary body for {@code events}. */
   static Buffer gzip(List<Event> events) {
     return gzip(events, RowBinaryEncoder::row);
+  }
+
+  /** The body of {@link #INSERT_BEFORE_REVENUE}: the rows an upgrade from version 1 or 2 finds. */
+  static Buffer gzipBeforeRevenue(List<Event> events) {
+    return gzip(events, RowBinaryEncoder::rowBeforeRevenue);
   }
 
   /**
@@ -111,6 +120,12 @@ final class RowBinaryEncoder {
   }
 
   private void row(Event e) throws IOException {
+    rowBeforeRevenue(e);
+    int64(e.revenueMicros());
+    string(e.revenueCurrency());
+  }
+
+  private void rowBeforeRevenue(Event e) throws IOException {
     long millis = EventsSchema.storedMillis(e.timestampMillis());
     int64(e.eventId());
     string(e.site());

@@ -330,6 +330,14 @@ public final class DuckDbEventStore implements EventStore {
 
   static void append(DuckDBAppender a, Event e, long millis) throws SQLException {
     a.beginRow();
+    appendBeforeRevenue(a, e, millis);
+    a.append(e.revenueMicros());
+    a.append(e.revenueCurrency());
+    a.endRow();
+  }
+
+  /** The columns of schema versions 1 and 2, to which version 3 appended the revenue. */
+  static void appendBeforeRevenue(DuckDBAppender a, Event e, long millis) throws SQLException {
     a.append(e.eventId());
     a.append(e.site());
     a.appendEpochMicros(Math.floorDiv(millis, 1000) * 1_000_000L);
@@ -352,7 +360,6 @@ public final class DuckDbEventStore implements EventStore {
     a.append((byte) (e.interactive() ? 1 : 0));
     a.append(e.scrollDepth());
     a.append(e.engagementMillis());
-    a.endRow();
   }
 
   @Override

@@ -123,11 +123,18 @@ final class DuckDbMigrations {
       "DROP TABLE sessions",
       "ALTER TABLE sessions_v3 RENAME TO sessions");
 
+  // Version 4: revenue of custom events as an exact decimal: millionths of the currency's unit, and its
+  // ISO 4217 code ('' for none); events stored before carry none.
+  private static final List<String> ADD_REVENUE = List.of(
+      "ALTER TABLE events ADD COLUMN revenue_micros BIGINT DEFAULT 0",
+      "ALTER TABLE events ADD COLUMN revenue_currency VARCHAR DEFAULT ''");
+
   static final List<Migration> ALL = List.of(
       new Migration(1, "events table", List.of(CREATE_EVENTS)),
       // Applied in one transaction with its record, so never half.
       new Migration(2, "sessions table", List.of(CREATE_SESSIONS, BACKFILL_SESSIONS, STAMP_EVENTS)),
-      new Migration(3, "sessions resume where their writer stopped", RESUMABLE_SESSIONS));
+      new Migration(3, "sessions resume where their writer stopped", RESUMABLE_SESSIONS),
+      new Migration(4, "revenue of events", ADD_REVENUE));
 
   private DuckDbMigrations() {}
 }

@@ -134,7 +134,7 @@ class ClickHouseReadsIT {
   }
 
   @Test
-  @DisplayName("Upgrading from schema version 1 keeps every event in daily partitions, derives their sessions and gives each event its session's source")
+  @DisplayName("Upgrading from schema version 1 keeps every event in daily partitions, derives their sessions, gives each event its session's source and no revenue")
   void upgradesFromVersionOne() throws Exception {
     // Version 1 as an earlier release left it: monthly partitions, events with their own sources.
     ClickHouseHttp http = new ClickHouseHttp(vertx, options);
@@ -148,7 +148,7 @@ class ClickHouseReadsIT {
     await(http.execute(ClickHouseMigrations.CREATE_MIGRATIONS_TABLE, true));
     await(ClickHouseMigrations.ALL.get(0).apply().apply(database(http)));
     await(http.execute("INSERT INTO schema_migrations VALUES (1, 'events table', now())", true));
-    await(http.insert(RowBinaryEncoder.INSERT, RowBinaryEncoder.gzip(asStoredBefore)));
+    await(http.insert(RowBinaryEncoder.INSERT_BEFORE_REVENUE, RowBinaryEncoder.gzipBeforeRevenue(asStoredBefore)));
     await(http.close());
 
     await(store.migrate());
@@ -176,6 +176,9 @@ class ClickHouseReadsIT {
     assertThat(new HashSet<>(sessions.rows())).isEqualTo(expected);
     QueryResult tables = await(store.query("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name"));
     assertThat(tables.rows()).containsExactly(List.of("events"), List.of("schema_migrations"), List.of("sessions"));
+    // Version 3 added the revenue columns; events stored before carry none.
+    QueryResult revenue = await(store.query("SELECT countIf(revenue_currency = '' AND revenue_micros = 0) FROM events"));
+    assertThat(revenue.rows().get(0).get(0)).isEqualTo((long) distinct.size());
   }
 
   private static ClickHouseMigrations.Database database(ClickHouseHttp http) {

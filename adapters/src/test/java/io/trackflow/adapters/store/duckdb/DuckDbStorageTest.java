@@ -62,7 +62,7 @@ class DuckDbStorageTest {
   }
 
   @Test
-  @DisplayName("Upgrading a file from schema version 1 derives its sessions and gives each event its session's source")
+  @DisplayName("Upgrading a file from schema version 1 derives its sessions, gives each event its session's source and no revenue")
   void upgradesFromVersionOne() throws Exception {
     Path file = dir.resolve("events.duckdb");
     List<Event> events = new EventGenerator(21).generate(3_000);
@@ -81,7 +81,9 @@ class DuckDbStorageTest {
       st.execute("INSERT INTO schema_migrations VALUES (1, 'events table', now()::TIMESTAMP)");
       try (org.duckdb.DuckDBAppender a = c.createAppender(org.duckdb.DuckDBConnection.DEFAULT_SCHEMA, "events")) {
         for (Event e : stored) {
-          DuckDbEventStore.append(a, e, e.timestampMillis());
+          a.beginRow();
+          DuckDbEventStore.appendBeforeRevenue(a, e, e.timestampMillis());
+          a.endRow();
         }
       }
     }
@@ -101,6 +103,9 @@ class DuckDbStorageTest {
           key.site(), s.id(), s.start(), s.end(), (long) s.counted().size(), (long) s.pageviews(),
           (long) s.interactive(), s.entryPage(), s.exitPage(), s.source().referrerSource())));
       assertThat(sessions).isEqualTo(expected);
+      // Version 3 added the revenue columns; events stored before carry none.
+      assertThat(await(store.query("SELECT count(*) FILTER (WHERE revenue_currency = '' AND revenue_micros = 0),"
+          + " count(*) FROM events")).rows().get(0)).containsExactly((long) sources.size(), (long) sources.size());
     } finally {
       await(store.close());
     }

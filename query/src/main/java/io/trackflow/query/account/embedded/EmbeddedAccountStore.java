@@ -5,6 +5,9 @@ import io.trackflow.query.account.AccountSchema;
 import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.ApiKey;
 import io.trackflow.query.account.BoundedWorker;
+import io.trackflow.query.account.Funnel;
+import io.trackflow.query.account.Goal;
+import io.trackflow.query.account.GoalInUseException;
 import io.trackflow.query.account.Invitation;
 import io.trackflow.query.account.Member;
 import io.trackflow.query.account.RefreshToken;
@@ -30,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -259,6 +263,9 @@ public final class EmbeddedAccountStore implements AccountStore {
       update(c, "DELETE FROM share_links WHERE domain = ?", d);
       update(c, "DELETE FROM invitations WHERE domain = ?", d);
       update(c, "DELETE FROM api_key_sites WHERE domain = ?", d);
+      update(c, "DELETE FROM funnel_steps WHERE funnel_id IN (SELECT id FROM funnels WHERE domain = ?)", d);
+      update(c, "DELETE FROM funnels WHERE domain = ?", d);
+      update(c, "DELETE FROM goals WHERE domain = ?", d);
       return update(c, "DELETE FROM sites WHERE domain = ?", d) > 0;
     }).onSuccess(deleted -> {
       if (deleted) {
@@ -413,6 +420,95 @@ public final class EmbeddedAccountStore implements AccountStore {
       update(c, "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)",
           now, id, now - KEY_USE_RESOLUTION_MS);
       return null;
+    });
+  }
+
+  // ---- goals and funnels
+
+  private static final String GOAL_COLUMNS =
+      "id, domain, display_name, event_name, page_path, currency, created_at";
+
+  @Override
+  public Future<List<Goal>> goals(String domain) {
+    return read(c -> list(c, "SELECT " + GOAL_COLUMNS + " FROM goals WHERE domain = ? ORDER BY id",
+        EmbeddedAccountStore::goal, domain.toLowerCase(Locale.ROOT)));
+  }
+
+  @Override
+  public Future<Goal> createGoal(Goal g) {
+    long now = System.currentTimeMillis();
+    return transaction(c -> one(c,
+        "INSERT INTO goals (domain, display_name, event_name, page_path, currency, created_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?) RETURNING " + GOAL_COLUMNS,
+        EmbeddedAccountStore::goal, g.domain().toLowerCase(Locale.ROOT), g.displayName(),
+        Objects.requireNonNullElse(g.eventName(), ""), Objects.requireNonNullElse(g.pagePath(), ""),
+        Objects.requireNonNullElse(g.currency(), ""), now).orElseThrow());
+  }
+
+  @Override
+  public Future<Boolean> deleteGoal(String domain, long id) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    return transaction(c -> {
+      List<String> users = list(c, "SELECT DISTINCT f.name FROM funnels f JOIN funnel_steps s ON s.funnel_id = f.id "
+          + "WHERE f.domain = ? AND s.goal_id = ? ORDER BY f.name", rs -> rs.getString(1), d, id);
+      if (!users.isEmpty()) {
+        throw new GoalInUseException(users);
+      }
+      return update(c, "DELETE FROM goals WHERE domain = ? AND id = ?", d, id) > 0;
+    });
+  }
+
+  @Override
+  public Future<List<Funnel>> funnels(String domain) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    return read(c -> {
+      Map<Long, Goal> goals = new LinkedHashMap<>();
+      for (Goal g : list(c, "SELECT " + GOAL_COLUMNS + " FROM goals WHERE domain = ?", EmbeddedAccountStore::goal, d)) {
+        goals.put(g.id(), g);
+      }
+      Map<Long, List<Goal>> steps = new LinkedHashMap<>();
+      try (PreparedStatement ps = prepare(c, "SELECT s.funnel_id, s.goal_id FROM funnel_steps s "
+              + "JOIN funnels f ON f.id = s.funnel_id WHERE f.domain = ? ORDER BY s.funnel_id, s.step", d);
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Goal goal = goals.get(rs.getLong(2));
+          if (goal != null) {
+            steps.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(goal);
+          }
+        }
+      }
+      return list(c, "SELECT id, domain, name, created_at FROM funnels WHERE domain = ? ORDER BY id",
+          rs -> new Funnel(rs.getLong(1), rs.getString(2), rs.getString(3),
+              steps.getOrDefault(rs.getLong(1), List.of()), rs.getLong(4)), d);
+    });
+  }
+
+  @Override
+  public Future<Funnel> createFunnel(String domain, String name, List<Long> goalIds) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    long now = System.currentTimeMillis();
+    return transaction(c -> {
+      long id = one(c, "INSERT INTO funnels (domain, name, created_at) VALUES (?, ?, ?) RETURNING id",
+          rs -> rs.getLong(1), d, name, now).orElseThrow();
+      List<Goal> steps = new ArrayList<>();
+      for (long goalId : goalIds) {
+        steps.add(one(c, "SELECT " + GOAL_COLUMNS + " FROM goals WHERE domain = ? AND id = ?",
+            EmbeddedAccountStore::goal, d, goalId)
+            .orElseThrow(() -> new AccountConflictException("goal " + goalId + " no longer exists")));
+        update(c, "INSERT INTO funnel_steps (funnel_id, step, goal_id) VALUES (?, ?, ?)", id, steps.size(), goalId);
+      }
+      return new Funnel(id, d, name, steps, now);
+    });
+  }
+
+  @Override
+  public Future<Boolean> deleteFunnel(String domain, long id) {
+    return transaction(c -> {
+      int deleted = update(c, "DELETE FROM funnels WHERE domain = ? AND id = ?", domain.toLowerCase(Locale.ROOT), id);
+      if (deleted > 0) {
+        update(c, "DELETE FROM funnel_steps WHERE funnel_id = ?", id);
+      }
+      return deleted > 0;
     });
   }
 
@@ -737,6 +833,15 @@ public final class EmbeddedAccountStore implements AccountStore {
   private static Long nullableLong(ResultSet rs, int column) throws SQLException {
     long value = rs.getLong(column);
     return rs.wasNull() ? null : value;
+  }
+
+  private static Goal goal(ResultSet rs) throws SQLException {
+    return new Goal(rs.getLong(1), rs.getString(2), rs.getString(3), emptyToNull(rs.getString(4)),
+        emptyToNull(rs.getString(5)), emptyToNull(rs.getString(6)), rs.getLong(7));
+  }
+
+  private static String emptyToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
   }
 
   private static RefreshToken refresh(ResultSet rs) throws SQLException {

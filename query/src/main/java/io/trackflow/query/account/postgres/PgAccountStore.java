@@ -4,6 +4,9 @@ import io.trackflow.query.account.AccountConflictException;
 import io.trackflow.query.account.AccountSchema;
 import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.ApiKey;
+import io.trackflow.query.account.Funnel;
+import io.trackflow.query.account.Goal;
+import io.trackflow.query.account.GoalInUseException;
 import io.trackflow.query.account.Invitation;
 import io.trackflow.query.account.Member;
 import io.trackflow.query.account.RefreshToken;
@@ -32,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -177,6 +181,9 @@ public final class PgAccountStore implements AccountStore {
             .compose(n -> update(c, "DELETE FROM share_links WHERE domain = $1", d))
             .compose(n -> update(c, "DELETE FROM invitations WHERE domain = $1", d))
             .compose(n -> update(c, "DELETE FROM api_key_sites WHERE domain = $1", d))
+            .compose(n -> update(c, "DELETE FROM funnel_steps WHERE funnel_id IN (SELECT id FROM funnels WHERE domain = $1)", d))
+            .compose(n -> update(c, "DELETE FROM funnels WHERE domain = $1", d))
+            .compose(n -> update(c, "DELETE FROM goals WHERE domain = $1", d))
             .compose(n -> update(c, "DELETE FROM sites WHERE domain = $1", d))
             .map(n -> n > 0))
         .onSuccess(deleted -> {
@@ -324,6 +331,92 @@ public final class PgAccountStore implements AccountStore {
   public Future<Void> touchApiKey(long id, long now) {
     return update(pool, "UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $3)",
         Tuple.of(id, now, now - KEY_USE_RESOLUTION_MS)).mapEmpty();
+  }
+
+  // ---- goals and funnels
+
+  private static final String GOAL_COLUMNS =
+      "id, domain, display_name, event_name, page_path, currency, created_at";
+
+  @Override
+  public Future<List<Goal>> goals(String domain) {
+    return list(pool, "SELECT " + GOAL_COLUMNS + " FROM goals WHERE domain = $1 ORDER BY id",
+        Tuple.of(domain.toLowerCase(Locale.ROOT)), PgAccountStore::goal);
+  }
+
+  @Override
+  public Future<Goal> createGoal(Goal g) {
+    return one(pool, "INSERT INTO goals (domain, display_name, event_name, page_path, currency, created_at) "
+            + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + GOAL_COLUMNS,
+        Tuple.of(g.domain().toLowerCase(Locale.ROOT), g.displayName(), Objects.requireNonNullElse(g.eventName(), ""),
+            Objects.requireNonNullElse(g.pagePath(), ""), Objects.requireNonNullElse(g.currency(), ""),
+            System.currentTimeMillis()),
+        PgAccountStore::goal).map(Optional::orElseThrow);
+  }
+
+  @Override
+  public Future<Boolean> deleteGoal(String domain, long id) {
+    Tuple args = Tuple.of(domain.toLowerCase(Locale.ROOT), id);
+    return pool.withTransaction(c -> list(c, "SELECT DISTINCT f.name FROM funnels f JOIN funnel_steps s ON s.funnel_id = f.id "
+            + "WHERE f.domain = $1 AND s.goal_id = $2 ORDER BY f.name", args, r -> r.getString(0))
+        .compose(users -> users.isEmpty()
+            ? update(c, "DELETE FROM goals WHERE domain = $1 AND id = $2", args).map(n -> n > 0)
+            : Future.failedFuture(new GoalInUseException(users))));
+  }
+
+  @Override
+  public Future<List<Funnel>> funnels(String domain) {
+    Tuple d = Tuple.of(domain.toLowerCase(Locale.ROOT));
+    return pool.withConnection(c -> list(c, "SELECT " + GOAL_COLUMNS + " FROM goals WHERE domain = $1", d, PgAccountStore::goal)
+        .compose(goals -> list(c, "SELECT s.funnel_id, s.goal_id FROM funnel_steps s JOIN funnels f ON f.id = s.funnel_id "
+                + "WHERE f.domain = $1 ORDER BY s.funnel_id, s.step", d, r -> new long[] {r.getLong(0), r.getLong(1)})
+            .compose(pairs -> {
+              Map<Long, Goal> byId = new LinkedHashMap<>();
+              goals.forEach(g -> byId.put(g.id(), g));
+              Map<Long, List<Goal>> steps = new LinkedHashMap<>();
+              for (long[] pair : pairs) {
+                Goal goal = byId.get(pair[1]);
+                if (goal != null) {
+                  steps.computeIfAbsent(pair[0], k -> new ArrayList<>()).add(goal);
+                }
+              }
+              return list(c, "SELECT id, domain, name, created_at FROM funnels WHERE domain = $1 ORDER BY id", d,
+                  r -> new Funnel(r.getLong(0), r.getString(1), r.getString(2),
+                      steps.getOrDefault(r.getLong(0), List.of()), r.getLong(3)));
+            })));
+  }
+
+  @Override
+  public Future<Funnel> createFunnel(String domain, String name, List<Long> goalIds) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    long now = System.currentTimeMillis();
+    return pool.withTransaction(c -> one(c, "INSERT INTO funnels (domain, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+            Tuple.of(d, name, now), r -> r.getLong(0))
+        .compose(id -> {
+          List<Goal> steps = new ArrayList<>();
+          Future<Void> chain = Future.succeededFuture();
+          for (long goalId : goalIds) {
+            chain = chain
+                .compose(v -> one(c, "SELECT " + GOAL_COLUMNS + " FROM goals WHERE domain = $1 AND id = $2",
+                    Tuple.of(d, goalId), PgAccountStore::goal))
+                .compose(goal -> goal.isEmpty()
+                    ? Future.failedFuture(new AccountConflictException("goal " + goalId + " no longer exists"))
+                    : Future.succeededFuture(steps.add(goal.get())))
+                .compose(added -> update(c, "INSERT INTO funnel_steps (funnel_id, step, goal_id) VALUES ($1, $2, $3)",
+                    Tuple.of(id.orElseThrow(), steps.size(), goalId)))
+                .mapEmpty();
+          }
+          return chain.map(v -> new Funnel(id.orElseThrow(), d, name, steps, now));
+        }));
+  }
+
+  @Override
+  public Future<Boolean> deleteFunnel(String domain, long id) {
+    return pool.withTransaction(c -> update(c, "DELETE FROM funnels WHERE domain = $1 AND id = $2",
+            Tuple.of(domain.toLowerCase(Locale.ROOT), id))
+        .compose(n -> n == 0
+            ? Future.succeededFuture(false)
+            : update(c, "DELETE FROM funnel_steps WHERE funnel_id = $1", Tuple.of(id)).map(x -> true)));
   }
 
   // ---- sign-in state
@@ -652,6 +745,15 @@ public final class PgAccountStore implements AccountStore {
   private static Invitation invitation(Row r) {
     return new Invitation(r.getLong(0), r.getString(1), r.getString(2), SiteRole.parse(r.getString(3)).orElse(SiteRole.VIEWER),
         r.getLong(4), r.getLong(5), r.getLong(6), r.getLong(7));
+  }
+
+  private static Goal goal(Row r) {
+    return new Goal(r.getLong(0), r.getString(1), r.getString(2), emptyToNull(r.getString(3)),
+        emptyToNull(r.getString(4)), emptyToNull(r.getString(5)), r.getLong(6));
+  }
+
+  private static String emptyToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
   }
 
   private static RefreshToken refresh(Row r) {
