@@ -62,6 +62,12 @@ async function realtime() {
   return response.json();
 }
 
+/** A full-page screenshot from the top, where the sticky bar belongs. */
+async function screenshot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(screenshots, name), fullPage: true });
+}
+
 /** Polls `probe` until `done(value)`, for at most `ms`: for the server's own pace (writer flush, cache). */
 async function until(what, probe, done, ms = 60_000) {
   const deadline = Date.now() + ms;
@@ -109,7 +115,7 @@ try {
   await live.goto(`${url}/${site}?period=realtime`);
   const before = (await until('a settled realtime answer', realtime, (r) => r.visitors > 0)).visitors;
   await live.getByTestId('live-visitors').filter({ hasText: new RegExp(`^${before}$`) }).waitFor();
-  await live.screenshot({ path: join(screenshots, 'realtime-1280.png'), fullPage: true });
+  await screenshot(live, 'realtime-1280.png');
   const hit = await fetch(`${url}/api/event`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0', 'X-Forwarded-For': '10.77.0.1' },
@@ -177,7 +183,7 @@ try {
   }
 
   step('screenshots: 1280 px');
-  await page.screenshot({ path: join(screenshots, 'dashboard-1280.png'), fullPage: true });
+  await screenshot(page, 'dashboard-1280.png');
 
   step('filters: two filters composed in the editor change every card and survive reload and Back');
   const filters = [['is', 'visit:country', ['US', 'DE']], ['not', ['contains', 'event:page', ['/docs']]]];
@@ -270,13 +276,13 @@ try {
   await phone.goto(`${url}/${site}`);
   await kpi(phone, 'Unique visitors').filter({ hasText: String(allVisitors) }).waitFor();
   await card(phone, 'Locations').locator('[data-country="US"]').first().waitFor();
-  await phone.screenshot({ path: join(screenshots, 'dashboard-375.png'), fullPage: true });
+  await screenshot(phone, 'dashboard-375.png');
   const dark = await signedIn({ colorScheme: 'dark' });
   await dark.goto(`${url}/${site}?compare=previous_period`);
   await kpi(dark, 'Unique visitors').filter({ hasText: String(allVisitors) }).waitFor();
   await card(dark, 'Locations').locator('[data-country="US"]').first().waitFor();
   assert.equal(await dark.evaluate(() => window.matchMedia('(prefers-color-scheme: dark)').matches), true);
-  await dark.screenshot({ path: join(screenshots, 'dashboard-dark.png'), fullPage: true });
+  await screenshot(dark, 'dashboard-dark.png');
 
   assert.equal(failed, false, 'no errors in the pages');
   console.log('exploration scenario passed');

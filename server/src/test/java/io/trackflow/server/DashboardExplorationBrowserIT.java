@@ -35,10 +35,7 @@ class DashboardExplorationBrowserIT {
 
     String site = StandaloneEndToEndIT.newSiteDomain("explore");
     try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
-      TrackflowHttp http = server.http()
-          .login(StandaloneEndToEndIT.ADMIN_EMAIL, StandaloneEndToEndIT.ADMIN_PASSWORD);
-      http.createSite(site, "UTC");
-      StandaloneEndToEndIT.awaitSiteAccepted(http, site);
+      TrackflowHttp http = StandaloneEndToEndIT.adminWithSite(server.http(), site);
 
       Traffic traffic = new Traffic(http, site);
       List<Traffic.Visitor> visitors = List.of(

@@ -45,10 +45,7 @@ class TrackerBrowserIT {
 
     String site = StandaloneEndToEndIT.newSiteDomain("spa");
     try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
-      TrackflowHttp http = server.http()
-          .login(StandaloneEndToEndIT.ADMIN_EMAIL, StandaloneEndToEndIT.ADMIN_PASSWORD);
-      http.createSite(site, "UTC");
-      StandaloneEndToEndIT.awaitSiteAccepted(http, site);
+      TrackflowHttp http = StandaloneEndToEndIT.adminWithSite(server.http(), site);
 
       runBrowserScenario(chromium, http.base().toString(), site);
 
