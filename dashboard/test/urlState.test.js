@@ -14,8 +14,8 @@ describe('URL state', () => {
       to: null,
       metric: 'pageviews',
       filters: [
-        { op: 'is', dimension: 'visit:country', value: 'DE' },
-        { op: 'is', dimension: 'event:page', value: '/a b&c=d,e' },
+        { op: 'is', dimension: 'visit:country', values: ['DE'] },
+        { op: 'is', dimension: 'event:page', values: ['/a b&c=d,e'] },
       ],
     };
     const search = serializeState(state);
@@ -57,5 +57,23 @@ describe('URL state', () => {
     const state = parseState('?auth=tok123&period=day');
     expect(state.auth).toBe('tok123');
     expect(serializeState({ ...state, metric: 'visits' })).toBe('?auth=tok123&period=day&metric=visits');
+  });
+
+  it('keeps a comparison, and a custom one only with its two dates, in order', () => {
+    expect(parseState('?period=month&compare=year_over_year')).toMatchObject({ compare: 'year_over_year' });
+    const custom = parseState('?compare=custom&compare_from=2024-02-10&compare_to=2024-02-01');
+    expect(custom).toMatchObject({ compare: 'custom', compareFrom: '2024-02-01', compareTo: '2024-02-10' });
+    expect(serializeState(custom)).toBe('?compare=custom&compare_from=2024-02-01&compare_to=2024-02-10');
+    expect(parseState('?compare=custom&compare_from=2024-02-10').compare).toBeUndefined();
+    expect(parseState('?compare=last_week').compare).toBeUndefined();
+  });
+
+  it('keeps a details dialog with its search, order and page, so reload and back restore it', () => {
+    const search = '?period=7d&details=event:page&dq=blog&dsort=pageviews:asc&dpage=3';
+    const state = parseState(search);
+    expect(state).toMatchObject({ details: 'event:page', detailsSearch: 'blog', detailsSort: 'pageviews:asc', detailsPage: 3 });
+    expect(serializeState(state)).toBe(search);
+    expect(parseState('?details=visit:secret').details).toBeUndefined();
+    expect(parseState('?details=event:page&dsort=x;drop:up&dpage=-2')).toEqual(parseState('?details=event:page'));
   });
 });

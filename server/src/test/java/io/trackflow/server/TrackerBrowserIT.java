@@ -47,10 +47,7 @@ class TrackerBrowserIT {
 
     String site = StandaloneEndToEndIT.newSiteDomain("spa");
     try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
-      TrackflowHttp http = server.http()
-          .login(StandaloneEndToEndIT.ADMIN_EMAIL, StandaloneEndToEndIT.ADMIN_PASSWORD);
-      http.createSite(site, "UTC");
-      StandaloneEndToEndIT.awaitSiteAccepted(http, site);
+      TrackflowHttp http = StandaloneEndToEndIT.adminWithSite(server.http(), site);
 
       runNode("spa-e2e", TRACKER, SCRIPT, Map.of("TRACKFLOW_URL", http.base().toString(),
           "TRACKFLOW_SITE", site, "CHROMIUM_PATH", chromium.toString()));

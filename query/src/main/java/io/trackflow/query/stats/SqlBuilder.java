@@ -77,6 +77,7 @@ final class SqlBuilder {
       Map.entry("event:page", "pathname"),
       Map.entry("event:name", "name"),
       Map.entry("event:hostname", "hostname"),
+      Map.entry("event:screen_size", "screen_size"),
       Map.entry("visit:source", "referrer_source"),
       Map.entry("visit:referrer", "referrer"),
       Map.entry("visit:utm_source", "utm_source"),
@@ -392,6 +393,17 @@ final class SqlBuilder {
     return view -> "SELECT minute, count(*) AS pageviews FROM "
         + view.rows(StoredTable.EVENTS, site, from, to, List.of(dialect.epochMinute("timestamp_ms") + " AS minute"),
             dialect.isPageview()) + " AS pv GROUP BY minute ORDER BY minute";
+  }
+
+  /**
+   * The values of an event-row dimension with the most distinct visitors among the events (other
+   * than engagement) in the instant range: who is on which page, or came from where, right now.
+   */
+  Function<ReadView, String> realtimeTop(String site, Instant from, Instant to, Dimension d, int limit) {
+    return view -> "SELECT value, " + dialect.uniqExact("visitor_id") + " AS visitors FROM "
+        + view.rows(StoredTable.EVENTS, site, from, to, List.of(eventExpr(d, SiteGoals.NONE) + " AS value", "visitor_id"),
+            dialect.notEngagement())
+        + " AS r GROUP BY value ORDER BY visitors DESC, value ASC LIMIT " + limit;
   }
 
   /** Entry and exit pages of the sessions the range's events can belong to. */

@@ -86,7 +86,7 @@ public abstract class StatsAccuracyContract {
            {"display_name": "Tip", "event_name": "Tip", "currency": "USD"}]"""));
 
   static final List<String> EVENT_DIMENSIONS = List.of("event:page", "event:name", "event:hostname",
-      "event:props:plan");
+      "event:screen_size", "event:props:plan");
   static final List<String> VISIT_DIMENSIONS = List.of("visit:entry_page", "visit:exit_page",
       "visit:source", "visit:referrer", "visit:utm_source", "visit:utm_medium", "visit:utm_campaign",
       "visit:utm_term", "visit:utm_content", "visit:country", "visit:region", "visit:city", "visit:device", "visit:browser",
@@ -337,6 +337,7 @@ public abstract class StatsAccuracyContract {
         "[[\"not\", [\"is\", \"event:page\", [\"/\"]]]]",
         "[[\"and\", [[\"contains\", \"visit:referrer\", [\"google\"]], [\"not\", [\"is\", \"visit:utm_medium\", [\"cpc\"]]]]]]",
         "[[\"is\", \"event:props:plan\", [\"pro\"]]]",
+        "[[\"is_not\", \"event:screen_size\", [\"mobile\", \"(not set)\"]], [\"not\", [\"contains\", \"event:page\", [\"blog\"]]]]",
         "[[\"is\", \"event:props:plan\", [\"(none)\"]]]",
         "[[\"is\", \"visit:exit_page\", [\"/pricing\", \"/signup\"]], [\"is_not\", \"event:hostname\", [\"www.shop.example.com\"]]]",
         "[[\"matches\", \"visit:utm_campaign\", [\"launch \\\"*\"]]]",
@@ -490,7 +491,7 @@ public abstract class StatsAccuracyContract {
     JsonObject actual = answer.getJsonObject("meta").getJsonObject("totals");
     assertThat(numbers(metrics.stream().map(actual::getValue).toList())).isEqualTo(numbers(totals));
     Map<List<String>, List<Object>> previous = oracle.answer(body, "shop.example.com", zone,
-        oracle.comparisonRange(body, range, zone));
+        oracle.comparisonRange(body, range, zone, NOW));
     for (Object o : answer.getJsonArray("results")) {
       JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
       List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
@@ -622,7 +623,7 @@ public abstract class StatsAccuracyContract {
     ZoneId zone = ZONES.get("shop.example.com");
     StatsOracle.Range range = oracle.range(paged, "shop.example.com", zone, NOW);
     Map<List<String>, List<Object>> previous = oracle.answer(paged, "shop.example.com", zone,
-        oracle.comparisonRange(paged, range, zone));
+        oracle.comparisonRange(paged, range, zone, NOW));
     for (Object o : answer.getJsonArray("results")) {
       JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
       List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
@@ -773,27 +774,56 @@ public abstract class StatsAccuracyContract {
   @Test
   @DisplayName("Comparisons with the previous period and the previous year carry the oracle's numbers for that period")
   void comparisons() throws Exception {
-    ZoneId zone = ZONES.get("shop.example.com");
     // February 2025 a year back is 2024-02-01 to 2024-02-28: the same dates, not the same month.
     List<List<String>> ranges = List.of(List.of("2025-03-15", "2025-03-28"), List.of("2025-02-01", "2025-02-28"));
     for (String mode : List.of("previous_period", "year_over_year")) {
       for (List<String> range : ranges) {
-      for (List<String> dims : List.of(List.<String>of(), List.of("visit:source"), List.of("time:day"))) {
-        JsonObject body = body("shop.example.com", range, ALL_METRICS, dims)
-            .put("include", new JsonObject().put("comparisons", new JsonObject().put("mode", mode)));
-        JsonObject answer = check(body);
-        StatsOracle.Range compared = oracle.comparisonRange(body, oracle.range(body, "shop.example.com", zone, NOW), zone);
-        assertEchoed(answer.getJsonObject("meta").getJsonArray("comparison_date_range"), compared, zone, body);
-        Map<List<String>, List<Object>> expected = oracle.answer(body, "shop.example.com", zone, compared);
-        for (Object o : answer.getJsonArray("results")) {
-          JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
-          List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
-          assertThat(numbers(comparison.getJsonArray("metrics").getList()))
-              .as("%s %s %s", mode, dims, key)
-              .isEqualTo(numbers(expected.getOrDefault(key, zeros(ALL_METRICS.size()))));
+        for (List<String> dims : List.of(List.<String>of(), List.of("visit:source"), List.of("time:day"))) {
+          checkComparison("shop.example.com", range, dims, new JsonObject().put("mode", mode));
         }
       }
+    }
+  }
+
+  @Test
+  @DisplayName("Running periods (today, month and year to date) compare with the same elapsed part of the period before, and a custom comparison with its own dates")
+  void runningPeriodComparisons() throws Exception {
+    for (String mode : List.of("previous_period", "year_over_year")) {
+      for (String range : List.of("day", "month", "year", "6mo")) {
+        for (String site : List.of("shop.example.com", "blog.example.org")) {
+          checkComparison(site, range, List.of(), new JsonObject().put("mode", mode));
+        }
       }
+      checkComparison("shop.example.com", "day", List.of("time:hour"), new JsonObject().put("mode", mode));
+      checkComparison("shop.example.com", "month", List.of("time:day"), new JsonObject().put("mode", mode));
+    }
+    JsonObject custom = new JsonObject().put("mode", "custom").put("date_range", new JsonArray().add("2025-02-03").add("2025-02-09"));
+    checkComparison("shop.example.com", "7d", List.of(), custom);
+    checkComparison("shop.example.com", "7d", List.of("time:day"), custom);
+    checkComparison("blog.example.org", "month", List.of("visit:source"), custom);
+  }
+
+  /** Checks an answer with a comparison: its own numbers, the compared range and the compared numbers. */
+  private void checkComparison(String site, Object range, List<String> dims, JsonObject comparisons) throws Exception {
+    ZoneId zone = ZONES.get(site);
+    JsonObject body = body(site, range, ALL_METRICS, dims)
+        .put("include", new JsonObject().put("comparisons", comparisons));
+    JsonObject answer = check(body);
+    StatsOracle.Range compared = oracle.comparisonRange(body, oracle.range(body, site, zone, NOW), zone, NOW);
+    assertEchoed(answer.getJsonObject("meta").getJsonArray("comparison_date_range"), compared, zone, body);
+    Map<List<String>, List<Object>> expected = oracle.answer(body, site, zone, compared);
+    for (Object o : answer.getJsonArray("results")) {
+      JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
+      List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
+      if (key.contains("null")) {
+        // A bucket after the compared range's last one has nothing to compare with.
+        assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s %s", body.encode(), key)
+            .isEqualTo(numbers(zeros(ALL_METRICS.size())));
+        continue;
+      }
+      assertThat(numbers(comparison.getJsonArray("metrics").getList()))
+          .as("%s %s", body.encode(), key)
+          .isEqualTo(numbers(expected.getOrDefault(key, zeros(ALL_METRICS.size()))));
     }
   }
 
@@ -840,6 +870,16 @@ public abstract class StatsAccuracyContract {
           .isEqualTo(expected.getOrDefault(m.getString("minute"), 0L));
     }
     assertThat(minutes.getJsonObject(29).getString("minute")).isEqualTo("2025-03-31T14:00+02:00");
+    assertThat(top(answer.getJsonArray("top_pages")))
+        .isEqualTo(EdgeCases.realtimeTop(raw, NOW, Event::pathname)).hasSize(3);
+    assertThat(top(answer.getJsonArray("top_sources")))
+        .isEqualTo(EdgeCases.realtimeTop(raw, NOW, e -> e.referrerSource().isEmpty() ? "Direct / None" : e.referrerSource()))
+        .hasSize(2);
+  }
+
+  private static List<Map.Entry<String, Long>> top(JsonArray rows) {
+    return rows.stream().map(JsonObject.class::cast)
+        .map(r -> Map.entry(r.getString("value"), r.getLong("visitors"))).toList();
   }
 
   @Test

@@ -184,14 +184,41 @@ final class StatsOracle {
   /**
    * The period the request compares with, or null: {@code previous_period} is as many days (for
    * date-times: as much local time) just before; {@code year_over_year} the same local dates
-   * (date-times) a year earlier.
+   * (date-times) a year earlier; {@code custom} the dates it names. A calendar period still running
+   * at {@code now} (day, month, year, 6mo, 12mo) compares only its elapsed part, to the minute: the
+   * period one calendar length earlier, as far into it as now is into this one (no further than
+   * where this one starts), or a year before for {@code year_over_year}.
    */
-  Range comparisonRange(JsonObject request, Range range, ZoneId zone) {
+  Range comparisonRange(JsonObject request, Range range, ZoneId zone, Instant now) {
     JsonObject comparisons = request.getJsonObject("include", new JsonObject()).getJsonObject("comparisons");
     if (comparisons == null) {
       return null;
     }
-    return switch (comparisons.getString("mode")) {
+    String mode = comparisons.getString("mode");
+    if (mode.equals("custom")) {
+      JsonArray dates = comparisons.getJsonArray("date_range");
+      return days(zone, LocalDate.parse(dates.getString(0)), LocalDate.parse(dates.getString(1)));
+    }
+    Object spec = request.getValue("date_range");
+    boolean running = spec instanceof String name && List.of("day", "month", "year", "6mo", "12mo").contains(name)
+        && !now.isBefore(range.from()) && now.isBefore(range.to());
+    if (running) {
+      LocalDateTime nowLocal = LocalDateTime.ofInstant(now, zone).withSecond(0).withNano(0);
+      LocalDateTime elapsedTo = nowLocal.isAfter(range.localFrom()) ? nowLocal : range.localFrom().plusMinutes(1);
+      if (mode.equals("year_over_year")) {
+        return local(zone, range.localFrom().minusYears(1), elapsedTo.minusYears(1));
+      }
+      LocalDateTime from = switch ((String) spec) {
+        case "day" -> range.localFrom().minusDays(1);
+        case "month" -> range.localFrom().minusMonths(1);
+        case "year" -> range.localFrom().minusYears(1);
+        case "6mo" -> range.localFrom().minusMonths(6);
+        default -> range.localFrom().minusMonths(12);
+      };
+      LocalDateTime to = from.plusSeconds(ChronoUnit.SECONDS.between(range.localFrom(), elapsedTo));
+      return local(zone, from, to.isBefore(range.localFrom()) ? to : range.localFrom());
+    }
+    return switch (mode) {
       case "previous_period" -> {
         if (range.wholeDays()) {
           long days = ChronoUnit.DAYS.between(range.localFrom(), range.localTo());
@@ -764,6 +791,7 @@ final class StatsOracle {
       case "event:page" -> e.pathname();
       case "event:name" -> e.name();
       case "event:hostname" -> e.hostname();
+      case "event:screen_size" -> e.screenSize().isEmpty() ? emptyLabel(dimension) : e.screenSize();
       default -> throw new IllegalArgumentException(dimension);
     };
   }
@@ -774,7 +802,7 @@ final class StatsOracle {
       case "visit:source", "visit:referrer" -> "Direct / None";
       case "visit:utm_source", "visit:utm_medium", "visit:utm_campaign", "visit:utm_term",
           "visit:utm_content", "visit:device", "visit:browser", "visit:browser_version", "visit:os",
-          "visit:os_version" -> "(not set)";
+          "visit:os_version", "event:screen_size" -> "(not set)";
       default -> null;
     };
   }
