@@ -170,6 +170,8 @@ final class ClickHouseMigrations {
       List.of("revenue_micros", "Int64 DEFAULT 0"), List.of("revenue_currency", "String DEFAULT ''"));
 
   // Version 5: the visitor's region (ISO 3166-2) and city, where a city database is configured.
+  /** ClickHouse's ILLEGAL_COLUMN: "Cannot add column …: column with this name already exists". */
+  private static final int COLUMN_ALREADY_EXISTS = 44;
   private static final List<String> PLACE_COLUMNS = List.of("region", "city");
 
   static final List<Version> ALL = List.of(
@@ -240,7 +242,7 @@ final class ClickHouseMigrations {
               statements.add("ALTER TABLE events ADD COLUMN " + column.get(0) + " " + column.get(1));
             }
           }
-          return inOrder(db, statements);
+          return addColumns(db, statements);
         });
   }
 
@@ -260,7 +262,7 @@ final class ClickHouseMigrations {
               }
             }
           }
-          return inOrder(db, statements);
+          return addColumns(db, statements);
         });
   }
 
@@ -308,6 +310,21 @@ final class ClickHouseMigrations {
       parts.add("argMin(" + c + ", " + VISIT_KEY + ")");
     }
     return " " + String.join(", ", parts);
+  }
+
+  /**
+   * Runs ADD COLUMN statements in order. Processes starting together migrate a fresh database at
+   * the same time: a column another process added between our check and our ALTER is there, which
+   * is all this step wants.
+   */
+  private static Future<Void> addColumns(Database db, List<String> statements) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String statement : statements) {
+      chain = chain.compose(v -> db.execute(statement).recover(e ->
+          e instanceof ClickHouseException c && c.code() == COLUMN_ALREADY_EXISTS
+              ? Future.succeededFuture() : Future.failedFuture(e)));
+    }
+    return chain;
   }
 
   private static Future<Void> inOrder(Database db, List<String> statements) {
