@@ -268,7 +268,15 @@ function realtime(site) {
     const m = minute - 29 + i;
     return { minute: new Date(m * 60000).toISOString(), pageviews: Math.round(level * 2 * jitter(`${site.domain}${m}`, 0.8)) };
   });
-  return { visitors: Math.round(level * 5 * jitter(`${site.domain}${Math.floor(minute / 1)}rt`, 0.3)), pageviews_per_minute: perMinute };
+  const visitors = Math.round(level * 5 * jitter(`${site.domain}${Math.floor(minute / 1)}rt`, 0.3));
+  const top = (values) => values.map((value, i) => ({ value, visitors: Math.max(0, Math.round(visitors / (i + 2))) }))
+    .filter((r) => r.visitors > 0);
+  return {
+    visitors,
+    pageviews_per_minute: perMinute,
+    top_pages: top(['/', '/pricing', '/blog/launch', '/docs']),
+    top_sources: top(['Google', 'Direct / None', 'Twitter']),
+  };
 }
 
 // ---- HTTP ---------------------------------------------------------------------------------

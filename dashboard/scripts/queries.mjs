@@ -2,12 +2,16 @@
 // of one day, under a month and over a month) the KPI row, every card tab and option (a props
 // tab's with a sample key, and the property keys request that fills it), the funnel card's request
 // and the graph of each metric the KPI row lets one pick by each interval the period offers; the
-// KPI row under a filter of each operator on each filterable dimension; and a whole view under a
-// goal filter. The query module's DashboardQueriesTest runs each through the real parser and a
+// KPI row under a filter of each operator on each filterable dimension; a whole view under a goal
+// filter; the graph and KPI row with each comparison; and each card's details searched and sorted
+// by each column. The query module's DashboardQueriesTest runs each through the real parser and a
 // real store; it configures the goal "Signup" and the funnel "Signup funnel" that these name.
+// Tabs that need a dimension the API may lack (regions, cities) are left out: the dashboard sends
+// them only where the API answers them.
 //
 //   node scripts/queries.mjs [site]   → [{"name": "...", "body": {...}, "path"?: "/api/v2/…"}, ...]
-import { CARDS, propKeysQuery, tabDimensions, tabQuery } from '../src/lib/cards.js';
+import { CARDS, detailsQuery, propKeysQuery, tabDimensions, tabMetrics, tabQuery } from '../src/lib/cards.js';
+import { countryCodes } from '../src/lib/geo.js';
 import { DIMENSION_LABELS, OPERATORS, encodeChip } from '../src/lib/filters.js';
 import { funnelQuery } from '../src/lib/funnels.js';
 import { PERIODS, intervalsFor } from '../src/lib/periods.js';
@@ -31,7 +35,7 @@ function view(search) {
   const kpi = kpiQuery(site, base);
   add(`KPIs ${search}`, kpi);
   for (const card of CARDS) {
-    for (const tab of card.tabs) {
+    for (const tab of card.tabs.filter((t) => !t.requires)) {
       if (tab.props) add(`${card.title} / ${tab.label} keys ${search}`, propKeysQuery(site, base), '/api/v2/props');
       for (const dimension of tab.props ? [SAMPLE_PROP] : tabDimensions(tab)) {
         add(`${card.title} / ${tab.label} (${dimension}) ${search}`, tabQuery(site, base, tab, dimension));
@@ -47,15 +51,19 @@ function view(search) {
   }
 }
 
-const periods = PERIODS.filter((p) => p.key !== 'custom').map((p) => `?period=${p.key}`);
+const periods = PERIODS.filter((p) => p.key !== 'custom' && p.key !== 'realtime').map((p) => `?period=${p.key}`);
 periods.push(...CUSTOM_RANGES.map(([from, to]) => `?period=custom&from=${from}&to=${to}`));
 for (const period of periods) view(period);
+// Imported history joins every query of a view.
+view('?period=30d&imports=1');
 
 // Filters reach every query of a view alike: the KPI row stands for the others here.
 const dimensions = [...Object.keys(DIMENSION_LABELS), 'event:props:plan'];
 for (const dimension of dimensions) {
   for (const op of Object.keys(OPERATORS)) {
-    const search = `?period=30d&f=${encodeURIComponent(encodeChip({ op, dimension, value: 'Signup' }))}`;
+    // Several values; a goal filter names only goals the site has.
+    const values = dimension === 'event:goal' ? ['Signup'] : ['Signup', 'pro'];
+    const search = `?period=30d&f=${encodeURIComponent(encodeChip({ op, dimension, values }))}`;
     add(`KPIs ${search}`, kpiQuery(site, parseState(search)));
   }
 }
@@ -65,5 +73,30 @@ view(`?period=7d&f=${encodeURIComponent(encodeChip({ op: 'is', dimension: 'event
   + `&f=${encodeURIComponent(encodeChip({ op: 'contains', dimension: 'event:page', value: '/blog' }))}`);
 view(`?period=7d&f=${encodeURIComponent(encodeChip({ op: 'is', dimension: 'event:goal', value: 'Signup' }))}`);
 view(`?period=30d&f=${encodeURIComponent(encodeChip({ op: 'is', dimension: 'event:props:plan', value: 'pro' }))}`);
+
+// Comparisons: the KPI row and the graph with each mode, for a running and a past period.
+for (const compare of ['&compare=previous_period', '&compare=year_over_year', '&compare=custom&compare_from=2025-12-01&compare_to=2025-12-31']) {
+  for (const period of ['?period=month', '?period=day', '?period=custom&from=2026-01-01&to=2026-01-20']) {
+    const state = parseState(period + compare);
+    add(`KPIs ${period}${compare}`, kpiQuery(site, state));
+    add(`graph ${period}${compare}`, timeseriesQuery(site, state));
+  }
+}
+
+// Details: every list tab's dimensions, searched, sorted by each of its columns, on a later page.
+for (const card of CARDS) {
+  for (const tab of card.tabs.filter((t) => !t.view && !t.requires)) {
+    for (const dimension of tab.props ? [SAMPLE_PROP] : tabDimensions(tab)) {
+      const fields = [dimension, ...tabMetrics(tab, parseState('?period=30d'))];
+      for (const field of fields) {
+        for (const direction of ['asc', 'desc']) {
+          add(`details ${dimension} by ${field} ${direction}`, detailsQuery(site, parseState('?period=30d'), tab, dimension, {
+            search: 'ger', sort: `${field}:${direction}`, page: 2, countryCodes,
+          }));
+        }
+      }
+    }
+  }
+}
 
 process.stdout.write(JSON.stringify([...queries.values()], null, 1));

@@ -52,10 +52,10 @@ describe('FilterBar', () => {
   it('shows chips and removes the one whose cross is clicked', () => {
     const onRemove = vi.fn();
     const filters = [
-      { op: 'is', dimension: 'visit:country', value: 'FR' },
-      { op: 'is', dimension: 'event:page', value: '/pricing' },
+      { op: 'is', dimension: 'visit:country', values: ['FR'] },
+      { op: 'is', dimension: 'event:page', values: ['/pricing'] },
     ];
-    render(<FilterBar filters={filters} onRemove={onRemove} onClear={() => {}} />);
+    render(<FilterBar client={{ query: vi.fn() }} site="example.com" state={{ ...state, filters }} onSave={() => {}} onRemove={onRemove} onClear={() => {}} />);
     expect(screen.getByText('Country is France')).toBeTruthy();
     fireEvent.click(screen.getByLabelText('Remove filter Page is /pricing'));
     expect(onRemove).toHaveBeenCalledWith(1);

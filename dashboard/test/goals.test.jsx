@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import BreakdownCard from '../src/components/BreakdownCard.jsx';
+import CardDetails from '../src/components/CardDetails.jsx';
 import FunnelCard from '../src/components/goals/FunnelCard.jsx';
 import GoalSettingsPage from '../src/components/goals/GoalSettingsPage.jsx';
 import { CARDS } from '../src/components/breakdowns.jsx';
@@ -43,24 +44,26 @@ describe('pages card', () => {
     expect(screen.queryByText('Scroll')).toBeNull();
   });
 
-  it('lists every page a hundred at a time in its details, with the same columns', async () => {
+  it('lists every page in its details, a page of 20 at a time, with the same columns as the card', async () => {
     const client = {
       query: vi.fn(async (body) => ({
-        results: Array.from({ length: Math.min(body.pagination.limit, 120) }, (_, i) => ({ dimensions: [`/p${i}`], metrics: [120 - i, 1, 50, 10] })),
+        results: Array.from({ length: 20 }, (_, i) => ({ dimensions: [`/p${body.pagination.offset + i}`], metrics: [120 - i, 1, 50, 10] })),
         meta: { total_rows: 120 },
       })),
     };
-    render(<BreakdownCard title="Top pages" tabs={pages.tabs} client={client} site="example.com" state={state} onFilter={() => {}} />);
-    fireEvent.click(await screen.findByText('Details'));
+    const onChange = vi.fn();
+    render(<CardDetails client={client} site="example.com" state={{ ...state, details: 'event:page', detailsPage: 2 }}
+      onChange={onChange} onFilter={() => {}} onClose={() => {}} />);
     const dialog = await screen.findByRole('dialog');
-    await within(dialog).findByText('/p99');
-    expect(within(dialog).queryByText('/p100')).toBeNull();
+    await within(dialog).findByText('/p20');
+    expect(within(dialog).queryByText('/p40')).toBeNull();
     expect(within(dialog).getByText('Scroll')).toBeTruthy();
-    expect(within(within(dialog).getByText('/p7').closest('li')).getByText('50%')).toBeTruthy();
-    fireEvent.click(within(dialog).getByText('Load more'));
-    await within(dialog).findByText('/p119');
-    expect(client.query.mock.calls.at(-1)[0].pagination).toEqual({ limit: 200, offset: 0 });
-    expect(within(dialog).queryByText('Load more')).toBeNull();
+    expect(within(within(dialog).getByText('/p27').closest('li')).getByText('50%')).toBeTruthy();
+    expect(client.query.mock.calls.at(-1)[0]).toMatchObject({
+      metrics: ['visitors', 'pageviews', 'scroll_depth', 'time_on_page'], pagination: { limit: 20, offset: 20 },
+    });
+    fireEvent.click(within(dialog).getByText('Next'));
+    expect(onChange).toHaveBeenLastCalledWith({ detailsPage: 3 });
   }, 30_000);
 });
 

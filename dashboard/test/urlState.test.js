@@ -14,13 +14,21 @@ describe('URL state', () => {
       to: null,
       metric: 'pageviews',
       filters: [
-        { op: 'is', dimension: 'visit:country', value: 'DE' },
-        { op: 'is', dimension: 'event:page', value: '/a b&c=d,e' },
+        { op: 'is', dimension: 'visit:country', values: ['DE'] },
+        { op: 'is', dimension: 'event:page', values: ['/a b&c=d,e'] },
       ],
     };
     const search = serializeState(state);
     expect(search).toBe('?period=7d&metric=pageviews&f=is,visit:country,DE&f=is,event:page,/a%20b%26c%3Dd,e');
     expect(parseState(search)).toEqual(state);
+  });
+
+  it('keeps the imported-data toggle in the link only when it is on', () => {
+    const state = parseState('?period=7d&imports=1');
+    expect(state.imports).toBe(true);
+    expect(serializeState(state)).toBe('?period=7d&imports=1');
+    expect(parseState('?imports=0').imports).toBeUndefined();
+    expect(serializeState({ ...state, imports: undefined })).toBe('?period=7d');
   });
 
   it('keeps a custom range and orders its dates', () => {
@@ -49,5 +57,23 @@ describe('URL state', () => {
     const state = parseState('?auth=tok123&period=day');
     expect(state.auth).toBe('tok123');
     expect(serializeState({ ...state, metric: 'visits' })).toBe('?auth=tok123&period=day&metric=visits');
+  });
+
+  it('keeps a comparison, and a custom one only with its two dates, in order', () => {
+    expect(parseState('?period=month&compare=year_over_year')).toMatchObject({ compare: 'year_over_year' });
+    const custom = parseState('?compare=custom&compare_from=2024-02-10&compare_to=2024-02-01');
+    expect(custom).toMatchObject({ compare: 'custom', compareFrom: '2024-02-01', compareTo: '2024-02-10' });
+    expect(serializeState(custom)).toBe('?compare=custom&compare_from=2024-02-01&compare_to=2024-02-10');
+    expect(parseState('?compare=custom&compare_from=2024-02-10').compare).toBeUndefined();
+    expect(parseState('?compare=last_week').compare).toBeUndefined();
+  });
+
+  it('keeps a details dialog with its search, order and page, so reload and back restore it', () => {
+    const search = '?period=7d&details=event:page&dq=blog&dsort=pageviews:asc&dpage=3';
+    const state = parseState(search);
+    expect(state).toMatchObject({ details: 'event:page', detailsSearch: 'blog', detailsSort: 'pageviews:asc', detailsPage: 3 });
+    expect(serializeState(state)).toBe(search);
+    expect(parseState('?details=visit:secret').details).toBeUndefined();
+    expect(parseState('?details=event:page&dsort=x;drop:up&dpage=-2')).toEqual(parseState('?details=event:page'));
   });
 });

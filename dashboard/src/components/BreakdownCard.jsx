@@ -1,30 +1,36 @@
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { useFetch } from '../lib/useFetch.js';
-import { propKeysQuery, propOptions, tabQuery } from '../lib/cards.js';
+import { availableTabs, propKeysQuery, propOptions, tabQuery } from '../lib/cards.js';
 import { displayValue } from '../lib/labels.js';
-import { Card, Empty, ErrorBox, SkeletonRows } from './ui.jsx';
+import { Card, Empty, ErrorBox, Skeleton, SkeletonRows } from './ui.jsx';
 import { BreakdownRows, ColumnHeadings, visibleColumns } from './BreakdownRows.jsx';
-import DetailsDialog from './DetailsDialog.jsx';
+
+// d3-geo and the Natural Earth shapes load only with a map tab.
+const WorldMap = lazy(() => import('./WorldMap.jsx'));
 
 /**
  * A top-10 table with bars. Each tab names a dimension (or several, chosen with a select; a props
  * tab's choices are the property keys of the events in view), the metrics to show and how to label
- * values. Clicking a row filters the dashboard by that value; "Details" lists every row.
+ * values; a map tab draws the countries instead. Clicking a row filters the dashboard by that
+ * value; "Details" opens every row (`onDetails(dimension)`).
  */
-export default function BreakdownCard({ title, tabs, client, site, state, onFilter, totalVisitors, compact = false, action = null }) {
+export default function BreakdownCard({
+  title, tabs: allTabs, client, site, state, onFilter, onDetails, totalVisitors, available, refresh = 0, compact = false,
+  action = null,
+}) {
+  const tabs = availableTabs(allTabs, available);
   const [tabKey, setTabKey] = useState(tabs[0].key);
   const tab = tabs.find((t) => t.key === tabKey) ?? tabs[0];
   const [choice, setChoice] = useState({});
-  const [details, setDetails] = useState(false);
   const keysBody = tab.props ? propKeysQuery(site, state) : null;
   const keys = useFetch((signal) => (keysBody ? client.propKeys(keysBody, { signal }) : Promise.resolve(null)),
-    JSON.stringify(keysBody));
+    JSON.stringify(keysBody), refresh);
   const options = tab.props ? propOptions(keys.data) : tab.options;
   const chosen = options?.find((o) => o.dimension === choice[tab.key]);
   const dimension = options ? (chosen ?? options[0])?.dimension : tab.dimension;
   const body = dimension ? tabQuery(site, state, tab, dimension) : null;
   const result = useFetch((signal) => (body ? client.query(body, { signal }) : Promise.resolve({ results: [] })),
-    JSON.stringify(body));
+    JSON.stringify(body), refresh);
   const rows = result.data?.results ?? [];
   const metrics = body?.metrics ?? [];
   const columns = visibleColumns(tab, metrics, rows);
@@ -32,6 +38,7 @@ export default function BreakdownCard({ title, tabs, client, site, state, onFilt
   const alreadyFiltered = state.filters.some((c) => c.dimension === dimension && c.op === 'is');
   const error = keys.error ?? result.error;
   const loading = !error && (result.data === undefined || (tab.props && keys.data === undefined));
+  const map = tab.view === 'map';
 
   return (
     <Card className={`flex flex-col ${compact ? 'min-h-48' : 'min-h-[26rem]'}`}>
@@ -54,31 +61,32 @@ export default function BreakdownCard({ title, tabs, client, site, state, onFilt
           {action}
         </div>
       </header>
-      <div className="px-5 pb-1 pt-3">
-        <ColumnHeadings heading={tab.heading ?? tab.label} columns={columns} />
-      </div>
-      <div className={`flex-1 px-5 pb-2 ${result.loading && result.data ? 'opacity-60' : ''}`}>
+      {!map && (
+        <div className="px-5 pb-1 pt-3">
+          <ColumnHeadings heading={tab.heading ?? tab.label} columns={columns} />
+        </div>
+      )}
+      <div className={`flex-1 px-5 pb-2 ${map ? 'pt-3' : ''} ${result.loading && result.data ? 'opacity-60' : ''}`}>
         {error && <ErrorBox error={error} onRetry={() => { keys.reload(); result.reload(); }} />}
-        {loading && <SkeletonRows rows={8} />}
+        {loading && (map ? <Skeleton className="h-72 w-full" /> : <SkeletonRows rows={8} />)}
         {!error && !loading && rows.length === 0 && <Empty>{tab.empty ?? 'No data for this period.'}</Empty>}
-        {!error && rows.length > 0 && (
+        {!error && rows.length > 0 && map && (
+          <Suspense fallback={<Skeleton className="h-72 w-full" />}>
+            <WorldMap rows={rows} onSelect={alreadyFiltered ? null : (code) => onFilter({ op: 'is', dimension, value: code })} />
+          </Suspense>
+        )}
+        {!error && rows.length > 0 && !map && (
           <BreakdownRows rows={rows} columns={columns} metrics={metrics} dimension={dimension} renderLabel={renderLabel}
             clickable={!alreadyFiltered} onFilter={onFilter} totalVisitors={totalVisitors} />
         )}
       </div>
-      {!error && rows.length > 0 && (
+      {!map && onDetails && !error && rows.length > 0 && (
         <footer className="flex justify-end px-5 pb-3">
-          <button type="button" onClick={() => setDetails(true)}
+          <button type="button" onClick={() => onDetails(dimension)}
             className="text-xs font-medium uppercase tracking-wide text-gray-500 hover:text-indigo-700 dark:text-gray-400 dark:hover:text-indigo-400">
             Details
           </button>
         </footer>
-      )}
-      {details && (
-        <DetailsDialog title={`${title} · ${options ? (chosen ?? options[0]).label : tab.label}`} tab={tab} columns={columns}
-          dimension={dimension} client={client} site={site} state={state} renderLabel={renderLabel}
-          clickable={!alreadyFiltered} totalVisitors={totalVisitors}
-          onFilter={(chip) => { setDetails(false); onFilter(chip); }} onClose={() => setDetails(false)} />
       )}
     </Card>
   );

@@ -1,6 +1,6 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { useFetch } from '../lib/useFetch.js';
-import { timeseriesQuery } from '../lib/query.js';
+import { comparisonOf, timeseriesQuery } from '../lib/query.js';
 import { readKpis } from '../lib/kpis.js';
 import { fillSeries } from '../lib/timeseries.js';
 import { currentBucket, intervalFor, intervalsFor } from '../lib/periods.js';
@@ -43,12 +43,14 @@ function KpiSkeleton() {
   );
 }
 
-export default function Overview({ client, site, state, today, timeZone, kpiBody, kpis, onSelectMetric, onSelectInterval }) {
+export default function Overview({
+  client, site, state, today, timeZone, kpiBody, kpis, refresh = 0, onSelectMetric, onSelectInterval,
+}) {
   useEffect(() => { loadChart(); }, []);
   const metric = state.metric;
   const interval = intervalFor(state);
   const seriesBody = timeseriesQuery(site, state, metric);
-  const series = useFetch((signal) => client.query(seriesBody, { signal }), JSON.stringify(seriesBody));
+  const series = useFetch((signal) => client.query(seriesBody, { signal }), JSON.stringify(seriesBody), refresh);
 
   const rows = kpis.data ? readKpis(kpiBody.metrics, kpis.data) : null;
   const points = series.data
@@ -62,7 +64,7 @@ export default function Overview({ client, site, state, today, timeZone, kpiBody
       <div className={`grid grid-cols-2 divide-gray-100 border-b border-gray-100 dark:divide-gray-800 dark:border-gray-800 md:grid-cols-3 xl:grid-cols-6 ${kpiBody.metrics.length > 6 ? 'xl:grid-cols-8' : ''} ${kpis.loading && rows ? 'opacity-60' : ''}`}>
         {rows
           ? rows.map((kpi) => (
-            <Kpi key={kpi.metric} kpi={kpi} selected={kpi.metric === metric} comparing={state.period !== 'all'}
+            <Kpi key={kpi.metric} kpi={kpi} selected={kpi.metric === metric} comparing={comparisonOf(state) !== null}
               onSelect={() => onSelectMetric(kpi.metric)} />
           ))
           : !kpis.error && Array.from({ length: 6 }, (_, i) => <KpiSkeleton key={i} />)}

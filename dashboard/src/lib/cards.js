@@ -44,20 +44,45 @@ export const CARDS = [
         columns: [{ label: 'Visitors', metric: 'visitors' }, { label: 'Entries', metric: 'visits' }] },
       { key: 'exit', label: 'Exit pages', heading: 'Exit page', dimension: 'visit:exit_page', metrics: ['visitors', 'visits'],
         columns: [{ label: 'Visitors', metric: 'visitors' }, { label: 'Exits', metric: 'visits' }] },
+      { key: 'hostname', label: 'Hostnames', heading: 'Hostname', dimension: 'event:hostname' },
     ],
   },
   {
-    id: 'countries',
-    title: 'Countries',
-    tabs: [{ key: 'country', label: 'Countries', heading: 'Country', dimension: 'visit:country' }],
+    id: 'locations',
+    title: 'Locations',
+    tabs: [
+      // The map shows every country with visitors, so it asks for all of them.
+      { key: 'map', label: 'Map', heading: 'Country', dimension: 'visit:country', view: 'map', limit: 300 },
+      { key: 'country', label: 'Countries', heading: 'Country', dimension: 'visit:country' },
+      // Shown only where the API answers these dimensions (a city database is configured).
+      { key: 'region', label: 'Regions', heading: 'Region', dimension: 'visit:region', requires: 'visit:region' },
+      { key: 'city', label: 'Cities', heading: 'City', dimension: 'visit:city', requires: 'visit:city' },
+    ],
   },
   {
     id: 'devices',
     title: 'Devices',
     tabs: [
-      { key: 'device', label: 'Size', heading: 'Device', dimension: 'visit:device' },
-      { key: 'browser', label: 'Browser', heading: 'Browser', dimension: 'visit:browser' },
-      { key: 'os', label: 'OS', heading: 'Operating system', dimension: 'visit:os' },
+      { key: 'device', label: 'Device', heading: 'Device', dimension: 'visit:device' },
+      { key: 'screen', label: 'Screen', heading: 'Screen size', dimension: 'event:screen_size' },
+      {
+        key: 'browser',
+        label: 'Browser',
+        heading: 'Browser',
+        options: [
+          { dimension: 'visit:browser', label: 'Browser' },
+          { dimension: 'visit:browser_version', label: 'Version' },
+        ],
+      },
+      {
+        key: 'os',
+        label: 'OS',
+        heading: 'Operating system',
+        options: [
+          { dimension: 'visit:os', label: 'OS' },
+          { dimension: 'visit:os_version', label: 'Version' },
+        ],
+      },
     ],
   },
   {
@@ -127,9 +152,56 @@ export function tabDimensions(tab) {
   return tab.options ? tab.options.map((o) => o.dimension) : [tab.dimension];
 }
 
-/** The query a card's tab sends for one of its dimensions; {limit, offset} for its details. */
+/** The tabs of a card that can show here: those needing a dimension only where the API has it. */
+export function availableTabs(tabs, available) {
+  return tabs.filter((t) => !t.requires || available?.has(t.requires));
+}
+
+/**
+ * The query a card's tab sends for one of its dimensions; `page` ({limit, offset, orderBy,
+ * extraFilters}) for its details.
+ */
 export function tabQuery(site, state, tab, dimension, page = {}) {
   return breakdownQuery(site, state, dimension, {
-    metrics: tabMetrics(tab, state), extraFilters: tab.extraFilters, ...page,
+    metrics: tabMetrics(tab, state),
+    limit: tab.limit,
+    ...page,
+    extraFilters: [...(tab.extraFilters ?? []), ...(page.extraFilters ?? [])],
+  });
+}
+
+/** The card and list tab (not a map) that show a dimension, for its details; a property's is the props tab. */
+export function findTab(dimension) {
+  const prop = dimension.startsWith('event:props:');
+  for (const card of CARDS) {
+    for (const tab of card.tabs) {
+      if (!tab.view && (prop ? tab.props : tabDimensions(tab).includes(dimension))) return { card, tab };
+    }
+  }
+  return null;
+}
+
+/** Rows per page of a card's details. */
+export const DETAILS_PAGE_SIZE = 20;
+
+/**
+ * A card's details: one page of every row, searched (case-insensitive, on the value as shown;
+ * countries also by name, `countryCodes(search)`), sorted by any column.
+ */
+export function detailsQuery(site, state, tab, dimension, { search, sort, page = 1, countryCodes = () => [] } = {}) {
+  const metrics = tabMetrics(tab, state);
+  const extraFilters = [];
+  if (search) {
+    const contains = ['contains', dimension, [search], { case_sensitive: false }];
+    const codes = dimension === 'visit:country' ? countryCodes(search) : [];
+    extraFilters.push(codes.length ? ['or', [contains, ['is', dimension, codes]]] : contains);
+  }
+  let orderBy;
+  if (sort) {
+    const [field, direction] = [sort.slice(0, sort.lastIndexOf(':')), sort.slice(sort.lastIndexOf(':') + 1)];
+    if (field === dimension || metrics.includes(field)) orderBy = [[field, direction]];
+  }
+  return tabQuery(site, state, tab, dimension, {
+    limit: DETAILS_PAGE_SIZE, offset: (page - 1) * DETAILS_PAGE_SIZE, orderBy, extraFilters,
   });
 }

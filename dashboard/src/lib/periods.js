@@ -1,5 +1,6 @@
 // Date ranges the stats API accepts, in the order the picker shows them.
 export const PERIODS = [
+  { key: 'realtime', label: 'Realtime', shortcut: 'r' },
   { key: 'day', label: 'Today', shortcut: 'd' },
   { key: '7d', label: 'Last 7 days', shortcut: 'w' },
   { key: '30d', label: 'Last 30 days', shortcut: 't' },
@@ -91,6 +92,12 @@ export function periodDates(state, today) {
     case 'custom': return [state.from, state.to];
     default: return null;
   }
+}
+
+/** True when the period runs until now, so its numbers still change. */
+export function includesToday(state, today) {
+  if (state.period === 'custom') return state.to >= today;
+  return state.period !== 'realtime';
 }
 
 export const INTERVALS = ['hour', 'day', 'week', 'month'];

@@ -35,16 +35,35 @@ export function buildQuery(site, state, {
   };
   if (dimensions.length) body.dimensions = dimensions;
   if (orderBy) body.order_by = orderBy;
-  if (include && Object.keys(include).length) body.include = include;
+  // Imported history joins every query of the view when the toggle is on.
+  const included = state.imports ? { ...include, imports: true } : include;
+  if (included && Object.keys(included).length) body.include = included;
   if (limit !== undefined) body.pagination = { limit, offset };
   return body;
 }
 
-/** The KPI row: totals with the change against the previous period ("all" has none). */
+/**
+ * What the KPI changes and the graph's second line compare with: the chosen comparison, else the
+ * previous period; "all" has nothing before it.
+ */
+export function comparisonOf(state) {
+  if (state.period === 'all' || state.period === 'realtime') return null;
+  if (state.compare === 'custom' && state.compareFrom && state.compareTo) {
+    return { mode: 'custom', date_range: [state.compareFrom, state.compareTo] };
+  }
+  return { mode: state.compare && state.compare !== 'custom' ? state.compare : 'previous_period' };
+}
+
+/** True when the graph draws a comparison line: only when one was chosen. */
+export function comparesGraph(state) {
+  return Boolean(state.compare) && comparisonOf(state) !== null;
+}
+
+/** The KPI row: totals with the change against the comparison ("all" has none). */
 export function kpiQuery(site, state) {
   const metrics = hasGoalFilter(state) ? [...KPI_METRICS, 'events', 'conversion_rate'] : KPI_METRICS;
-  const include = state.period === 'all' ? {} : { comparisons: { mode: 'previous_period' } };
-  return buildQuery(site, state, { metrics, include });
+  const comparison = comparisonOf(state);
+  return buildQuery(site, state, { metrics, include: comparison ? { comparisons: comparison } : {} });
 }
 
 export function timeseriesQuery(site, state, metric = state.metric) {
@@ -53,17 +72,26 @@ export function timeseriesQuery(site, state, metric = state.metric) {
     metrics: [metric],
     dimensions: [`time:${interval}`],
     orderBy: [[`time:${interval}`, 'asc']],
-    include: { time_labels: true },
+    include: comparesGraph(state) ? { time_labels: true, comparisons: comparisonOf(state) } : { time_labels: true },
   });
 }
 
+/** The CSV export of what the view shows: its range and filters, as the export route reads them. */
+export function exportPath(site, state) {
+  const range = dateRange(state);
+  const params = new URLSearchParams({ date_range: Array.isArray(range) ? range.join(',') : range });
+  const filters = toApiFilters(state.filters);
+  if (filters.length) params.set('filters', JSON.stringify(filters));
+  return `/api/sites/${encodeURIComponent(site)}/export?${params}`;
+}
+
 export function breakdownQuery(site, state, dimension, {
-  metrics = ['visitors'], limit = 10, offset = 0, extraFilters = [],
+  metrics = ['visitors'], limit = 10, offset = 0, orderBy, extraFilters = [],
 } = {}) {
   return buildQuery(site, state, {
     metrics,
     dimensions: [dimension],
-    orderBy: [[metrics[0], 'desc']],
+    orderBy: orderBy ?? [[metrics[0], 'desc']],
     limit,
     offset,
     extraFilters,

@@ -55,8 +55,21 @@ export function fillSeries(response, { state, interval, metricIndex = 0, today, 
       labels = known.length ? generateLabels(known[0].slice(0, 10), known[known.length - 1].slice(0, 10), interval) : [];
     }
   }
+  // With a comparison each row carries the compared bucket's label and value; buckets past the
+  // compared range have no label, and nothing is drawn there.
+  const compared = new Map();
+  for (const row of response?.results ?? []) {
+    if (row.comparison) {
+      const label = normalizeLabel(row.dimensions[0], interval);
+      const other = row.comparison.dimensions?.[0];
+      compared.set(label, other === null || other === undefined
+        ? { comparison: null, comparisonLabel: null }
+        : { comparison: row.comparison.metrics[metricIndex], comparisonLabel: normalizeLabel(other, interval) });
+    }
+  }
   return labels.map((label) => ({
     label,
     value: values.get(label) ?? (current && label > current ? null : 0),
+    ...(compared.size ? (compared.get(label) ?? { comparison: null, comparisonLabel: null }) : {}),
   }));
 }

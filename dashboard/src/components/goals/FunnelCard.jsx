@@ -8,13 +8,13 @@ import { Card, Empty, ErrorBox, SkeletonRows } from '../ui.jsx';
  * One of the site's funnels over the dashboard's range and filters: a bar per step (its share of
  * the visitors who entered), its conversion rate and how many the step lost.
  */
-export default function FunnelCard({ client, site, state, action = null }) {
+export default function FunnelCard({ client, site, state, refresh = 0, action = null }) {
   const funnels = useFetch((signal) => client.funnels(site, { signal }), site);
   const [chosen, setChosen] = useState(null);
   const names = (funnels.data ?? []).map((f) => f.name);
   const name = names.includes(chosen) ? chosen : names[0];
   const body = name ? funnelQuery(site, state, name) : null;
-  const answer = useFetch((signal) => (body ? client.funnel(body, { signal }) : Promise.resolve(null)), JSON.stringify(body));
+  const answer = useFetch((signal) => (body ? client.funnel(body, { signal }) : Promise.resolve(null)), JSON.stringify(body), refresh);
   const steps = answer.data?.steps ?? [];
   const entering = answer.data?.meta?.entering_visitors ?? 0;
   const error = funnels.error ?? answer.error;

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The collector's meters. Every hit is counted once as received and once by its fate, per site
  * (the registered domain; {@code ""} for hits that never got as far as a known site), so that
- * for each site {@code received = accepted + duplicate + bot + rejected + lost + spooled}, where
+ * for each site {@code received = accepted + duplicate + bot + privacy + rejected + lost + spooled}, where
  * spooled is what the spool holds now and replaying it counts as accepted (docs/reliability.md).
  * Site labels are bounded by the registered sites: an unknown domain is never a label.
  * Meters are created once per site, so the hot path only looks them up and increments.
@@ -33,6 +33,7 @@ public final class CollectorMetrics {
     final Counter accepted;
     final Counter duplicate;
     final Counter bot;
+    final Counter privacy;
     final Counter lost;
     // By DropReason ordinal, created on first use: most sites never see most reasons.
     final AtomicReferenceArray<Counter> rejected = new AtomicReferenceArray<>(DropReason.values().length);
@@ -47,6 +48,9 @@ public final class CollectorMetrics {
           .description("Hits dropped as repeats of an event already accepted").register(registry);
       bot = Counter.builder("trackflow.collector.hits.bot").tag("site", site)
           .description("Hits dropped because the user agent is a bot or crawler").register(registry);
+      privacy = Counter.builder("trackflow.collector.hits.privacy").tag("site", site)
+          .description("Hits dropped because the browser sent DNT: 1 or Sec-GPC: 1 to a site that honours them")
+          .register(registry);
       lost = Counter.builder("trackflow.collector.hits.lost").tag("site", site)
           .description("Pixel hits answered with the GIF that neither the queue nor the spool could take")
           .register(registry);
@@ -80,7 +84,7 @@ public final class CollectorMetrics {
     // Every name exists from the start (at zero), as dashboards and alerts expect.
     SiteMeters none = site(NO_SITE);
     for (DropReason reason : DropReason.values()) {
-      if (reason != DropReason.BOT) {
+      if (reason != DropReason.BOT && reason != DropReason.PRIVACY_SIGNAL) {
         none.rejected(reason);
       }
     }
@@ -106,6 +110,8 @@ public final class CollectorMetrics {
     SiteMeters m = site(site);
     if (reason == DropReason.BOT) {
       m.bot.increment();
+    } else if (reason == DropReason.PRIVACY_SIGNAL) {
+      m.privacy.increment();
     } else {
       m.rejected(reason).increment();
     }

@@ -32,10 +32,7 @@ class DashboardGoalsBrowserIT {
 
     String site = StandaloneEndToEndIT.newSiteDomain("goals");
     try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
-      TrackflowHttp http = server.http()
-          .login(StandaloneEndToEndIT.ADMIN_EMAIL, StandaloneEndToEndIT.ADMIN_PASSWORD);
-      http.createSite(site, "UTC");
-      StandaloneEndToEndIT.awaitSiteAccepted(http, site);
+      TrackflowHttp http = StandaloneEndToEndIT.adminWithSite(server.http(), site);
 
       Traffic traffic = new Traffic(http, site);
       Traffic.Visitor a = traffic.visitor("203.0.113.10", Traffic.CHROME_WINDOWS);

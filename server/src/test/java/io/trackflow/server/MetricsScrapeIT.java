@@ -32,10 +32,7 @@ class MetricsScrapeIT {
   void scrapeHasTheDashboardMetrics() {
     String site = StandaloneEndToEndIT.newSiteDomain("metrics");
     try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
-      TrackflowHttp http = server.http()
-          .login(StandaloneEndToEndIT.ADMIN_EMAIL, StandaloneEndToEndIT.ADMIN_PASSWORD);
-      http.createSite(site, "UTC");
-      StandaloneEndToEndIT.awaitSiteAccepted(http, site);
+      TrackflowHttp http = StandaloneEndToEndIT.adminWithSite(server.http(), site);
       Traffic traffic = ShopScenario.send(http, site);
       http.beacon("{\"n\":", "application/json", Map.of()); // malformed: a rejection to count
       ShopScenario.assertStats(http, traffic);

@@ -44,6 +44,17 @@ class StandaloneEndToEndIT {
   }
 
   /**
+   * Signs in as the standalone admin, adds {@code site} (in UTC) and waits until the collector
+   * accepts its hits; the client that is returned stays signed in.
+   */
+  static TrackflowHttp adminWithSite(TrackflowHttp client, String site) {
+    TrackflowHttp http = client.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    http.createSite(site, "UTC");
+    awaitSiteAccepted(http, site);
+    return http;
+  }
+
+  /**
    * Waits until the collector accepts hits for {@code site}. The probe is an engagement ping: it
    * is stored but never counted as a pageview, event or visitor, so it leaves every number alone.
    */

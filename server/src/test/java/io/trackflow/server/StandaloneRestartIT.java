@@ -36,9 +36,7 @@ class StandaloneRestartIT {
     Visitor ben;
     Visitor cleo;
     try (RunningServer first = RunningServer.start(settings)) {
-      TrackflowHttp http = first.http().login(StandaloneEndToEndIT.ADMIN_EMAIL, StandaloneEndToEndIT.ADMIN_PASSWORD);
-      http.createSite(site, "UTC");
-      StandaloneEndToEndIT.awaitSiteAccepted(http, site);
+      TrackflowHttp http = StandaloneEndToEndIT.adminWithSite(first.http(), site);
       traffic = new Traffic(http, site);
       ana = traffic.visitor("8.8.8.8", "US", Traffic.CHROME_WINDOWS);
       ben = traffic.visitor("10.3.0.2", Traffic.FIREFOX_LINUX);

@@ -60,6 +60,7 @@ final class PixelHandler implements Handler<RoutingContext> {
         RequestFacts.clientIp(ctx.request(), ips), RequestFacts.userAgent(ctx.request()),
         clock.millis());
     hit.pixel = true;
+    hit.privacySignal = RequestFacts.privacySignal(ctx.request());
     if (pipeline.run(hit)) {
       batcher.submitPixel(hit);
     }

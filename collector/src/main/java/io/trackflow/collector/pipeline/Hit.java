@@ -21,6 +21,8 @@ public final class Hit {
   public boolean pixel;
   /** The registered site it counts for in metrics, once the site step found it; "" before. */
   public String site = "";
+  /** The request carried {@code DNT: 1} or {@code Sec-GPC: 1}. */
+  public boolean privacySignal;
 
   // Checked fields (ParseStep / LimitsStep).
   public String name;

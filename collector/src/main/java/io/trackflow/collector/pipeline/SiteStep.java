@@ -2,7 +2,10 @@ package io.trackflow.collector.pipeline;
 
 import io.trackflow.collector.site.SiteSnapshot;
 
-/** Accepts only hits for registered sites, from an in-memory snapshot (no store round trip). */
+/**
+ * Accepts only hits for registered sites, from an in-memory snapshot (no store round trip), and
+ * drops those whose browser asked not to be tracked where the site honours that.
+ */
 public final class SiteStep implements Step {
 
   private final SiteSnapshot sites;
@@ -24,6 +27,9 @@ public final class SiteStep implements Step {
     }
     hit.event.site(site);
     hit.site = site;
+    if (hit.privacySignal && sites.honoursPrivacySignals(site)) {
+      return DropReason.PRIVACY_SIGNAL;
+    }
     return null;
   }
 }

@@ -165,16 +165,17 @@ class CollectorOutageTest {
     return g == null ? 0 : g.value();
   }
 
-  /** received = accepted + duplicate + bot + rejected + lost + spooled, for one site. */
+  /** received = accepted + duplicate + bot + privacy + rejected + lost + spooled, for one site. */
   private void assertIdentity(String site) {
     double received = count("trackflow.collector.hits.received", "site", site);
     double parts = count("trackflow.collector.hits.accepted", "site", site)
         + count("trackflow.collector.hits.duplicate", "site", site)
         + count("trackflow.collector.hits.bot", "site", site)
+        + count("trackflow.collector.hits.privacy", "site", site)
         + count("trackflow.collector.hits.rejected", "site", site)
         + count("trackflow.collector.hits.lost", "site", site)
         + spooled(site);
-    assertThat(parts).as("accepted + duplicate + bot + rejected + lost + spooled of site '%s'", site)
+    assertThat(parts).as("accepted + duplicate + bot + privacy + rejected + lost + spooled of site '%s'", site)
         .isEqualTo(received);
   }
 

@@ -48,6 +48,7 @@ public record DateRange(ZoneId zone, ZonedDateTime start, ZonedDateTime end) {
   public DateRange comparison(ComparisonMode mode) {
     LocalDateTime localStart = start.toLocalDateTime();
     return switch (mode) {
+      case CUSTOM -> throw new IllegalArgumentException("a custom comparison names its own dates");
       case PREVIOUS_PERIOD -> {
         Duration length = Duration.between(localStart, end.toLocalDateTime());
         yield new DateRange(zone, localStart.minus(length).atZone(zone), start);
@@ -90,7 +91,8 @@ public record DateRange(ZoneId zone, ZonedDateTime start, ZonedDateTime end) {
     };
   }
 
-  private static DateRange days(ZoneId zone, LocalDate first, LocalDate last) {
+  /** Whole local days, both included. */
+  static DateRange days(ZoneId zone, LocalDate first, LocalDate last) {
     return new DateRange(zone, first.atStartOfDay(zone), last.plusDays(1).atStartOfDay(zone));
   }
 

@@ -33,6 +33,8 @@ public record Dimension(String name, Kind kind, String propKey) {
       java.util.Map.entry("event:page", Kind.EVENT),
       java.util.Map.entry("event:name", Kind.EVENT),
       java.util.Map.entry("event:hostname", Kind.EVENT),
+      // The viewport class each event was sent from (a visitor can resize between pages).
+      java.util.Map.entry("event:screen_size", Kind.EVENT),
       java.util.Map.entry(GOAL, Kind.EVENT),
       java.util.Map.entry("visit:entry_page", Kind.VISIT),
       java.util.Map.entry("visit:exit_page", Kind.VISIT),
@@ -44,6 +46,8 @@ public record Dimension(String name, Kind kind, String propKey) {
       java.util.Map.entry("visit:utm_term", Kind.VISIT),
       java.util.Map.entry("visit:utm_content", Kind.VISIT),
       java.util.Map.entry("visit:country", Kind.VISIT),
+      java.util.Map.entry("visit:region", Kind.VISIT),
+      java.util.Map.entry("visit:city", Kind.VISIT),
       java.util.Map.entry("visit:device", Kind.VISIT),
       java.util.Map.entry("visit:browser", Kind.VISIT),
       java.util.Map.entry("visit:browser_version", Kind.VISIT),
@@ -70,7 +74,8 @@ public record Dimension(String name, Kind kind, String propKey) {
       java.util.Map.entry("visit:browser", "(not set)"),
       java.util.Map.entry("visit:browser_version", "(not set)"),
       java.util.Map.entry("visit:os", "(not set)"),
-      java.util.Map.entry("visit:os_version", "(not set)"));
+      java.util.Map.entry("visit:os_version", "(not set)"),
+      java.util.Map.entry("event:screen_size", "(not set)"));
 
   /** The longest custom property key accepted (the tracker enforces the same bound). */
   static final int MAX_PROP_KEY = 300;

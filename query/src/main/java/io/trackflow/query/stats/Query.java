@@ -42,9 +42,9 @@ public record Query(
   /** How results are ordered: a metric or dimension of the query, ascending or descending. */
   public record OrderBy(String field, boolean descending) {}
 
-  /** Comparison periods. */
+  /** Comparison periods ({@code custom} takes its dates from {@link Include#comparisonDates}). */
   public enum ComparisonMode {
-    PREVIOUS_PERIOD("previous_period"), YEAR_OVER_YEAR("year_over_year");
+    PREVIOUS_PERIOD("previous_period"), YEAR_OVER_YEAR("year_over_year"), CUSTOM("custom");
 
     final String apiName;
 
@@ -57,10 +57,29 @@ public record Query(
     }
   }
 
-  /** Optional extras of the answer. */
-  public record Include(
-      boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison) {
+  /**
+   * Optional extras of the answer.
+   *
+   * @param comparisonDates the compared dates, only with {@link ComparisonMode#CUSTOM}
+   * @param imports whether imported daily aggregates are merged into the answer
+   */
+  public record Include(boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison,
+      DateRangeSpec.Dates comparisonDates, boolean imports) {
     public static final Include NONE = new Include(false, false, false, null);
+
+    public Include(boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison) {
+      this(timeLabels, totalRows, totals, comparison, null, false);
+    }
+
+    public Include(boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison,
+        DateRangeSpec.Dates comparisonDates) {
+      this(timeLabels, totalRows, totals, comparison, comparisonDates, false);
+    }
+
+    public Include(boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison,
+        boolean imports) {
+      this(timeLabels, totalRows, totals, comparison, null, imports);
+    }
 
     public Optional<ComparisonMode> comparisonMode() {
       return Optional.ofNullable(comparison);
@@ -85,10 +104,13 @@ public record Query(
     return dimensions.stream().anyMatch(Dimension::isEvent);
   }
 
-  /** The same query with other metrics, dimensions and filters (used to plan helper queries). */
+  /**
+   * The same query with other metrics, dimensions and filters (used to plan helper queries); it
+   * includes imported data when this one does.
+   */
   Query with(List<Metric> newMetrics, List<Dimension> newDimensions, List<Filter> newFilters) {
     return new Query(siteId, newMetrics, dateRange, newDimensions, newFilters, List.of(),
-        Include.NONE, Pagination.DEFAULT);
+        new Include(false, false, false, null, include.imports()), Pagination.DEFAULT);
   }
 
   /**

@@ -36,8 +36,17 @@ final class QueryJson {
         .put("time_labels", query.include().timeLabels())
         .put("total_rows", query.include().totalRows())
         .put("totals", query.include().totals());
-    query.include().comparisonMode()
-        .ifPresent(c -> include.put("comparisons", new JsonObject().put("mode", c.apiName())));
+    query.include().comparisonMode().ifPresent(c -> {
+      JsonObject comparisons = new JsonObject().put("mode", c.apiName());
+      if (query.include().comparisonDates() != null) {
+        comparisons.put("date_range", new JsonArray().add(query.include().comparisonDates().from().toString())
+            .add(query.include().comparisonDates().to().toString()));
+      }
+      include.put("comparisons", comparisons);
+    });
+    if (query.include().imports()) {
+      include.put("imports", true);
+    }
     return new JsonObject()
         .put("site_id", query.siteId())
         .put("metrics", metrics)
@@ -80,11 +89,16 @@ final class QueryJson {
 
   /**
    * Cache key: the site, then a SHA-256 of the normalised query with its resolved instants and
-   * zone (a relative range on another day is another key) and, when it reads them, the site's
-   * goals as they were.
+   * zone (a relative range on another day is another key), those of the compared range (a
+   * running period's comparison grows by the minute) and, when it reads them, the site's goals
+   * as they were.
    */
-  static String cacheKey(String site, Query query, DateRange range, JsonArray goals) {
+  static String cacheKey(String site, Query query, DateRange range, DateRange comparison, JsonArray goals) {
     JsonObject normalised = echo(query, range);
+    if (comparison != null) {
+      normalised.put("comparison_from_ms", comparison.fromInstant().toEpochMilli())
+          .put("comparison_to_ms", comparison.toInstant().toEpochMilli());
+    }
     if (goals != null) {
       normalised.put("goals", goals);
     }

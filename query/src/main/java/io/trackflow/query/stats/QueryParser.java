@@ -50,7 +50,7 @@ public final class QueryParser {
     }
     String siteId = requiredString(body, "site_id");
     List<Metric> metrics = metrics(body.getValue("metrics"));
-    DateRangeSpec range = dateRange(body.getValue("date_range"));
+    DateRangeSpec range = dateRange(body.getValue("date_range"), "date_range");
     List<Dimension> dimensions = dimensions(body.getValue("dimensions"));
     List<Filter> filters = new ArrayList<>();
     Object rawFilters = body.getValue("filters");
@@ -210,40 +210,40 @@ public final class QueryParser {
     return metrics;
   }
 
-  private static DateRangeSpec dateRange(Object raw) {
+  private static DateRangeSpec dateRange(Object raw, String field) {
     if (raw == null) {
-      throw invalid("date_range", "required");
+      throw invalid(field, "required");
     }
     if (raw instanceof String name) {
       if (!NAMED_RANGES.contains(name)) {
-        throw invalid("date_range", "unknown range '" + name + "'; use one of "
+        throw invalid(field, "unknown range '" + name + "'; use one of "
             + "day, 7d, 30d, month, 6mo, 12mo, year, all or [from, to]");
       }
       return new DateRangeSpec.Named(name);
     }
     if (!(raw instanceof JsonArray array) || array.size() != 2) {
-      throw invalid("date_range", "must be a named range or a [from, to] array of two dates or date-times");
+      throw invalid(field, "must be a named range or a [from, to] array of two dates or date-times");
     }
-    String from = string(array.getValue(0), "date_range[0]");
-    String to = string(array.getValue(1), "date_range[1]");
+    String from = string(array.getValue(0), field + "[0]");
+    String to = string(array.getValue(1), field + "[1]");
     boolean fromDate = from.length() == 10;
     boolean toDate = to.length() == 10;
     if (fromDate != toDate) {
-      throw invalid("date_range", "from and to must both be dates or both be date-times");
+      throw invalid(field, "from and to must both be dates or both be date-times");
     }
     if (fromDate) {
-      LocalDate f = date(from, "date_range[0]");
-      LocalDate t = date(to, "date_range[1]");
+      LocalDate f = date(from, field + "[0]");
+      LocalDate t = date(to, field + "[1]");
       if (t.isBefore(f)) {
-        throw invalid("date_range", "to is before from");
+        throw invalid(field, "to is before from");
       }
       if (f.getYear() < 2000 || t.getYear() > 2200) {
-        throw invalid("date_range", "dates must lie between the years 2000 and 2200");
+        throw invalid(field, "dates must lie between the years 2000 and 2200");
       }
       return new DateRangeSpec.Dates(f, t);
     }
-    dateTime(from, "date_range[0]");
-    dateTime(to, "date_range[1]");
+    dateTime(from, field + "[0]");
+    dateTime(to, field + "[1]");
     return new DateRangeSpec.DateTimes(from, to);
   }
 
@@ -388,18 +388,26 @@ public final class QueryParser {
     boolean timeLabels = false;
     boolean totalRows = false;
     boolean totals = false;
+    boolean imports = false;
     ComparisonMode comparison = null;
+    DateRangeSpec.Dates comparisonDates = null;
     for (Map.Entry<String, Object> e : obj) {
       String field = "include." + e.getKey();
       switch (e.getKey()) {
         case "time_labels" -> timeLabels = bool(e.getValue(), field);
         case "total_rows" -> totalRows = bool(e.getValue(), field);
         case "totals" -> totals = bool(e.getValue(), field);
-        case "comparisons" -> comparison = comparison(e.getValue(), field);
+        case "comparisons" -> {
+          comparison = comparison(e.getValue(), field);
+          if (comparison == ComparisonMode.CUSTOM) {
+            comparisonDates = comparisonDates(((JsonObject) e.getValue()).getValue("date_range"), field + ".date_range");
+          }
+        }
+        case "imports" -> imports = bool(e.getValue(), field);
         default -> throw invalid(field, "unknown field");
       }
     }
-    return new Include(timeLabels, totalRows, totals, comparison);
+    return new Include(timeLabels, totalRows, totals, comparison, comparisonDates, imports);
   }
 
   private static ComparisonMode comparison(Object raw, String field) {
@@ -409,18 +417,32 @@ public final class QueryParser {
     if (!(raw instanceof JsonObject obj)) {
       throw invalid(field, "must be an object like {\"mode\": \"previous_period\"}");
     }
+    String mode = string(obj.getValue("mode"), field + ".mode");
     for (String key : obj.fieldNames()) {
-      if (!key.equals("mode")) {
+      if (!key.equals("mode") && !(key.equals("date_range") && mode.equals("custom"))) {
         throw invalid(field + "." + key, "unknown field");
       }
     }
-    String mode = string(obj.getValue("mode"), field + ".mode");
     return switch (mode) {
       case "previous_period" -> ComparisonMode.PREVIOUS_PERIOD;
       case "year_over_year" -> ComparisonMode.YEAR_OVER_YEAR;
+      case "custom" -> ComparisonMode.CUSTOM;
       default -> throw invalid(field + ".mode", "unknown mode '" + mode
-          + "'; use previous_period or year_over_year");
+          + "'; use previous_period, year_over_year or custom");
     };
+  }
+
+  /** A custom comparison's {@code [from, to]}: two dates, as Plausible's API takes them. */
+  private static DateRangeSpec.Dates comparisonDates(Object raw, String field) {
+    if (raw == null) {
+      throw invalid(field, "required with mode 'custom'");
+    }
+    if (!(raw instanceof JsonArray array) || array.size() != 2
+        || !(array.getValue(0) instanceof String from && from.length() == 10)
+        || !(array.getValue(1) instanceof String to && to.length() == 10)) {
+      throw invalid(field, "must be a [from, to] array of two dates (YYYY-MM-DD)");
+    }
+    return (DateRangeSpec.Dates) dateRange(raw, field);
   }
 
   private static Pagination pagination(Object raw) {

@@ -72,8 +72,8 @@ public final class StatsService {
     SiteGoals goals = new SiteGoals(siteGoals);
     Instant now = clock.instant();
     return checkedRange(query, site, zone, goals, now).compose(range -> {
-      DateRange comparison = query.include().comparisonMode().map(range::comparison).orElse(null);
-      String key = QueryJson.cacheKey(site, query, range, query.readsGoals() ? goals.normalised() : null);
+      DateRange comparison = Comparisons.of(query, range, now);
+      String key = QueryJson.cacheKey(site, query, range, comparison, query.readsGoals() ? goals.normalised() : null);
       Duration ttl = range.includes(now) || (comparison != null && comparison.includes(now))
           ? LIVE_TTL : PAST_TTL;
       return cached(key, () -> compute(query, site, range, goals, comparison).map(json -> json.toBuffer()), ttl);
@@ -169,7 +169,43 @@ public final class StatsService {
     return firstDay.map(first -> DateRange.resolve(query.dateRange(), zone, clock, first));
   }
 
-  /** Visitors of the last 5 minutes and pageviews of each of the last 30 minutes. */
+  /**
+   * The site's stats for the query's range and filters as a CSV export, the range resolved in
+   * the site's zone as for {@link #query}.
+   */
+  public Future<CsvExport> export(io.vertx.core.Vertx vertx, Query query, String site, ZoneId zone,
+      List<Goal> siteGoals) {
+    SiteGoals goals = new SiteGoals(siteGoals);
+    return checkedRange(query, site, zone, goals, clock.instant())
+        .map(range -> new CsvExport(vertx, runner, query, site, range, goals));
+  }
+
+  static final Duration CAPABILITIES_TTL = Duration.ofMinutes(10);
+
+  /**
+   * Which optional dimensions the site has data for: {@code visit:region} and {@code visit:city}
+   * exist only where a city database is configured (or imports brought them), so the dashboard
+   * hides their cards otherwise. Judged from the stored sessions and the imports.
+   */
+  public Future<Answer> capabilities(String site) {
+    return cached(QueryJson.sitePrefix(site) + "capabilities", () -> runner.store()
+        .query(runner.sql().places(site))
+        .map(r -> {
+          List<Object> row = r.rows().isEmpty() ? List.of() : r.rows().get(0);
+          boolean regions = !row.isEmpty() && QueryRunner.toLong(row.get(0)) > 0;
+          boolean cities = !row.isEmpty() && QueryRunner.toLong(row.get(1)) > 0;
+          return new JsonObject().put("dimensions", new JsonObject()
+              .put("visit:region", regions).put("visit:city", cities)).toBuffer();
+        }), CAPABILITIES_TTL);
+  }
+
+  /** Rows of the realtime top pages and top sources. */
+  static final int REALTIME_TOP = 10;
+
+  /**
+   * Visitors of the last 5 minutes, pageviews of each of the last 30 minutes, and the pages and
+   * sources with the most visitors in the last 5 minutes.
+   */
   public Future<Answer> realtime(String site, ZoneId zone) {
     return cached(QueryJson.sitePrefix(site) + "realtime", () -> computeRealtime(site, zone), REALTIME_TTL);
   }
@@ -259,7 +295,9 @@ public final class StatsService {
           r.rows().forEach(row -> counts.put(QueryRunner.toLong(row.get(0)), QueryRunner.toLong(row.get(1))));
           return counts;
         });
-    return Future.all(visitors, perMinute).map(done -> {
+    Future<JsonArray> pages = realtimeTop(site, fiveAgo, end, "event:page");
+    Future<JsonArray> sources = realtimeTop(site, fiveAgo, end, "visit:source");
+    return Future.all(visitors, perMinute, pages, sources).map(done -> {
       JsonArray minutes = new JsonArray();
       for (long m = minute - 29; m <= minute; m++) {
         minutes.add(new JsonObject()
@@ -269,7 +307,19 @@ public final class StatsService {
       return new JsonObject()
           .put("visitors", visitors.result())
           .put("pageviews_per_minute", minutes)
+          .put("top_pages", pages.result())
+          .put("top_sources", sources.result())
           .toBuffer();
+    });
+  }
+
+  private Future<JsonArray> realtimeTop(String site, Instant from, Instant to, String dimension) {
+    Dimension d = Dimension.parse(dimension).orElseThrow();
+    return runner.store().query(runner.sql().realtimeTop(site, from, to, d, REALTIME_TOP)).map(r -> {
+      JsonArray rows = new JsonArray();
+      r.rows().forEach(row -> rows.add(new JsonObject().put("value", String.valueOf(row.get(0)))
+          .put("visitors", QueryRunner.toLong(row.get(1)))));
+      return rows;
     });
   }
 }

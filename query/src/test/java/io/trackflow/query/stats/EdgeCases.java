@@ -109,8 +109,11 @@ final class EdgeCases {
     // The last half hour before now, for realtime: one visitor per minute, two pageviews each.
     for (int minutesAgo = 0; minutesAgo < 35; minutesAgo++) {
       long t = now.toEpochMilli() - minutesAgo * 60_000L - 1_000L;
-      events.add(pv(id++, 200 + minutesAgo, 100 + minutesAgo, Instant.ofEpochMilli(t).toString(), "/live", ""));
-      events.add(pv(id++, 200 + minutesAgo, 100 + minutesAgo, Instant.ofEpochMilli(t + 500).toString(), "/live/2", ""));
+      // Sources and second pages vary, so the realtime top lists have an order to get right.
+      String source = minutesAgo % 3 == 0 ? "Google" : "";
+      events.add(pv(id++, 200 + minutesAgo, 100 + minutesAgo, Instant.ofEpochMilli(t).toString(), "/live", source));
+      events.add(pv(id++, 200 + minutesAgo, 100 + minutesAgo, Instant.ofEpochMilli(t + 500).toString(),
+          "/live/" + minutesAgo % 2, source));
       events.add(Event.builder().eventId(id++).site(SITE).timestampMillis(t + 700).name(Event.ENGAGEMENT)
           .visitorId(900 + minutesAgo).sessionId(900 + minutesAgo).interactive(false).build());
     }
@@ -155,6 +158,23 @@ final class EdgeCases {
       }
     }
     return visitors.size();
+  }
+
+  /**
+   * The realtime top list of an event attribute: distinct visitors with a non-engagement event in
+   * the five minutes up to now, per value, most first, ties by value.
+   */
+  static List<Map.Entry<String, Long>> realtimeTop(List<Event> raw, Instant now, java.util.function.Function<Event, String> value) {
+    Map<String, Set<Long>> visitors = new TreeMap<>();
+    for (Event e : raw) {
+      if (e.site().equals(SITE) && !e.isEngagement() && e.timestampMillis() >= now.toEpochMilli() - 300_000L
+          && e.timestampMillis() <= now.toEpochMilli()) {
+        visitors.computeIfAbsent(value.apply(e), k -> new HashSet<>()).add(e.visitorId());
+      }
+    }
+    return visitors.entrySet().stream().map(e -> Map.entry(e.getKey(), (long) e.getValue().size()))
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(10).toList();
   }
 
   /** Pageviews per minute label (ISO with the zone's offset) of the last 30 minutes. */

@@ -169,11 +169,18 @@ final class ClickHouseMigrations {
   private static final List<List<String>> REVENUE_COLUMNS = List.of(
       List.of("revenue_micros", "Int64 DEFAULT 0"), List.of("revenue_currency", "String DEFAULT ''"));
 
+  // Version 5: the visitor's region (ISO 3166-2) and city, where a city database is configured.
+  /** ClickHouse's ILLEGAL_COLUMN: "Cannot add column …: column with this name already exists". */
+  private static final int COLUMN_ALREADY_EXISTS = 44;
+  private static final List<String> PLACE_COLUMNS = List.of("region", "city");
+
   static final List<Version> ALL = List.of(
       Version.of(1, "events table", List.of(CREATE_EVENTS_MONTHLY)),
       new Version(2, "daily partitions, event kind, sessions table", ClickHouseMigrations::dailyAndSessions),
       new Version(3, "sessions resume where their writer stopped", ClickHouseMigrations::resumableSessions),
-      new Version(4, "revenue of events", ClickHouseMigrations::addRevenue));
+      new Version(4, "revenue of events", ClickHouseMigrations::addRevenue),
+      new Version(5, "region and city of events and sessions", ClickHouseMigrations::regionAndCity),
+      Version.of(6, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV6.clickHouse()));
 
   private ClickHouseMigrations() {}
 
@@ -235,7 +242,27 @@ final class ClickHouseMigrations {
               statements.add("ALTER TABLE events ADD COLUMN " + column.get(0) + " " + column.get(1));
             }
           }
-          return inOrder(db, statements);
+          return addColumns(db, statements);
+        });
+  }
+
+  /**
+   * Adds the region and city columns to events and sessions; 18.16 has no {@code ADD COLUMN IF NOT
+   * EXISTS}, so each column is added only when system.columns lacks it.
+   */
+  private static Future<Void> regionAndCity(Database db) {
+    return db.query("SELECT table, name FROM system.columns WHERE database = currentDatabase()"
+            + " AND table IN ('events', 'sessions') AND name IN ('region', 'city')")
+        .compose(present -> {
+          List<String> statements = new ArrayList<>();
+          for (String table : List.of("events", "sessions")) {
+            for (String column : PLACE_COLUMNS) {
+              if (!present.rows().contains(List.of(table, column))) {
+                statements.add("ALTER TABLE " + table + " ADD COLUMN " + column + " String");
+              }
+            }
+          }
+          return addColumns(db, statements);
         });
   }
 
@@ -283,6 +310,21 @@ final class ClickHouseMigrations {
       parts.add("argMin(" + c + ", " + VISIT_KEY + ")");
     }
     return " " + String.join(", ", parts);
+  }
+
+  /**
+   * Runs ADD COLUMN statements in order. Processes starting together migrate a fresh database at
+   * the same time: a column another process added between our check and our ALTER is there, which
+   * is all this step wants.
+   */
+  private static Future<Void> addColumns(Database db, List<String> statements) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String statement : statements) {
+      chain = chain.compose(v -> db.execute(statement).recover(e ->
+          e instanceof ClickHouseException c && c.code() == COLUMN_ALREADY_EXISTS
+              ? Future.succeededFuture() : Future.failedFuture(e)));
+    }
+    return chain;
   }
 
   private static Future<Void> inOrder(Database db, List<String> statements) {
