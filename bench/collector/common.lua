@@ -54,3 +54,12 @@ function next_hit()
     id = prefix .. seq,
   }
 end
+
+-- DELAY_MS paces each connection (bench/abuse: real traffic at a steady rate instead of as much
+-- as one machine's answers allow); unset, each connection sends its next hit on the last answer.
+local pause = tonumber(os.getenv("DELAY_MS") or "")
+if pause and pause > 0 then
+  function delay()
+    return pause
+  end
+end

@@ -7,10 +7,14 @@
 //           changes their password
 //   guest:  opens the share link, is asked for the password, sees the read-only dashboard
 //
+// Every page runs under TrackFlow's Content-Security-Policy: a violation or an uncaught exception on
+// any of them fails the scenario.
+//
 // Run by server/src/test/java/io/trackflow/server/DashboardTeamBrowserIT.java, which starts TrackFlow
 // and passes TRACKFLOW_URL, TRACKFLOW_SETUP_TOKEN and CHROMIUM_PATH.
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, watchProblems } from './browser.mjs';
 
 const base = process.env.TRACKFLOW_URL;
 const setupToken = process.env.TRACKFLOW_SETUP_TOKEN;
@@ -18,8 +22,6 @@ const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 assert.ok(base, 'TRACKFLOW_URL is required');
 assert.ok(setupToken, 'TRACKFLOW_SETUP_TOKEN is required');
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const TIMEOUT = 20_000;
 
 const OWNER = { email: 'owner@team.test', password: 'owner password 1' };
@@ -47,17 +49,20 @@ function step(name) {
 const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 const pages = [];
 try {
-  const person = async () => {
+  const person = async (label) => {
     const context = await browser.newContext();
     context.setDefaultTimeout(TIMEOUT);
+    // CSP violations and uncaught exceptions. Other console errors are expected here: the scenario
+    // provokes 401s, 403s and 404s, which Chromium logs as "Failed to load resource".
+    const watched = await watchProblems(context, { consoleErrors: false });
     const page = await context.newPage();
-    page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
-    pages.push(page);
+    watched.watch(page, label);
+    pages.push({ page, problems: watched.problems });
     return page;
   };
 
   step('first run: the dashboard offers to create the owner account, with the setup token');
-  const owner = await person();
+  const owner = await person('owner');
   await owner.goto(`${base}/`);
   await owner.waitForURL('**/setup');
   await owner.getByLabel('Setup token').fill('not the token');
@@ -83,7 +88,7 @@ try {
   await owner.locator(`[data-invitation="${VIEWER.email}"]`).waitFor();
 
   step('accept in a second browser context: set a password, see only the invited site');
-  const viewer = await person();
+  const viewer = await person('viewer');
   await viewer.goto(inviteLink);
   await viewer.getByText(`You are invited to`).waitFor();
   await viewer.getByLabel('Choose a password').fill(VIEWER.password);
@@ -103,12 +108,18 @@ try {
   await viewer.getByText(`You are a viewer of ${siteA}`).waitFor();
 
   step('the invitation link works once');
-  const late = await person();
+  const late = await person('late');
   await late.goto(inviteLink);
   await late.getByText('already accepted').waitFor();
   await owner.reload();
   await owner.locator(`[data-member="${VIEWER.email}"]`).waitFor();
   assert.equal(await owner.locator(`[data-invitation="${VIEWER.email}"]`).count(), 0, 'no longer pending');
+
+  step('user administration: the owner, an instance administrator, sees both users');
+  await owner.goto(`${base}/admin/users`);
+  await owner.locator(`[data-user="${VIEWER.email}"]`).waitFor();
+  await owner.locator(`[data-user="${OWNER.email}"]`).waitFor();
+  await owner.goto(`${base}/${siteA}/settings`);
 
   step('share link with a password: refused without it, shown with it');
   await owner.getByLabel('Label').fill('Board');
@@ -119,7 +130,7 @@ try {
   const locked = await api('GET', `/api/sites/${siteA}/realtime?auth=${encodeURIComponent(shareToken)}`);
   assert.equal(locked.status, 401);
   assert.equal(locked.body.code, 'share_password_required');
-  const guest = await person();
+  const guest = await person('guest');
   await guest.goto(shareLink);
   await guest.getByText('This link is protected by a password.').waitFor();
   await guest.getByLabel('Password').fill('not the password');
@@ -160,10 +171,13 @@ try {
   const newLogin = await api('POST', '/api/auth/login', { body: { email: VIEWER.email, password: VIEWER.next } });
   assert.equal(newLogin.status, 200);
 
-  console.log('team and settings scenario passed');
+  assert.deepEqual(pages.flatMap((p) => p.problems), [], 'no CSP violation or uncaught exception on any page');
+  console.log('team and settings scenario passed, with no CSP violation or uncaught exception');
 } catch (error) {
+  const seen = pages.flatMap((p) => p.problems);
+  if (seen.length > 0) error.message += `\nwhat the browser reported:\n${seen.join('\n')}`;
   // What each person was looking at when the scenario failed.
-  for (const page of pages) {
+  for (const { page } of pages) {
     const text = await page.locator('body').innerText().catch(() => '(unreadable)');
     console.log(`--- ${page.url()}\n${text.slice(0, 800)}`);
   }

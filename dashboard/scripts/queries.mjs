@@ -54,6 +54,8 @@ function view(search) {
 const periods = PERIODS.filter((p) => p.key !== 'custom' && p.key !== 'realtime').map((p) => `?period=${p.key}`);
 periods.push(...CUSTOM_RANGES.map(([from, to]) => `?period=custom&from=${from}&to=${to}`));
 for (const period of periods) view(period);
+// Imported history joins every query of a view.
+view('?period=30d&imports=1');
 
 // Filters reach every query of a view alike: the KPI row stands for the others here.
 const dimensions = [...Object.keys(DIMENSION_LABELS), 'event:props:plan'];

@@ -3,6 +3,7 @@ import { createClient, createSession } from './lib/api.js';
 import { matchRoute, navigate, sitePath, useLocation } from './lib/router.js';
 import { teamApi, unlockedShareKey } from './lib/teamApi.js';
 import { useFetch } from './lib/useFetch.js';
+import { browserStorage } from './lib/storage.js';
 import LoginPage from './components/LoginPage.jsx';
 import SitesPage from './components/SitesPage.jsx';
 import Dashboard from './components/Dashboard.jsx';
@@ -15,7 +16,9 @@ import SharePasswordPage from './components/SharePasswordPage.jsx';
 import GoalSettingsPage from './components/goals/GoalSettingsPage.jsx';
 import { ErrorBox, Logo, Spinner } from './components/ui.jsx';
 
-const session = createSession(window.localStorage);
+const storage = browserStorage();
+const tabStorage = browserStorage(window, 'sessionStorage');
+const session = createSession(storage);
 
 function toLogin() {
   if (window.location.pathname === '/login') return;
@@ -60,7 +63,7 @@ function Home({ client }) {
   const sites = useFetch((signal) => client.sites({ signal }), 'home');
   if (sites.error) return <main className="mx-auto max-w-xl p-8"><ErrorBox error={sites.error} onRetry={sites.reload} /></main>;
   if (!sites.data) return <main className="flex justify-center p-16 text-gray-400"><Spinner className="h-6 w-6" /></main>;
-  const last = window.localStorage.getItem('tf.lastSite');
+  const last = storage.getItem('tf.lastSite');
   const target = sites.data.find((s) => s.domain === last) ?? sites.data[0];
   return <Redirect to={target ? sitePath(target.domain) : '/sites'} />;
 }
@@ -71,7 +74,7 @@ export default function App() {
   const linkToken = route.page === 'share' ? new URLSearchParams(search).get('auth') : null;
   const [revoked, setRevoked] = useState(null);
   // A password-protected link reads with the token /api/share/unlock gave, kept for this tab.
-  const [unlocked, setUnlocked] = useState(() => (linkToken ? window.sessionStorage.getItem(unlockedShareKey(linkToken)) : null));
+  const [unlocked, setUnlocked] = useState(() => (linkToken ? tabStorage.getItem(unlockedShareKey(linkToken)) : null));
   const [locked, setLocked] = useState(null);
   // Read inside failure callbacks of clients made before the latest unlock.
   const unlockedRef = useRef(unlocked);
@@ -88,7 +91,7 @@ export default function App() {
           // unlock: it says nothing about the unlocked view.
           if (shareToken === linkToken && unlockedRef.current) return;
           if (error?.code === 'share_password_required' || error?.code === 'share_session_expired') {
-            window.sessionStorage.removeItem(unlockedShareKey(linkToken));
+            tabStorage.removeItem(unlockedShareKey(linkToken));
             unlockedRef.current = null;
             setUnlocked(null);
             setLocked(linkToken);
@@ -102,7 +105,7 @@ export default function App() {
   );
 
   useEffect(() => {
-    if (route.page === 'dashboard') window.localStorage.setItem('tf.lastSite', route.domain);
+    if (route.page === 'dashboard') storage.setItem('tf.lastSite', route.domain);
     document.title = route.domain ? `${route.domain} · TrackFlow` : 'TrackFlow';
   }, [route.page, route.domain]);
 
@@ -114,7 +117,7 @@ export default function App() {
       return (
         <SharePasswordPage client={client} domain={route.domain} shareToken={linkToken}
           onUnlocked={(token) => {
-            window.sessionStorage.setItem(unlockedShareKey(linkToken), token);
+            tabStorage.setItem(unlockedShareKey(linkToken), token);
             unlockedRef.current = token;
             setUnlocked(token);
             setLocked(null);

@@ -37,6 +37,27 @@ describe('API client', () => {
     expect(JSON.parse(init.body)).toEqual({ site_id: 's', metrics: ['visitors'] });
   });
 
+  it('downloads an export as a blob with the bearer token, refreshing once on a 401; a share link uses ?auth=', async () => {
+    const session = loggedIn();
+    const fetchFn = vi.fn(async (url, init) => {
+      if (url === '/api/auth/refresh') return json(200, { token: 'new', refresh_token: 'r2', expires_at: 'x' });
+      return init.headers.Authorization === 'Bearer new'
+        ? new Response(new Uint8Array([80, 75, 5, 6]), { status: 200, headers: { 'Content-Type': 'application/zip' } })
+        : json(401, { code: 'expired', message: 'expired' });
+    });
+    const blob = await createClient({ fetchFn, session }).download('/api/sites/a.com/export?date_range=7d');
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(new Uint8Array([80, 75, 5, 6]));
+    expect(fetchFn.mock.calls.map((c) => c[0])).toEqual(['/api/sites/a.com/export?date_range=7d', '/api/auth/refresh',
+      '/api/sites/a.com/export?date_range=7d']);
+
+    const shared = vi.fn(async () => json(404, { code: 'site_not_found', message: 'no site' }));
+    const error = await createClient({ fetchFn: shared, session: createSession(memoryStorage()), shareToken: 'tok' })
+      .download('/api/sites/a.com/export?date_range=7d').catch((e) => e);
+    expect(shared.mock.calls[0][0]).toBe('/api/sites/a.com/export?date_range=7d&auth=tok');
+    expect(shared.mock.calls[0][1].headers.Authorization).toBeUndefined();
+    expect(error).toMatchObject({ status: 404, message: 'no site' });
+  });
+
   it('refreshes once on a 401 and retries with the new token', async () => {
     const session = loggedIn();
     const fetchFn = vi.fn(async (url, init) => {

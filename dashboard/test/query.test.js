@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { breakdownQuery, dateRange, kpiQuery, timeseriesQuery } from '../src/lib/query.js';
+import { breakdownQuery, dateRange, exportPath, kpiQuery, timeseriesQuery } from '../src/lib/query.js';
 
 const base = { period: '30d', from: null, to: null, metric: 'visitors', filters: [] };
 const withCountry = { ...base, filters: [{ op: 'is', dimension: 'visit:country', value: 'DE' }] };
 
 describe('query building', () => {
+  it('asks every query of the view to include imported data when the toggle is on', () => {
+    const imports = { ...withCountry, imports: true };
+    expect(kpiQuery('example.com', imports).include).toEqual({ comparisons: { mode: 'previous_period' }, imports: true });
+    expect(timeseriesQuery('example.com', imports, 'visitors').include).toEqual({ time_labels: true, imports: true });
+    expect(breakdownQuery('example.com', imports, 'visit:source').include).toEqual({ total_rows: true, imports: true });
+    expect(kpiQuery('example.com', { ...base, period: 'all', imports: true }).include).toEqual({ imports: true });
+    expect(kpiQuery('example.com', withCountry).include).toEqual({ comparisons: { mode: 'previous_period' } });
+  });
+
+  it('exports the view: its range (a custom one as from,to) and its filters as JSON', () => {
+    expect(exportPath('example.com', base)).toBe('/api/sites/example.com/export?date_range=30d');
+    const path = exportPath('example.com', { ...withCountry, period: 'custom', from: '2024-01-01', to: '2024-01-31' });
+    const params = new URL(path, 'http://x').searchParams;
+    expect(params.get('date_range')).toBe('2024-01-01,2024-01-31');
+    expect(JSON.parse(params.get('filters'))).toEqual([['is', 'visit:country', ['DE']]]);
+  });
+
   it('sends a preset period as is and a custom range as two dates', () => {
     expect(dateRange(base)).toBe('30d');
     expect(dateRange({ ...base, period: 'custom', from: '2024-01-01', to: '2024-01-31' })).toEqual(['2024-01-01', '2024-01-31']);

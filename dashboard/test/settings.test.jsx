@@ -43,3 +43,22 @@ describe('share link password page', () => {
     expect(call).toHaveBeenLastCalledWith('POST', '/api/share/unlock', { token: 'link-token', password: 'right password' });
   });
 });
+
+describe('data settings', () => {
+  it('sends the retention in days (empty: keep everything) and the privacy-signal choice', async () => {
+    const updateSite = vi.fn(async (domain, patch) => ({ domain, ...patch }));
+    const onSaved = vi.fn();
+    const { default: DataSection } = await import('../src/components/settings/DataSection.jsx');
+    render(<DataSection api={{ updateSite }} site={{ domain: 'shop.example', retention_days: null, privacy_signals: false }}
+      onSaved={onSaved} />);
+    fireEvent.change(screen.getByLabelText(/Keep events for/), { target: { value: '30' } });
+    fireEvent.click(screen.getByLabelText(/Do-Not-Track/));
+    fireEvent.click(screen.getByRole('button', { name: /Save/ }));
+    await screen.findByText('Saved.');
+    expect(updateSite).toHaveBeenCalledWith('shop.example', { retention_days: 30, privacy_signals: true });
+    fireEvent.change(screen.getByLabelText(/Keep events for/), { target: { value: '' } });
+    fireEvent.click(screen.getByRole('button', { name: /Save/ }));
+    await waitFor(() => expect(updateSite).toHaveBeenLastCalledWith('shop.example', { retention_days: null, privacy_signals: true }));
+    expect(onSaved).toHaveBeenCalledTimes(2);
+  });
+});

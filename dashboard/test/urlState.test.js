@@ -23,6 +23,14 @@ describe('URL state', () => {
     expect(parseState(search)).toEqual(state);
   });
 
+  it('keeps the imported-data toggle in the link only when it is on', () => {
+    const state = parseState('?period=7d&imports=1');
+    expect(state.imports).toBe(true);
+    expect(serializeState(state)).toBe('?period=7d&imports=1');
+    expect(parseState('?imports=0').imports).toBeUndefined();
+    expect(serializeState({ ...state, imports: undefined })).toBe('?period=7d');
+  });
+
   it('keeps a custom range and orders its dates', () => {
     const state = parseState('?period=custom&from=2024-03-10&to=2024-03-01');
     expect(state).toMatchObject({ period: 'custom', from: '2024-03-01', to: '2024-03-10' });

@@ -11,6 +11,7 @@ import DatePicker from './DatePicker.jsx';
 import SiteSwitcher from './SiteSwitcher.jsx';
 import RealtimeBadge from './RealtimeBadge.jsx';
 import FilterBar from './FilterBar.jsx';
+import DataControls from './DataControls.jsx';
 import Overview from './Overview.jsx';
 import BreakdownCard from './BreakdownCard.jsx';
 import { CARDS } from './breakdowns.jsx';
@@ -72,6 +73,8 @@ export default function Dashboard({ client, domain, search, shared }) {
         {!realtime && <RealtimeBadge client={client} domain={domain} onOpen={() => update({ period: 'realtime', from: null, to: null, interval: null })} />}
         {!shared && <a href={siteSettingsPath(domain)} onClick={(e) => { e.preventDefault(); navigate(siteSettingsPath(domain)); }} className="text-sm text-gray-600 hover:text-gray-900 dark:text-gray-400 dark:hover:text-gray-100">Settings</a>}
         <div className="ml-auto flex flex-wrap items-center justify-end gap-2">
+          <DataControls client={client} domain={domain} state={state}
+            onToggleImports={(on) => update({ imports: on || undefined })} />
           <ComparePicker key={`${state.compare}:${state.compareFrom}:${state.compareTo}`} state={state} today={today} onChange={update} />
           <DatePicker key={`${state.period}:${state.from}:${state.to}`} state={state} today={today} onChange={update} />
         </div>

@@ -7,6 +7,7 @@ import GeneralSection from './settings/GeneralSection.jsx';
 import PeopleSection from './settings/PeopleSection.jsx';
 import ShareLinksSection from './settings/ShareLinksSection.jsx';
 import DangerZone from './settings/DangerZone.jsx';
+import DataSection from './settings/DataSection.jsx';
 
 /** /{domain}/settings: what the caller's role on the site lets them change. */
 export default function SiteSettingsPage({ client, domain, me }) {
@@ -26,6 +27,8 @@ export default function SiteSettingsPage({ client, domain, me }) {
         <GeneralSection key={`${site.name}:${site.timezone}`} api={api} site={site} canEdit={manages} onSaved={() => setVersion((v) => v + 1)} />
         {manages ? (
           <>
+            <DataSection key={`${site.retention_days}:${site.privacy_signals}`} api={api} site={site}
+              onSaved={() => setVersion((v) => v + 1)} />
             <PeopleSection api={api} domain={domain} role={site.role} me={me} />
             <ShareLinksSection api={api} domain={domain} />
           </>

@@ -55,10 +55,13 @@ export function createClient({ fetchFn, session, shareToken = null, onAuthFailur
     return `${path}${path.includes('?') ? '&' : '?'}auth=${encodeURIComponent(shareToken)}`;
   }
 
+  function authHeaders() {
+    return !shareToken && session.token ? { Authorization: `Bearer ${session.token}` } : {};
+  }
+
   function send(method, path, body, signal) {
-    const headers = { Accept: 'application/json' };
+    const headers = { Accept: 'application/json', ...authHeaders() };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (!shareToken && session.token) headers.Authorization = `Bearer ${session.token}`;
     return fetchFn(url(path), {
       method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -133,6 +136,16 @@ export function createClient({ fetchFn, session, shareToken = null, onAuthFailur
     createSite: (site) => request('POST', '/api/sites', site),
     query: (body, opts) => request('POST', '/api/v2/query', body, opts),
     realtime: (domain, opts) => request('GET', `/api/sites/${encodeURIComponent(domain)}/realtime`, undefined, opts),
+    imports: (domain, opts) => request('GET', `/api/sites/${encodeURIComponent(domain)}/imports`, undefined, opts),
+    /** A file the API answers (the CSV export), as a Blob, with the same credentials and refresh. */
+    async download(path) {
+      let response = await fetchFn(url(path), { headers: authHeaders() });
+      if (response.status === 401 && !shareToken && await refresh()) {
+        response = await fetchFn(url(path), { headers: authHeaders() });
+      }
+      if (!response.ok) throw await readError(response);
+      return response.blob();
+    },
     goals: (domain, opts) => request('GET', `/api/sites/${encodeURIComponent(domain)}/goals`, undefined, opts),
     createGoal: (domain, goal) => request('POST', `/api/sites/${encodeURIComponent(domain)}/goals`, goal),
     deleteGoal: (domain, id) => request('DELETE', `/api/sites/${encodeURIComponent(domain)}/goals/${id}`),

@@ -35,7 +35,9 @@ export function buildQuery(site, state, {
   };
   if (dimensions.length) body.dimensions = dimensions;
   if (orderBy) body.order_by = orderBy;
-  if (include && Object.keys(include).length) body.include = include;
+  // Imported history joins every query of the view when the toggle is on.
+  const included = state.imports ? { ...include, imports: true } : include;
+  if (included && Object.keys(included).length) body.include = included;
   if (limit !== undefined) body.pagination = { limit, offset };
   return body;
 }
@@ -72,6 +74,15 @@ export function timeseriesQuery(site, state, metric = state.metric) {
     orderBy: [[`time:${interval}`, 'asc']],
     include: comparesGraph(state) ? { time_labels: true, comparisons: comparisonOf(state) } : { time_labels: true },
   });
+}
+
+/** The CSV export of what the view shows: its range and filters, as the export route reads them. */
+export function exportPath(site, state) {
+  const range = dateRange(state);
+  const params = new URLSearchParams({ date_range: Array.isArray(range) ? range.join(',') : range });
+  const filters = toApiFilters(state.filters);
+  if (filters.length) params.set('filters', JSON.stringify(filters));
+  return `/api/sites/${encodeURIComponent(site)}/export?${params}`;
 }
 
 export function breakdownQuery(site, state, dimension, {

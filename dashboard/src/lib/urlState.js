@@ -1,5 +1,5 @@
 // Dashboard state lives in the query string so a link reproduces the view:
-// ?period=7d&metric=pageviews&f=is,visit:country,DE&f=contains,event:page,/blog
+// ?period=7d&metric=pageviews&f=is,visit:country,DE&f=contains,event:page,/blog&imports=1
 import { DEFAULT_PERIOD, INTERVALS, intervalsFor, isIsoDate, isPeriod } from './periods.js';
 import { decodeChip, encodeChip, isFilterDimension } from './filters.js';
 import { METRICS } from './format.js';
@@ -63,8 +63,9 @@ export function parseState(search) {
   const auth = params.get('auth');
   const interval = params.get('interval');
   const chosen = INTERVALS.includes(interval) && intervalsFor({ period, from, to }).includes(interval) ? { interval } : {};
+  const imports = params.get('imports') === '1' ? { imports: true } : {};
   return {
-    period, from, to, metric, filters, ...chosen, ...(auth ? { auth } : {}), ...parseComparison(params), ...parseDetails(params),
+    period, from, to, metric, filters, ...chosen, ...imports, ...(auth ? { auth } : {}), ...parseComparison(params), ...parseDetails(params),
   };
 }
 
@@ -85,6 +86,7 @@ export function serializeState(state) {
     parts.push(['interval', state.interval]);
   }
   for (const chip of state.filters ?? []) parts.push(['f', encodeChip(chip)]);
+  if (state.imports) parts.push(['imports', '1']);
   if (COMPARISONS.includes(state.compare) && state.period !== 'realtime') {
     if (state.compare !== 'custom') parts.push(['compare', state.compare]);
     else if (state.compareFrom && state.compareTo) {

@@ -15,6 +15,7 @@ public final class CollectorMetrics {
   private final Counter accepted;
   private final Counter duplicate;
   private final Counter bot;
+  private final Counter privacy;
   private final Counter lost;
   private final Counter queueErrors;
   private final Timer publishLatency;
@@ -29,6 +30,9 @@ public final class CollectorMetrics {
         .description("Hits dropped as repeats of an event already accepted").register(registry);
     bot = Counter.builder("trackflow.collector.hits.bot")
         .description("Hits dropped because the user agent is a bot or crawler").register(registry);
+    privacy = Counter.builder("trackflow.collector.hits.privacy")
+        .description("Hits dropped because the browser sent DNT: 1 or Sec-GPC: 1 to a site that honours them")
+        .register(registry);
     lost = Counter.builder("trackflow.collector.hits.lost")
         .description("Pixel hits answered with the GIF whose publish failed afterwards").register(registry);
     queueErrors = Counter.builder("trackflow.collector.queue.errors")
@@ -38,7 +42,7 @@ public final class CollectorMetrics {
         .publishPercentiles(0.5, 0.99)
         .register(registry);
     for (DropReason reason : DropReason.values()) {
-      if (reason != DropReason.BOT) {
+      if (reason != DropReason.BOT && reason != DropReason.PRIVACY_SIGNAL) {
         rejected.put(reason, Counter.builder("trackflow.collector.hits.rejected")
             .tag("reason", reason.code())
             .description("Hits rejected by validation, by reason").register(registry));
@@ -58,6 +62,8 @@ public final class CollectorMetrics {
   public void dropped(DropReason reason) {
     if (reason == DropReason.BOT) {
       bot.increment();
+    } else if (reason == DropReason.PRIVACY_SIGNAL) {
+      privacy.increment();
     } else {
       rejected.get(reason).increment();
     }

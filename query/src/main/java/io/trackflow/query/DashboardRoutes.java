@@ -2,6 +2,7 @@ package io.trackflow.query;
 
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.core.http.HttpRoutes;
+import io.trackflow.core.http.SecurityHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -11,7 +12,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 /**
  * Serves the built dashboard from the classpath ({@code trackflow/dashboard/**}). File names under
  * {@code /assets/} carry a content hash, so they are cached for a year as immutable; index.html is
- * revalidated every time, and any other non-API path gets it (the app routes on the client).
+ * revalidated every time, and any other non-API path gets it (the app routes on the client), with
+ * the dashboard's {@link SecurityHeaders} (a share link's under {@code /share/}).
  * Mount last: it answers whatever no other route took.
  */
 public final class DashboardRoutes implements HttpRoutes {
@@ -19,6 +21,8 @@ public final class DashboardRoutes implements HttpRoutes {
   public static final String ROOT = "trackflow/dashboard";
   private static final String INDEX = ROOT + "/index.html";
   private static final int YEAR_SECONDS = 365 * 24 * 3600;
+  /** Share links (the app's share page) may be framed by other sites; nothing else may. */
+  private static final String SHARE_PREFIX = "/share/";
 
   private final boolean present;
 
@@ -44,6 +48,7 @@ public final class DashboardRoutes implements HttpRoutes {
         return;
       }
       ctx.response().putHeader("Cache-Control", "no-cache");
+      (path.startsWith(SHARE_PREFIX) ? SecurityHeaders.SHARED_DASHBOARD : SecurityHeaders.DASHBOARD).use(ctx);
       ctx.next();
     });
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)

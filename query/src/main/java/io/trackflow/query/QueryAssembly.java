@@ -16,6 +16,9 @@ import io.trackflow.query.auth.PasswordHasher;
 import io.trackflow.query.auth.SessionIssuer;
 import io.trackflow.query.auth.SetupRoutes;
 import io.trackflow.query.auth.TokenService;
+import io.trackflow.query.data.Imports;
+import io.trackflow.query.data.ImportsRoutes;
+import io.trackflow.query.data.RetentionJob;
 import io.trackflow.query.goal.GoalsRoutes;
 import io.trackflow.query.site.ApiSupport;
 import io.trackflow.query.site.InvitationRoutes;
@@ -33,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The query role's parts put together: auth, the account and sites API, the stats API, the
@@ -72,6 +76,7 @@ public final class QueryAssembly {
   private final List<HttpRoutes> routes;
   private final StatsRoutes stats;
   private final SetupRoutes setup;
+  private final RetentionJob retention;
 
   public QueryAssembly(Vertx vertx, MeterRegistry registry, AccountStore store, Optional<EventStore> events,
       QueryCache cache, AttemptLimiter attempts, Options options, Clock clock) {
@@ -92,6 +97,11 @@ public final class QueryAssembly {
     SiteDeletion deletion = new SiteDeletion(vertx, store, events,
         domain -> stats == null ? cache.invalidatePrefix("stats:") : stats.service().invalidate(domain),
         options.deletedSiteSweep());
+    Function<String, Future<Void>> invalidate =
+        domain -> stats == null ? Future.<Void>succeededFuture() : stats.service().invalidate(domain);
+    this.retention = events.map(e -> new RetentionJob(vertx, store, e, invalidate, registry, clock)).orElse(null);
+    ImportsRoutes importRoutes = events.map(e -> new ImportsRoutes(vertx, access, store, e,
+        new Imports(store, e, invalidate, registry, clock), invalidate)).orElse(null);
     SitesRoutes sites = new SitesRoutes(store, access, deletion);
     TeamRoutes team = new TeamRoutes(store, access, clock);
     ShareLinksRoutes shares = new ShareLinksRoutes(store, access, hasher, tokens, limiter, clientAddress, clock);
@@ -114,6 +124,7 @@ public final class QueryAssembly {
     if (stats != null) {
       // Before the sites routes: /api/sites/:domain/realtime must not be taken for a site path.
       all.add(stats);
+      all.add((v, router) -> importRoutes.mount(router));
     }
     all.add((v, router) -> sites.mount(router));
     all.add((v, router) -> team.mount(router));
@@ -147,6 +158,11 @@ public final class QueryAssembly {
   /** First-run setup: logs the setup token while no user exists. */
   public SetupRoutes setup() {
     return setup;
+  }
+
+  /** The daily retention job, where there is an event store. */
+  public Optional<RetentionJob> retention() {
+    return Optional.ofNullable(retention);
   }
 
   public boolean servesStats() {

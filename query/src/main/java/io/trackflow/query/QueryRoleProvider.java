@@ -17,6 +17,7 @@ import io.trackflow.core.store.EventStore;
 import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.AdminBootstrap;
 import io.trackflow.query.auth.SigningKey;
+import io.trackflow.query.data.RetentionJob;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -35,6 +36,9 @@ public final class QueryRoleProvider implements RoleProvider {
 
   private static final Logger log = LoggerFactory.getLogger(QueryRoleProvider.class);
   private static final Duration PURGE_EVERY = Duration.ofHours(1);
+  /** The retention job's first run waits until start-up is over; then it runs daily. */
+  private static final Duration RETENTION_FIRST = Duration.ofMinutes(1);
+  private static final Duration RETENTION_EVERY = Duration.ofDays(1);
 
   @Override
   public Role role() {
@@ -86,6 +90,7 @@ public final class QueryRoleProvider implements RoleProvider {
   private static RoleInstance instance(Vertx vertx, QueryAssembly assembly) {
     long purge = vertx.setPeriodic(PURGE_EVERY.toMillis(), id -> assembly.store().purgeExpired(System.currentTimeMillis())
         .onFailure(e -> log.warn("Purging expired tokens failed: {}", e.getMessage())));
+    assembly.retention().ifPresent(job -> job.start(RETENTION_FIRST, RETENTION_EVERY));
     return new RoleInstance() {
       @Override
       public List<HttpRoutes> routes() {
@@ -95,6 +100,7 @@ public final class QueryRoleProvider implements RoleProvider {
       @Override
       public Future<Void> stop() {
         vertx.cancelTimer(purge);
+        assembly.retention().ifPresent(RetentionJob::stop);
         return assembly.close();
       }
     };

@@ -2,6 +2,7 @@ package io.trackflow.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trackflow.core.http.SecurityHeaders;
 import io.vertx.core.http.HttpMethod;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +49,29 @@ class DashboardRoutesTest {
   }
 
   @Test
+  @DisplayName("The app's pages may not be framed, share links may; assets and API answers get the locked-down set")
+  void securityHeaders() throws Exception {
+    for (String page : new String[] {"/", "/example.com", "/sites", "/login?next=%2Fsites"}) {
+      var response = stack.call(HttpMethod.GET, page, null, null);
+      assertThat(response.getHeader("Content-Security-Policy")).as(page)
+          .isEqualTo(SecurityHeaders.DASHBOARD.contentSecurityPolicy()).contains("frame-ancestors 'none'");
+      assertThat(response.getHeader("X-Frame-Options")).as(page).isEqualTo("DENY");
+      assertThat(response.getHeader("X-Content-Type-Options")).as(page).isEqualTo("nosniff");
+    }
+    var share = stack.call(HttpMethod.GET, "/share/example.com?auth=abc", null, null);
+    assertThat(share.getHeader("Content-Security-Policy"))
+        .isEqualTo(SecurityHeaders.SHARED_DASHBOARD.contentSecurityPolicy()).contains("frame-ancestors *");
+    assertThat(share.getHeader("X-Frame-Options")).isNull();
+    assertThat(share.getHeader("Referrer-Policy")).isEqualTo("strict-origin-when-cross-origin");
+    for (String other : new String[] {"/assets/app-1a2b3c4d.js", "/assets/missing-0000.js", "/api/nothing-here"}) {
+      var response = stack.call(HttpMethod.GET, other, null, null);
+      assertThat(response.getHeader("Content-Security-Policy")).as(other)
+          .isEqualTo(SecurityHeaders.API.contentSecurityPolicy());
+      assertThat(response.getHeader("X-Frame-Options")).as(other).isEqualTo("DENY");
+    }
+  }
+
+  @Test
   @DisplayName("Client-side routes get the app, while unknown API paths stay JSON errors")
   void fallback() throws Exception {
     var page = stack.call(HttpMethod.GET, "/example.com", null, null);
@@ -56,6 +80,7 @@ class DashboardRoutesTest {
     assertThat(page.getHeader("Content-Type")).startsWith("text/html");
     var share = stack.call(HttpMethod.GET, "/share/example.com?auth=abc", null, null);
     assertThat(share.statusCode()).isEqualTo(200);
+    assertThat(share.bodyAsString()).contains("TrackFlow test dashboard");
 
     long user = QueryStack.await(stack.store.createUser("u@example.com", "x", false)).id();
     String token = stack.assembly.tokens().issue(user, "u@example.com").token();

@@ -66,13 +66,26 @@ public final class QueryStack implements AutoCloseable {
   /** With events, a real DuckDB event store backs the stats routes and site deletion. */
   public static QueryStack start(Path dir, boolean withEvents, UnaryOperator<QueryAssembly.Options> tweak,
       Clock clock) throws Exception {
+    return start(dir, withEvents ? (vertx, registry) -> new DuckDbEventStore(vertx, dir.resolve("events.duckdb"), registry)
+        : null, tweak, clock);
+  }
+
+  /** An event store for the stack, built on its Vert.x instance (the stack migrates and closes it). */
+  @FunctionalInterface
+  public interface EventStoreFactory {
+    EventStore create(Vertx vertx, PrometheusMeterRegistry registry) throws Exception;
+  }
+
+  /** With the given event store (null: none) behind the stats routes, site deletion and imports. */
+  public static QueryStack start(Path dir, EventStoreFactory eventStore, UnaryOperator<QueryAssembly.Options> tweak,
+      Clock clock) throws Exception {
     Vertx vertx = Vertx.vertx();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Optional<EventStore> events = Optional.empty();
-    if (withEvents) {
-      DuckDbEventStore duck = new DuckDbEventStore(vertx, dir.resolve("events.duckdb"), registry);
-      await(duck.migrate());
-      events = Optional.of(duck);
+    if (eventStore != null) {
+      EventStore store = eventStore.create(vertx, registry);
+      await(store.migrate());
+      events = Optional.of(store);
     }
     BoundedWorker worker = new BoundedWorker(vertx, "accounts", 2, 256, registry);
     EmbeddedAccountStore store = await(EmbeddedAccountStore.open(vertx, dir.resolve("accounts.duckdb"), worker, 2));

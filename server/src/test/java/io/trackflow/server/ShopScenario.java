@@ -93,9 +93,12 @@ final class ShopScenario {
 
   /** Waits until the stats API has every counted event of {@code t}, then checks every number. */
   static void assertStats(TrackflowHttp http, Traffic t) {
-    List<String> totals = List.of("visitors", "visits", "pageviews", "events");
+    // A writer stores a batch's events before the sessions they changed, so bounce rate and
+    // duration are awaited too: counts alone can be read between the two inserts.
+    List<String> totals = List.of("visitors", "visits", "pageviews", "events", "bounce_rate", "visit_duration");
     Map<String, Number> expectedTotals = Map.of("visitors", t.visitors(), "visits", t.visits(),
-        "pageviews", t.pageviews(), "events", t.events());
+        "pageviews", t.pageviews(), "events", t.events(), "bounce_rate", t.bounceRate(),
+        "visit_duration", t.visitDuration());
     awaitTotals(http, t.site(), totals, expectedTotals);
 
     JsonObject aggregate = http.query(TrackflowHttp.stats(t.site(),

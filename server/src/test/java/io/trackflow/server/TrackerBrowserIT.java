@@ -1,16 +1,15 @@
 package io.trackflow.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,34 +19,38 @@ import org.junit.jupiter.api.io.TempDir;
  * single-page app with the tracker served by a standalone TrackFlow, walks three routes, fires two
  * custom events and an outbound click and closes the tab ({@code tracker/e2e/spa.e2e.mjs}, which
  * also checks what the browser sent); then the stats API must report exactly those pageviews and
- * events for the site, each once.
+ * events for the site, each once. Then the dashboard shows them in the same browser, under the
+ * security headers TrackFlow sends ({@code dashboard/e2e/csp.e2e.mjs}): the site's dashboard and
+ * its share link render with no CSP violation or console error, the share link also inside an
+ * iframe of another site, where the dashboard itself is refused.
  */
 class TrackerBrowserIT {
 
   private static final Path TRACKER = Path.of("..", "tracker").toAbsolutePath().normalize();
   private static final Path SCRIPT = TRACKER.resolve("e2e/spa.e2e.mjs");
+  private static final Path DASHBOARD = Path.of("..", "dashboard").toAbsolutePath().normalize();
+  private static final Path CSP_SCRIPT = DASHBOARD.resolve("e2e/csp.e2e.mjs");
 
   @TempDir Path dataDir;
 
   @Test
-  @DisplayName("Three SPA routes, two custom events with props and an outbound click in headless Chromium are reported by the stats API exactly once each, engagement not counted")
+  @DisplayName("Three SPA routes, two custom events with props and an outbound click in headless Chromium are reported by the stats API exactly once each, engagement not counted, and the dashboard and its share link show them under TrackFlow's CSP without a violation")
   void browserSessionIsCountedExactlyOnce() throws Exception {
-    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
-    assertThat(Files.isExecutable(chromium))
-        .as("the tracker's browser test needs Chromium at %s: install the Debian package 'chromium' "
-            + "(apt-get install chromium), as .ci/run does", chromium)
-        .isTrue();
+    Path chromium = BrowserScenario.chromium();
     assertThat(SCRIPT).as("the tracker's browser scenario").exists();
-    assertThat(TRACKER.resolve("node_modules/playwright-core"))
-        .as("playwright-core in the tracker's node_modules: the tracker module's Maven build runs "
-            + "'npm ci' (build with -am), or run 'npm ci' in %s", TRACKER)
-        .isDirectory();
+    for (Path module : List.of(TRACKER, DASHBOARD)) {
+      assertThat(module.resolve("node_modules/playwright-core"))
+          .as("playwright-core in %s/node_modules: the module's Maven build runs 'npm ci' (build "
+              + "with -am), or run 'npm ci' there", module)
+          .isDirectory();
+    }
 
     String site = StandaloneEndToEndIT.newSiteDomain("spa");
     try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
       TrackflowHttp http = StandaloneEndToEndIT.adminWithSite(server.http(), site);
 
-      runBrowserScenario(chromium, http.base().toString(), site);
+      runNode("spa-e2e", TRACKER, SCRIPT, Map.of("TRACKFLOW_URL", http.base().toString(),
+          "TRACKFLOW_SITE", site, "CHROMIUM_PATH", chromium.toString()));
 
       List<String> totals = List.of("visitors", "visits", "pageviews", "events");
       ShopScenario.awaitTotals(http, site, totals,
@@ -74,6 +77,15 @@ class TrackerBrowserIT {
               .add(new JsonArray().add("pageview"))));
       assertThat(TrackflowHttp.breakdown(http.query(pages)))
           .isEqualTo(Map.of("/", 1L, "/pricing", 1L, "/about", 1L));
+
+      HttpResponse<String> share = http.post("/api/sites/" + site + "/shares", "application/json",
+          new JsonObject().put("label", "browser test").encode(), http.authorization());
+      assertThat(share.statusCode()).as("share link: %s", share.body()).isEqualTo(201);
+      runNode("csp-e2e", DASHBOARD, CSP_SCRIPT, Map.of("TRACKFLOW_URL", http.base().toString(),
+          "TRACKFLOW_SITE", site, "TRACKFLOW_EMAIL", StandaloneEndToEndIT.ADMIN_EMAIL,
+          "TRACKFLOW_PASSWORD", StandaloneEndToEndIT.ADMIN_PASSWORD,
+          "TRACKFLOW_SHARE_PATH", new JsonObject(share.body()).getString("path"),
+          "CHROMIUM_PATH", chromium.toString()));
     }
   }
 
@@ -84,30 +96,8 @@ class TrackerBrowserIT {
     return TrackflowHttp.breakdown(http.query(body));
   }
 
-  /** Runs the scenario with the machine's Node; its own checks of what was sent must pass too. */
-  private void runBrowserScenario(Path chromium, String trackflowUrl, String site)
+  private void runNode(String name, Path module, Path script, Map<String, String> env)
       throws IOException, InterruptedException {
-    Path log = dataDir.resolve("spa-e2e.log");
-    ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString())
-        .directory(TRACKER.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().put("TRACKFLOW_URL", trackflowUrl);
-    builder.environment().put("TRACKFLOW_SITE", site);
-    builder.environment().put("CHROMIUM_PATH", chromium.toString());
-    Process node;
-    try {
-      node = builder.start();
-    } catch (IOException e) {
-      throw new AssertionError("the browser test runs the tracker's scenario with Node (>= 20): "
-          + "install the Debian package 'nodejs'", e);
-    }
-    if (!node.waitFor(3, TimeUnit.MINUTES)) {
-      node.destroyForcibly();
-      fail("the browser scenario did not finish:\n" + Files.readString(log));
-    }
-    String output = Files.readString(log);
-    assertThat(node.exitValue()).as("browser scenario exit code; its output:\n%s", output).isZero();
-    System.out.print(output);
+    BrowserScenario.run(module, script, env, dataDir.resolve(name + ".log"), Duration.ofMinutes(3));
   }
 }

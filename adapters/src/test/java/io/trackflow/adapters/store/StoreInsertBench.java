@@ -286,7 +286,7 @@ public final class StoreInsertBench {
               .append(e.browser()).append(e.browserVersion()).append(e.os()).append(e.osVersion())
               .append(e.device()).append(e.country()).append(e.screenSize()).append(e.propKeys())
               .append(e.propValues()).append((byte) (e.interactive() ? 1 : 0)).append(e.scrollDepth())
-              .append(e.engagementMillis());
+              .append(e.engagementMillis()).append(e.region()).append(e.city());
           a.endRow();
         }
       }

@@ -49,13 +49,27 @@ final class BeaconHandler implements Handler<RoutingContext> {
     this.limits = limits;
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
+  /**
+   * The route's first handler, before the body is read: a body of a type or encoding the collector
+   * does not take is refused unread. A form type in particular must never reach the body handler,
+   * which would decode it as a form (and fail outside any handler when a field is too long).
+   */
+  void refuseUnreadable(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
     if (contentType != null && !acceptedType(contentType)) {
       rejectRequest(ctx, DropReason.UNSUPPORTED_CONTENT_TYPE);
       return;
     }
+    String encoding = ctx.request().getHeader("Content-Encoding");
+    if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+      rejectRequest(ctx, DropReason.UNSUPPORTED_CONTENT_ENCODING);
+      return;
+    }
+    ctx.next();
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       rejectRequest(ctx, DropReason.INVALID_BODY);
@@ -89,6 +103,7 @@ final class BeaconHandler implements Handler<RoutingContext> {
 
     byte[] ip = RequestFacts.clientIp(ctx.request(), ips);
     String ua = RequestFacts.userAgent(ctx.request());
+    boolean privacySignal = RequestFacts.privacySignal(ctx.request());
     long now = clock.millis();
     List<Hit> rejected = new ArrayList<>();
     List<Hit> passed = new ArrayList<>(items.size());
@@ -104,6 +119,7 @@ final class BeaconHandler implements Handler<RoutingContext> {
         continue;
       }
       Hit hit = new Hit(i, RawHit.fromJson(object), ip, ua, now);
+      hit.privacySignal = privacySignal;
       (pipeline.run(hit) ? passed : rejected).add(hit);
     }
 
@@ -126,12 +142,15 @@ final class BeaconHandler implements Handler<RoutingContext> {
     });
   }
 
-  /** Every event was dropped: bots still get a 202, anything else a 4xx saying why. */
+  /**
+   * Every event was dropped: hits not counted on purpose (bots, privacy signals) still get a 202,
+   * anything else a 4xx saying why.
+   */
   private void answerWithoutPublishing(RoutingContext ctx, boolean single, List<Hit> rejected) {
     HttpServerResponse response = Cors.allowAnyOrigin(ctx.response())
         .putHeader("Content-Type", "application/json");
-    boolean anyBot = rejected.stream().anyMatch(h -> h.drop == DropReason.BOT);
-    if (anyBot) {
+    boolean anyDeclined = rejected.stream().anyMatch(h -> h.drop.status() == 202);
+    if (anyDeclined) {
       response.setStatusCode(202).end(summary(0, 0, rejected).encode());
       return;
     }

@@ -10,17 +10,19 @@ import io.trackflow.collector.pipeline.Pipeline;
 import io.trackflow.core.dedup.Deduplicator;
 import io.trackflow.core.http.ApiError;
 import io.trackflow.core.http.HttpRoutes;
+import io.trackflow.core.http.SecurityHeaders;
 import io.trackflow.core.queue.EventPublisher;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The collector's endpoints: {@code GET /i}, {@code POST /api/event} (with CORS) and
- * {@code GET /tracker.js}. Mounted once per HTTP verticle, each with its own {@link HitBatcher}
- * on that verticle's event loop.
+ * {@code GET /tracker.js}, with the collector's {@link SecurityHeaders}. Mounted once per HTTP
+ * verticle, each with its own {@link HitBatcher} on that verticle's event loop.
  */
 public final class CollectorRoutes implements HttpRoutes {
 
@@ -53,11 +55,20 @@ public final class CollectorRoutes implements HttpRoutes {
     // Called on the HTTP verticle's event loop: the batcher belongs to that loop.
     HitBatcher batcher = new HitBatcher(vertx.getOrCreateContext(), dedup, publisher, metrics,
         inFlight, 1000);
+    for (String path : List.of("/i", "/api/event", "/tracker.js")) {
+      router.route(path).handler(ctx -> {
+        SecurityHeaders.COLLECTOR.use(ctx);
+        ctx.next();
+      });
+    }
     router.get("/i").handler(new PixelHandler(pipeline, batcher, ips, metrics, clock));
     router.options("/api/event").handler(Cors::preflight);
+    BeaconHandler beacon = new BeaconHandler(pipeline, batcher, ips, metrics, clock, limits);
+    // A route of its own: nothing may precede the body handler on the route that has it.
+    router.post("/api/event").handler(beacon::refuseUnreadable);
     router.post("/api/event")
         .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
-        .handler(new BeaconHandler(pipeline, batcher, ips, metrics, clock, limits))
+        .handler(beacon)
         .failureHandler(ctx -> {
           if (ctx.statusCode() != 413) {
             ctx.next();

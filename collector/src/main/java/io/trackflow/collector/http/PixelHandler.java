@@ -61,6 +61,7 @@ final class PixelHandler implements Handler<RoutingContext> {
     Hit hit = new Hit(0, RawHit.fromQuery(params, ctx.request().getHeader("Referer")),
         RequestFacts.clientIp(ctx.request(), ips), RequestFacts.userAgent(ctx.request()),
         clock.millis());
+    hit.privacySignal = RequestFacts.privacySignal(ctx.request());
     if (pipeline.run(hit)) {
       batcher.submit(List.of(hit)).onFailure(e -> metrics.lost(1));
     }

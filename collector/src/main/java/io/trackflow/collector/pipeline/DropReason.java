@@ -8,6 +8,7 @@ public enum DropReason {
   // Whole-request problems (the body as a whole).
   BODY_TOO_LARGE(413, "the request body exceeds the collector's size limit"),
   UNSUPPORTED_CONTENT_TYPE(415, "send the body as application/json or text/plain"),
+  UNSUPPORTED_CONTENT_ENCODING(415, "send the body uncompressed (no Content-Encoding)"),
   MALFORMED_JSON(400, "the body is not valid JSON"),
   MALFORMED_QUERY(400, "the query string is not valid URL encoding"),
   INVALID_BODY(400, "the body must be one event object or an array of event objects"),
@@ -25,7 +26,7 @@ public enum DropReason {
   REFERRER_TOO_LONG(400, "'r' (or 'referrer') may be at most 2048 characters"),
   INVALID_NAME(400, "'n' (or 'name'), the event name, must be a non-empty string"),
   NAME_TOO_LONG(400, "'n' (or 'name') may be at most 120 characters"),
-  INVALID_PROPS(400, "'p' (or 'props') must be a JSON object of string, number or boolean values"),
+  INVALID_PROPS(400, "'p' (or 'props') must be a JSON object of string, finite number or boolean values"),
   TOO_MANY_PROPS(400, "an event may carry at most 30 props"),
   PROP_KEY_TOO_LONG(400, "a prop name may be at most 300 characters"),
   PROP_VALUE_TOO_LONG(400, "a prop value may be at most 2000 characters"),
@@ -37,7 +38,8 @@ public enum DropReason {
       "engagement events need 'sd' (scroll depth, 0-100) and 'e' (engaged milliseconds, 0 or more)"),
   INVALID_REVENUE(400, "'$' (or 'revenue') must be {\"amount\": a decimal number, \"currency\": an ISO 4217 code}"
       + " on a custom event, the amount within ±1,000,000,000,000"),
-  BOT(202, "the user agent is a bot or crawler; bot traffic is not counted");
+  BOT(202, "the user agent is a bot or crawler; bot traffic is not counted"),
+  PRIVACY_SIGNAL(202, "the browser sent DNT: 1 or Sec-GPC: 1 and this site honours them; the hit is not counted");
 
   private final int status;
   private final String message;

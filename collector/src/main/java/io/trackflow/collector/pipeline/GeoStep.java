@@ -2,7 +2,10 @@ package io.trackflow.collector.pipeline;
 
 import io.trackflow.collector.enrich.GeoLocator;
 
-/** Country from the client IP; the IP itself goes no further than this and the visitor id. */
+/**
+ * Country, region and city from the client IP; the IP itself goes no further than this and the
+ * visitor id.
+ */
 public final class GeoStep implements Step {
 
   private final GeoLocator geo;
@@ -18,7 +21,8 @@ public final class GeoStep implements Step {
 
   @Override
   public DropReason apply(Hit hit) {
-    hit.event.country(geo.country(hit.clientIp));
+    GeoLocator.Place place = geo.locate(hit.clientIp);
+    hit.event.country(place.country()).region(place.region()).city(place.city());
     return null;
   }
 }

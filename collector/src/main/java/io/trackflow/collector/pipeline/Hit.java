@@ -17,6 +17,8 @@ public final class Hit {
   public final String userAgent;
   /** Server time when the request arrived. */
   public final long receivedAt;
+  /** The request carried {@code DNT: 1} or {@code Sec-GPC: 1}. */
+  public boolean privacySignal;
 
   // Checked fields (ParseStep / LimitsStep).
   public String name;

@@ -196,19 +196,24 @@ public final class ParseStep implements Step {
       if (v instanceof JsonObject || v instanceof JsonArray || v instanceof Map || v instanceof List) {
         return DropReason.INVALID_PROPS;
       }
-      if (e.getKey().isEmpty()) {
+      String scalar = scalar(v);
+      if (e.getKey().isEmpty() || scalar == null) {
         return DropReason.INVALID_PROPS;
       }
       keys.add(e.getKey());
-      values.add(scalar(v));
+      values.add(scalar);
     }
     hit.propKeys = keys;
     hit.propValues = values;
     return null;
   }
 
+  /** A prop value as text, or null for a number no double holds (JSON's 1e400 reads as infinite). */
   private static String scalar(Object v) {
     if (v instanceof Double || v instanceof Float) {
+      if (!Double.isFinite(((Number) v).doubleValue())) {
+        return null;
+      }
       BigDecimal d = new BigDecimal(v.toString()).stripTrailingZeros();
       return d.scale() <= 0 ? d.toBigInteger().toString() : d.toPlainString();
     }

@@ -2,7 +2,10 @@ package io.trackflow.collector.pipeline;
 
 import io.trackflow.collector.site.SiteSnapshot;
 
-/** Accepts only hits for registered sites, from an in-memory snapshot (no store round trip). */
+/**
+ * Accepts only hits for registered sites, from an in-memory snapshot (no store round trip), and
+ * drops those whose browser asked not to be tracked where the site honours that.
+ */
 public final class SiteStep implements Step {
 
   private final SiteSnapshot sites;
@@ -23,6 +26,9 @@ public final class SiteStep implements Step {
       return DropReason.UNKNOWN_SITE;
     }
     hit.event.site(site);
+    if (hit.privacySignal && sites.honoursPrivacySignals(site)) {
+      return DropReason.PRIVACY_SIGNAL;
+    }
     return null;
   }
 }

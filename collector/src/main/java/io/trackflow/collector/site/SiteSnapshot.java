@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,8 @@ public final class SiteSnapshot {
   private final SiteDirectory directory;
   // canonical form → the domain exactly as registered (events carry the registered one)
   private volatile Map<String, String> domains = Map.of();
+  // registered domains of the sites that honour privacy signals
+  private volatile Set<String> privacySignals = Set.of();
   private volatile boolean loaded;
   private Vertx vertx;
   private long timer = -1;
@@ -54,6 +58,8 @@ public final class SiteSnapshot {
     return directory.listSites()
         .map(sites -> {
           domains = normalise(sites);
+          privacySignals = sites.stream().filter(SiteInfo::privacySignals).map(SiteInfo::domain)
+              .collect(Collectors.toUnmodifiableSet());
           loaded = true;
           return (Void) null;
         })
@@ -74,6 +80,11 @@ public final class SiteSnapshot {
       return d;
     }
     return domains.get(d);
+  }
+
+  /** True when the registered site asks for DNT and GPC to be honoured. */
+  public boolean honoursPrivacySignals(String site) {
+    return privacySignals.contains(site);
   }
 
   public boolean loaded() {

@@ -288,6 +288,44 @@ class CollectorHttpTest {
     assertThat(queue.events).isEmpty();
   }
 
+  private static HttpResponse<Buffer> postWithHeader(JsonObject event, String header, String value) throws Exception {
+    var req = client.post("/api/event").putHeader("User-Agent", FIREFOX).putHeader("X-Forwarded-For", "198.51.100.20")
+        .putHeader("Content-Type", "application/json");
+    if (header != null) {
+      req.putHeader(header, value);
+    }
+    return CollectorServer.await(req.sendBuffer(event.toBuffer()));
+  }
+
+  private static JsonObject privateEvent(String path) {
+    return new JsonObject().put("n", "pageview").put("u", "https://private.example" + path).put("d", "private.example");
+  }
+
+  @Test
+  @DisplayName("DNT: 1 and Sec-GPC: 1 drop beacon and pixel hits, counted as privacy signals, only for a site that honours them")
+  void privacySignalsHonouredWhereTheSiteOptsIn() throws Exception {
+    double privacy = server.counter("trackflow.collector.hits.privacy");
+    HttpResponse<Buffer> dnt = postWithHeader(privateEvent("/dnt"), "DNT", "1");
+    assertThat(dnt.statusCode()).isEqualTo(202);
+    assertThat(dnt.bodyAsJsonObject().getJsonArray("rejected").getJsonObject(0).getString("reason"))
+        .isEqualTo("privacy_signal");
+    assertThat(postWithHeader(privateEvent("/gpc"), "Sec-GPC", "1").statusCode()).isEqualTo(202);
+    var pixel = client.get("/i?d=private.example&u=https://private.example/pixel-gpc").putHeader("User-Agent", FIREFOX)
+        .putHeader("X-Forwarded-For", "8.8.8.8").putHeader("Sec-GPC", "1");
+    assertGif(CollectorServer.await(pixel.send()));
+    awaitCounter(privacy + 3, "trackflow.collector.hits.privacy");
+
+    // Without a signal (or with DNT: 0) the opted-in site counts the hit; other sites ignore signals.
+    assertThat(postWithHeader(privateEvent("/no-signal"), null, null).statusCode()).isEqualTo(202);
+    assertThat(postWithHeader(privateEvent("/dnt-zero"), "DNT", "0").statusCode()).isEqualTo(202);
+    assertThat(postWithHeader(event(null).put("u", "https://example.com/other-site"), "DNT", "1").statusCode())
+        .isEqualTo(202);
+    assertThat(Await.until(() -> queue.events.size() == 3, Duration.ofSeconds(10))).isTrue();
+    assertThat(queue.events).extracting(Event::pathname).containsExactlyInAnyOrder("/no-signal", "/dnt-zero", "/other-site");
+    assertThat(server.counter("trackflow.collector.hits.privacy")).isEqualTo(privacy + 3);
+    assertThat(server.counter("trackflow.collector.hits.rejected", "reason", "privacy_signal")).isZero();
+  }
+
   @Test
   @DisplayName("When the queue cannot take events the beacon gets 503 with Retry-After, and the retry is accepted, not taken for a duplicate")
   void queueDownThenRetry() throws Exception {

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A collector on its own HTTP server (two event loops, like production) over the given
- * adapters, for HTTP-level tests. Sites: example.com and shop.example.
+ * adapters, for HTTP-level tests. Sites: example.com, shop.example and private.example (which
+ * honours privacy signals).
  */
 public final class CollectorServer implements AutoCloseable {
 
@@ -57,6 +58,13 @@ public final class CollectorServer implements AutoCloseable {
 
   final Vertx vertx;
   final PrometheusMeterRegistry registry = Observability.newRegistry();
+  /**
+   * Exceptions that escaped a handler: thrown on an event loop outside any handler, failing a
+   * route without a status (which the server turns into a 500), or logged at ERROR level. A
+   * collector that handles bad input never adds one.
+   */
+  final List<Throwable> escaped = new CopyOnWriteArrayList<>();
+  private final ErrorLog errors = ErrorLog.attach(escaped);
   final RoleInstance role;
   private final Components components;
   final int port;
@@ -72,12 +80,14 @@ public final class CollectorServer implements AutoCloseable {
   CollectorServer(Enrichers enrichers, java.util.function.Function<Vertx, Ports> ports,
       Map<Setting, String> settings) throws Exception {
     vertx = Observability.newVertx(registry, new VertxOptions());
+    vertx.exceptionHandler(e -> escaped.add(new AssertionError("thrown on an event loop outside any handler", e)));
     Ports p = ports.apply(vertx);
     EventPublisher publisher = await(p.publisher());
     Deduplicator dedup = p.dedup();
     SaltStore salts = p.salts();
     SiteDirectory sites = () -> Future.succeededFuture(
-        List.of(new SiteInfo("example.com", "UTC"), new SiteInfo("shop.example", "UTC")));
+        List.of(new SiteInfo("example.com", "UTC"), new SiteInfo("shop.example", "UTC"),
+            new SiteInfo("private.example", "UTC", true)));
     components = new Components()
         .register(EventPublisher.class, () -> Future.succeededFuture(publisher), EventPublisher::close)
         .register(Deduplicator.class, () -> Future.succeededFuture(dedup), Deduplicator::close)
@@ -89,6 +99,17 @@ public final class CollectorServer implements AutoCloseable {
     role = await(CollectorRole.start(ctx, Future.succeededFuture(enrichers), Clock.systemUTC()));
     List<HttpServerVerticle> verticles = new CopyOnWriteArrayList<>();
     List<io.trackflow.core.http.HttpRoutes> routes = new ArrayList<>();
+    // First, so it sees every failure before the collector's and the server's own handlers.
+    routes.add((v, router) -> router.route().failureHandler(failed -> {
+      // Only what becomes a 500: a failure with a client-error status is answered as one (and
+      // anything logged at ERROR on the way is caught by the error log).
+      if (failed.failure() != null && !(failed.failure() instanceof io.trackflow.core.http.HttpFailure)
+          && (failed.statusCode() == -1 || failed.statusCode() >= 500)) {
+        escaped.add(new AssertionError("failed " + failed.request().method() + " " + failed.request().path()
+            + " with status " + failed.statusCode(), failed.failure()));
+      }
+      failed.next();
+    }));
     routes.add(health);
     routes.addAll(role.routes());
     await(vertx.deployVerticle(() -> {
@@ -103,6 +124,20 @@ public final class CollectorServer implements AutoCloseable {
     return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * Hits received but not yet accounted for: every hit received ends accepted, a duplicate, a bot,
+   * rejected for a reason or lost, once the collector is done with it.
+   */
+  double unsettled() {
+    return sum("trackflow.collector.hits.received") - sum("trackflow.collector.hits.accepted")
+        - sum("trackflow.collector.hits.duplicate") - sum("trackflow.collector.hits.bot")
+        - sum("trackflow.collector.hits.rejected") - sum("trackflow.collector.hits.lost");
+  }
+
+  private double sum(String name) {
+    return registry.find(name).counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+  }
+
   double counter(String name, String... tags) {
     var c = registry.find(name).tags(tags).counter();
     return c == null ? 0 : c.count();
@@ -110,6 +145,7 @@ public final class CollectorServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    errors.detach();
     await(role.stop());
     await(components.closeAll());
     await(vertx.close());

@@ -48,6 +48,12 @@ class ValidationTest {
         rule("props a string that is not JSON", o -> o.put("p", "{plan:"), DropReason.INVALID_PROPS),
         rule("props nested object", o -> o.put("p", new JsonObject().put("a", new JsonObject())), DropReason.INVALID_PROPS),
         rule("props empty key", o -> o.put("p", new JsonObject().put("", "v")), DropReason.INVALID_PROPS),
+        // JSON's 1e400 reads as an infinite double; found by HitParsingFuzzTest (it was a 500).
+        rule("props value beyond a double", o -> o.put("p", new JsonObject().put("x", Double.POSITIVE_INFINITY)),
+            DropReason.INVALID_PROPS),
+        rule("props value NaN", o -> o.put("p", new JsonObject().put("x", Double.NaN)), DropReason.INVALID_PROPS),
+        rule("props as JSON text with a number beyond a double", o -> o.put("p", "{\"x\":-1e999}"),
+            DropReason.INVALID_PROPS),
         rule("too many props", o -> o.put("p", manyProps(31)), DropReason.TOO_MANY_PROPS),
         rule("prop key too long", o -> o.put("p", new JsonObject().put("k".repeat(301), "v")), DropReason.PROP_KEY_TOO_LONG),
         rule("prop value too long", o -> o.put("p", new JsonObject().put("k", "v".repeat(2001))), DropReason.PROP_VALUE_TOO_LONG),

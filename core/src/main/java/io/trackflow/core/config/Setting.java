@@ -52,6 +52,8 @@ public enum Setting {
       "Largest beacon request body accepted; larger ones get 413."),
   COLLECTOR_DEDUP_WINDOW_MS("collector.dedup.window.ms", "3600000", Kind.POSITIVE_INT,
       "How long an event id is remembered so a repeated hit (a retry) is dropped."),
+  GEO_CITY_DB("geo.city.db", "", Kind.STRING,
+      "MaxMind-format city database (.mmdb, e.g. GeoLite2-City); when set events carry region and city."),
   SHUTDOWN_TIMEOUT_MS("shutdown.timeout.ms", "8000", Kind.POSITIVE_INT,
       "How long a clean shutdown may take to flush before it gives up."),
   LOG_LEVEL("log.level", "INFO", Kind.STRING, "Root log level: ERROR, WARN, INFO, DEBUG.");

@@ -36,6 +36,8 @@ public record Event(
     String osVersion,
     String device,
     String country,
+    String region,
+    String city,
     String screenSize,
     List<String> propKeys,
     List<String> propValues,
@@ -70,6 +72,8 @@ public record Event(
     osVersion = nonNull(osVersion);
     device = nonNull(device);
     country = nonNull(country);
+    region = nonNull(region);
+    city = nonNull(city);
     screenSize = nonNull(screenSize);
     revenueCurrency = nonNull(revenueCurrency);
     propKeys = propKeys == null ? List.of() : List.copyOf(propKeys);
@@ -99,8 +103,8 @@ public record Event(
     return new Event(eventId, site, timestampMillis, name, hostname, pathname, source.referrer(),
         source.referrerSource(), source.utmSource(), source.utmMedium(), source.utmCampaign(),
         source.utmTerm(), source.utmContent(), visitorId, id, browser, browserVersion, os,
-        osVersion, device, country, screenSize, propKeys, propValues, interactive, scrollDepth,
-        engagementMillis, totals, revenueMicros, revenueCurrency);
+        osVersion, device, country, region, city, screenSize, propKeys, propValues, interactive,
+        scrollDepth, engagementMillis, totals, revenueMicros, revenueCurrency);
   }
 
   /** Whether the event carries revenue ({@code revenue} of Plausible's events API). */
@@ -146,6 +150,8 @@ public record Event(
     private String osVersion = "";
     private String device = "";
     private String country = "";
+    private String region = "";
+    private String city = "";
     private String screenSize = "";
     private List<String> propKeys = List.of();
     private List<String> propValues = List.of();
@@ -177,6 +183,8 @@ public record Event(
     public Builder osVersion(String v) { osVersion = v; return this; }
     public Builder device(String v) { device = v; return this; }
     public Builder country(String v) { country = v; return this; }
+    public Builder region(String v) { region = v; return this; }
+    public Builder city(String v) { city = v; return this; }
     public Builder screenSize(String v) { screenSize = v; return this; }
     public Builder props(List<String> keys, List<String> values) { propKeys = keys; propValues = values; return this; }
     public Builder interactive(boolean v) { interactive = v; return this; }
@@ -210,8 +218,8 @@ public record Event(
     public Event build() {
       return new Event(eventId, site, timestampMillis, name, hostname, pathname, referrer,
           referrerSource, utmSource, utmMedium, utmCampaign, utmTerm, utmContent, visitorId,
-          sessionId, browser, browserVersion, os, osVersion, device, country, screenSize, propKeys,
-          propValues, interactive, scrollDepth, engagementMillis, session, revenueMicros, revenueCurrency);
+          sessionId, browser, browserVersion, os, osVersion, device, country, region, city, screenSize,
+          propKeys, propValues, interactive, scrollDepth, engagementMillis, session, revenueMicros, revenueCurrency);
     }
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * <p>A record holds one or more events: a format byte, a varint event count, then each event's
  * fields in declaration order (the session totals: start as 8 bytes, end − start, events,
  * pageviews and interactive as varints, entry and exit page; then the revenue: micros as 8 bytes,
- * currency). Strings are varint length + UTF-8, longs are 8 bytes big-endian,
+ * currency; then the region and the city). Strings are varint length + UTF-8, longs are 8 bytes big-endian,
  * ints are varints. Several events of one visitor share a record so the queue sees fewer, larger
  * messages while one visitor's events stay in one partition.
  */
@@ -23,14 +23,17 @@ public final class EventCodec {
   /** V1's fields, then each event's session totals (still decoded, without revenue). */
   public static final byte FORMAT_V2 = 2;
 
-  /** The current format: V2's fields, then each event's revenue (micros, currency). */
+  /** V2's fields, then each event's revenue (still decoded, without region and city). */
   public static final byte FORMAT_V3 = 3;
+
+  /** The current format: V3's fields, then each event's region and city. */
+  public static final byte FORMAT_V4 = 4;
 
   private EventCodec() {}
 
   public static Buffer encode(List<Event> events) {
     Buffer out = Buffer.buffer(events.size() * 256);
-    out.appendByte(FORMAT_V3);
+    out.appendByte(FORMAT_V4);
     writeVarint(out, events.size());
     for (Event e : events) {
       out.appendLong(e.eventId());
@@ -73,6 +76,8 @@ public final class EventCodec {
       writeString(out, t.exitPage());
       out.appendLong(e.revenueMicros());
       writeString(out, e.revenueCurrency());
+      writeString(out, e.region());
+      writeString(out, e.city());
     }
     return out;
   }
@@ -82,7 +87,7 @@ public final class EventCodec {
     try {
       Reader r = new Reader(in);
       byte format = in.getByte(r.pos++);
-      if (format != FORMAT_V1 && format != FORMAT_V2 && format != FORMAT_V3) {
+      if (format < FORMAT_V1 || format > FORMAT_V4) {
         throw new IllegalArgumentException("unknown event record format " + format);
       }
       int count = (int) r.varint();
@@ -133,9 +138,11 @@ public final class EventCodec {
           revenueMicros = r.int64();
           revenueCurrency = r.string();
         }
+        String region = format >= FORMAT_V4 ? r.string() : "";
+        String city = format >= FORMAT_V4 ? r.string() : "";
         events.add(new Event(eventId, site, ts, name, hostname, pathname, referrer, referrerSource,
             utmSource, utmMedium, utmCampaign, utmTerm, utmContent, visitorId, sessionId, browser,
-            browserVersion, os, osVersion, device, country, screenSize, keys, values, interactive,
+            browserVersion, os, osVersion, device, country, region, city, screenSize, keys, values, interactive,
             scrollDepth, engagementMillis, session, revenueMicros, revenueCurrency));
       }
       if (r.pos != in.length()) {

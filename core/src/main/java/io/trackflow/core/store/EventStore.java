@@ -3,7 +3,10 @@ package io.trackflow.core.store;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.session.StoredSession;
 import io.vertx.core.Future;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -49,8 +52,42 @@ public interface EventStore {
     return Future.succeededFuture(0);
   }
 
-  /** Removes every event and session of a site (GDPR-grade: nothing of it remains queryable). */
+  /**
+   * Removes every event, session and imported row of a site (GDPR-grade: nothing of it remains
+   * queryable).
+   */
   Future<Void> deleteSite(String site);
+
+  /** What {@link #deleteOlderThan} removed: whole daily partitions, and rows where it counted them. */
+  record Trimmed(int partitionsDropped, long rowsDeleted) {}
+
+  /**
+   * Retention: removes each listed site's events older than its cutoff, and its sessions that
+   * started before it. Where a daily partition holds only rows older than the cutoff of every
+   * site in it, the store drops the partition whole instead of deleting row by row. Afterwards
+   * nothing older is queryable.
+   */
+  default Future<Trimmed> deleteOlderThan(Map<String, Instant> cutoffs) {
+    return Future.failedFuture(new UnsupportedOperationException(this + " keeps no retention"));
+  }
+
+  /** Stores rows of one imported table, tagged with the site and the import they came with. */
+  default Future<Void> insertImported(ImportedTable table, String site, long importId, List<ImportedRow> rows) {
+    return Future.failedFuture(new UnsupportedOperationException(this + " keeps no imported data"));
+  }
+
+  /** Removes every imported row of one import of the site. */
+  default Future<Void> deleteImport(String site, long importId) {
+    return Future.failedFuture(new UnsupportedOperationException(this + " keeps no imported data"));
+  }
+
+  /**
+   * Removes the site's imported rows dated {@code from} to {@code to} (both included) that came
+   * with any import but {@code keptImportId}: a newer import of a range replaces older ones.
+   */
+  default Future<Void> deleteImportedRange(String site, LocalDate from, LocalDate to, long keptImportId) {
+    return Future.failedFuture(new UnsupportedOperationException(this + " keeps no imported data"));
+  }
 
   /** The SQL dialect queries for this store are compiled to. */
   SqlDialect dialect();

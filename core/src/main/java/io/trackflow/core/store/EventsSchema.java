@@ -32,7 +32,7 @@ public final class EventsSchema {
       "interactive", "entry_page", "exit_page", "referrer", "referrer_source", "utm_source",
       "utm_medium", "utm_campaign", "utm_term", "utm_content", "country", "device", "browser",
       "browser_version", "os", "os_version", "entry_ms", "exit_ms", "last_activity_ms", "revision",
-      "queue_partition", "first_position", "last_position");
+      "queue_partition", "first_position", "last_position", "region", "city");
 
   /**
    * The columns {@link EventStore#openSessions} reads: a session's identity, visit source and
@@ -53,7 +53,7 @@ public final class EventsSchema {
       "referrer", "referrer_source", "utm_source", "utm_medium", "utm_campaign", "utm_term",
       "utm_content", "visitor_id", "session_id", "browser", "browser_version", "os", "os_version",
       "device", "country", "screen_size", "prop_keys", "prop_values", "interactive",
-      "scroll_depth", "engagement_millis", "revenue_micros", "revenue_currency");
+      "scroll_depth", "engagement_millis", "revenue_micros", "revenue_currency", "region", "city");
 
   /**
    * Earliest event time stored; earlier times are clamped to it. ClickHouse 18.16 prints dates

@@ -35,6 +35,9 @@ public abstract class SiteDirectoryContract {
 
   protected abstract void changeTimezone(String domain, String timezone) throws Exception;
 
+  /** Makes the site honour (or stop honouring) the browser's privacy signals. */
+  protected abstract void changePrivacySignals(String domain, boolean honoured) throws Exception;
+
   protected abstract void deleteSite(String domain) throws Exception;
 
   @BeforeEach
@@ -76,7 +79,7 @@ public abstract class SiteDirectoryContract {
   }
 
   @Test
-  @DisplayName("Listeners are told of a created, a re-zoned and a deleted site, and a listing made when told shows it")
+  @DisplayName("Listeners are told of a created, a re-zoned, a privacy-signal change and a deleted site, and a listing made when told shows it")
   void listenersHearEachChange() throws Exception {
     // What a collector does: on every call, read the whole listing again.
     List<List<SiteInfo>> listings = new CopyOnWriteArrayList<>();
@@ -90,6 +93,10 @@ public abstract class SiteDirectoryContract {
         l -> l.contains(new SiteInfo("a.example", "UTC")));
     changeAndAwait(listings, "a.example re-zoned", () -> changeTimezone("a.example", "America/New_York"),
         l -> l.contains(new SiteInfo("a.example", "America/New_York")));
+    changeAndAwait(listings, "a.example honours privacy signals", () -> changePrivacySignals("a.example", true),
+        l -> l.contains(new SiteInfo("a.example", "America/New_York", true)));
+    changeAndAwait(listings, "a.example ignores privacy signals again", () -> changePrivacySignals("a.example", false),
+        l -> l.contains(new SiteInfo("a.example", "America/New_York", false)));
     changeAndAwait(listings, "a.example deleted", () -> deleteSite("a.example"),
         l -> l.contains(new SiteInfo("first.example", "UTC")) && l.stream().noneMatch(s -> s.domain().equals("a.example")));
   }

@@ -125,7 +125,7 @@ public abstract class EventStoreContract {
         e.utmCampaign(), e.utmTerm(), e.utmContent(), e.visitorId(), e.sessionId(), e.browser(),
         e.browserVersion(), e.os(), e.osVersion(), e.device(), e.country(), e.screenSize(), e.propKeys(),
         e.propValues(), e.interactive() ? 1L : 0L, (long) e.scrollDepth(), e.engagementMillis(), e.revenueMicros(),
-        e.revenueCurrency());
+        e.revenueCurrency(), e.region(), e.city());
   }
 
   private List<List<Object>> rowsOf(String site) throws Exception {
@@ -308,6 +308,140 @@ public abstract class EventStoreContract {
         .containsExactly(List.of(0L));
     await(store.deleteSite(newSite()));
     assertThat(count(kept)).isEqualTo(30);
+  }
+
+  /** Whether the store drops whole daily partitions for retention (ClickHouse) or deletes rows (DuckDB). */
+  protected abstract boolean dropsPartitions();
+
+  private static final long DAY_MS = 86_400_000L;
+  private static final Instant DAY0 = Instant.parse("2025-01-01T00:00:00Z");
+
+  /** One pageview per hour of {@code days} UTC days from DAY0 + {@code firstDay}, each its own counted session. */
+  private static List<Event> hourly(String site, long firstId, int firstDay, int days) {
+    List<Event> events = new ArrayList<>();
+    for (int h = 0; h < days * 24; h++) {
+      long at = DAY0.toEpochMilli() + firstDay * DAY_MS + h * 3_600_000L + 1_234;
+      long id = firstId + h;
+      events.add(event(site, id, at).name(Event.PAGEVIEW).visitorId(id).sessionId(id)
+          .session(new SessionTotals(at, at, 1, 1, 0, "/p" + id, "/p" + id)).build());
+    }
+    return events;
+  }
+
+  private long sessions(String site) throws Exception {
+    return (Long) query("SELECT count(*) FROM " + EventsSchema.sessionsDeduplicated(store.dialect())
+        + " WHERE site = " + quote(site)).rows().get(0).get(0);
+  }
+
+  private long firstEventMillis(String site) throws Exception {
+    return ((Number) query("SELECT min(timestamp_ms) FROM " + from() + " WHERE site = " + quote(site))
+        .rows().get(0).get(0)).longValue();
+  }
+
+  @Test
+  @DisplayName("Retention removes each site's events and sessions before its cutoff, keeps everything after it and every site without one, dropping whole days where only expired rows live")
+  void retentionDeletesOlderRows() throws Exception {
+    String trimmed = newSite();
+    String other = newSite();
+    String forever = newSite();
+    await(store.insert(hourly(trimmed, 1, 0, 6)));
+    await(store.insert(hourly(other, 10_001, 0, 6)));
+    // Only on day 3: days 0 to 2 hold nothing but expired rows of the two trimmed sites.
+    await(store.insert(hourly(forever, 20_001, 3, 1)));
+    // Cutoffs in the middle of a day, as a site's own midnight is in UTC partitions.
+    Instant cutoff = DAY0.plusMillis(4 * DAY_MS + 6 * 3_600_000L);
+    Instant otherCutoff = DAY0.plusMillis(3 * DAY_MS);
+
+    EventStore.Trimmed done = await(store.deleteOlderThan(java.util.Map.of(trimmed, cutoff, other, otherCutoff)));
+
+    assertThat(count(trimmed)).isEqualTo(42); // 18 hours of day 4 and all of day 5
+    assertThat(sessions(trimmed)).isEqualTo(42);
+    assertThat(firstEventMillis(trimmed)).isEqualTo(cutoff.toEpochMilli() + 1_234);
+    assertThat(count(other)).isEqualTo(72);
+    assertThat(sessions(other)).isEqualTo(72);
+    assertThat(firstEventMillis(other)).isEqualTo(otherCutoff.toEpochMilli() + 1_234);
+    assertThat(count(forever)).isEqualTo(24);
+    assertThat(sessions(forever)).isEqualTo(24);
+    assertThat(done.rowsDeleted()).isEqualTo(2 * (102 + 72));
+    if (dropsPartitions()) {
+      // Days 0 to 2 of events and of sessions.
+      assertThat(done.partitionsDropped()).isEqualTo(6);
+    } else {
+      assertThat(done.partitionsDropped()).isZero();
+    }
+    // Nothing left to do: a second run changes nothing.
+    EventStore.Trimmed again = await(store.deleteOlderThan(java.util.Map.of(trimmed, cutoff, other, otherCutoff)));
+    assertThat(again).isEqualTo(new EventStore.Trimmed(0, 0));
+    assertThat(count(trimmed)).isEqualTo(42);
+  }
+
+  private static ImportedRow importedRow(ImportedTable table, String date, int seed) {
+    List<String> dims = new ArrayList<>();
+    for (int i = 0; i < table.dimensions().size(); i++) {
+      dims.add(i == 0 ? "dim 'ü' " + seed : "");
+    }
+    long[] metrics = new long[table.metrics().size()];
+    for (int i = 0; i < metrics.length; i++) {
+      metrics[i] = seed * 10L + i;
+    }
+    return new ImportedRow(java.time.LocalDate.parse(date), dims, metrics);
+  }
+
+  private List<List<Object>> importedRows(ImportedTable table, String site) throws Exception {
+    List<List<Object>> rows = new ArrayList<>();
+    String columns = String.join(", ", table.columns().subList(1, table.columns().size()));
+    for (List<Object> row : query("SELECT " + columns + " FROM " + table.tableName() + " WHERE site = " + quote(site)
+        + " ORDER BY import_id, date").rows()) {
+      List<Object> normalised = new ArrayList<>(row);
+      normalised.set(1, String.valueOf(row.get(1)));
+      rows.add(normalised);
+    }
+    return rows;
+  }
+
+  private static List<Object> expectedImported(ImportedTable table, long importId, ImportedRow row) {
+    List<Object> expected = new ArrayList<>(List.of(importId, row.date().toString()));
+    expected.addAll(row.dimensions());
+    for (long m : row.metrics()) {
+      expected.add(m);
+    }
+    return expected;
+  }
+
+  @Test
+  @DisplayName("Imported rows land in their table with every column; deleting an import removes only its rows, a newer import replaces older ones in its range, and deleting the site removes the rest")
+  void importedRows() throws Exception {
+    String site = newSite();
+    String other = newSite();
+    for (ImportedTable table : ImportedTable.values()) {
+      await(store.insertImported(table, site, 1, List.of(importedRow(table, "2024-01-01", 1), importedRow(table, "2024-01-02", 2))));
+      await(store.insertImported(table, site, 2, List.of(importedRow(table, "2024-01-02", 3))));
+      await(store.insertImported(table, other, 3, List.of(importedRow(table, "2024-01-01", 4))));
+    }
+    for (ImportedTable table : ImportedTable.values()) {
+      assertThat(importedRows(table, site)).as(table.tableName()).containsExactly(
+          expectedImported(table, 1, importedRow(table, "2024-01-01", 1)),
+          expectedImported(table, 1, importedRow(table, "2024-01-02", 2)),
+          expectedImported(table, 2, importedRow(table, "2024-01-02", 3)));
+    }
+
+    // Import 2 covers 2024-01-02: what import 1 had of that day goes.
+    await(store.deleteImportedRange(site, java.time.LocalDate.parse("2024-01-02"), java.time.LocalDate.parse("2024-01-02"), 2));
+    for (ImportedTable table : ImportedTable.values()) {
+      assertThat(importedRows(table, site)).as(table.tableName()).containsExactly(
+          expectedImported(table, 1, importedRow(table, "2024-01-01", 1)),
+          expectedImported(table, 2, importedRow(table, "2024-01-02", 3)));
+    }
+    await(store.deleteImport(site, 1));
+    for (ImportedTable table : ImportedTable.values()) {
+      assertThat(importedRows(table, site)).as(table.tableName()).containsExactly(
+          expectedImported(table, 2, importedRow(table, "2024-01-02", 3)));
+    }
+    await(store.deleteSite(site));
+    for (ImportedTable table : ImportedTable.values()) {
+      assertThat(importedRows(table, site)).as(table.tableName()).isEmpty();
+      assertThat(importedRows(table, other)).as(table.tableName()).hasSize(1);
+    }
   }
 
   @Test

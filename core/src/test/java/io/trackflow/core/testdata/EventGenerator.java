@@ -71,6 +71,13 @@ public final class EventGenerator {
   private static final int[] SYSTEM_WEIGHTS = {20, 12, 15, 5, 20, 18, 6, 4};
   private static final String[] COUNTRIES = {"DE", "US", "FR", "GB", "JP", "BR", "IN", "NL", "ES", ""};
   private static final int[] COUNTRY_WEIGHTS = {25, 25, 8, 10, 6, 5, 7, 5, 5, 4};
+  // Regions (ISO 3166-2) and cities per country; countries without any have neither, as without
+  // a city database. Picked from the visitor's seed, so the random sequence stays as it was.
+  private static final Map<String, String[][]> PLACES = Map.of(
+      "DE", new String[][] {{"DE-BE", "Berlin"}, {"DE-BY", "München"}, {"DE-HH", "Hamburg"}, {"", ""}},
+      "US", new String[][] {{"US-CA", "San Francisco"}, {"US-NY", "New York"}, {"US-CA", "Los Angeles"}},
+      "FR", new String[][] {{"FR-IDF", "Paris"}, {"FR-ARA", "Lyon"}},
+      "GB", new String[][] {{"GB-ENG", "London"}, {"GB-SCT", "Edinburgh"}, {"GB-ENG", ""}});
   private static final String[] AUTHORS = {"Ana", "Bjørn", "Chloé", "Dmitri", "Eiko", "O'Neil"};
 
   private final Random random;
@@ -169,6 +176,8 @@ public final class EventGenerator {
         .osVersion("6.8")
         .device("Desktop")
         .country("NL")
+        .region("NL-NH")
+        .city("Amsterdam")
         .screenSize("desktop")
         .props(List.of("plan", "seats", "coupon"), List.of("pro", "12", ""))
         .interactive(false)
@@ -270,7 +279,14 @@ public final class EventGenerator {
         .osVersion(visitor.system()[1])
         .device(visitor.system()[2])
         .screenSize(visitor.system()[3])
-        .country(visitor.country());
+        .country(visitor.country())
+        .region(place(visitor)[0])
+        .city(place(visitor)[1]);
+  }
+
+  private static String[] place(Visitor visitor) {
+    String[][] places = PLACES.get(visitor.country());
+    return places == null ? new String[] {"", ""} : places[(int) Math.floorMod(visitor.seed() >>> 7, places.length)];
   }
 
   private long newId() {

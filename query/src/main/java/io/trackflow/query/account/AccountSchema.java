@@ -169,6 +169,52 @@ public final class AccountSchema {
         goal_id BIGINT NOT NULL,
         PRIMARY KEY (funnel_id, step))""");
 
+  // Per-site settings: how many days of events to keep (NULL: all) and whether the collector
+  // honours Do-Not-Track and Global Privacy Control. Both stores add the flag with a default and
+  // then forbid NULL (DuckDB takes no constraint in ADD COLUMN).
+  private static final List<String> V6_SETTINGS = List.of(
+      "ALTER TABLE sites ADD COLUMN retention_days INTEGER",
+      "ALTER TABLE sites ADD COLUMN privacy_signals BOOLEAN DEFAULT FALSE",
+      "UPDATE sites SET privacy_signals = FALSE WHERE privacy_signals IS NULL",
+      "ALTER TABLE sites ALTER COLUMN privacy_signals SET NOT NULL");
+
+  private static final String V6_DESCRIPTION = "site retention period and privacy signals";
+
+  // Collectors act on privacy signals too, so changing them notifies like a time zone change.
+  private static final String V6_POSTGRES_NOTIFY = """
+      CREATE OR REPLACE FUNCTION trackflow_notify_sites() RETURNS trigger AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          PERFORM pg_notify('%1$s', 'DELETE:' || OLD.domain);
+        ELSIF TG_OP = 'INSERT' OR NEW.timezone IS DISTINCT FROM OLD.timezone
+            OR NEW.privacy_signals IS DISTINCT FROM OLD.privacy_signals THEN
+          PERFORM pg_notify('%1$s', TG_OP || ':' || NEW.domain);
+        END IF;
+        RETURN NULL;
+      END;
+      $$ LANGUAGE plpgsql""".formatted(SITES_CHANNEL);
+
+  // Imports of a site's history from CSV exports: the job's state, progress, errors per file and
+  // the dates covered (ISO dates). The imported rows themselves live in the event store.
+  private static final List<String> V7_IMPORTS = List.of(
+      "CREATE SEQUENCE import_ids START 1",
+      """
+      CREATE TABLE imports (
+        id BIGINT PRIMARY KEY DEFAULT nextval('import_ids'),
+        domain VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        rows_total BIGINT NOT NULL,
+        rows_done BIGINT NOT NULL,
+        errors VARCHAR NOT NULL,
+        start_date VARCHAR,
+        end_date VARCHAR,
+        created_by BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        finished_at BIGINT)""");
+
+  private static final String V7_DESCRIPTION = "imports of a site's history";
+
   public static List<Migration> postgres() {
     List<Migration> all = new ArrayList<>();
     all.add(new Migration(1, "users, sites, memberships, share links, API keys, tokens", V1));
@@ -178,6 +224,12 @@ public final class AccountSchema {
     v4.add("CREATE INDEX invitations_domain ON invitations (domain)");
     all.add(new Migration(4, V4_DESCRIPTION, v4));
     all.add(new Migration(5, "goals and funnels", V5_GOALS));
+    List<String> v6 = new ArrayList<>(V6_SETTINGS);
+    v6.add(V6_POSTGRES_NOTIFY);
+    all.add(new Migration(6, V6_DESCRIPTION, v6));
+    List<String> v7 = new ArrayList<>(V7_IMPORTS);
+    v7.add("CREATE INDEX imports_domain ON imports (domain)");
+    all.add(new Migration(7, V7_DESCRIPTION, v7));
     return all;
   }
 
@@ -190,6 +242,8 @@ public final class AccountSchema {
     all.add(new Migration(3, "site change notifications name the operation and the site", List.of()));
     all.add(new Migration(4, V4_DESCRIPTION, V4_TEAM));
     all.add(new Migration(5, "goals and funnels", V5_GOALS));
+    all.add(new Migration(6, V6_DESCRIPTION, V6_SETTINGS));
+    all.add(new Migration(7, V7_DESCRIPTION, V7_IMPORTS));
     return all;
   }
 }

@@ -39,10 +39,15 @@ public interface AccountStore {
   /** Every site (the collector's list). */
   Future<List<Site>> listSites();
 
-  /** Changes the name and/or time zone (a null leaves it as it is); empty when no such site. */
-  Future<Optional<Site>> updateSite(String domain, String name, String timezone);
+  /** Changes the given settings (null fields stay as they are); empty when no such site. */
+  Future<Optional<Site>> updateSite(String domain, SiteUpdate update);
 
-  /** Deletes the site with its memberships, share links, API key scopes, goals and funnels. */
+  /** Changes the name and/or time zone (a null leaves it as it is); empty when no such site. */
+  default Future<Optional<Site>> updateSite(String domain, String name, String timezone) {
+    return updateSite(domain, new SiteUpdate(name, timezone, null, null));
+  }
+
+  /** Deletes the site with its memberships, share links, API key scopes, goals, funnels and import records. */
   Future<Boolean> deleteSite(String domain);
 
   /** The sites a user belongs to, with the user's role, ordered by domain. */
@@ -202,10 +207,28 @@ public interface AccountStore {
    */
   Future<Optional<Member>> acceptInvitationAsNewUser(String tokenHash, String passwordHash, long now);
 
+  // ---- imports
+
+  /** Records a new, running import of the site by the user, at {@code now}. */
+  Future<SiteImport> createImport(String domain, long createdBy, long now);
+
+  /** Stores an import's new state (status, rows, errors, dates, times); false when it is gone. */
+  Future<Boolean> updateImport(SiteImport state);
+
+  /** One import of the site; empty when the site has no such import. */
+  Future<Optional<SiteImport>> findImport(String domain, long id);
+
+  /** The site's imports, newest first. */
+  Future<List<SiteImport>> imports(String domain);
+
+  /** Forgets an import; false when the site has no such import. */
+  Future<Boolean> deleteImport(String domain, long id);
+
   // ---- change notification
 
   /**
-   * Registers a callback run after sites change (created, deleted, time zone changed) — by this
+   * Registers a callback run after sites change (created, deleted, time zone or privacy signals
+   * changed) — by this
    * process or, for a shared store, by any process — with the site and what happened, at least
    * once per change. It may also hear {@link SiteChange#UNKNOWN}. Runs on the context that
    * registered it.

@@ -21,7 +21,7 @@ public final class AccountSiteDirectory implements SiteDirectory {
 
   @Override
   public Future<List<SiteInfo>> listSites() {
-    return store.listSites().map(sites -> sites.stream().map(s -> new SiteInfo(s.domain(), s.timezone())).toList());
+    return store.listSites().map(sites -> sites.stream().map(s -> new SiteInfo(s.domain(), s.timezone(), s.privacySignals())).toList());
   }
 
   @Override

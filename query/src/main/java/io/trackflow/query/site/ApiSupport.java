@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.query.auth.PasswordHasher;
+import io.trackflow.query.data.ImportsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -28,7 +29,16 @@ public final class ApiSupport {
    * {@code /api/*}; the central error handler still writes the answer.
    */
   public static void mountCommon(Router router, MeterRegistry registry) {
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    BodyHandler json = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+    router.route("/api/*").handler(ctx -> {
+      if (ImportsRoutes.streamsBody(ctx.request())) {
+        // An export zip streams to disk in its route; held back until that route reads it.
+        ctx.request().pause();
+        ctx.next();
+      } else {
+        json.handle(ctx);
+      }
+    });
     router.route("/api/*").failureHandler(ctx -> {
       int status = ctx.failure() instanceof HttpFailure hf ? hf.status() : ctx.statusCode();
       if (status >= 400 && status < 500) {

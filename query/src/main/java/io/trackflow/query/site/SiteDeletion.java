@@ -51,12 +51,22 @@ public final class SiteDeletion {
   }
 
   /**
-   * Resets a site's stats: deletes its events and sessions, keeps the site, then drops its cached
-   * answers. Visits open at that moment continue from their in-memory state in the writer, so their
-   * first rows after the reset may carry totals that include deleted events.
+   * Resets a site's stats: deletes its events, sessions and imported history (with the records of
+   * its imports), keeps the site, then drops its cached answers. Visits open at that moment
+   * continue from their in-memory state in the writer, so their first rows after the reset may
+   * carry totals that include deleted events.
    */
   public Future<Void> resetStats(String domain) {
-    return deleteEvents(domain).compose(v -> invalidateCache.apply(domain));
+    return deleteEvents(domain)
+        .compose(v -> store.imports(domain))
+        .compose(imports -> {
+          Future<Boolean> chain = Future.succeededFuture();
+          for (var imported : imports) {
+            chain = chain.compose(x -> store.deleteImport(domain, imported.id()));
+          }
+          return chain;
+        })
+        .compose(v -> invalidateCache.apply(domain));
   }
 
   private Future<Void> deleteEvents(String domain) {

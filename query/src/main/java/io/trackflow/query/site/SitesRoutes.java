@@ -6,6 +6,7 @@ import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.Site;
 import io.trackflow.query.account.SiteMembership;
 import io.trackflow.query.account.SiteRole;
+import io.trackflow.query.account.SiteUpdate;
 import io.trackflow.query.auth.AccessControl;
 import io.trackflow.query.auth.Permission;
 import io.trackflow.query.auth.Principal;
@@ -88,12 +89,23 @@ public final class SitesRoutes {
     ApiSupport.respond(ctx, result, 200);
   }
 
+  /** Longest retention period accepted: a century, in days. */
+  static final int MAX_RETENTION_DAYS = 36_500;
+
   private void update(RoutingContext ctx) {
-    JsonObject body = ApiSupport.body(ctx, Set.of("name", "timezone"));
+    JsonObject body = ApiSupport.body(ctx, Set.of("name", "timezone", "retention_days", "privacy_signals"));
     String name = ApiSupport.optionalString(body, "name", 200);
     String timezone = ApiSupport.optionalString(body, "timezone", 64);
-    if (name == null && timezone == null) {
-      throw ApiSupport.badRequest("body: give name and/or timezone");
+    SiteUpdate.Retention retention = retention(body);
+    Boolean privacySignals = null;
+    if (body.getValue("privacy_signals") != null) {
+      if (!(body.getValue("privacy_signals") instanceof Boolean b)) {
+        throw ApiSupport.badRequest("privacy_signals: expected true or false");
+      }
+      privacySignals = b;
+    }
+    if (name == null && timezone == null && retention == null && privacySignals == null) {
+      throw ApiSupport.badRequest("body: give at least one of name, timezone, retention_days, privacy_signals");
     }
     if (name != null && name.isBlank()) {
       throw ApiSupport.badRequest("name: must not be blank");
@@ -101,10 +113,27 @@ public final class SitesRoutes {
     if (timezone != null && !SiteValidation.timezone(timezone)) {
       throw ApiSupport.badRequest("timezone: expected an IANA time zone such as Europe/Berlin");
     }
+    SiteUpdate change = new SiteUpdate(name == null ? null : name.trim(), timezone, retention, privacySignals);
     Future<JsonObject> result = access.authorizeSite(ctx, ctx.pathParam("domain"), Permission.MANAGE)
-        .compose(a -> store.updateSite(a.domain(), name == null ? null : name.trim(), timezone)
-            .compose(site -> found(site, a)));
+        .compose(a -> store.updateSite(a.domain(), change).compose(site -> found(site, a)));
     ApiSupport.respond(ctx, result, 200);
+  }
+
+  /** The retention change in the body: absent (none), null (keep everything) or whole days. */
+  private static SiteUpdate.Retention retention(JsonObject body) {
+    if (!body.containsKey("retention_days")) {
+      return null;
+    }
+    Object value = body.getValue("retention_days");
+    if (value == null) {
+      return new SiteUpdate.Retention(null);
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.doubleValue() < 1 || n.doubleValue() > MAX_RETENTION_DAYS) {
+      throw ApiSupport.badRequest("retention_days: expected whole days from 1 to " + MAX_RETENTION_DAYS
+          + ", or null to keep everything");
+    }
+    return new SiteUpdate.Retention(n.intValue());
   }
 
   private void delete(RoutingContext ctx) {
@@ -138,6 +167,8 @@ public final class SitesRoutes {
         .put("name", site.name())
         .put("timezone", site.timezone())
         .put("role", role.label())
+        .put("retention_days", site.retentionDays())
+        .put("privacy_signals", site.privacySignals())
         .put("created_at", Instant.ofEpochMilli(site.createdAt()).toString());
   }
 }

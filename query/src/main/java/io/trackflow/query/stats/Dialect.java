@@ -89,6 +89,11 @@ abstract class Dialect {
    * position {@code after} (an expression; 0 for the start), or 0 when there is none.
    */
   abstract String firstWithBit(String masks, long bit, String after);
+  /** A calendar date as a literal of the store's date type. */
+  abstract String dateLiteral(java.time.LocalDate date);
+
+  /** A date column as its ISO text (YYYY-MM-DD). */
+  abstract String dateText(String column);
 
   /** Epoch minute of an epoch-milliseconds expression, for realtime. */
   String epochMinute(String millis) {
@@ -137,6 +142,8 @@ abstract class Dialect {
       return "arrayFirstIndex((m, i) -> bitAnd(m, " + bit + ") != 0 AND i > " + after + ", " + masks
           + ", arrayEnumerate(" + masks + "))";
     }
+    @Override String dateLiteral(java.time.LocalDate date) { return "toDate('" + date + "')"; }
+    @Override String dateText(String column) { return "toString(" + column + ")"; }
   }
 
   /** DuckDB 1.x, embedded. */
@@ -183,5 +190,7 @@ abstract class Dialect {
       return "coalesce(list_position(list_transform(" + masks + ", (m, i) -> (m & " + bit + ") != 0 AND i > " + after
           + "), true), 0)";
     }
+    @Override String dateLiteral(java.time.LocalDate date) { return "DATE '" + date + "'"; }
+    @Override String dateText(String column) { return "CAST(" + column + " AS VARCHAR)"; }
   }
 }

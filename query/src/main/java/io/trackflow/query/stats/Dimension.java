@@ -46,6 +46,8 @@ public record Dimension(String name, Kind kind, String propKey) {
       java.util.Map.entry("visit:utm_term", Kind.VISIT),
       java.util.Map.entry("visit:utm_content", Kind.VISIT),
       java.util.Map.entry("visit:country", Kind.VISIT),
+      java.util.Map.entry("visit:region", Kind.VISIT),
+      java.util.Map.entry("visit:city", Kind.VISIT),
       java.util.Map.entry("visit:device", Kind.VISIT),
       java.util.Map.entry("visit:browser", Kind.VISIT),
       java.util.Map.entry("visit:browser_version", Kind.VISIT),

@@ -61,13 +61,24 @@ public record Query(
    * Optional extras of the answer.
    *
    * @param comparisonDates the compared dates, only with {@link ComparisonMode#CUSTOM}
+   * @param imports whether imported daily aggregates are merged into the answer
    */
   public record Include(boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison,
-      DateRangeSpec.Dates comparisonDates) {
+      DateRangeSpec.Dates comparisonDates, boolean imports) {
     public static final Include NONE = new Include(false, false, false, null);
 
     public Include(boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison) {
-      this(timeLabels, totalRows, totals, comparison, null);
+      this(timeLabels, totalRows, totals, comparison, null, false);
+    }
+
+    public Include(boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison,
+        DateRangeSpec.Dates comparisonDates) {
+      this(timeLabels, totalRows, totals, comparison, comparisonDates, false);
+    }
+
+    public Include(boolean timeLabels, boolean totalRows, boolean totals, ComparisonMode comparison,
+        boolean imports) {
+      this(timeLabels, totalRows, totals, comparison, null, imports);
     }
 
     public Optional<ComparisonMode> comparisonMode() {
@@ -93,10 +104,13 @@ public record Query(
     return dimensions.stream().anyMatch(Dimension::isEvent);
   }
 
-  /** The same query with other metrics, dimensions and filters (used to plan helper queries). */
+  /**
+   * The same query with other metrics, dimensions and filters (used to plan helper queries); it
+   * includes imported data when this one does.
+   */
   Query with(List<Metric> newMetrics, List<Dimension> newDimensions, List<Filter> newFilters) {
     return new Query(siteId, newMetrics, dateRange, newDimensions, newFilters, List.of(),
-        Include.NONE, Pagination.DEFAULT);
+        new Include(false, false, false, null, include.imports()), Pagination.DEFAULT);
   }
 
   /**

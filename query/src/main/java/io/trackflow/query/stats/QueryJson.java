@@ -44,6 +44,9 @@ final class QueryJson {
       }
       include.put("comparisons", comparisons);
     });
+    if (query.include().imports()) {
+      include.put("imports", true);
+    }
     return new JsonObject()
         .put("site_id", query.siteId())
         .put("metrics", metrics)

@@ -388,6 +388,7 @@ public final class QueryParser {
     boolean timeLabels = false;
     boolean totalRows = false;
     boolean totals = false;
+    boolean imports = false;
     ComparisonMode comparison = null;
     DateRangeSpec.Dates comparisonDates = null;
     for (Map.Entry<String, Object> e : obj) {
@@ -402,10 +403,11 @@ public final class QueryParser {
             comparisonDates = comparisonDates(((JsonObject) e.getValue()).getValue("date_range"), field + ".date_range");
           }
         }
+        case "imports" -> imports = bool(e.getValue(), field);
         default -> throw invalid(field, "unknown field");
       }
     }
-    return new Include(timeLabels, totalRows, totals, comparison, comparisonDates);
+    return new Include(timeLabels, totalRows, totals, comparison, comparisonDates, imports);
   }
 
   private static ComparisonMode comparison(Object raw, String field) {

@@ -53,9 +53,17 @@ final class QueryRunner {
    * @param totalVisitors visitors without dimensions, for {@code percentage}
    * @param goalBase visitors per group without the goal filters, for {@code conversion_rate};
    *     keyed by the group's dimension values other than event:goal and event:props:*
+   * @param importsIncluded imported aggregates were added in
+   * @param importsSkipped why they were not, when the query asked for them
    */
   record Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors,
-      Map<List<String>, Long> goalBase, Revenue revenue) {}
+      Map<List<String>, Long> goalBase, Revenue revenue, boolean importsIncluded, String importsSkipped) {
+
+    Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors, Map<List<String>, Long> goalBase,
+        Revenue revenue) {
+      this(rows, pagedInSql, totalRows, totalVisitors, goalBase, revenue, false, null);
+    }
+  }
 
   private final EventStore store;
   private final SqlBuilder sql;
@@ -79,6 +87,16 @@ final class QueryRunner {
     return store;
   }
 
+  /** Keys of custom properties an export lists at most. */
+  static final int EXPORTED_PROP_KEYS = 1_000;
+
+  /** The custom property keys of the site's matching events in the range, most frequent first. */
+  Future<List<String>> propKeys(String site, DateRange range, SiteGoals goals, List<Filter> filters) {
+    Spec spec = spec(site, range, goals, List.of(), filters, Set.of(), null);
+    return store.query(sql.propKeys(spec, EXPORTED_PROP_KEYS))
+        .map(r -> r.rows().stream().map(row -> String.valueOf(row.get(0))).toList());
+  }
+
   /** The day of the site's first event in the zone, or today when it has none. */
   Future<LocalDate> firstDay(String site, ZoneId zone, LocalDate today) {
     return store.query(sql.firstEvent(site)).map(r -> {
@@ -88,8 +106,105 @@ final class QueryRunner {
     });
   }
 
-  /** Runs a query for one range; {@code restriction} narrows the groups (comparisons). */
+  /**
+   * Runs a query for one range; {@code restriction} narrows the groups (comparisons). With
+   * {@code include.imports}, imported aggregates are added to the groups where the query allows
+   * ({@link ImportedPlan}); the groups are then ordered and paged in Java.
+   */
   Future<Raw> run(Query query, String site, DateRange range, SiteGoals goals, List<Filter> restriction,
+      boolean allowPaging) {
+    if (!query.include().imports()) {
+      return runNative(query, site, range, goals, restriction, allowPaging);
+    }
+    ImportedPlan.Outcome outcome = ImportedPlan.plan(query);
+    if (outcome.plan() == null) {
+      return runNative(query, site, range, goals, restriction, allowPaging).map(raw -> new Raw(raw.rows(),
+          raw.pagedInSql(), raw.totalRows(), raw.totalVisitors(), raw.goalBase(), raw.revenue(), false,
+          outcome.skipped()));
+    }
+    List<Filter> filters = new ArrayList<>(query.filters());
+    filters.addAll(restriction);
+    Set<Agg> aggs = EnumSet.noneOf(Agg.class);
+    plan(query, false, false).statements().forEach(st -> aggs.addAll(st.aggs()));
+    Future<Raw> own = runNative(query, site, range, goals, restriction, false);
+    Future<List<Row>> imported = importedRows(outcome.plan(), site, range, goals, query.dimensions(), filters, aggs);
+    Future<Long> importedVisitors = Future.succeededFuture(0L);
+    if (query.has(Metric.PERCENTAGE)) {
+      Query totals = query.with(List.of(Metric.VISITORS), List.of(), query.filters());
+      importedVisitors = importedRows(ImportedPlan.plan(totals).plan(), site, range, goals, List.of(), query.filters(),
+          Set.of(Agg.VISITORS)).map(rows -> rows.isEmpty() ? 0L : rows.get(0).get(Agg.VISITORS));
+    }
+    Future<Long> extraVisitors = importedVisitors;
+    return Future.all(own, imported, extraVisitors).map(done -> {
+      Map<List<String>, Row> merged = new LinkedHashMap<>();
+      for (Row row : own.result().rows()) {
+        merged.put(row.dimensions(), row);
+      }
+      for (Row row : imported.result()) {
+        merged.merge(row.dimensions(), row, QueryRunner::sum);
+      }
+      Raw mine = own.result();
+      Long totalVisitors = mine.totalVisitors() == null ? null : mine.totalVisitors() + extraVisitors.result();
+      return new Raw(new ArrayList<>(merged.values()), false, null, totalVisitors, mine.goalBase(), mine.revenue(),
+          true, null);
+    });
+  }
+
+  /** Two groups' aggregates added up (exact ones stay exact). */
+  private static Row sum(Row a, Row b) {
+    Map<Agg, Number> aggs = new EnumMap<>(Agg.class);
+    aggs.putAll(a.aggs());
+    b.aggs().forEach((agg, value) -> aggs.merge(agg, value, (x, y) -> x instanceof BigInteger || y instanceof BigInteger
+        ? new BigInteger(x.toString()).add(new BigInteger(y.toString())) : (Number) (x.longValue() + y.longValue())));
+    return new Row(a.dimensions(), aggs);
+  }
+
+  /**
+   * The imported table's sums for the range's whole days, grouped like the query's groups (the
+   * date becomes the time dimension's bucket label) and summed per group.
+   */
+  private Future<List<Row>> importedRows(ImportedPlan plan, String site, DateRange range, SiteGoals goals,
+      List<Dimension> dimensions, List<Filter> filters, Set<Agg> aggs) {
+    LocalDate first = range.start().toLocalDate();
+    if (!first.atStartOfDay(range.zone()).equals(range.start())) {
+      first = first.plusDays(1);
+    }
+    LocalDate last = range.end().toLocalDate();
+    if (last.atStartOfDay(range.zone()).equals(range.end())) {
+      last = last.minusDays(1);
+    }
+    if (last.isBefore(first)) {
+      return Future.succeededFuture(List.of());
+    }
+    int timeIndex = -1;
+    for (int i = 0; i < dimensions.size(); i++) {
+      if (dimensions.get(i).isTime()) {
+        timeIndex = i;
+      }
+    }
+    Spec spec = spec(site, range, goals, dimensions, filters, aggs, null);
+    String statement = sql.imported(plan, site, first, last, spec, timeIndex >= 0);
+    int time = timeIndex;
+    return store.query(statement).map(result -> {
+      Map<List<String>, Row> rows = new LinkedHashMap<>();
+      int dt = time >= 0 ? result.columnIndex("dt") : -1;
+      for (List<Object> values : result.rows()) {
+        List<String> key = new ArrayList<>(dimensions.size());
+        for (int i = 0; i < dimensions.size(); i++) {
+          key.add(i == time ? ImportedPlan.bucket(dimensions.get(i).grain(), String.valueOf(values.get(dt)))
+              : String.valueOf(values.get(result.columnIndex("d" + i))));
+        }
+        Map<Agg, Number> sums = new EnumMap<>(Agg.class);
+        for (Agg agg : aggs) {
+          sums.put(agg, toLong(values.get(result.columnIndex(agg.column()))));
+        }
+        rows.merge(List.copyOf(key), new Row(List.copyOf(key), sums), QueryRunner::sum);
+      }
+      return new ArrayList<>(rows.values());
+    });
+  }
+
+  private Future<Raw> runNative(Query query, String site, DateRange range, SiteGoals goals, List<Filter> restriction,
       boolean allowPaging) {
     long started = System.nanoTime();
     Plan plan = plan(query, allowPaging, sql.dialect().reportsRowsBeforeLimit());
@@ -191,9 +306,9 @@ final class QueryRunner {
     return store.query(sql.revenueMismatches(spec)).map(r -> r.rows().isEmpty() ? 0L : toLong(r.rows().get(0).get(0)));
   }
 
-  /** True when the store orders and pages this query's answer itself. */
+  /** True when the store orders and pages this query's answer itself (never with imports). */
   boolean pagesInStore(Query query) {
-    return plan(query, true, sql.dialect().reportsRowsBeforeLimit()).page() != null;
+    return !query.include().imports() && plan(query, true, sql.dialect().reportsRowsBeforeLimit()).page() != null;
   }
 
   private Function<ReadView, String> statement(Shape shape, Spec spec) {

@@ -126,6 +126,12 @@ final class ResultShaper {
       }
       meta.put("totals", t);
     }
+    if (query.include().imports()) {
+      meta.put("imports_included", main.importsIncluded());
+      if (main.importsSkipped() != null) {
+        meta.put("imports_warning", "imported data is not included: " + main.importsSkipped());
+      }
+    }
     if (revenueMismatches != null) {
       meta.put("revenue_excluded_events", revenueMismatches);
     }

@@ -86,6 +86,8 @@ final class SqlBuilder {
       Map.entry("visit:utm_term", "utm_term"),
       Map.entry("visit:utm_content", "utm_content"),
       Map.entry("visit:country", "country"),
+      Map.entry("visit:region", "region"),
+      Map.entry("visit:city", "city"),
       Map.entry("visit:device", "device"),
       Map.entry("visit:browser", "browser"),
       Map.entry("visit:browser_version", "browser_version"),
@@ -317,6 +319,41 @@ final class SqlBuilder {
     };
   }
 
+  /**
+   * Sums of an imported table for the site's dates {@code first} to {@code last} (both included):
+   * grouped by the date (column {@code dt}, as text) when {@code byDate}, and by each non-time
+   * dimension ({@code d0…}, shown as native answers show it), filtered like native rows.
+   */
+  String imported(ImportedPlan plan, String site, java.time.LocalDate first, java.time.LocalDate last, Spec spec,
+      boolean byDate) {
+    List<String> outer = new ArrayList<>();
+    List<String> groups = new ArrayList<>();
+    if (byDate) {
+      outer.add(dialect.dateText("date") + " AS dt");
+      groups.add("dt");
+    }
+    for (int i = 0; i < spec.dimensions().size(); i++) {
+      Dimension d = spec.dimensions().get(i);
+      if (!d.isTime()) {
+        outer.add(shown(d, plan.columns().get(i)) + " AS d" + i);
+        groups.add("d" + i);
+      }
+    }
+    for (Agg agg : spec.aggs()) {
+      outer.add(plan.aggregates().get(agg) + " AS " + agg.column());
+    }
+    List<String> where = new ArrayList<>(List.of("site = " + dialect.literal(site),
+        "date >= " + dialect.dateLiteral(first), "date <= " + dialect.dateLiteral(last)));
+    if (plan.propKey() != null) {
+      where.add("property = " + dialect.literal(plan.propKey()));
+    }
+    for (Filter f : spec.filters()) {
+      where.add(filter(f, d -> shown(d, ImportedPlan.column(d)), spec.goals()));
+    }
+    return "SELECT " + String.join(", ", outer) + " FROM " + plan.table().tableName() + " WHERE "
+        + String.join(" AND ", where) + (groups.isEmpty() ? "" : " GROUP BY " + String.join(", ", groups));
+  }
+
   /** How many groups a statement (without its paging) yields, for {@code total_rows}. */
   Function<ReadView, String> countRows(Function<ReadView, String> statement) {
     return view -> "SELECT count(*) AS n FROM (" + statement.apply(view) + ") AS grouped";
@@ -325,6 +362,24 @@ final class SqlBuilder {
   /** The site's first event time (epoch ms), where {@code all} starts: a replay changes no minimum. */
   String firstEvent(String site) {
     return "SELECT min(timestamp_ms) AS first_ms FROM events WHERE site = " + dialect.literal(site);
+  }
+
+  /**
+   * Whether any of the site's sessions or imported locations has a region, and a city: counts
+   * above 0 in columns {@code regions}, {@code cities}. Existence needs neither deduplication nor
+   * a full scan: each part stops at its first row.
+   */
+  String places(String site) {
+    return "SELECT " + anyPlace(site, "region") + " AS regions, " + anyPlace(site, "city") + " AS cities";
+  }
+
+  private String anyPlace(String site, String column) {
+    List<String> parts = new ArrayList<>();
+    for (String table : List.of(StoredTable.SESSIONS.tableName(), io.trackflow.core.store.ImportedTable.LOCATIONS.tableName())) {
+      parts.add("(SELECT count(*) FROM (SELECT 1 AS found FROM " + table + " WHERE site = " + dialect.literal(site)
+          + " AND " + column + " != '' LIMIT 1) AS " + table + "_" + column + ")");
+    }
+    return String.join(" + ", parts);
   }
 
   /** Distinct visitors with an event (other than engagement) in the instant range. */

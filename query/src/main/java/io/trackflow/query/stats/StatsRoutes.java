@@ -15,6 +15,9 @@ import io.trackflow.query.auth.SiteAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -29,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stats endpoints: {@code POST /api/v2/query} (Plausible Stats API v2 shape),
- * {@code POST /api/v2/funnel}, {@code POST /api/v2/props} and
- * {@code GET /api/sites/{domain}/realtime}. Each authorizes the site for reading, then answers
+ * {@code POST /api/v2/funnel}, {@code POST /api/v2/props}, {@code GET /api/sites/{domain}/realtime},
+ * {@code …/export} (CSV) and {@code …/capabilities}. Each authorizes the site for reading, then answers
  * from {@link StatsService}.
  */
 public final class StatsRoutes implements HttpRoutes {
@@ -96,6 +99,79 @@ public final class StatsRoutes implements HttpRoutes {
     router.post("/api/v2/props")
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
         .handler(this::propKeys);
+    router.get("/api/sites/:domain/export").handler(ctx -> export(vertx, ctx));
+    router.get("/api/sites/:domain/capabilities").handler(this::capabilities);
+  }
+
+  private void capabilities(RoutingContext ctx) {
+    authorizer.authorize(ctx, ctx.pathParam("domain"))
+        .compose(access -> service.capabilities(access.domain()).recover(StatsRoutes::unavailable))
+        .onSuccess(answer -> respond(ctx, answer))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET /api/sites/{domain}/export?date_range=…&filters=…}: the stats API's range (a
+   * named one, or {@code from,to}) and filters (URL-encoded JSON), answered with a zip of CSV
+   * files streamed as it is written. A failure after the first bytes cuts the connection, so a
+   * partial zip is never taken for a whole one.
+   */
+  private void export(Vertx vertx, RoutingContext ctx) {
+    String domain = ctx.pathParam("domain");
+    Query query;
+    try {
+      query = parser.parse(exportQuery(domain, ctx.queryParam("date_range"), ctx.queryParam("filters")));
+    } catch (HttpFailure e) {
+      rejected("invalid_export");
+      ctx.fail(e);
+      return;
+    }
+    authorizer.authorize(ctx, domain)
+        .compose(access -> goalsOf(query, access.domain())
+            .compose(siteGoals -> service.export(vertx, query, access.domain(), zone(access), siteGoals))
+            .recover(StatsRoutes::unavailable))
+        .onSuccess(export -> {
+          HttpServerResponse response = ctx.response().setChunked(true)
+              .putHeader("content-type", "application/zip")
+              .putHeader("content-disposition", "attachment; filename=\"" + export.archiveName() + "\"");
+          export.writeTo(bytes -> bytes.length() == 0 ? Future.succeededFuture() : response.write(bytes))
+              .onSuccess(v -> response.end())
+              .onFailure(e -> {
+                log.error("Export of {} failed after it started; cutting the download", domain, e);
+                if (response.headWritten()) {
+                  response.reset();
+                } else {
+                  ctx.fail(new HttpFailure(503, "store_unavailable", "the event store could not answer; try again shortly"));
+                }
+              });
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The query an export's parameters describe, validated like a stats query body. */
+  static JsonObject exportQuery(String domain, List<String> dateRange, List<String> filters) {
+    JsonObject body = new JsonObject().put("site_id", domain).put("metrics", new JsonArray().add("visitors"));
+    String range = dateRange.isEmpty() ? "30d" : dateRange.get(0);
+    if (range.contains(",")) {
+      String[] parts = range.split(",", -1);
+      body.put("date_range", parts.length == 2 ? new JsonArray().add(parts[0].trim()).add(parts[1].trim()) : range);
+    } else if (range.startsWith("[")) {
+      body.put("date_range", json(range, "date_range"));
+    } else {
+      body.put("date_range", range);
+    }
+    if (!filters.isEmpty() && !filters.get(0).isBlank()) {
+      body.put("filters", json(filters.get(0), "filters"));
+    }
+    return body;
+  }
+
+  private static Object json(String text, String field) {
+    try {
+      return io.vertx.core.json.Json.decodeValue(text);
+    } catch (io.vertx.core.json.DecodeException e) {
+      throw QueryParser.invalid(field, "not valid JSON");
+    }
   }
 
   /** What a query route answers once the query is parsed and the site authorized. */

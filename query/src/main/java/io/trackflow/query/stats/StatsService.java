@@ -169,6 +169,36 @@ public final class StatsService {
     return firstDay.map(first -> DateRange.resolve(query.dateRange(), zone, clock, first));
   }
 
+  /**
+   * The site's stats for the query's range and filters as a CSV export, the range resolved in
+   * the site's zone as for {@link #query}.
+   */
+  public Future<CsvExport> export(io.vertx.core.Vertx vertx, Query query, String site, ZoneId zone,
+      List<Goal> siteGoals) {
+    SiteGoals goals = new SiteGoals(siteGoals);
+    return checkedRange(query, site, zone, goals, clock.instant())
+        .map(range -> new CsvExport(vertx, runner, query, site, range, goals));
+  }
+
+  static final Duration CAPABILITIES_TTL = Duration.ofMinutes(10);
+
+  /**
+   * Which optional dimensions the site has data for: {@code visit:region} and {@code visit:city}
+   * exist only where a city database is configured (or imports brought them), so the dashboard
+   * hides their cards otherwise. Judged from the stored sessions and the imports.
+   */
+  public Future<Answer> capabilities(String site) {
+    return cached(QueryJson.sitePrefix(site) + "capabilities", () -> runner.store()
+        .query(runner.sql().places(site))
+        .map(r -> {
+          List<Object> row = r.rows().isEmpty() ? List.of() : r.rows().get(0);
+          boolean regions = !row.isEmpty() && QueryRunner.toLong(row.get(0)) > 0;
+          boolean cities = !row.isEmpty() && QueryRunner.toLong(row.get(1)) > 0;
+          return new JsonObject().put("dimensions", new JsonObject()
+              .put("visit:region", regions).put("visit:city", cities)).toBuffer();
+        }), CAPABILITIES_TTL);
+  }
+
   /** Rows of the realtime top pages and top sources. */
   static final int REALTIME_TOP = 10;
 

@@ -85,6 +85,10 @@ final class TimeBuckets {
           .append(" THEN ").append(key(month));
       month = month.plusMonths(1);
     }
+    if (month.equals(YearMonth.from(first))) {
+      // A range inside one month: its key is a constant (a CASE without WHEN is no SQL).
+      return Long.toString(key(month));
+    }
     return sql.append(" ELSE ").append(key(month)).append(" END").toString();
   }
 

@@ -57,9 +57,12 @@ public abstract class AccountStoreContract {
   @Test
   @DisplayName("Migrations are recorded by version and applying them again changes nothing")
   void migrationsAreVersioned() throws Exception {
-    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3, 4, 5);
+    List<Integer> versions = AccountSchema.postgres().stream().map(AccountSchema.Migration::version).toList();
+    assertThat(versions).containsExactly(1, 2, 3, 4, 5, 6, 7);
+    assertThat(AccountSchema.duckdb().stream().map(AccountSchema.Migration::version).toList()).isEqualTo(versions);
+    assertThat(await(store.appliedMigrations())).isEqualTo(versions);
     await(store.migrate());
-    assertThat(await(store.appliedMigrations())).containsExactly(1, 2, 3, 4, 5);
+    assertThat(await(store.appliedMigrations())).isEqualTo(versions);
   }
 
   @Test
@@ -107,6 +110,31 @@ public abstract class AccountStoreContract {
     assertThat(moved).map(Site::name).contains("Renamed");
     assertThat(await(store.findSite("a.example"))).map(Site::timezone).contains("America/New_York");
     assertThat(await(store.updateSite("missing.example", "x", null))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("A site keeps everything and ignores privacy signals until told otherwise; each setting changes alone and reads back everywhere")
+  void siteSettings() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    assertThat(await(store.findSite("a.example"))).get()
+        .returns(null, Site::retentionDays).returns(false, Site::privacySignals);
+
+    await(store.updateSite("a.example", new SiteUpdate(null, null, new SiteUpdate.Retention(30), null)));
+    await(store.updateSite("a.example", new SiteUpdate(null, null, null, true)));
+    Site both = await(store.findSite("a.example")).orElseThrow();
+    assertThat(both.retentionDays()).isEqualTo(30);
+    assertThat(both.privacySignals()).isTrue();
+    assertThat(both.timezone()).isEqualTo("Europe/Berlin");
+    assertThat(await(store.listSites())).containsExactly(both);
+    assertThat(await(store.sitesOf(owner.id()))).extracting(SiteMembership::site).containsExactly(both);
+    assertThat(await(store.membership(owner.id(), "a.example"))).map(SiteMembership::site).contains(both);
+
+    // A rename leaves the settings; a null retention means forever again.
+    await(store.updateSite("a.example", "Renamed", null));
+    Optional<Site> forever = await(store.updateSite("a.example", new SiteUpdate(null, null, new SiteUpdate.Retention(null), false)));
+    assertThat(forever).get().returns("Renamed", Site::name).returns(null, Site::retentionDays)
+        .returns(false, Site::privacySignals);
   }
 
   @Test
@@ -331,6 +359,41 @@ public abstract class AccountStoreContract {
     heard.await(SiteChange.updated("b.example"));
     await(store.deleteSite("a.example"));
     heard.await(SiteChange.deleted("a.example"));
+  }
+
+  @Test
+  @DisplayName("Imports are recorded running, updated with progress, errors and dates, listed newest first per site, and forgotten with their site")
+  void imports() throws Exception {
+    User owner = user("owner@example.com");
+    site("a.example", owner);
+    site("b.example", owner);
+    SiteImport first = await(store.createImport("a.example", owner.id(), 1_000L));
+    SiteImport second = await(store.createImport("A.example", owner.id(), 2_000L));
+    SiteImport elsewhere = await(store.createImport("b.example", owner.id(), 3_000L));
+    assertThat(first.status()).isEqualTo(SiteImport.Status.RUNNING);
+    assertThat(first.errors()).isEmpty();
+    assertThat(first.updatedAt()).isEqualTo(1_000L);
+    assertThat(first.finishedAt()).isNull();
+
+    SiteImport failed = first.with(SiteImport.Status.FAILED, 10, 0,
+        List.of(new SiteImport.FileError("imported_pages.csv", "line 3: pageviews: 'x' is not a whole number"),
+            new SiteImport.FileError(null, "the zip holds no imported_*.csv files")),
+        null, null, 1_500L, 1_600L);
+    assertThat(await(store.updateImport(failed))).isTrue();
+    SiteImport done = second.with(SiteImport.Status.DONE, 42, 42, List.of(), java.time.LocalDate.parse("2024-01-01"),
+        java.time.LocalDate.parse("2024-01-31"), 2_500L, 2_600L);
+    assertThat(await(store.updateImport(done))).isTrue();
+
+    assertThat(await(store.findImport("a.example", first.id()))).contains(failed);
+    assertThat(await(store.imports("a.example"))).containsExactly(done, failed);
+    assertThat(await(store.findImport("b.example", first.id()))).isEmpty();
+    assertThat(await(store.deleteImport("b.example", first.id()))).isFalse();
+    assertThat(await(store.deleteImport("a.example", first.id()))).isTrue();
+    assertThat(await(store.imports("a.example"))).containsExactly(done);
+
+    await(store.deleteSite("a.example"));
+    assertThat(await(store.imports("a.example"))).isEmpty();
+    assertThat(await(store.imports("b.example"))).containsExactly(elsewhere);
   }
 
   // ---- team

@@ -63,7 +63,7 @@ class AuthorizationMatrixTest {
 
   /** What one call works on: a site nobody else's call touched. */
   record Fixture(String site, String memberEmail, long memberId, long shareId, String shareToken,
-      long invitationId, String invitationToken, String refreshToken, Map<Caller, Long> keyIds, int n) {}
+      long invitationId, String invitationToken, String refreshToken, Map<Caller, Long> keyIds, int n, long importId) {}
 
   /** Every signed-in user of the matrix has this password (the password change keeps it). */
   private static final String PASSWORD = "matrix password";
@@ -121,6 +121,19 @@ class AuthorizationMatrixTest {
           401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
       new Route("GET /api/sites/{domain}/realtime", HttpMethod.GET, "/api/sites/{site}/realtime", null,
           401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("GET /api/sites/{domain}/capabilities", HttpMethod.GET, "/api/sites/{site}/capabilities", null,
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("GET /api/sites/{domain}/export", HttpMethod.GET, "/api/sites/{site}/export", null,
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("GET /api/sites/{domain}/imports", HttpMethod.GET, "/api/sites/{site}/imports", null,
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      // Authorized callers get past the role check to the body check: no zip was sent.
+      new Route("POST /api/sites/{domain}/imports", HttpMethod.POST, "/api/sites/{site}/imports", null,
+          401, 403, 415, 415, 404, 403, 403, 401, 401, 404),
+      new Route("GET /api/sites/{domain}/imports/{id}", HttpMethod.GET, "/api/sites/{site}/imports/{import}", null,
+          401, 200, 200, 200, 404, 200, 200, 401, 401, 404),
+      new Route("DELETE /api/sites/{domain}/imports/{id}", HttpMethod.DELETE, "/api/sites/{site}/imports/{import}", null,
+          401, 403, 204, 204, 404, 403, 403, 401, 401, 404),
       new Route("GET /api/openapi.json", HttpMethod.GET, "/api/openapi.json", null,
           200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
       // Columns:                    ANON VIEW ADMN OWNR OTHR SHAR KEY  EXPD TAMP IADM
@@ -252,6 +265,7 @@ class AuthorizationMatrixTest {
         .replace("{share}", Long.toString(f.shareId()))
         .replace("{invitation}", Long.toString(f.invitationId()))
         .replace("{user}", Long.toString(f.memberId()))
+        .replace("{import}", Long.toString(f.importId()))
         .replace("{goal}", Long.toString(spareGoals.get(f.n())))
         .replace("{funnel}", Long.toString(funnels.get(f.n())))
         .replace("{key}", Long.toString(f.keyIds().getOrDefault(caller, f.keyIds().get(Caller.OWNER))));
@@ -326,7 +340,11 @@ class AuthorizationMatrixTest {
     String refresh = Secrets.randomToken();
     await(stack.store.storeRefreshToken(new io.trackflow.query.account.RefreshToken(Secrets.sha256(refresh),
         member.id(), "matrix-" + n, System.currentTimeMillis() + 3_600_000L, System.currentTimeMillis())));
-    return new Fixture(site, member.email(), member.id(), shareId, share, invitationId, invitation, refresh, keyIds, n);
+    var imported = await(stack.store.createImport(site, users.get(Caller.OWNER).id(), System.currentTimeMillis()));
+    await(stack.store.updateImport(imported.with(io.trackflow.query.account.SiteImport.Status.DONE, 0, 0, List.of(),
+        null, null, System.currentTimeMillis(), System.currentTimeMillis())));
+    return new Fixture(site, member.email(), member.id(), shareId, share, invitationId, invitation, refresh, keyIds, n,
+        imported.id());
   }
 
   private final Map<Integer, Long> spareGoals = new java.util.HashMap<>();

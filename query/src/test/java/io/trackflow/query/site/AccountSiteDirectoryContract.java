@@ -3,6 +3,7 @@ package io.trackflow.query.site;
 import io.trackflow.core.site.SiteDirectoryContract;
 import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.Site;
+import io.trackflow.query.account.SiteUpdate;
 
 /** The site directory contract for {@link AccountSiteDirectory}: sites change as the sites API changes them. */
 abstract class AccountSiteDirectoryContract extends SiteDirectoryContract {
@@ -23,6 +24,11 @@ abstract class AccountSiteDirectoryContract extends SiteDirectoryContract {
   @Override
   protected void changeTimezone(String domain, String timezone) throws Exception {
     await(sitesApiStore().updateSite(domain, null, timezone));
+  }
+
+  @Override
+  protected void changePrivacySignals(String domain, boolean honoured) throws Exception {
+    await(sitesApiStore().updateSite(domain, new SiteUpdate(null, null, null, honoured)));
   }
 
   @Override

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("Site settings: time zone, reset")
+@DisplayName("Site settings: time zone, retention, privacy signals, reset")
 class SiteSettingsApiTest {
 
   @TempDir
@@ -106,5 +106,38 @@ class SiteSettingsApiTest {
     assertThat(site.getString("name")).isEqualTo("Reset me");
     assertThat(site.getString("timezone")).isEqualTo("Europe/Berlin");
     assertThat(await(stack.store.members("reset.example"))).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("Retention and privacy signals are set, cleared and shown through PATCH; bad values get a 400 naming the field")
+  void retentionAndPrivacySignals() throws Exception {
+    await(stack.store.createSite(new Site("settings.example", "Settings", "UTC", 1L), owner.id()));
+    JsonObject fresh = stack.call(HttpMethod.GET, "/api/sites/settings.example", ownerToken, null).bodyAsJsonObject();
+    assertThat(fresh.containsKey("retention_days")).isTrue();
+    assertThat(fresh.getValue("retention_days")).isNull();
+    assertThat(fresh.getBoolean("privacy_signals")).isFalse();
+
+    HttpResponse<Buffer> set = stack.call(HttpMethod.PATCH, "/api/sites/settings.example", ownerToken,
+        new JsonObject().put("retention_days", 30).put("privacy_signals", true));
+    assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(200);
+    assertThat(set.bodyAsJsonObject().getInteger("retention_days")).isEqualTo(30);
+    assertThat(set.bodyAsJsonObject().getBoolean("privacy_signals")).isTrue();
+    assertThat(stack.call(HttpMethod.GET, "/api/sites", ownerToken, null).bodyAsJsonArray().getJsonObject(0)
+        .getInteger("retention_days")).isEqualTo(30);
+
+    HttpResponse<Buffer> forever = stack.call(HttpMethod.PATCH, "/api/sites/settings.example", ownerToken,
+        new JsonObject().putNull("retention_days"));
+    assertThat(forever.statusCode()).isEqualTo(200);
+    assertThat(forever.bodyAsJsonObject().getValue("retention_days")).isNull();
+    assertThat(forever.bodyAsJsonObject().getBoolean("privacy_signals")).isTrue();
+
+    for (JsonObject bad : List.of(new JsonObject().put("retention_days", 0), new JsonObject().put("retention_days", 1.5),
+        new JsonObject().put("retention_days", "30"), new JsonObject().put("retention_days", 100_000),
+        new JsonObject().put("privacy_signals", "yes"), new JsonObject())) {
+      HttpResponse<Buffer> refused = stack.call(HttpMethod.PATCH, "/api/sites/settings.example", ownerToken, bad);
+      assertThat(refused.statusCode()).as(bad.encode()).isEqualTo(400);
+      assertThat(refused.bodyAsJsonObject().getString("message")).as(bad.encode())
+          .containsAnyOf("retention_days", "privacy_signals");
+    }
   }
 }

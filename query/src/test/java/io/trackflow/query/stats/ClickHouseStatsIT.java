@@ -1,8 +1,5 @@
 package io.trackflow.query.stats;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.trackflow.adapters.store.clickhouse.ClickHouseEventStore;
-import io.trackflow.adapters.store.clickhouse.ClickHouseOptions;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.testsupport.ClickHouseService;
 import io.trackflow.testsupport.RealServices;
@@ -22,9 +19,6 @@ class ClickHouseStatsIT extends StatsAccuracyContract {
 
   @Override
   protected EventStore createStore(Vertx vertx) throws Exception {
-    ClickHouseEventStore store = new ClickHouseEventStore(vertx,
-        ClickHouseOptions.of(clickHouse.httpUrl(), clickHouse.newDatabase()), new SimpleMeterRegistry());
-    await(store.migrate());
-    return store;
+    return await(MigratedStores.clickHouse(vertx, clickHouse));
   }
 }

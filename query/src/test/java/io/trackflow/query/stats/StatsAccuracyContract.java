@@ -89,7 +89,7 @@ public abstract class StatsAccuracyContract {
       "event:screen_size", "event:props:plan");
   static final List<String> VISIT_DIMENSIONS = List.of("visit:entry_page", "visit:exit_page",
       "visit:source", "visit:referrer", "visit:utm_source", "visit:utm_medium", "visit:utm_campaign",
-      "visit:utm_term", "visit:utm_content", "visit:country", "visit:device", "visit:browser",
+      "visit:utm_term", "visit:utm_content", "visit:country", "visit:region", "visit:city", "visit:device", "visit:browser",
       "visit:browser_version", "visit:os", "visit:os_version");
   static final List<String> EVENT_METRICS = List.of("visitors", "visits", "pageviews", "events", "percentage");
   static final List<String> ALL_METRICS = List.of("visitors", "visits", "pageviews", "events",
@@ -241,10 +241,6 @@ public abstract class StatsAccuracyContract {
         .containsExactly(zone.getRules().getOffset(range.from()), zone.getRules().getOffset(range.lastSecond()));
   }
 
-  private static List<Object> zeros(int n) {
-    return java.util.Collections.nCopies(n, 0L);
-  }
-
   /**
    * Metric values to compare: numbers by value; money ({@code {"value", "currency"}}) exactly as
    * written; null stays null (engagement not measured, revenue without a currency).
@@ -341,7 +337,13 @@ public abstract class StatsAccuracyContract {
         "[[\"is\", \"event:props:plan\", [\"(none)\"]]]",
         "[[\"is\", \"visit:exit_page\", [\"/pricing\", \"/signup\"]], [\"is_not\", \"event:hostname\", [\"www.shop.example.com\"]]]",
         "[[\"matches\", \"visit:utm_campaign\", [\"launch \\\"*\"]]]",
-        "[[\"is\", \"event:page\", [\"/path\\\\with\\\\backslash\", \"/o'brien\", \"/日本語/ページ\"]]]")
+        "[[\"is\", \"event:page\", [\"/path\\\\with\\\\backslash\", \"/o'brien\", \"/日本語/ページ\"]]]",
+        // "" names the empty value: visits without a UTM medium.
+        "[[\"is\", \"visit:utm_medium\", [\"\"]]]",
+        // A visit's exit page (known from its newest totals) inside an and.
+        "[[\"and\", [[\"is_not\", \"visit:exit_page\", [\"/\"]], [\"is\", \"visit:device\", [\"Desktop\"]]]]]",
+        // Two event-level filters: a visit counts when one event passes both.
+        "[[\"contains\", \"event:page\", [\"/\"]], [\"is_not\", \"event:name\", [\"pageview\"]]]")
         .flatMap(filters -> Stream.of(
             Arguments.of(filters, List.of()),
             Arguments.of(filters, List.of("visit:source")),
@@ -368,6 +370,17 @@ public abstract class StatsAccuracyContract {
         .put("filters", new JsonArray("[[\"contains\", \"event:page\", [\"o\"]]]")));
     check(body("münchen.example.de", "30d", EVENT_METRICS, List.of("time:day", "event:page", "visit:browser"))
         .put("filters", new JsonArray("[[\"is_not\", \"visit:os\", [\"iOS\"]]]")));
+  }
+
+  @Test
+  @DisplayName("Each count asked alone (a statement reading no column of its own) matches the oracle; a site without goals has no goal groups")
+  void singleMetrics() throws Exception {
+    for (String metric : List.of("visits", "visitors", "pageviews", "events")) {
+      JsonObject answer = check(body("shop.example.com", "30d", List.of(metric), List.of()));
+      assertThat(((Number) rows(answer).get(0).metrics().get(0)).longValue()).as(metric).isPositive();
+    }
+    JsonObject noGoals = check(body("docs.example.net", "30d", List.of("visitors", "events"), List.of("event:goal")));
+    assertThat(noGoals.getJsonArray("results")).isEmpty();
   }
 
   @Test
@@ -482,7 +495,7 @@ public abstract class StatsAccuracyContract {
     if (pagination != null) {
       body.put("pagination", pagination);
     }
-    JsonObject answer = check(body);
+    JsonObject answer = checkComparisons(body);
     ZoneId zone = ZONES.get("shop.example.com");
     StatsOracle.Range range = oracle.range(body, "shop.example.com", zone, NOW);
     JsonObject anyGoal = body("shop.example.com", List.of("2025-03-15", "2025-03-28"), metrics, List.of())
@@ -490,14 +503,6 @@ public abstract class StatsAccuracyContract {
     List<Object> totals = oracle.answer(anyGoal, "shop.example.com", zone, range).get(List.of());
     JsonObject actual = answer.getJsonObject("meta").getJsonObject("totals");
     assertThat(numbers(metrics.stream().map(actual::getValue).toList())).isEqualTo(numbers(totals));
-    Map<List<String>, List<Object>> previous = oracle.answer(body, "shop.example.com", zone,
-        oracle.comparisonRange(body, range, zone, NOW));
-    for (Object o : answer.getJsonArray("results")) {
-      JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
-      List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
-      assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s", key)
-          .isEqualTo(numbers(previous.getOrDefault(key, oracle.empty(body, "shop.example.com", key))));
-    }
     return answer;
   }
 
@@ -618,18 +623,7 @@ public abstract class StatsAccuracyContract {
         .put("order_by", new JsonArray("[[\"visitors\", \"desc\"]]"))
         .put("pagination", new JsonObject().put("limit", 4).put("offset", 2))
         .put("include", new JsonObject().put("comparisons", new JsonObject().put("mode", "previous_period")));
-    JsonObject answer = check(paged);
-    assertThat(answer.getJsonArray("results")).hasSize(4);
-    ZoneId zone = ZONES.get("shop.example.com");
-    StatsOracle.Range range = oracle.range(paged, "shop.example.com", zone, NOW);
-    Map<List<String>, List<Object>> previous = oracle.answer(paged, "shop.example.com", zone,
-        oracle.comparisonRange(paged, range, zone, NOW));
-    for (Object o : answer.getJsonArray("results")) {
-      JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
-      List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
-      assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s", key)
-          .isEqualTo(numbers(previous.getOrDefault(key, java.util.Arrays.asList(0L, 0L, null, null))));
-    }
+    assertThat(checkComparisons(paged).getJsonArray("results")).hasSize(4);
   }
 
   /** Asks for the site's funnel of the given goals and checks every number against the oracle's. */
@@ -772,14 +766,16 @@ public abstract class StatsAccuracyContract {
   }
 
   @Test
-  @DisplayName("Comparisons with the previous period and the previous year carry the oracle's numbers for that period")
+  @DisplayName("Comparisons with the previous period and the previous year carry the oracle's numbers for that period and its change")
   void comparisons() throws Exception {
     // February 2025 a year back is 2024-02-01 to 2024-02-28: the same dates, not the same month.
     List<List<String>> ranges = List.of(List.of("2025-03-15", "2025-03-28"), List.of("2025-02-01", "2025-02-28"));
     for (String mode : List.of("previous_period", "year_over_year")) {
       for (List<String> range : ranges) {
-        for (List<String> dims : List.of(List.<String>of(), List.of("visit:source"), List.of("time:day"))) {
-          checkComparison("shop.example.com", range, dims, new JsonObject().put("mode", mode));
+        for (List<String> dims : List.of(List.<String>of(), List.of("visit:source"), List.of("time:day"),
+            List.of("visit:device", "time:week"))) {
+          checkComparisons(body("shop.example.com", range, ALL_METRICS, dims)
+              .put("include", new JsonObject().put("comparisons", new JsonObject().put("mode", mode))));
         }
       }
     }
@@ -803,28 +799,63 @@ public abstract class StatsAccuracyContract {
     checkComparison("blog.example.org", "month", List.of("visit:source"), custom);
   }
 
-  /** Checks an answer with a comparison: its own numbers, the compared range and the compared numbers. */
+  /** {@link #checkComparisons} for one site, range, breakdown and comparison mode. */
   private void checkComparison(String site, Object range, List<String> dims, JsonObject comparisons) throws Exception {
-    ZoneId zone = ZONES.get(site);
-    JsonObject body = body(site, range, ALL_METRICS, dims)
-        .put("include", new JsonObject().put("comparisons", comparisons));
+    checkComparisons(body(site, range, ALL_METRICS, dims)
+        .put("include", new JsonObject().put("comparisons", comparisons)));
+  }
+
+  @Test
+  @DisplayName("Compared hours are matched by position: the 24th hour of a day compares with nothing when the day before lost an hour to DST")
+  void comparisonByPosition() throws Exception {
+    JsonObject afterSpringForward = checkComparisons(body("shop.example.com", List.of("2025-03-31", "2025-03-31"),
+        List.of("visitors", "pageviews", "bounce_rate"), List.of("time:hour"))
+        .put("include", new JsonObject().put("comparisons", new JsonObject().put("mode", "previous_period"))));
+    JsonObject last = afterSpringForward.getJsonArray("results").getJsonObject(23);
+    assertThat(last.getJsonObject("comparison").getJsonArray("dimensions").getList()).containsExactly((Object) null);
+    // The time dimension second, engagement (null where none was measured) and percentages.
+    checkComparisons(body("shop.example.com", List.of("2025-03-30", "2025-03-31"),
+        List.of("visitors", "percentage", "scroll_depth", "time_on_page"), List.of("event:page", "time:hour"))
+        .put("include", new JsonObject().put("comparisons", new JsonObject().put("mode", "previous_period"))));
+  }
+
+  /**
+   * {@link #check} for a request with comparisons, and every result's comparison as the oracle
+   * says: the period echoed; the group compared with, a time bucket by its position in the range
+   * (none beyond the compared range's buckets); that group's numbers; the change between them.
+   */
+  JsonObject checkComparisons(JsonObject body) throws Exception {
     JsonObject answer = check(body);
-    StatsOracle.Range compared = oracle.comparisonRange(body, oracle.range(body, site, zone, NOW), zone, NOW);
+    String site = body.getString("site_id");
+    ZoneId zone = ZONES.get(site);
+    StatsOracle.Range range = oracle.range(body, site, zone, NOW);
+    StatsOracle.Range compared = oracle.comparisonRange(body, range, zone, NOW);
     assertEchoed(answer.getJsonObject("meta").getJsonArray("comparison_date_range"), compared, zone, body);
-    Map<List<String>, List<Object>> expected = oracle.answer(body, site, zone, compared);
-    for (Object o : answer.getJsonArray("results")) {
-      JsonObject comparison = ((JsonObject) o).getJsonObject("comparison");
-      List<String> key = comparison.getJsonArray("dimensions").stream().map(String::valueOf).toList();
-      if (key.contains("null")) {
-        // A bucket after the compared range's last one has nothing to compare with.
-        assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s %s", body.encode(), key)
-            .isEqualTo(numbers(zeros(ALL_METRICS.size())));
-        continue;
+    Map<List<String>, List<Object>> previous = oracle.answer(body, site, zone, compared);
+    List<String> metrics = StatsOracle.metrics(body);
+    List<String> dimensions = StatsOracle.dimensions(body);
+    String time = dimensions.stream().filter(d -> d.startsWith("time:")).findFirst().orElse(null);
+    int timeIndex = dimensions.indexOf(time);
+    List<String> labels = time == null ? List.of() : StatsOracle.timeLabels(time, range, zone);
+    List<String> comparedLabels = time == null ? List.of() : StatsOracle.timeLabels(time, compared, zone);
+    List<StatsOracle.Row> lines = rows(answer);
+    for (int i = 0; i < lines.size(); i++) {
+      StatsOracle.Row row = lines.get(i);
+      List<String> key = new ArrayList<>(row.dimensions());
+      if (timeIndex >= 0) {
+        int position = labels.indexOf(key.get(timeIndex));
+        key.set(timeIndex, position < comparedLabels.size() ? comparedLabels.get(position) : null);
       }
-      assertThat(numbers(comparison.getJsonArray("metrics").getList()))
-          .as("%s %s", body.encode(), key)
-          .isEqualTo(numbers(expected.getOrDefault(key, zeros(ALL_METRICS.size()))));
+      JsonObject comparison = answer.getJsonArray("results").getJsonObject(i).getJsonObject("comparison");
+      assertThat(comparison.getJsonArray("dimensions").getList()).as("compared group of %s in %s", row.dimensions(), body.encode())
+          .isEqualTo(key);
+      List<Object> want = previous.getOrDefault(key, oracle.empty(body, site, key));
+      assertThat(numbers(comparison.getJsonArray("metrics").getList())).as("%s of %s in %s", metrics, key, body.encode())
+          .isEqualTo(numbers(want));
+      assertThat(numbers(comparison.getJsonArray("change").getList())).as("change of %s in %s", row.dimensions(), body.encode())
+          .isEqualTo(numbers(StatsOracle.change(metrics, row.metrics(), want)));
     }
+    return answer;
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -468,12 +469,50 @@ final class StatsOracle {
     return answer;
   }
 
-  /** What a group without any matching event shows: zero counts, zero revenue where it has a currency. */
+  /**
+   * What a group without any matching event shows: zero counts, zero revenue where it has a
+   * currency, no engagement (null).
+   */
   List<Object> empty(JsonObject request, String site, List<String> key) {
     return metrics(request).stream().<Object>map(m -> switch (m) {
       case "total_revenue", "average_revenue" -> money(revenueCurrency(site, request, key), BigDecimal.ZERO, 0, false);
+      case "scroll_depth", "time_on_page" -> null;
       default -> 0L;
     }).toList();
+  }
+
+  /**
+   * A comparison's {@code change} per metric: the difference for the rates given in percent
+   * (bounce_rate, percentage, conversion_rate); otherwise the change relative to the previous
+   * value in whole percent, halves away from zero, 100 from a previous zero and 0 from zero to
+   * zero; for revenue of the money values. Null where either value is.
+   */
+  static List<Object> change(List<String> metrics, List<?> current, List<?> previous) {
+    List<Object> change = new ArrayList<>();
+    for (int i = 0; i < metrics.size(); i++) {
+      BigDecimal now = amount(current.get(i));
+      BigDecimal before = amount(previous.get(i));
+      if (now == null || before == null) {
+        change.add(null);
+      } else if (Set.of("bounce_rate", "percentage", "conversion_rate").contains(metrics.get(i))) {
+        change.add(now.subtract(before));
+      } else if (before.signum() == 0) {
+        change.add(BigDecimal.valueOf(now.signum() == 0 ? 0 : 100));
+      } else {
+        change.add(now.subtract(before).multiply(BigDecimal.valueOf(100)).divide(before, 0, RoundingMode.HALF_UP));
+      }
+    }
+    return change;
+  }
+
+  /** A metric value as a number: money by its {@code value}; null stays null. */
+  private static BigDecimal amount(Object value) {
+    return switch (value) {
+      case null -> null;
+      case JsonObject money -> new BigDecimal(money.getString("value"));
+      case Map<?, ?> money -> new BigDecimal(String.valueOf(money.get("value")));
+      default -> new BigDecimal(value.toString());
+    };
   }
 
   /** The currency a group's revenue is read in, or null when it has none. */
@@ -770,6 +809,19 @@ final class StatsOracle {
     return keys;
   }
 
+  /**
+   * Every bucket label of a time dimension over the range, in order, each once: the labels of its
+   * quarter hours (which reach every local hour, also in zones half an hour off UTC; a repeated
+   * DST hour is one label, a skipped one none).
+   */
+  static List<String> timeLabels(String dimension, Range range, ZoneId zone) {
+    Set<String> labels = new LinkedHashSet<>();
+    for (Instant t = range.from(); t.isBefore(range.to()); t = t.plus(Duration.ofMinutes(15))) {
+      labels.add(timeLabel(dimension, t.atZone(zone)));
+    }
+    return new ArrayList<>(labels);
+  }
+
   static String timeLabel(String dimension, ZonedDateTime t) {
     LocalDateTime local = t.toLocalDateTime();
     return switch (dimension) {
@@ -826,6 +878,8 @@ final class StatsOracle {
       case "visit:utm_term" -> f.utmTerm();
       case "visit:utm_content" -> f.utmContent();
       case "visit:country" -> f.country();
+      case "visit:region" -> f.region();
+      case "visit:city" -> f.city();
       case "visit:device" -> f.device();
       case "visit:browser" -> f.browser();
       case "visit:browser_version" -> f.browserVersion();

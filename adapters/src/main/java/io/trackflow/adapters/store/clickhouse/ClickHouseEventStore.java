@@ -14,11 +14,23 @@ import io.trackflow.core.store.SqlLiterals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.trackflow.core.store.ImportedRow;
+import io.trackflow.core.store.ImportedTable;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,22 +250,168 @@ public final class ClickHouseEventStore implements EventStore {
   }
 
   /**
-   * Deletes with a mutation and completes once ClickHouse reports every mutation of the table
-   * done (18.16 has no {@code mutations_sync}), so afterwards nothing of the site is queryable.
+   * Deletes with a mutation per table (events, sessions, imported tables) and completes once
+   * ClickHouse reports every mutation of those tables done (18.16 has no {@code mutations_sync}),
+   * so afterwards nothing of the site is queryable.
    */
   @Override
   public Future<Void> deleteSite(String site) {
-    String where = " DELETE WHERE site = " + SqlLiterals.quote(SqlDialect.CLICKHOUSE, site);
-    long deadline = System.nanoTime() + MUTATION_DEADLINE.toNanos();
-    return http.execute("ALTER TABLE " + EventsSchema.TABLE + where, true)
-        .compose(v -> http.execute("ALTER TABLE " + EventsSchema.SESSIONS_TABLE + where, true))
-        .compose(v -> awaitMutations(deadline));
+    String where = "site = " + quote(site);
+    List<String> tables = new ArrayList<>(List.of(EventsSchema.TABLE, EventsSchema.SESSIONS_TABLE));
+    for (ImportedTable t : ImportedTable.values()) {
+      tables.add(t.tableName());
+    }
+    return mutateAndAwait(tables, where);
   }
 
-  private Future<Void> awaitMutations(long deadline) {
+  /**
+   * Deletes with one mutation per table, then completes once ClickHouse reports every mutation of
+   * those tables done.
+   */
+  private Future<Void> mutateAndAwait(List<String> tables, String where) {
+    long deadline = System.nanoTime() + MUTATION_DEADLINE.toNanos();
+    Future<Void> chain = Future.succeededFuture();
+    for (String table : tables) {
+      chain = chain.compose(v -> http.execute("ALTER TABLE " + table + " DELETE WHERE " + where, true));
+    }
+    return chain.compose(v -> awaitMutations(tables, deadline));
+  }
+
+  private static String quote(String value) {
+    return SqlLiterals.quote(SqlDialect.CLICKHOUSE, value);
+  }
+
+  /**
+   * Drops the daily partitions that hold only rows older than the cutoffs of all their sites,
+   * then deletes what is left of each site before its cutoff with one mutation per table.
+   * Partitions are UTC days; a site's cutoff is its own midnight, so its last partial day is
+   * deleted row by row.
+   */
+  @Override
+  public Future<Trimmed> deleteOlderThan(Map<String, Instant> cutoffs) {
+    if (cutoffs.isEmpty()) {
+      return Future.succeededFuture(new Trimmed(0, 0));
+    }
+    long latest = cutoffs.values().stream().mapToLong(Instant::getEpochSecond).max().orElseThrow();
+    String perDay = "SELECT '%1$s' AS t, toYYYYMMDD(%2$s) AS day, site, count() AS n FROM %1$s"
+        + " WHERE %2$s < toDateTime(" + latest + ") GROUP BY day, site";
+    String days = String.format(perDay, EventsSchema.TABLE, "timestamp") + " UNION ALL "
+        + String.format(perDay, EventsSchema.SESSIONS_TABLE, "start");
+    return select(days).compose(result -> {
+      Map<String, Set<Long>> blocked = new HashMap<>();
+      Map<String, Map<Long, Long>> rowsPerDay = new HashMap<>();
+      for (List<Object> row : result.rows()) {
+        String table = (String) row.get(0);
+        long day = (Long) row.get(1);
+        String site = (String) row.get(2);
+        rowsPerDay.computeIfAbsent(table, t -> new TreeMap<>()).merge(day, (Long) row.get(3), Long::sum);
+        Instant cutoff = cutoffs.get(site);
+        if (cutoff == null || dayEnd(day).isAfter(cutoff)) {
+          blocked.computeIfAbsent(table, t -> new HashSet<>()).add(day);
+        }
+      }
+      List<String[]> drops = new ArrayList<>();
+      long dropped = 0;
+      for (Map.Entry<String, Map<Long, Long>> table : rowsPerDay.entrySet()) {
+        for (Map.Entry<Long, Long> day : table.getValue().entrySet()) {
+          if (!blocked.getOrDefault(table.getKey(), Set.of()).contains(day.getKey())) {
+            drops.add(new String[] {table.getKey(), Long.toString(day.getKey())});
+            dropped += day.getValue();
+          }
+        }
+      }
+      long droppedRows = dropped;
+      // Rows written to a dropped day in between would go too; days before a retention
+      // cutoff (at least a day ago) receive no new events.
+      Future<Void> chain = Future.succeededFuture();
+      for (String[] drop : drops) {
+        chain = chain.compose(v -> http.execute("ALTER TABLE " + drop[0] + " DROP PARTITION " + drop[1], true));
+      }
+      return chain.compose(v -> deleteRemaining(cutoffs))
+          .map(deleted -> new Trimmed(drops.size(), droppedRows + deleted));
+    });
+  }
+
+  /** Deletes, with one mutation per table, the rows older than their site's cutoff; answers how many. */
+  private Future<Long> deleteRemaining(Map<String, Instant> cutoffs) {
+    List<String> events = new ArrayList<>();
+    List<String> sessions = new ArrayList<>();
+    cutoffs.forEach((site, cutoff) -> {
+      events.add("(site = " + quote(site) + " AND timestamp < toDateTime(" + cutoff.getEpochSecond() + "))");
+      sessions.add("(site = " + quote(site) + " AND start < toDateTime(" + cutoff.getEpochSecond() + "))");
+    });
+    String eventsOld = String.join(" OR ", events);
+    String sessionsOld = String.join(" OR ", sessions);
+    // A mutation rewrites parts even when nothing matches, so count first.
+    return select("SELECT (SELECT count() FROM " + EventsSchema.TABLE + " WHERE " + eventsOld + ") AS e,"
+            + " (SELECT count() FROM " + EventsSchema.SESSIONS_TABLE + " WHERE " + sessionsOld + ") AS s")
+        .compose(counts -> {
+          long e = (Long) counts.rows().get(0).get(0);
+          long s = (Long) counts.rows().get(0).get(1);
+          long deadline = System.nanoTime() + MUTATION_DEADLINE.toNanos();
+          Future<Void> chain = Future.succeededFuture();
+          if (e > 0) {
+            chain = chain.compose(v -> http.execute("ALTER TABLE " + EventsSchema.TABLE + " DELETE WHERE " + eventsOld, true));
+          }
+          if (s > 0) {
+            chain = chain.compose(v -> http.execute("ALTER TABLE " + EventsSchema.SESSIONS_TABLE + " DELETE WHERE " + sessionsOld, true));
+          }
+          return chain.compose(v -> awaitMutations(List.of(EventsSchema.TABLE, EventsSchema.SESSIONS_TABLE), deadline))
+              .map(v -> e + s);
+        });
+  }
+
+  private static Instant dayEnd(long yyyymmdd) {
+    LocalDate day = LocalDate.of((int) (yyyymmdd / 10_000), (int) (yyyymmdd / 100 % 100), (int) (yyyymmdd % 100));
+    return day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  /** JSONEachRow, gzip-compressed on a worker thread: strings need no escaping beyond JSON's. */
+  @Override
+  public Future<Void> insertImported(ImportedTable table, String site, long importId, List<ImportedRow> rows) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String insert = "INSERT INTO " + table.tableName() + " (" + String.join(", ", table.columns())
+        + ") FORMAT JSONEachRow";
+    return vertx.executeBlocking(() -> {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows.size() * 80);
+      try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+        for (ImportedRow row : rows) {
+          JsonObject json = new JsonObject().put("site", site).put("import_id", importId)
+              .put("date", row.date().toString());
+          for (int i = 0; i < table.dimensions().size(); i++) {
+            json.put(table.dimensions().get(i), row.dimensions().get(i));
+          }
+          for (int i = 0; i < table.metrics().size(); i++) {
+            json.put(table.metrics().get(i), row.metric(i));
+          }
+          gzip.write(json.toBuffer().appendByte((byte) '\n').getBytes());
+        }
+      }
+      return Buffer.buffer(bytes.toByteArray());
+    }, false).compose(body -> http.insert(insert, body));
+  }
+
+  @Override
+  public Future<Void> deleteImport(String site, long importId) {
+    return mutateAndAwait(importedTables(), "site = " + quote(site) + " AND import_id = " + importId);
+  }
+
+  @Override
+  public Future<Void> deleteImportedRange(String site, LocalDate from, LocalDate to, long keptImportId) {
+    return mutateAndAwait(importedTables(), "site = " + quote(site) + " AND date >= toDate('" + from
+        + "') AND date <= toDate('" + to + "') AND import_id != " + keptImportId);
+  }
+
+  private static List<String> importedTables() {
+    return Arrays.stream(ImportedTable.values()).map(ImportedTable::tableName).toList();
+  }
+
+  private Future<Void> awaitMutations(List<String> tables, long deadline) {
     String pending = "SELECT count() FROM system.mutations WHERE database = "
         + SqlLiterals.quote(SqlDialect.CLICKHOUSE, options.database())
-        + " AND table IN ('" + EventsSchema.TABLE + "', '" + EventsSchema.SESSIONS_TABLE + "')"
+        + " AND table IN (" + String.join(", ", tables.stream().map(ClickHouseEventStore::quote).toList()) + ")"
         + " AND is_done = 0";
     return select(pending).compose(result -> {
       long count = (Long) result.rows().get(0).get(0);
@@ -265,7 +423,7 @@ public final class ClickHouseEventStore implements EventStore {
             "ClickHouse " + options.database() + ": " + count + " delete mutation(s) still running after "
                 + MUTATION_DEADLINE.toMinutes() + " min"));
       }
-      return vertx.timer(MUTATION_POLL.toMillis()).compose(t -> awaitMutations(deadline));
+      return vertx.timer(MUTATION_POLL.toMillis()).compose(t -> awaitMutations(tables, deadline));
     });
   }
 

@@ -169,11 +169,16 @@ final class ClickHouseMigrations {
   private static final List<List<String>> REVENUE_COLUMNS = List.of(
       List.of("revenue_micros", "Int64 DEFAULT 0"), List.of("revenue_currency", "String DEFAULT ''"));
 
+  // Version 5: the visitor's region (ISO 3166-2) and city, where a city database is configured.
+  private static final List<String> PLACE_COLUMNS = List.of("region", "city");
+
   static final List<Version> ALL = List.of(
       Version.of(1, "events table", List.of(CREATE_EVENTS_MONTHLY)),
       new Version(2, "daily partitions, event kind, sessions table", ClickHouseMigrations::dailyAndSessions),
       new Version(3, "sessions resume where their writer stopped", ClickHouseMigrations::resumableSessions),
-      new Version(4, "revenue of events", ClickHouseMigrations::addRevenue));
+      new Version(4, "revenue of events", ClickHouseMigrations::addRevenue),
+      new Version(5, "region and city of events and sessions", ClickHouseMigrations::regionAndCity),
+      Version.of(6, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV6.clickHouse()));
 
   private ClickHouseMigrations() {}
 
@@ -233,6 +238,26 @@ final class ClickHouseMigrations {
           for (List<String> column : REVENUE_COLUMNS) {
             if (r.rows().stream().noneMatch(row -> column.get(0).equals(row.get(0)))) {
               statements.add("ALTER TABLE events ADD COLUMN " + column.get(0) + " " + column.get(1));
+            }
+          }
+          return inOrder(db, statements);
+        });
+  }
+
+  /**
+   * Adds the region and city columns to events and sessions; 18.16 has no {@code ADD COLUMN IF NOT
+   * EXISTS}, so each column is added only when system.columns lacks it.
+   */
+  private static Future<Void> regionAndCity(Database db) {
+    return db.query("SELECT table, name FROM system.columns WHERE database = currentDatabase()"
+            + " AND table IN ('events', 'sessions') AND name IN ('region', 'city')")
+        .compose(present -> {
+          List<String> statements = new ArrayList<>();
+          for (String table : List.of("events", "sessions")) {
+            for (String column : PLACE_COLUMNS) {
+              if (!present.rows().contains(List.of(table, column))) {
+                statements.add("ALTER TABLE " + table + " ADD COLUMN " + column + " String");
+              }
             }
           }
           return inOrder(db, statements);

@@ -117,12 +117,16 @@ final class RowBinaryEncoder {
     int32(t.queuePartition());
     int64(t.firstPosition());
     int64(t.lastPosition());
+    string(e.region());
+    string(e.city());
   }
 
   private void row(Event e) throws IOException {
     rowBeforeRevenue(e);
     int64(e.revenueMicros());
     string(e.revenueCurrency());
+    string(e.region());
+    string(e.city());
   }
 
   private void rowBeforeRevenue(Event e) throws IOException {

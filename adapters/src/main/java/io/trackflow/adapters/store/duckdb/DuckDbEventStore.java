@@ -23,8 +23,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.trackflow.core.store.ImportedRow;
+import io.trackflow.core.store.ImportedTable;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
@@ -323,6 +328,8 @@ public final class DuckDbEventStore implements EventStore {
     a.append(t.queuePartition());
     a.append(t.firstPosition());
     a.append(t.lastPosition());
+    a.append(e.region());
+    a.append(e.city());
     a.endRow();
   }
 
@@ -333,6 +340,8 @@ public final class DuckDbEventStore implements EventStore {
     appendBeforeRevenue(a, e, millis);
     a.append(e.revenueMicros());
     a.append(e.revenueCurrency());
+    a.append(e.region());
+    a.append(e.city());
     a.endRow();
   }
 
@@ -440,27 +449,108 @@ public final class DuckDbEventStore implements EventStore {
 
   @Override
   public Future<Void> deleteSite(String site) {
+    return inTransaction(connection -> {
+      int rows = delete(connection, "DELETE FROM " + EventsSchema.TABLE + " WHERE site = ?", site);
+      int visits = delete(connection, "DELETE FROM " + EventsSchema.SESSIONS_TABLE + " WHERE site = ?", site);
+      for (ImportedTable t : ImportedTable.values()) {
+        delete(connection, "DELETE FROM " + t.tableName() + " WHERE site = ?", site);
+      }
+      LOG.info("DuckDB {}: deleted {} events and {} sessions of site {}", file, rows, visits, site);
+      return null;
+    });
+  }
+
+  /** Row by row in one transaction: DuckDB has no partitions to drop. */
+  @Override
+  public Future<Trimmed> deleteOlderThan(Map<String, Instant> cutoffs) {
+    return inTransaction(connection -> {
+      long deleted = 0;
+      for (Map.Entry<String, Instant> cutoff : cutoffs.entrySet()) {
+        long millis = cutoff.getValue().toEpochMilli();
+        deleted += delete(connection, "DELETE FROM " + EventsSchema.TABLE + " WHERE site = ? AND timestamp_ms < ?",
+            cutoff.getKey(), millis);
+        deleted += delete(connection, "DELETE FROM " + EventsSchema.SESSIONS_TABLE + " WHERE site = ? AND start_ms < ?",
+            cutoff.getKey(), millis);
+      }
+      return new Trimmed(0, deleted);
+    });
+  }
+
+  @Override
+  public Future<Void> insertImported(ImportedTable table, String site, long importId, List<ImportedRow> rows) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return inTransaction(connection -> {
+      try (DuckDBAppender a = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table.tableName())) {
+        for (ImportedRow row : rows) {
+          a.beginRow();
+          a.append(site);
+          a.append(importId);
+          a.append(row.date());
+          for (String value : row.dimensions()) {
+            a.append(value);
+          }
+          for (int i = 0; i < table.metrics().size(); i++) {
+            a.append(row.metric(i));
+          }
+          a.endRow();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> deleteImport(String site, long importId) {
+    return inTransaction(connection -> {
+      for (ImportedTable t : ImportedTable.values()) {
+        delete(connection, "DELETE FROM " + t.tableName() + " WHERE site = ? AND import_id = ?", site, importId);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> deleteImportedRange(String site, LocalDate from, LocalDate to, long keptImportId) {
+    return inTransaction(connection -> {
+      for (ImportedTable t : ImportedTable.values()) {
+        delete(connection, "DELETE FROM " + t.tableName()
+            + " WHERE site = ? AND date >= ? AND date <= ? AND import_id != ?", site, from, to, keptImportId);
+      }
+      return null;
+    });
+  }
+
+  private interface WriteWork<T> {
+    T run(DuckDBConnection connection) throws SQLException;
+  }
+
+  /** Runs on the writer thread in one transaction, rolled back if anything fails. */
+  private <T> Future<T> inTransaction(WriteWork<T> work) {
     return onWriter(() -> {
       DuckDBConnection connection = opened();
       connection.setAutoCommit(false);
-      try (PreparedStatement events = connection.prepareStatement(
-              "DELETE FROM " + EventsSchema.TABLE + " WHERE site = ?");
-          PreparedStatement sessions = connection.prepareStatement(
-              "DELETE FROM " + EventsSchema.SESSIONS_TABLE + " WHERE site = ?")) {
-        events.setString(1, site);
-        int rows = events.executeUpdate();
-        sessions.setString(1, site);
-        int visits = sessions.executeUpdate();
+      try {
+        T result = work.run(connection);
         connection.commit();
-        LOG.info("DuckDB {}: deleted {} events and {} sessions of site {}", file, rows, visits, site);
-      } catch (SQLException e) {
+        return result;
+      } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
       } finally {
         connection.setAutoCommit(true);
       }
-      return null;
     });
+  }
+
+  private static int delete(Connection connection, String sql, Object... args) throws SQLException {
+    try (PreparedStatement st = connection.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        st.setObject(i + 1, args[i]);
+      }
+      return st.executeUpdate();
+    }
   }
 
   @Override

@@ -129,12 +129,29 @@ final class DuckDbMigrations {
       "ALTER TABLE events ADD COLUMN revenue_micros BIGINT DEFAULT 0",
       "ALTER TABLE events ADD COLUMN revenue_currency VARCHAR DEFAULT ''");
 
+  // Version 5: the visitor's region (ISO 3166-2) and city. DuckDB adds a column with a default but
+  // without constraints, so NOT NULL is set afterwards.
+  private static final List<String> REGION_AND_CITY = placeColumns();
+
+  private static List<String> placeColumns() {
+    List<String> statements = new java.util.ArrayList<>();
+    for (String table : List.of("events", "sessions")) {
+      for (String column : List.of("region", "city")) {
+        statements.add("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + column + " VARCHAR DEFAULT ''");
+        statements.add("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL");
+      }
+    }
+    return statements;
+  }
+
   static final List<Migration> ALL = List.of(
       new Migration(1, "events table", List.of(CREATE_EVENTS)),
       // Applied in one transaction with its record, so never half.
       new Migration(2, "sessions table", List.of(CREATE_SESSIONS, BACKFILL_SESSIONS, STAMP_EVENTS)),
       new Migration(3, "sessions resume where their writer stopped", RESUMABLE_SESSIONS),
-      new Migration(4, "revenue of events", ADD_REVENUE));
+      new Migration(4, "revenue of events", ADD_REVENUE),
+      new Migration(5, "region and city of events and sessions", REGION_AND_CITY),
+      new Migration(6, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV6.duckDb()));
 
   private DuckDbMigrations() {}
 }

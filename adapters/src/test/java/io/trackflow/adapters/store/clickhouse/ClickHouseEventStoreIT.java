@@ -37,4 +37,9 @@ class ClickHouseEventStoreIT extends EventStoreContract {
   protected String metricsTag() {
     return "clickhouse";
   }
+
+  @Override
+  protected boolean dropsPartitions() {
+    return true;
+  }
 }

@@ -23,4 +23,9 @@ class DuckDbEventStoreTest extends EventStoreContract {
   protected String metricsTag() {
     return "duckdb";
   }
+
+  @Override
+  protected boolean dropsPartitions() {
+    return false;
+  }
 }

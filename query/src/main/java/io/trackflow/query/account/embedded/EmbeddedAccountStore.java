@@ -16,6 +16,8 @@ import io.trackflow.query.account.Site;
 import io.trackflow.query.account.SiteChange;
 import io.trackflow.query.account.SiteMembership;
 import io.trackflow.query.account.SiteRole;
+import io.trackflow.query.account.SiteImport;
+import io.trackflow.query.account.SiteUpdate;
 import io.trackflow.query.account.User;
 import io.trackflow.query.account.UserRemoval;
 import io.vertx.core.Context;
@@ -225,31 +227,35 @@ public final class EmbeddedAccountStore implements AccountStore {
 
   @Override
   public Future<Optional<Site>> findSite(String domain) {
-    return read(c -> one(c, "SELECT domain, name, timezone, created_at FROM sites WHERE domain = ?",
+    return read(c -> one(c, "SELECT " + SITE_COLUMNS + " FROM sites WHERE domain = ?",
         EmbeddedAccountStore::site, domain.toLowerCase(Locale.ROOT)));
   }
 
   @Override
   public Future<List<Site>> listSites() {
-    return read(c -> list(c, "SELECT domain, name, timezone, created_at FROM sites ORDER BY domain",
+    return read(c -> list(c, "SELECT " + SITE_COLUMNS + " FROM sites ORDER BY domain",
         EmbeddedAccountStore::site));
   }
 
   @Override
-  public Future<Optional<Site>> updateSite(String domain, String name, String timezone) {
+  public Future<Optional<Site>> updateSite(String domain, SiteUpdate change) {
     String d = domain.toLowerCase(Locale.ROOT);
     return this.<Optional<Site>>transaction(c -> {
-      Optional<Site> current = one(c, "SELECT domain, name, timezone, created_at FROM sites WHERE domain = ?",
+      Optional<Site> current = one(c, "SELECT " + SITE_COLUMNS + " FROM sites WHERE domain = ?",
           EmbeddedAccountStore::site, d);
       if (current.isEmpty()) {
         return current;
       }
-      Site next = new Site(d, name == null ? current.get().name() : name,
-          timezone == null ? current.get().timezone() : timezone, current.get().createdAt());
-      update(c, "UPDATE sites SET name = ?, timezone = ? WHERE domain = ?", next.name(), next.timezone(), d);
+      Site was = current.get();
+      Site next = new Site(d, change.name() == null ? was.name() : change.name(),
+          change.timezone() == null ? was.timezone() : change.timezone(), was.createdAt(),
+          change.retention() == null ? was.retentionDays() : change.retention().days(),
+          change.privacySignals() == null ? was.privacySignals() : change.privacySignals());
+      update(c, "UPDATE sites SET name = ?, timezone = ?, retention_days = ?, privacy_signals = ? WHERE domain = ?",
+          next.name(), next.timezone(), next.retentionDays(), next.privacySignals(), d);
       return Optional.of(next);
     }).onSuccess(s -> {
-      if (s.isPresent() && timezone != null) {
+      if (s.isPresent() && change.changesCollection()) {
         sitesChanged(SiteChange.updated(d));
       }
     });
@@ -263,6 +269,7 @@ public final class EmbeddedAccountStore implements AccountStore {
       update(c, "DELETE FROM share_links WHERE domain = ?", d);
       update(c, "DELETE FROM invitations WHERE domain = ?", d);
       update(c, "DELETE FROM api_key_sites WHERE domain = ?", d);
+      update(c, "DELETE FROM imports WHERE domain = ?", d);
       update(c, "DELETE FROM funnel_steps WHERE funnel_id IN (SELECT id FROM funnels WHERE domain = ?)", d);
       update(c, "DELETE FROM funnels WHERE domain = ?", d);
       update(c, "DELETE FROM goals WHERE domain = ?", d);
@@ -277,7 +284,7 @@ public final class EmbeddedAccountStore implements AccountStore {
   @Override
   public Future<List<SiteMembership>> sitesOf(long userId) {
     return read(c -> list(c,
-        "SELECT s.domain, s.name, s.timezone, s.created_at, m.role FROM sites s "
+        "SELECT " + MEMBERSHIP_COLUMNS + " FROM sites s "
             + "JOIN memberships m ON m.domain = s.domain WHERE m.user_id = ? ORDER BY s.domain",
         EmbeddedAccountStore::membership, userId));
   }
@@ -285,7 +292,7 @@ public final class EmbeddedAccountStore implements AccountStore {
   @Override
   public Future<Optional<SiteMembership>> membership(long userId, String domain) {
     return read(c -> one(c,
-        "SELECT s.domain, s.name, s.timezone, s.created_at, m.role FROM sites s "
+        "SELECT " + MEMBERSHIP_COLUMNS + " FROM sites s "
             + "JOIN memberships m ON m.domain = s.domain WHERE m.user_id = ? AND s.domain = ?",
         EmbeddedAccountStore::membership, userId, domain.toLowerCase(Locale.ROOT)));
   }
@@ -806,12 +813,72 @@ public final class EmbeddedAccountStore implements AccountStore {
     return new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getLong(5));
   }
 
+  // ---- imports
+
+  private static final String IMPORT_COLUMNS = "id, domain, status, rows_total, rows_done, errors, start_date, "
+      + "end_date, created_by, created_at, updated_at, finished_at";
+
+  @Override
+  public Future<SiteImport> createImport(String domain, long createdBy, long now) {
+    return transaction(c -> one(c, "INSERT INTO imports (domain, status, rows_total, rows_done, errors, created_by, "
+            + "created_at, updated_at) VALUES (?, ?, 0, 0, '[]', ?, ?, ?) RETURNING " + IMPORT_COLUMNS,
+        EmbeddedAccountStore::siteImport, domain.toLowerCase(Locale.ROOT), SiteImport.Status.RUNNING.label(),
+        createdBy, now, now).orElseThrow());
+  }
+
+  @Override
+  public Future<Boolean> updateImport(SiteImport s) {
+    return transaction(c -> update(c, "UPDATE imports SET status = ?, rows_total = ?, rows_done = ?, errors = ?, "
+            + "start_date = ?, end_date = ?, updated_at = ?, finished_at = ? WHERE domain = ? AND id = ?",
+        s.status().label(), s.rowsTotal(), s.rowsDone(), s.errorsJson(), isoDate(s.startDate()), isoDate(s.endDate()),
+        s.updatedAt(), s.finishedAt(), s.domain(), s.id()) > 0);
+  }
+
+  @Override
+  public Future<Optional<SiteImport>> findImport(String domain, long id) {
+    return read(c -> one(c, "SELECT " + IMPORT_COLUMNS + " FROM imports WHERE domain = ? AND id = ?",
+        EmbeddedAccountStore::siteImport, domain.toLowerCase(Locale.ROOT), id));
+  }
+
+  @Override
+  public Future<List<SiteImport>> imports(String domain) {
+    return read(c -> list(c, "SELECT " + IMPORT_COLUMNS + " FROM imports WHERE domain = ? ORDER BY id DESC",
+        EmbeddedAccountStore::siteImport, domain.toLowerCase(Locale.ROOT)));
+  }
+
+  @Override
+  public Future<Boolean> deleteImport(String domain, long id) {
+    return transaction(c -> update(c, "DELETE FROM imports WHERE domain = ? AND id = ?",
+        domain.toLowerCase(Locale.ROOT), id) > 0);
+  }
+
+  private static String isoDate(java.time.LocalDate date) {
+    return date == null ? null : date.toString();
+  }
+
+  private static java.time.LocalDate date(String iso) {
+    return iso == null ? null : java.time.LocalDate.parse(iso);
+  }
+
+  private static SiteImport siteImport(ResultSet rs) throws SQLException {
+    return new SiteImport(rs.getLong(1), rs.getString(2), SiteImport.Status.parse(rs.getString(3)), rs.getLong(4),
+        rs.getLong(5), SiteImport.parseErrors(rs.getString(6)), date(rs.getString(7)), date(rs.getString(8)),
+        rs.getLong(9), rs.getLong(10), rs.getLong(11), nullableLong(rs, 12));
+  }
+
+  private static final String SITE_COLUMNS = "domain, name, timezone, created_at, retention_days, privacy_signals";
+  private static final String MEMBERSHIP_COLUMNS =
+      "s.domain, s.name, s.timezone, s.created_at, s.retention_days, s.privacy_signals, m.role";
+
   private static Site site(ResultSet rs) throws SQLException {
-    return new Site(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
+    long retention = rs.getLong(5);
+    Integer retentionDays = rs.wasNull() ? null : (int) retention;
+    return new Site(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), retentionDays,
+        rs.getBoolean(6));
   }
 
   private static SiteMembership membership(ResultSet rs) throws SQLException {
-    return new SiteMembership(site(rs), SiteRole.parse(rs.getString(5)).orElse(SiteRole.VIEWER));
+    return new SiteMembership(site(rs), SiteRole.parse(rs.getString(7)).orElse(SiteRole.VIEWER));
   }
 
   private static Member member(ResultSet rs) throws SQLException {

@@ -15,6 +15,8 @@ import io.trackflow.query.account.Site;
 import io.trackflow.query.account.SiteChange;
 import io.trackflow.query.account.SiteMembership;
 import io.trackflow.query.account.SiteRole;
+import io.trackflow.query.account.SiteImport;
+import io.trackflow.query.account.SiteUpdate;
 import io.trackflow.query.account.User;
 import io.trackflow.query.account.UserRemoval;
 import io.vertx.core.Context;
@@ -153,22 +155,26 @@ public final class PgAccountStore implements AccountStore {
 
   @Override
   public Future<Optional<Site>> findSite(String domain) {
-    return one(pool, "SELECT domain, name, timezone, created_at FROM sites WHERE domain = $1",
+    return one(pool, "SELECT " + SITE_COLUMNS + " FROM sites WHERE domain = $1",
         Tuple.of(domain.toLowerCase(Locale.ROOT)), PgAccountStore::site);
   }
 
   @Override
   public Future<List<Site>> listSites() {
-    return list(pool, "SELECT domain, name, timezone, created_at FROM sites ORDER BY domain", Tuple.tuple(), PgAccountStore::site);
+    return list(pool, "SELECT " + SITE_COLUMNS + " FROM sites ORDER BY domain", Tuple.tuple(), PgAccountStore::site);
   }
 
   @Override
-  public Future<Optional<Site>> updateSite(String domain, String name, String timezone) {
-    return one(pool, "UPDATE sites SET name = COALESCE($2, name), timezone = COALESCE($3, timezone) WHERE domain = $1 "
-            + "RETURNING domain, name, timezone, created_at",
-        Tuple.of(domain.toLowerCase(Locale.ROOT), name, timezone), PgAccountStore::site)
+  public Future<Optional<Site>> updateSite(String domain, SiteUpdate change) {
+    // $4 says whether the retention changes at all ($5 may be NULL: keep everything).
+    return one(pool, "UPDATE sites SET name = COALESCE($2, name), timezone = COALESCE($3, timezone), "
+            + "retention_days = CASE WHEN $4 THEN $5 ELSE retention_days END, "
+            + "privacy_signals = COALESCE($6, privacy_signals) WHERE domain = $1 RETURNING " + SITE_COLUMNS,
+        Tuple.of(domain.toLowerCase(Locale.ROOT), change.name(), change.timezone(), change.retention() != null,
+            change.retention() == null ? null : change.retention().days(), change.privacySignals()),
+        PgAccountStore::site)
         .onSuccess(s -> {
-          if (s.isPresent() && timezone != null) {
+          if (s.isPresent() && change.changesCollection()) {
             sitesChanged(SiteChange.updated(s.get().domain()));
           }
         });
@@ -181,6 +187,7 @@ public final class PgAccountStore implements AccountStore {
             .compose(n -> update(c, "DELETE FROM share_links WHERE domain = $1", d))
             .compose(n -> update(c, "DELETE FROM invitations WHERE domain = $1", d))
             .compose(n -> update(c, "DELETE FROM api_key_sites WHERE domain = $1", d))
+            .compose(n -> update(c, "DELETE FROM imports WHERE domain = $1", d))
             .compose(n -> update(c, "DELETE FROM funnel_steps WHERE funnel_id IN (SELECT id FROM funnels WHERE domain = $1)", d))
             .compose(n -> update(c, "DELETE FROM funnels WHERE domain = $1", d))
             .compose(n -> update(c, "DELETE FROM goals WHERE domain = $1", d))
@@ -193,8 +200,63 @@ public final class PgAccountStore implements AccountStore {
         });
   }
 
-  private static final String MEMBERSHIP_SELECT =
-      "SELECT s.domain, s.name, s.timezone, s.created_at, m.role FROM sites s JOIN memberships m ON m.domain = s.domain ";
+  // ---- imports
+
+  private static final String IMPORT_COLUMNS = "id, domain, status, rows_total, rows_done, errors, start_date, "
+      + "end_date, created_by, created_at, updated_at, finished_at";
+
+  @Override
+  public Future<SiteImport> createImport(String domain, long createdBy, long now) {
+    return one(pool, "INSERT INTO imports (domain, status, rows_total, rows_done, errors, created_by, created_at, "
+            + "updated_at) VALUES ($1, $2, 0, 0, '[]', $3, $4, $4) RETURNING " + IMPORT_COLUMNS,
+        Tuple.of(domain.toLowerCase(Locale.ROOT), SiteImport.Status.RUNNING.label(), createdBy, now),
+        PgAccountStore::siteImport).map(Optional::orElseThrow);
+  }
+
+  @Override
+  public Future<Boolean> updateImport(SiteImport s) {
+    return update(pool, "UPDATE imports SET status = $1, rows_total = $2, rows_done = $3, errors = $4, "
+            + "start_date = $5, end_date = $6, updated_at = $7, finished_at = $8 WHERE domain = $9 AND id = $10",
+        Tuple.from(java.util.Arrays.asList(s.status().label(), s.rowsTotal(), s.rowsDone(), s.errorsJson(),
+            isoDate(s.startDate()), isoDate(s.endDate()), s.updatedAt(), s.finishedAt(), s.domain(), s.id())))
+        .map(n -> n > 0);
+  }
+
+  @Override
+  public Future<Optional<SiteImport>> findImport(String domain, long id) {
+    return one(pool, "SELECT " + IMPORT_COLUMNS + " FROM imports WHERE domain = $1 AND id = $2",
+        Tuple.of(domain.toLowerCase(Locale.ROOT), id), PgAccountStore::siteImport);
+  }
+
+  @Override
+  public Future<List<SiteImport>> imports(String domain) {
+    return list(pool, "SELECT " + IMPORT_COLUMNS + " FROM imports WHERE domain = $1 ORDER BY id DESC",
+        Tuple.of(domain.toLowerCase(Locale.ROOT)), PgAccountStore::siteImport);
+  }
+
+  @Override
+  public Future<Boolean> deleteImport(String domain, long id) {
+    return update(pool, "DELETE FROM imports WHERE domain = $1 AND id = $2", Tuple.of(domain.toLowerCase(Locale.ROOT), id))
+        .map(n -> n > 0);
+  }
+
+  private static String isoDate(java.time.LocalDate date) {
+    return date == null ? null : date.toString();
+  }
+
+  private static java.time.LocalDate date(String iso) {
+    return iso == null ? null : java.time.LocalDate.parse(iso);
+  }
+
+  private static SiteImport siteImport(Row r) {
+    return new SiteImport(r.getLong(0), r.getString(1), SiteImport.Status.parse(r.getString(2)), r.getLong(3),
+        r.getLong(4), SiteImport.parseErrors(r.getString(5)), date(r.getString(6)), date(r.getString(7)), r.getLong(8),
+        r.getLong(9), r.getLong(10), r.getLong(11));
+  }
+
+  private static final String SITE_COLUMNS = "domain, name, timezone, created_at, retention_days, privacy_signals";
+  private static final String MEMBERSHIP_SELECT = "SELECT s.domain, s.name, s.timezone, s.created_at, "
+      + "s.retention_days, s.privacy_signals, m.role FROM sites s JOIN memberships m ON m.domain = s.domain ";
 
   @Override
   public Future<List<SiteMembership>> sitesOf(long userId) {
@@ -725,11 +787,11 @@ public final class PgAccountStore implements AccountStore {
   }
 
   private static Site site(Row r) {
-    return new Site(r.getString(0), r.getString(1), r.getString(2), r.getLong(3));
+    return new Site(r.getString(0), r.getString(1), r.getString(2), r.getLong(3), r.getInteger(4), r.getBoolean(5));
   }
 
   private static SiteMembership membership(Row r) {
-    return new SiteMembership(site(r), SiteRole.parse(r.getString(4)).orElse(SiteRole.VIEWER));
+    return new SiteMembership(site(r), SiteRole.parse(r.getString(6)).orElse(SiteRole.VIEWER));
   }
 
   private static Member member(Row r) {
