@@ -176,6 +176,11 @@ try {
   const countries = (await breakdown('visit:country')).results.filter((r) => r.dimensions[0]);
   assert.ok(countries.length >= 3, `visitors from several countries: ${JSON.stringify(countries)}`);
   const map = card(page, 'Locations');
+  // Without a city database the site has no regions or cities, and their tabs stay hidden.
+  const capabilities = await (await fetch(`${url}/api/sites/${site}/capabilities`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  assert.deepEqual(capabilities.dimensions, { 'visit:region': false, 'visit:city': false });
+  await map.getByRole('tab', { name: 'Countries' }).waitFor();
+  assert.equal(await map.getByRole('tab', { name: 'Regions' }).count(), 0);
   for (const row of countries) {
     const shape = map.locator(`[data-country="${row.dimensions[0]}"]`).first();
     await shape.waitFor();

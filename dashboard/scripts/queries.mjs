@@ -6,8 +6,6 @@
 // filter; the graph and KPI row with each comparison; and each card's details searched and sorted
 // by each column. The query module's DashboardQueriesTest runs each through the real parser and a
 // real store; it configures the goal "Signup" and the funnel "Signup funnel" that these name.
-// Tabs that need a dimension the API may lack (regions, cities) are left out: the dashboard sends
-// them only where the API answers them.
 //
 //   node scripts/queries.mjs [site]   → [{"name": "...", "body": {...}, "path"?: "/api/v2/…"}, ...]
 import { CARDS, detailsQuery, propKeysQuery, tabDimensions, tabMetrics, tabQuery } from '../src/lib/cards.js';
@@ -35,7 +33,7 @@ function view(search) {
   const kpi = kpiQuery(site, base);
   add(`KPIs ${search}`, kpi);
   for (const card of CARDS) {
-    for (const tab of card.tabs.filter((t) => !t.requires)) {
+    for (const tab of card.tabs) {
       if (tab.props) add(`${card.title} / ${tab.label} keys ${search}`, propKeysQuery(site, base), '/api/v2/props');
       for (const dimension of tab.props ? [SAMPLE_PROP] : tabDimensions(tab)) {
         add(`${card.title} / ${tab.label} (${dimension}) ${search}`, tabQuery(site, base, tab, dimension));
@@ -85,7 +83,7 @@ for (const compare of ['&compare=previous_period', '&compare=year_over_year', '&
 
 // Details: every list tab's dimensions, searched, sorted by each of its columns, on a later page.
 for (const card of CARDS) {
-  for (const tab of card.tabs.filter((t) => !t.view && !t.requires)) {
+  for (const tab of card.tabs.filter((t) => !t.view)) {
     for (const dimension of tab.props ? [SAMPLE_PROP] : tabDimensions(tab)) {
       const fields = [dimension, ...tabMetrics(tab, parseState('?period=30d'))];
       for (const field of fields) {

@@ -24,14 +24,14 @@ import LiveView from './LiveView.jsx';
 /** Ranges that include now are asked again this often, in the background. */
 export const LIVE_RANGE_REFRESH_MS = 60_000;
 
-/** Dimensions shown only where the API answers them: a 400 means it does not know them. */
-const OPTIONAL_DIMENSIONS = ['visit:region', 'visit:city'];
-
+/**
+ * The optional dimensions (regions, cities) the site has data for, as the API's capabilities
+ * answer says: their tabs show only then. A failed answer shows none of them.
+ */
 function useAvailableDimensions(client, domain) {
-  const probe = useFetch((signal) => Promise.all(OPTIONAL_DIMENSIONS.map((dimension) => client.query({
-    site_id: domain, metrics: ['visitors'], date_range: 'day', dimensions: [dimension], pagination: { limit: 1 },
-  }, { signal }).then(() => dimension, () => null))), `probe:${domain}`);
-  return new Set((probe.data ?? []).filter(Boolean));
+  const answer = useFetch((signal) => client.capabilities(domain, { signal }), `capabilities:${domain}`);
+  const dimensions = answer.data?.dimensions ?? {};
+  return new Set(Object.keys(dimensions).filter((d) => dimensions[d] === true));
 }
 
 export default function Dashboard({ client, domain, search, shared }) {

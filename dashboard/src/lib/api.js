@@ -136,6 +136,8 @@ export function createClient({ fetchFn, session, shareToken = null, onAuthFailur
     createSite: (site) => request('POST', '/api/sites', site),
     query: (body, opts) => request('POST', '/api/v2/query', body, opts),
     realtime: (domain, opts) => request('GET', `/api/sites/${encodeURIComponent(domain)}/realtime`, undefined, opts),
+    /** Which optional dimensions (regions, cities) the site has data for: `{dimensions: {name: bool}}`. */
+    capabilities: (domain, opts) => request('GET', `/api/sites/${encodeURIComponent(domain)}/capabilities`, undefined, opts),
     imports: (domain, opts) => request('GET', `/api/sites/${encodeURIComponent(domain)}/imports`, undefined, opts),
     /** A file the API answers (the CSV export), as a Blob, with the same credentials and refresh. */
     async download(path) {

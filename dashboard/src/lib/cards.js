@@ -54,7 +54,7 @@ export const CARDS = [
       // The map shows every country with visitors, so it asks for all of them.
       { key: 'map', label: 'Map', heading: 'Country', dimension: 'visit:country', view: 'map', limit: 300 },
       { key: 'country', label: 'Countries', heading: 'Country', dimension: 'visit:country' },
-      // Shown only where the API answers these dimensions (a city database is configured).
+      // Shown only where the site has regions and cities (the API's capabilities: a city database).
       { key: 'region', label: 'Regions', heading: 'Region', dimension: 'visit:region', requires: 'visit:region' },
       { key: 'city', label: 'Cities', heading: 'City', dimension: 'visit:city', requires: 'visit:city' },
     ],
