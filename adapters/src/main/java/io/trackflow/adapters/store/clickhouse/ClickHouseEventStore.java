@@ -49,6 +49,8 @@ public final class ClickHouseEventStore implements EventStore {
   private static final Duration MUTATION_DEADLINE = Duration.ofMinutes(10);
   /** How long start-up waits for an unreachable ClickHouse (a cluster may start it later). */
   private static final Duration STARTUP_PATIENCE = Duration.ofSeconds(60);
+  /** How often a process waiting for another's schema migration looks again. */
+  private static final Duration LOCK_POLL = Duration.ofMillis(500);
 
   /** Statements built again because a day they read plainly changed while they ran. */
   public static final String REREAD_METRIC = "trackflow.store.clickhouse.rereads";
@@ -63,6 +65,7 @@ public final class ClickHouseEventStore implements EventStore {
   private final StoreMetrics metrics;
   private final PartitionParts parts;
   private final Counter rereads;
+  private final MigrationLock migrationLock;
 
   public ClickHouseEventStore(Vertx vertx, ClickHouseOptions options, MeterRegistry registry) {
     this.vertx = vertx;
@@ -70,6 +73,7 @@ public final class ClickHouseEventStore implements EventStore {
     this.http = new ClickHouseHttp(vertx, options);
     this.metrics = new StoreMetrics(registry, "clickhouse");
     this.parts = new PartitionParts(this::select, options.database());
+    this.migrationLock = new MigrationLock(vertx, http, sql -> select(sql).map(QueryResult::rows));
     this.rereads = Counter.builder(REREAD_METRIC)
         .description("Stats statements run again because a merged day they read changed under them")
         .register(registry);
@@ -77,21 +81,22 @@ public final class ClickHouseEventStore implements EventStore {
 
   /**
    * Creates the database and applies pending schema versions. While ClickHouse cannot be
-   * reached it retries with backoff for up to a minute; an error ClickHouse reports is retried twice.
+   * reached it retries with backoff for up to a minute; an error ClickHouse reports is retried
+   * twice.
    */
   private static final int MIGRATION_RETRIES_ON_ERROR = 2;
 
   @Override
   public Future<Void> migrate() {
     long deadline = System.nanoTime() + STARTUP_PATIENCE.toNanos();
-    return migrateOnce().recover(e -> retryMigrate(e, deadline, 250, 0));
+    return migrateOnce(false).recover(e -> retryMigrate(e, deadline, 250, 0));
   }
 
   /**
-   * Unreachable: retried until the deadline. An error ClickHouse reports is retried twice, from
-   * the start: processes started together migrate a fresh database at the same time, and a
-   * statement another one just ran (a rename) fails here; the next attempt finds that version
-   * applied, or the state the other process left, and goes on from there.
+   * Unreachable: retried until the deadline. An error ClickHouse reports is retried twice,
+   * from the start: should two processes migrate at once after all (one took over a lock it
+   * judged stale), a statement the other just ran (a rename) fails here; the next attempt finds
+   * that version applied, or the state the other process left, and goes on from there.
    */
   private Future<Void> retryMigrate(Throwable failure, long deadline, long delayMillis, int refusals) {
     boolean refused = failure instanceof ClickHouseException;
@@ -103,23 +108,42 @@ public final class ClickHouseEventStore implements EventStore {
         failure.getMessage(), delayMillis);
     int counted = refused ? refusals + 1 : refusals;
     return vertx.timer(delayMillis)
-        .compose(t -> migrateOnce())
+        .compose(t -> migrateOnce(false))
         .recover(e -> retryMigrate(e, deadline, Math.min(delayMillis * 2, 5_000), counted));
   }
 
-  private Future<Void> migrateOnce() {
+  /**
+   * Applies the pending versions holding the database's {@link MigrationLock}; while another
+   * process holds it, waits for that process and looks again.
+   */
+  private Future<Void> migrateOnce(boolean waitedBefore) {
     return http.execute("CREATE DATABASE IF NOT EXISTS " + options.database(), false)
         .compose(v -> http.execute(ClickHouseMigrations.CREATE_MIGRATIONS_TABLE, true))
-        .compose(v -> select("SELECT DISTINCT version FROM " + EventsSchema.MIGRATIONS_TABLE))
-        .compose(applied -> applyPending(versions(applied)));
+        .compose(v -> pendingVersions())
+        .compose(pending -> pending.isEmpty() ? Future.<Void>succeededFuture() : migrationLock.tryAcquire()
+            .compose(held -> {
+              if (held) {
+                // Read again under the lock: the previous holder may have applied them.
+                return migrationLock.holding(() -> pendingVersions().compose(this::applyInOrder));
+              }
+              if (!waitedBefore) {
+                LOG.info("ClickHouse {}: another process is migrating the schema; waiting for it", options.database());
+              }
+              return vertx.timer(LOCK_POLL.toMillis()).compose(t -> migrateOnce(true));
+            }));
   }
 
-  private Future<Void> applyPending(Set<Long> applied) {
+  private Future<List<ClickHouseMigrations.Version>> pendingVersions() {
+    return select("SELECT DISTINCT version FROM " + EventsSchema.MIGRATIONS_TABLE).map(result -> {
+      Set<Long> applied = versions(result);
+      return ClickHouseMigrations.ALL.stream().filter(m -> !applied.contains((long) m.version())).toList();
+    });
+  }
+
+  private Future<Void> applyInOrder(List<ClickHouseMigrations.Version> pending) {
     Future<Void> chain = Future.succeededFuture();
-    for (ClickHouseMigrations.Version migration : ClickHouseMigrations.ALL) {
-      if (!applied.contains((long) migration.version())) {
-        chain = chain.compose(v -> apply(migration));
-      }
+    for (ClickHouseMigrations.Version migration : pending) {
+      chain = chain.compose(v -> apply(migration));
     }
     return chain;
   }
