@@ -10,7 +10,8 @@
 //   comparison  the graph's comparison line carries the API's comparison numbers, drawn in order
 //   map         every country with visitors has a shape (or dot) carrying its visitors
 //   realtime    with the page's clock installed, new hits show up after one refresh, no reload
-//   screenshots 1280 px, 375 px and dark mode, into SCREENSHOTS_DIR
+//   screenshots 1280 px, 375 px and dark mode, into SCREENSHOTS_DIR (the IT passes target/screenshots,
+//               or docs/screenshots when asked to update them: docs/testing.md)
 //
 //   TRACKFLOW_URL=… TRACKFLOW_SITE=… TRACKFLOW_EMAIL=… TRACKFLOW_PASSWORD=… SCREENSHOTS_DIR=… \
 //     [CHROMIUM_PATH=/usr/bin/chromium] node e2e/exploration.e2e.mjs
