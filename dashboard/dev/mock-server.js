@@ -17,6 +17,29 @@ const sites = [
   { domain: 'blog.example.org', name: 'Engineering blog', timezone: 'America/New_York', role: 'admin', base: 240 },
   { domain: 'new-site.io', name: 'New site', timezone: 'UTC', role: 'viewer', base: 35, since: 10 },
 ];
+// Goals and funnels per site, as the settings pages create them; every site starts with these.
+let nextGoalId = 1;
+const goal = (fields) => ({ id: nextGoalId++, currency: null, ...fields });
+const siteGoals = new Map();
+const siteFunnels = new Map();
+function goalsOf(domain) {
+  if (!siteGoals.has(domain)) {
+    siteGoals.set(domain, [
+      goal({ display_name: 'Signup', event_name: 'Signup' }),
+      goal({ display_name: 'Visit /pricing', page_path: '/pricing' }),
+      goal({ display_name: 'Purchase', event_name: 'Purchase', currency: 'EUR' }),
+    ]);
+  }
+  return siteGoals.get(domain);
+}
+function funnelsOf(domain) {
+  if (!siteFunnels.has(domain)) siteFunnels.set(domain, [{ id: nextGoalId++, name: 'Pricing to signup', steps: ['Visit /pricing', 'Signup'] }]);
+  return siteFunnels.get(domain);
+}
+/** Conversions per goal, as shares of visitors (in percent), and revenue per conversion. */
+const GOAL_WEIGHTS = { Signup: 4, 'Visit /pricing': 12, Purchase: 2 };
+const REVENUE_PER_CONVERSION = 49.9;
+
 const tokens = new Map();
 const refreshTokens = new Set();
 
@@ -53,8 +76,9 @@ const DIMENSIONS = {
   'event:hostname': V([['www.example.com', 90], ['docs.example.com', 10]]),
   'event:name': V([['pageview', 1000], ['Signup', 4], ['Outbound Link: Click', 9], ['Download', 3], ['Newsletter subscribe', 2], ['404', 1]]),
 };
-function valuesOf(dimension) {
+function valuesOf(dimension, site) {
   if (DIMENSIONS[dimension]) return DIMENSIONS[dimension];
+  if (dimension === 'event:goal') return V(goalsOf(site?.domain ?? '').map((g) => [g.display_name, GOAL_WEIGHTS[g.display_name] ?? 1]));
   if (dimension.startsWith('event:props:')) return V([['a', 60], ['b', 40]]);
   return null;
 }
@@ -103,12 +127,13 @@ function dayVisitors(site, day, today) {
   return site.base * weekly * trend * jitter(`${site.domain}${day}`, 0.25);
 }
 
-function share(dimension, op, values) {
-  const list = valuesOf(dimension);
+function share(dimension, op, values, site) {
+  const list = valuesOf(dimension, site);
   if (!list) return 1;
   const total = list.reduce((s, v) => s + v.weight, 0);
   const matched = list.filter((v) => matches(op, v.value, values)).reduce((s, v) => s + v.weight, 0);
-  return matched / total;
+  // A goal's weight is the share of all visitors converting it, in percent.
+  return dimension === 'event:goal' ? Math.min(1, matched / 100) : matched / total;
 }
 function matches(op, value, values) {
   const text = value ?? '';
@@ -122,7 +147,14 @@ function matches(op, value, values) {
 }
 
 /** The metric values for a set of visitors, deterministic per key. */
-function metricValues(metrics, visitors, key, totalVisitors, goalVisitors) {
+/** Revenue of `conversions` in `currency`, as the API gives it; null without a currency. */
+function money(conversions, currency, average) {
+  if (!currency) return null;
+  const value = average ? (conversions ? REVENUE_PER_CONVERSION : 0) : Math.round(conversions) * REVENUE_PER_CONVERSION;
+  return { value: value.toFixed(2), currency };
+}
+
+function metricValues(metrics, visitors, key, totalVisitors, goalVisitors, currency = null) {
   const visits = visitors * 1.25 * jitter(`${key}v`, 0.05);
   const pageviews = visits * 2.4 * jitter(`${key}p`, 0.1);
   return metrics.map((m) => {
@@ -136,12 +168,28 @@ function metricValues(metrics, visitors, key, totalVisitors, goalVisitors) {
       case 'visit_duration': return visits ? Math.round(164 * jitter(`${key}d`, 0.2)) : 0;
       case 'percentage': return totalVisitors ? Math.round((visitors / totalVisitors) * 1000) / 10 : 0;
       case 'conversion_rate': return goalVisitors ? Math.round((visitors / goalVisitors) * 1000) / 10 : 0;
+      case 'total_revenue': return money(pageviews * 1.08, currency, false);
+      case 'average_revenue': return money(pageviews * 1.08, currency, true);
       default: return 0;
     }
   });
 }
 
-const METRICS = new Set(['visitors', 'visits', 'pageviews', 'events', 'views_per_visit', 'bounce_rate', 'visit_duration', 'percentage', 'conversion_rate']);
+const METRICS = new Set(['visitors', 'visits', 'pageviews', 'events', 'views_per_visit', 'bounce_rate', 'visit_duration', 'percentage', 'conversion_rate', 'total_revenue', 'average_revenue']);
+const REVENUE = ['total_revenue', 'average_revenue'];
+
+/**
+ * The one currency of the revenue goals a query's top-level event:goal conditions select (not
+ * is_not), as the API reads revenue: null for several or none; undefined without such a condition.
+ */
+function revenueCurrency(site, filters) {
+  const conditions = filters.filter((f) => f[1] === 'event:goal' && f[0] !== 'is_not');
+  if (conditions.length === 0) return undefined;
+  const currencies = new Set(goalsOf(site.domain)
+    .filter((g) => g.currency && conditions.every((f) => matches(f[0], g.display_name, f[2])))
+    .map((g) => g.currency));
+  return currencies.size === 1 ? [...currencies][0] : null;
+}
 
 class BadRequest extends Error {}
 
@@ -154,7 +202,7 @@ function runQuery(site, body, range) {
   let factor = 1;
   for (const f of filters) {
     if (!Array.isArray(f) || f.length !== 3) throw new BadRequest('filters: expected [operator, dimension, values]');
-    if (!dimensions.includes(f[1])) factor *= share(f[1], f[0], f[2]);
+    if (!dimensions.includes(f[1])) factor *= share(f[1], f[0], f[2], site);
   }
   const days = [];
   for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
@@ -162,9 +210,10 @@ function runQuery(site, body, range) {
   const dedup = days.length > 1 ? 0.82 : 1;
   const totalVisitors = days.reduce((s, d) => s + dayVisitors(site, d, today), 0) * dedup * factor;
   const key = `${site.domain}${from}${to}${JSON.stringify(filters)}`;
+  const currency = revenueCurrency(site, filters) ?? null;
 
   if (dimensions.length === 0) {
-    return [{ dimensions: [], metrics: metricValues(metrics, totalVisitors, key, totalVisitors, totalVisitors) }];
+    return [{ dimensions: [], metrics: metricValues(metrics, totalVisitors, key, totalVisitors, totalVisitors, currency) }];
   }
   const dimension = dimensions[0];
   if (dimension.startsWith('time:')) {
@@ -186,24 +235,28 @@ function runQuery(site, body, range) {
     }
     return [...buckets.entries()]
       .filter(([, v]) => Math.round(v) > 0)
-      .map(([label, v]) => ({ dimensions: [label], metrics: metricValues(metrics, v, `${key}${label}`, totalVisitors, totalVisitors) }));
+      .map(([label, v]) => ({ dimensions: [label], metrics: metricValues(metrics, v, `${key}${label}`, totalVisitors, totalVisitors, currency) }));
   }
-  const list = valuesOf(dimension);
+  const list = valuesOf(dimension, site);
   if (!list) throw new BadRequest(`dimensions: unknown dimension "${dimension}"`);
   const own = filters.filter((f) => f[1] === dimension);
   const kept = list.filter((v) => own.every((f) => matches(f[0], v.value, f[2])));
   const weightSum = list.reduce((s, v) => s + v.weight, 0);
-  const isGoal = dimension === 'event:name';
+  const isGoal = dimension === 'event:name' || dimension === 'event:goal';
+  const goalCurrency = (value) => (dimension === 'event:goal' ? goalsOf(site.domain).find((g) => g.display_name === value)?.currency ?? null : null);
   const grandTotal = isGoal ? days.reduce((s, d) => s + dayVisitors(site, d, today), 0) * dedup * factor : totalVisitors;
   return kept.map((v) => {
     const visitors = isGoal
       ? grandTotal * Math.min(1, v.weight / 100) * jitter(`${key}${v.value}`, 0.15)
       : (totalVisitors * v.weight) / weightSum * jitter(`${key}${v.value}`, 0.15);
-    return { dimensions: [v.value], metrics: metricValues(metrics, visitors, `${key}${v.value}`, grandTotal, grandTotal) };
+    return { dimensions: [v.value], metrics: metricValues(metrics, visitors, `${key}${v.value}`, grandTotal, grandTotal, goalCurrency(v.value)) };
   }).filter((r) => r.metrics[0] > 0);
 }
 
 function change(metric, current, previous) {
+  if (REVENUE.includes(metric)) {
+    return current && previous ? change('events', Number(current.value), Number(previous.value)) : null;
+  }
   if (metric === 'bounce_rate' || metric === 'conversion_rate') return Math.round((current - previous) * 10) / 10;
   if (!previous) return current ? 100 : 0;
   return Math.round(((current - previous) / previous) * 1000) / 10;
@@ -214,6 +267,10 @@ function query(body) {
   if (!site) throw Object.assign(new Error('site_id: no such site'), { status: 404 });
   if (!Array.isArray(body.metrics) || body.metrics.length === 0) throw new BadRequest('metrics: at least one metric is required');
   for (const m of body.metrics) if (!METRICS.has(m)) throw new BadRequest(`metrics: unknown metric "${m}"`);
+  if (body.metrics.some((m) => REVENUE.includes(m)) && !(body.dimensions ?? []).includes('event:goal')
+    && revenueCurrency(site, body.filters ?? []) === undefined) {
+    throw new BadRequest('metrics: total_revenue and average_revenue need the event:goal dimension or a top-level event:goal filter naming revenue goals');
+  }
   const today = todayIn(site.timezone);
   const range = resolveRange(body.date_range, today);
   if (!range) throw new BadRequest(`date_range: invalid value ${JSON.stringify(body.date_range)}`);
@@ -341,6 +398,14 @@ async function api(req, res, url) {
   if (req.method === 'POST' && path === '/api/v2/query') {
     return send(res, 200, query(await readJson(req)));
   }
+  if (req.method === 'POST' && path === '/api/v2/funnel') {
+    return send(res, 200, funnel(await readJson(req)));
+  }
+  const goalsMatch = path.match(/^\/api\/sites\/([^/]+)\/(goals|funnels)(?:\/(\d+))?$/);
+  if (goalsMatch && req.method === 'GET' && !goalsMatch[3]) {
+    const domain = decodeURIComponent(goalsMatch[1]);
+    return send(res, 200, goalsMatch[2] === 'goals' ? goalsOf(domain) : funnelsOf(domain));
+  }
   if (who === 'share') return error(res, 403, 'forbidden', 'Share links are read-only');
   if (req.method === 'GET' && path === '/api/sites') {
     return send(res, 200, sites.map(({ domain, name, timezone, role }) => ({ domain, name, timezone, role })));
@@ -358,9 +423,68 @@ async function api(req, res, url) {
     sites.push(site);
     return send(res, 201, { domain: site.domain, name: site.name, timezone: site.timezone, role: site.role });
   }
+  if (goalsMatch) return goalSettings(req, res, decodeURIComponent(goalsMatch[1]), goalsMatch[2], goalsMatch[3]);
   const settings = await team(req, path);
   if (settings) return send(res, settings.status, settings.body);
   return error(res, 404, 'not_found', `No route for ${req.method} ${path}`);
+}
+
+/** Creating and deleting goals and funnels, with the API's answers for duplicates and bad bodies. */
+async function goalSettings(req, res, domain, kind, id) {
+  const list = kind === 'goals' ? goalsOf(domain) : funnelsOf(domain);
+  if (req.method === 'DELETE' && id) {
+    const index = list.findIndex((item) => item.id === Number(id));
+    if (index < 0) return error(res, 404, 'not_found', `No such ${kind === 'goals' ? 'goal' : 'funnel'}`);
+    list.splice(index, 1);
+    return send(res, 204);
+  }
+  if (req.method !== 'POST' || id) return error(res, 404, 'not_found', `No route for ${req.method} ${kind}`);
+  const body = await readJson(req);
+  if (kind === 'goals') {
+    if (!body.event_name === !body.page_path) throw new BadRequest('a goal has either event_name or page_path');
+    const name = body.display_name ?? (body.event_name ?? `Visit ${body.page_path}`);
+    if (list.some((g) => g.display_name === name)) return error(res, 409, 'goal_exists', `${name} exists already`);
+    const created = goal({ display_name: name, ...(body.event_name ? { event_name: body.event_name } : { page_path: body.page_path }), currency: body.currency ?? null });
+    list.push(created);
+    return send(res, 201, created);
+  }
+  if (!body.name || !Array.isArray(body.steps) || body.steps.length < 2) throw new BadRequest('a funnel has a name and 2 to 8 steps');
+  const created = { id: nextGoalId++, name: body.name, steps: body.steps };
+  list.push(created);
+  return send(res, 201, created);
+}
+
+/** A funnel's steps: each step keeps a share of the one before, from the goal's conversions. */
+function funnel(body) {
+  const site = sites.find((s) => s.domain === body.site_id);
+  if (!site) throw Object.assign(new Error('site_id: no such site'), { status: 404 });
+  const found = funnelsOf(site.domain).find((f) => f.name === body.funnel);
+  if (!found) throw new BadRequest(`funnel: no funnel named ${JSON.stringify(body.funnel)}`);
+  const [all] = query({ site_id: site.domain, metrics: ['visitors'], date_range: body.date_range, filters: body.filters ?? [] }).results;
+  const allVisitors = all.metrics[0];
+  let visitors = Math.round(allVisitors * Math.min(1, (GOAL_WEIGHTS[found.steps[0]] ?? 5) / 100));
+  const entering = visitors;
+  const steps = found.steps.map((name, i) => {
+    if (i > 0) visitors = Math.round(visitors * 0.4 * jitter(`${site.domain}${name}${i}`, 0.2));
+    return { name, visitors };
+  }).map((step, i, list) => {
+    const dropoff = i === 0 ? 0 : list[i - 1].visitors - step.visitors;
+    return {
+      ...step,
+      conversion_rate: entering ? Math.round((step.visitors / entering) * 1000) / 10 : 0,
+      dropoff,
+      dropoff_percentage: i === 0 || !list[i - 1].visitors ? 0 : Math.round((dropoff / list[i - 1].visitors) * 1000) / 10,
+    };
+  });
+  return {
+    steps,
+    meta: {
+      all_visitors: allVisitors,
+      entering_visitors: entering,
+      entering_visitors_percentage: allVisitors ? Math.round((entering / allVisitors) * 1000) / 10 : 0,
+      conversion_rate: entering ? Math.round((steps[steps.length - 1].visitors / entering) * 1000) / 10 : 0,
+    },
+  };
 }
 
 // Just enough of the settings routes to click through the settings pages; nothing is enforced.
@@ -435,6 +559,10 @@ const server = createServer(async (req, res) => {
   }
 });
 
-server.listen(PORT, '127.0.0.1', () => {
-  console.log(`dashboard mock on http://127.0.0.1:${PORT}/  (login: any email, password "demo"; share: /share/example.com?auth=${SHARE_TOKEN})`);
-});
+// The tests import the module for its answers; `npm run mock` runs it.
+export { funnel, query };
+if (import.meta.url === `file://${process.argv[1]}`) {
+  server.listen(PORT, '127.0.0.1', () => {
+    console.log(`dashboard mock on http://127.0.0.1:${PORT}/  (login: any email, password "demo"; share: /share/example.com?auth=${SHARE_TOKEN})`);
+  });
+}

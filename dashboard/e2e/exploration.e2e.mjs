@@ -10,7 +10,9 @@
 //   comparison  the graph's comparison line carries the API's comparison numbers, drawn in order
 //   map         every country with visitors has a shape (or dot) carrying its visitors
 //   realtime    with the page's clock installed, new hits show up after one refresh, no reload
-//   screenshots 1280 px, 375 px and dark mode, into SCREENSHOTS_DIR
+//   theme       the header's theme toggle overrides the system's scheme, survives a reload
+//   screenshots 1280 px, 375 px and dark mode, into SCREENSHOTS_DIR (the IT passes target/screenshots,
+//               or docs/screenshots when asked to update them: docs/testing.md)
 //
 //   TRACKFLOW_URL=… TRACKFLOW_SITE=… TRACKFLOW_EMAIL=… TRACKFLOW_PASSWORD=… SCREENSHOTS_DIR=… \
 //     [CHROMIUM_PATH=/usr/bin/chromium] node e2e/exploration.e2e.mjs
@@ -288,6 +290,25 @@ try {
   await card(dark, 'Locations').locator('[data-country="US"]').first().waitFor();
   assert.equal(await dark.evaluate(() => window.matchMedia('(prefers-color-scheme: dark)').matches), true);
   await screenshot(dark, 'dashboard-dark.png');
+
+  step('theme toggle: dark on a light system, kept over a reload, and back to the system');
+  const background = (p) => p.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const darkBackground = await background(dark);
+  const themed = await signedIn({ colorScheme: 'light' });
+  await themed.goto(`${url}/${site}`);
+  await kpi(themed, 'Unique visitors').waitFor();
+  const lightBackground = await background(themed);
+  assert.notEqual(lightBackground, darkBackground, 'light and dark pages differ');
+  await themed.getByLabel('Theme').selectOption('dark');
+  assert.equal(await background(themed), darkBackground, 'dark chosen on a light system');
+  await themed.reload();
+  await kpi(themed, 'Unique visitors').waitFor();
+  assert.equal(await background(themed), darkBackground, 'the choice survives a reload');
+  assert.equal(await themed.getByLabel('Theme').inputValue(), 'dark');
+  await themed.getByLabel('Theme').selectOption('system');
+  assert.equal(await background(themed), lightBackground, 'system follows the light system again');
+  await dark.getByLabel('Theme').selectOption('light');
+  assert.equal(await background(dark), lightBackground, 'light chosen on a dark system');
 
   assert.equal(failed, false, 'no errors in the pages');
   console.log('exploration scenario passed');

@@ -11,7 +11,7 @@
 // goal "/pricing" and the revenue goal "Purchase" in euros, add the funnel "Pricing to signup";
 // then on the dashboard read the goal conversions (Signup: 3 uniques of 4 visitors, 75 %; Visit
 // /pricing: 3; Purchase: 3, revenue €25.00 from A's and C's euros, €12.50 on average, B's
-// dollars left out), break the Signup goal down by its "plan" property (pro 2, free 1), and read
+// dollars left out; filtered by Purchase, the same revenue in the KPI row), break the Signup goal down by its "plan" property (pro 2, free 1), and read
 // the funnel's steps (3 visitors, then 1: only A signed up after seeing /pricing).
 //
 //   TRACKFLOW_URL=http://127.0.0.1:8080 TRACKFLOW_SITE=… TRACKFLOW_EMAIL=… TRACKFLOW_PASSWORD=… \
@@ -96,6 +96,14 @@ export async function runScenario({ url, site, email, password, executablePath }
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="step-visitors"]').length === 2);
     assert.deepEqual(await funnel.getByTestId('step-visitors').allTextContents(), ['3', '1'], 'funnel step visitors');
     await funnel.getByText('Dropped off: 2 (66.7%)').waitFor();
+
+    // The revenue goal as a filter: its total and average revenue join the KPI row.
+    await goalCard.getByRole('button', { name: 'Purchase', exact: true }).click();
+    await page.getByLabel('Active filters').getByText('Goal is Purchase').waitFor();
+    await page.locator('[data-kpi="total_revenue"]').getByText('€25.00').waitFor();
+    await page.locator('[data-kpi="average_revenue"]').getByText('€12.50').waitFor();
+    await page.goBack();
+    await page.getByText('Goal is Purchase').waitFor({ state: 'detached' });
 
     // One goal's properties: filter by the goal, then its Properties tab.
     await goalCard.getByRole('button', { name: 'Signup', exact: true }).click();

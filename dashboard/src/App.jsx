@@ -14,6 +14,7 @@ import AccountPage from './components/AccountPage.jsx';
 import UsersPage from './components/UsersPage.jsx';
 import SharePasswordPage from './components/SharePasswordPage.jsx';
 import GoalSettingsPage from './components/goals/GoalSettingsPage.jsx';
+import ThemePicker from './components/ThemePicker.jsx';
 import { ErrorBox, Logo, Spinner } from './components/ui.jsx';
 
 const storage = browserStorage();
@@ -39,6 +40,7 @@ function Header({ client, shared }) {
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4">
         <a href="/" onClick={(e) => { e.preventDefault(); if (!shared) navigate('/'); }}><Logo /></a>
         <div className="ml-auto flex items-center gap-4 text-sm text-gray-600 dark:text-gray-400">
+          <ThemePicker storage={storage} />
           {shared
             ? <span className="rounded bg-gray-100 px-2 py-1 text-xs dark:bg-gray-800">Shared dashboard · read-only</span>
             : (

@@ -1,6 +1,6 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { useFetch } from '../lib/useFetch.js';
-import { comparisonOf, timeseriesQuery } from '../lib/query.js';
+import { REVENUE_METRICS, comparisonOf, timeseriesQuery } from '../lib/query.js';
 import { readKpis } from '../lib/kpis.js';
 import { fillSeries } from '../lib/timeseries.js';
 import { currentBucket, intervalFor, intervalsFor } from '../lib/periods.js';
@@ -19,9 +19,12 @@ const TONES = {
 
 function Kpi({ kpi, selected, onSelect, comparing }) {
   const change = describeChange(kpi.metric, kpi.change);
+  // Revenue is shown, not graphed: the graph plots numbers, revenue is an amount in a currency.
+  const Tile = onSelect ? 'button' : 'div';
+  const props = onSelect ? { type: 'button', onClick: onSelect, 'aria-pressed': selected } : {};
   return (
-    <button type="button" onClick={onSelect} aria-pressed={selected}
-      className={`group min-w-0 px-4 py-3 text-left transition-colors hover:bg-gray-50 dark:hover:bg-gray-800/50 sm:px-5 ${selected ? 'bg-indigo-50/60 dark:bg-indigo-950/40' : ''}`}>
+    <Tile {...props} data-kpi={kpi.metric}
+      className={`group min-w-0 px-4 py-3 text-left transition-colors sm:px-5 ${onSelect ? 'hover:bg-gray-50 dark:hover:bg-gray-800/50' : ''} ${selected ? 'bg-indigo-50/60 dark:bg-indigo-950/40' : ''}`}>
       <div className={`truncate text-xs font-semibold uppercase tracking-wide ${selected ? 'text-indigo-700 dark:text-indigo-400' : 'text-gray-500 dark:text-gray-400'}`}>
         {METRICS[kpi.metric].label}
       </div>
@@ -30,8 +33,14 @@ function Kpi({ kpi, selected, onSelect, comparing }) {
         {comparing && change && <span className={`text-xs font-medium ${TONES[change.tone]}`}>{change.text}</span>}
       </div>
       <div className={`mt-2 h-0.5 rounded ${selected ? 'bg-indigo-500' : 'bg-transparent'}`} />
-    </button>
+    </Tile>
   );
+}
+
+/** Wide screens: six KPIs on one row, eight (goal filter) too, ten (with revenue) on two of five. */
+function kpiColumns(count) {
+  if (count > 8) return 'xl:grid-cols-5';
+  return count > 6 ? 'xl:grid-cols-8' : 'xl:grid-cols-6';
 }
 
 function KpiSkeleton() {
@@ -52,7 +61,10 @@ export default function Overview({
   const seriesBody = timeseriesQuery(site, state, metric);
   const series = useFetch((signal) => client.query(seriesBody, { signal }), JSON.stringify(seriesBody), refresh);
 
-  const rows = kpis.data ? readKpis(kpiBody.metrics, kpis.data) : null;
+  // Revenue only where the filtered goals have a currency (the API answers null otherwise).
+  const rows = kpis.data
+    ? readKpis(kpiBody.metrics, kpis.data).filter((k) => k.value !== null || !REVENUE_METRICS.includes(k.metric))
+    : null;
   const points = series.data
     ? fillSeries(series.data, { state, interval, today, current: currentBucket(timeZone, interval) })
     : null;
@@ -61,11 +73,11 @@ export default function Overview({
   return (
     <Card>
       {kpis.error && <ErrorBox error={kpis.error} onRetry={kpis.reload} className="m-4" />}
-      <div className={`grid grid-cols-2 divide-gray-100 border-b border-gray-100 dark:divide-gray-800 dark:border-gray-800 md:grid-cols-3 xl:grid-cols-6 ${kpiBody.metrics.length > 6 ? 'xl:grid-cols-8' : ''} ${kpis.loading && rows ? 'opacity-60' : ''}`}>
+      <div className={`grid grid-cols-2 divide-gray-100 border-b border-gray-100 dark:divide-gray-800 dark:border-gray-800 md:grid-cols-3 ${kpiColumns(rows?.length ?? 0)} ${kpis.loading && rows ? 'opacity-60' : ''}`}>
         {rows
           ? rows.map((kpi) => (
             <Kpi key={kpi.metric} kpi={kpi} selected={kpi.metric === metric} comparing={comparisonOf(state) !== null}
-              onSelect={() => onSelectMetric(kpi.metric)} />
+              onSelect={REVENUE_METRICS.includes(kpi.metric) ? null : () => onSelectMetric(kpi.metric)} />
           ))
           : !kpis.error && Array.from({ length: 6 }, (_, i) => <KpiSkeleton key={i} />)}
       </div>

@@ -60,8 +60,22 @@ export function comparesGraph(state) {
 }
 
 /** The KPI row: totals with the change against the comparison ("all" has none). */
+/** Revenue, which the API reads in the currency of the goals a filter selects. */
+export const REVENUE_METRICS = ['total_revenue', 'average_revenue'];
+
+/**
+ * A top-level goal condition the API reads revenue for: `is` or `contains`, not a negation
+ * ("does not contain" is `not` around the condition, so not top-level).
+ */
+export function hasRevenueGoalFilter(state) {
+  return state.filters.some((c) => c.dimension === 'event:goal' && (c.op === 'is' || c.op === 'contains'));
+}
+
 export function kpiQuery(site, state) {
-  const metrics = hasGoalFilter(state) ? [...KPI_METRICS, 'events', 'conversion_rate'] : KPI_METRICS;
+  let metrics = KPI_METRICS;
+  if (hasGoalFilter(state)) metrics = [...metrics, 'events', 'conversion_rate'];
+  // Null from the API where the goals have no currency; the KPI row then leaves them out.
+  if (hasRevenueGoalFilter(state)) metrics = [...metrics, ...REVENUE_METRICS];
   const comparison = comparisonOf(state);
   return buildQuery(site, state, { metrics, include: comparison ? { comparisons: comparison } : {} });
 }

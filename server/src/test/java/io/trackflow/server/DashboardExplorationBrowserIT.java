@@ -19,12 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * three countries and a private network browse 33 pages (one of them, the "needle", visited once)
  * and send a few custom events; then headless Chromium ({@code dashboard/e2e/exploration.e2e.mjs})
  * checks the card details (search, sort, paging, URL state), the filter editor, the comparison
- * line, the world map and the realtime view against the stats API's own answers, and writes the
- * README's screenshots to {@code docs/screenshots/}.
+ * line, the world map and the realtime view against the stats API's own answers, and takes the
+ * README's screenshots: into {@code target/screenshots/}, or {@code docs/screenshots/} when asked
+ * ({@link Screenshots}).
  */
 class DashboardExplorationBrowserIT {
-
-  private static final Path SCREENSHOTS = Path.of("..", "docs", "screenshots").toAbsolutePath().normalize();
 
   @TempDir Path dataDir;
 
@@ -32,6 +31,8 @@ class DashboardExplorationBrowserIT {
   @DisplayName("In headless Chromium the details find a page beyond the top 10 and reach the last row, two edited filters reach every card and survive reload and Back, the comparison line and the map carry the API's numbers, and realtime updates on the page clock")
   void analysisToolsInTheDashboard() throws Exception {
     Path chromium = DashboardScenario.chromium();
+    Path screenshots = Screenshots.directory();
+    Map<Path, Long> docsBefore = Screenshots.checksums(Screenshots.DOCS);
 
     String site = StandaloneEndToEndIT.newSiteDomain("explore");
     try (RunningServer server = RunningServer.start(StandaloneEndToEndIT.standalone(dataDir))) {
@@ -69,11 +70,15 @@ class DashboardExplorationBrowserIT {
 
       String output = DashboardScenario.run("exploration.e2e.mjs", chromium, Map.of("TRACKFLOW_URL", http.base().toString(), "TRACKFLOW_SITE", site,
           "TRACKFLOW_EMAIL", StandaloneEndToEndIT.ADMIN_EMAIL, "TRACKFLOW_PASSWORD", StandaloneEndToEndIT.ADMIN_PASSWORD,
-          "SCREENSHOTS_DIR", SCREENSHOTS.toString()), dataDir.resolve("exploration-e2e.log"), Duration.ofMinutes(5));
+          "SCREENSHOTS_DIR", screenshots.toString()), dataDir.resolve("exploration-e2e.log"), Duration.ofMinutes(5));
       assertThat(output).contains("exploration scenario passed");
     }
     for (String shot : List.of("dashboard-1280.png", "dashboard-375.png", "dashboard-dark.png", "realtime-1280.png")) {
-      assertThat(SCREENSHOTS.resolve(shot)).as("screenshot %s", shot).isNotEmptyFile();
+      assertThat(screenshots.resolve(shot)).as("screenshot %s", shot).isNotEmptyFile();
+    }
+    if (!screenshots.equals(Screenshots.DOCS)) {
+      assertThat(Screenshots.checksums(Screenshots.DOCS)).as("the checkout's docs/screenshots after a run not asked to update them")
+          .isEqualTo(docsBefore);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.trackflow.query.data;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.core.http.HttpFailure;
 import io.trackflow.core.store.EventStore;
@@ -63,6 +64,7 @@ public final class Imports {
   private final Counter done;
   private final Counter failed;
   private final Counter rows;
+  private final Counter storeFailures;
 
   public Imports(AccountStore accounts, EventStore events, Function<String, Future<Void>> invalidate,
       MeterRegistry registry, Clock clock) {
@@ -74,6 +76,13 @@ public final class Imports {
     this.failed = outcome(registry, "failed");
     this.rows = Counter.builder("trackflow.imports.rows").description("Rows stored by imports")
         .register(registry);
+    // Failed imports are mostly bad files, the uploader's to fix; these are the operator's.
+    this.storeFailures = Counter.builder("trackflow.imports.store.failures")
+        .description("Imports that failed for a reason other than their file (the event or account store failed)")
+        .register(registry);
+    // With the rows counter, shows an import that runs without progress.
+    Gauge.builder("trackflow.imports.running", runningSites, Set::size)
+        .description("Imports this process is running").register(registry);
   }
 
   private static Counter outcome(MeterRegistry registry, String status) {
@@ -134,6 +143,7 @@ public final class Imports {
       state = importZip(state, upload);
     } catch (Exception e) {
       log.warn("Import {} of {} failed: {}", created.id(), domain, e.toString());
+      storeFailures.increment();
       try {
         await(events.deleteImport(domain, created.id()));
       } catch (Exception cleanup) {

@@ -3,10 +3,18 @@ package io.trackflow.query.data;
 import static io.trackflow.query.QueryStack.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trackflow.adapters.store.duckdb.DuckDbEventStore;
+import io.trackflow.core.event.Event;
+import io.trackflow.core.session.StoredSession;
+import io.trackflow.core.store.EventStore;
+import io.trackflow.core.store.QueryResult;
+import io.trackflow.core.store.ReadView;
+import io.trackflow.core.store.SqlDialect;
 import io.trackflow.query.QueryStack;
 import io.trackflow.query.account.Site;
 import io.trackflow.query.account.SiteRole;
 import io.trackflow.query.account.User;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -15,10 +23,12 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +51,11 @@ class ImportsApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    stack = QueryStack.start(dir, true);
+    start(QueryStack.start(dir, true));
+  }
+
+  private void start(QueryStack started) throws Exception {
+    stack = started;
     User owner = await(stack.store.createUser("owner@example.com", "unused", false));
     User viewer = await(stack.store.createUser("viewer@example.com", "unused", false));
     await(stack.store.createSite(new Site(SITE, "Imports", "UTC", 1L), owner.id()));
@@ -53,6 +67,44 @@ class ImportsApiTest {
   @AfterEach
   void stop() throws Exception {
     stack.close();
+  }
+
+  /** A DuckDB event store without the imported tables: every import's insert fails, as a broken store's would. */
+  private record WithoutImportedTables(EventStore store) implements EventStore {
+    @Override
+    public Future<Void> migrate() {
+      return store.migrate();
+    }
+
+    @Override
+    public Future<Void> insert(List<Event> events) {
+      return store.insert(events);
+    }
+
+    @Override
+    public Future<List<StoredSession>> openSessions(long fromMillis, long toMillis) {
+      return store.openSessions(fromMillis, toMillis);
+    }
+
+    @Override
+    public Future<QueryResult> query(Function<ReadView, String> statement) {
+      return store.query(statement);
+    }
+
+    @Override
+    public Future<Void> deleteSite(String site) {
+      return store.deleteSite(site);
+    }
+
+    @Override
+    public SqlDialect dialect() {
+      return store.dialect();
+    }
+
+    @Override
+    public Future<Void> close() {
+      return store.close();
+    }
   }
 
   private static Buffer zip(Map<String, String> files) throws Exception {
@@ -136,6 +188,25 @@ class ImportsApiTest {
     JsonObject empty = importAndWait(Map.of("readme.md/", ""));
     assertThat(empty.getString("status")).isEqualTo("failed");
     assertThat(empty.getJsonArray("errors").getJsonObject(0).getString("message")).contains("no imported_*.csv files");
+    // Bad files are the uploader's to fix: counted as failed imports, not as the operator's failures.
+    assertThat(stack.registry.find("trackflow.imports.finished").tag("status", "failed").counter().count()).isEqualTo(2);
+    assertThat(stack.registry.find("trackflow.imports.store.failures").counter().count()).isZero();
+    assertThat(stack.registry.find("trackflow.imports.running").gauge().value()).isZero();
+  }
+
+  @Test
+  @DisplayName("An import whose rows the event store refuses fails and is counted as a store failure, for the operator's alert; afterwards no import runs")
+  void storeFailureIsCounted() throws Exception {
+    stack.close();
+    start(QueryStack.start(dir.resolve("without-imports"), (vertx, registry) -> new WithoutImportedTables(
+        new DuckDbEventStore(vertx, dir.resolve("without-imports.duckdb"), registry)), o -> o, Clock.systemUTC()));
+    JsonObject failed = importAndWait(Map.of("imported_visitors_20240101_20240101.csv",
+        "date,visitors,pageviews,bounces,visits,visit_duration\n2024-01-01,10,20,5,12,600\n"));
+    assertThat(failed.getString("status")).isEqualTo("failed");
+    assertThat(failed.getJsonArray("errors").getJsonObject(0).getString("message")).startsWith("storing the rows failed");
+    assertThat(stack.registry.find("trackflow.imports.store.failures").counter().count()).isEqualTo(1);
+    assertThat(stack.registry.find("trackflow.imports.finished").tag("status", "failed").counter().count()).isEqualTo(1);
+    assertThat(stack.registry.find("trackflow.imports.running").gauge().value()).isZero();
   }
 
   @Test
