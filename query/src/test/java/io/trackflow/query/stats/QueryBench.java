@@ -277,14 +277,14 @@ public final class QueryBench {
     for (Map.Entry<String, Map<Long, Map<String, Figures>>> store : results.entrySet()) {
       Map<Long, Map<String, Figures>> bySize = store.getValue();
       List<Long> measured = sizes.stream().filter(bySize::containsKey).toList();
-      System.out.printf(Locale.ROOT, "%n%s summary (ms; rollups %s): API p50 / API p95 cold, [SQL p95], {cached p95}%n",
-          store.getKey(), rollups);
+      System.out.printf(Locale.ROOT, "%n%s summary (ms; rollups %s): API p50 / API p95 cold, [SQL p95], {cached p95};"
+          + " growth of the API p50 / p95 from one size to the next%n", store.getKey(), rollups);
       StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-26s", "query"));
       for (long size : measured) {
         head.append(String.format(Locale.ROOT, " %26s", BenchData.label(size)));
       }
       for (int i = 1; i < measured.size(); i++) {
-        head.append(String.format(Locale.ROOT, " %9s", growthLabel(measured.get(i - 1), measured.get(i))));
+        head.append(String.format(Locale.ROOT, " %12s", growthLabel(measured.get(i - 1), measured.get(i))));
       }
       System.out.println(head);
       for (String query : bySize.get(measured.get(0)).keySet()) {
@@ -295,8 +295,10 @@ public final class QueryBench {
               f.apiP50(), f.apiP95(), f.sqlP95(), f.cacheP95())));
         }
         for (int i = 1; i < measured.size(); i++) {
-          line.append(String.format(Locale.ROOT, " %8.2fx", bySize.get(measured.get(i)).get(query).apiP95()
-              / bySize.get(measured.get(i - 1)).get(query).apiP95()));
+          Figures smaller = bySize.get(measured.get(i - 1)).get(query);
+          Figures larger = bySize.get(measured.get(i)).get(query);
+          line.append(String.format(Locale.ROOT, " %12s", String.format(Locale.ROOT, "%.2f / %.2f",
+              larger.apiP50() / smaller.apiP50(), larger.apiP95() / smaller.apiP95())));
         }
         System.out.println(line);
       }
@@ -311,7 +313,7 @@ public final class QueryBench {
   }
 
   private static String growthLabel(long from, long to) {
-    return BenchData.label(from) + ">" + BenchData.label(to);
+    return BenchData.label(from) + "→" + BenchData.label(to);
   }
 
   private static String verdict(double value, double limit, String format) {
@@ -358,7 +360,8 @@ public final class QueryBench {
           other == null || other == 0 ? "-" : String.format(Locale.ROOT, "%.3f", f.getValue() / (double) other));
     }
     System.out.printf(Locale.ROOT, "  aggregate answer, copies:      %s%n  aggregate answer, independent: %s%n",
-        inStoreAnswers.get("aggregate + comparison"), independentAnswers.get("aggregate + comparison"));
+        new JsonObject(inStoreAnswers.get("aggregate + comparison")).getJsonArray("results"),
+        new JsonObject(independentAnswers.get("aggregate + comparison")).getJsonArray("results"));
     BenchData.await(inStore.close());
     BenchData.await(java.close());
   }
