@@ -194,6 +194,8 @@ final class BenchData {
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + target.toAbsolutePath());
          Statement statement = connection.createStatement()) {
       statement.execute("SET TimeZone = 'UTC'");
+      // The machine is shared: the copy streams, so a bounded memory is no slower.
+      statement.execute("SET memory_limit = '4GB'");
       statement.execute("ATTACH '" + base.toAbsolutePath().toString().replace("'", "''") + "' AS base (READ_ONLY)");
       for (int c = 0; c < copies; c++) {
         long key = copyKey(c);

@@ -7,7 +7,6 @@ import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.http.HttpServerVerticle;
 import io.trackflow.core.store.EventStore;
-import io.trackflow.core.store.EventsSchema;
 import io.trackflow.core.store.QueryResult;
 import io.trackflow.core.store.SqlDialect;
 import io.trackflow.core.testdata.EventGenerator;
