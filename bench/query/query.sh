@@ -10,7 +10,8 @@
 #   SIZES=1000000 ROUNDS=10 STORES=duckdb bench/query/query.sh
 #   MODE=approx SIZES=10000000,50000000 bench/query/query.sh   # visitor figures: sketch and API vs exact
 #   MODE=verify bench/query/query.sh                       # in-store copies vs the adapter, at 1M
-#   ROLLUPS=always bench/query/query.sh                    # the stats service's rollups mode (auto|always|never)
+#   ROLLUPS=always bench/query/query.sh                    # the stats service's rollups mode (auto|always|never;
+#                                                          # ROLLUPS_MIN_SESSIONS for auto)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -20,7 +21,8 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx6g \
   -Dmode="${MODE:-latency}" -Dsizes="${SIZES:-1000000,10000000,50000000}" -Drounds="${ROUNDS:-20}" \
-  -Dstores="${STORES:-clickhouse,duckdb}" -Drollups="${ROLLUPS:-never}" \
+  -Dstores="${STORES:-clickhouse,duckdb}" -Dtrackflow.stats.rollups="${ROLLUPS:-never}" \
+  ${ROLLUPS_MIN_SESSIONS:+-Dtrackflow.stats.rollups.min.sessions="$ROLLUPS_MIN_SESSIONS"} \
   -Dload.limit="${LOAD_LIMIT:-10000000}" -Dcopy.base="${COPY_BASE:-10000000}" \
   -Dclickhouse.url="${CLICKHOUSE_URL:-}" -Dsql.dump="${SQL_DUMP:-}" -Dduckdb.dir="${DUCKDB_DIR:-/tmp/trackflow-bench}" \
   -Dlogback.configurationFile=bench/writer/logback-quiet.xml \

@@ -28,7 +28,7 @@ import org.apache.datasketches.hll.Union;
  *   <li>"sketch": an HLL sketch (DataSketches, lgK = 14, HLL_4) per group and UTC day built from
  *       the raw visitor ids, the days merged for the range, as rollups keeping a sketch per day
  *       would answer;
- *   <li>"API": the stats API's own answer in the bench's rollups mode ({@code -Drollups}); with
+ *   <li>"API": the stats API's own answer in the bench's rollups mode ({@link QueryBench#ROLLUPS_PROPERTY}); with
  *       rollups "never" it must be exact, which also checks that the exact SQL here means what
  *       the dashboard means.
  * </ul>

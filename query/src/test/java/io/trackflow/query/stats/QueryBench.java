@@ -56,8 +56,13 @@ public final class QueryBench {
   static final String SITE = EventGenerator.SITES.get(0);
   static final String ZONE = "Europe/Berlin";
   static final String SET = "dashboard set, parallel";
-  /** Rollups modes a stats service may be asked for; "never" is how this build answers anyway. */
+  /** Rollups modes a stats service may be asked for; "never" is how a service without rollups answers. */
   static final List<String> ROLLUPS_MODES = List.of("auto", "always", "never");
+  /**
+   * The system property a stats service built without configuration takes its rollups mode
+   * from (the service's own setting {@code stats.rollups}).
+   */
+  static final String ROLLUPS_PROPERTY = "trackflow.stats.rollups";
 
   private final Vertx vertx = Vertx.vertx();
   private final WebClient client = WebClient.create(vertx);
@@ -76,13 +81,13 @@ public final class QueryBench {
 
   public static void main(String[] args) throws Exception {
     String mode = System.getProperty("mode", "latency");
-    String rollups = System.getProperty("rollups", "never");
+    String rollups = System.getProperty(ROLLUPS_PROPERTY, "never");
     if (!ROLLUPS_MODES.contains(rollups)) {
-      throw new IllegalArgumentException("-Drollups must be one of " + ROLLUPS_MODES + ": " + rollups);
+      throw new IllegalArgumentException("-D" + ROLLUPS_PROPERTY + " must be one of " + ROLLUPS_MODES + ": " + rollups);
     }
+    // Before any data is loaded (and before Vert.x starts): a mode this build cannot run fails at once.
+    requireRollupsMode(rollups);
     QueryBench bench = new QueryBench(Integer.getInteger("rounds", 20), rollups);
-    // Before any data is loaded: a mode this build cannot run fails at once.
-    bench.requireRollupsMode();
     List<Long> sizes = Arrays.stream(System.getProperty("sizes", "1000000,10000000,50000000").split(","))
         .map(String::strip).map(Long::parseLong).sorted().toList();
     List<String> kinds = List.of(System.getProperty("stores", "clickhouse,duckdb").split(","));
@@ -163,19 +168,29 @@ public final class QueryBench {
   }
 
   /**
-   * The stats service under test. The rollups mode ({@code -Drollups}) goes to its
-   * configuration here; this build's service reads raw events only, which is mode "never".
+   * The stats service under test; built without configuration, it takes its rollups mode from
+   * {@link #ROLLUPS_PROPERTY}, which the bench prints in every heading.
    */
   StatsService statsService(EventStore store, QueryCache cache, SimpleMeterRegistry registry) {
-    requireRollupsMode();
+    requireRollupsMode(rollups);
     return new StatsService(store, cache, registry, Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   /** Fails unless the stats service can answer in the requested rollups mode. */
-  void requireRollupsMode() {
-    if (!rollups.equals("never")) {
-      throw new IllegalStateException("-Drollups=" + rollups + ": this build's StatsService has no rollups switch"
-          + " (it reads raw events only, which is mode never)");
+  static void requireRollupsMode(String rollups) {
+    if (!rollups.equals("never") && !hasRollups()) {
+      throw new IllegalStateException("-D" + ROLLUPS_PROPERTY + "=" + rollups + ": this build's stats service has no"
+          + " rollups (it reads raw events only, which is mode never)");
+    }
+  }
+
+  /** Whether this build's stats service has rollups (their options class) to be switched. */
+  private static boolean hasRollups() {
+    try {
+      Class.forName("io.trackflow.query.stats.RollupOptions");
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
     }
   }
 
