@@ -145,7 +145,7 @@ class StoreDifferentialIT {
                 + " argMinIf(pathname, timestamp_ms, name = 'pageview') AS entry FROM events FINAL"
                 + " WHERE site = " + SHOP + " GROUP BY session_id) GROUP BY entry ORDER BY sessions DESC, entry",
             "SELECT entry, count(*) AS sessions FROM (SELECT session_id,"
-                + " arg_min(pathname, timestamp_ms) FILTER (WHERE name = 'pageview') AS entry FROM events"
+                + " coalesce(arg_min(pathname, timestamp_ms) FILTER (WHERE name = 'pageview'), '') AS entry FROM events"
                 + " WHERE site = " + SHOP + " GROUP BY session_id) GROUP BY entry ORDER BY sessions DESC, entry"),
         new Question("sources and UTM mediums",
             "SELECT referrer_source, utm_medium, utm_campaign, uniqExact(visitor_id) AS visitors, count() AS pageviews"

@@ -203,7 +203,6 @@ public final class EventGenerator {
     int day = random.nextInt(days);
     long dayStart = startMillis + day * DAY;
     long t = dayStart + pick(HOUR_WEIGHTS) * 3_600_000L + random.nextInt(3_600_000);
-    long visitorId = mix(visitor.seed() ^ (day * 0x9E3779B97F4A7C15L));
     long sessionId = random.nextLong();
     String[] source = SOURCES.get(pick(SOURCE_WEIGHTS));
     String hostname = random.nextInt(5) == 0 ? "www." + site : site;
@@ -214,18 +213,18 @@ public final class EventGenerator {
       if (t >= startMillis + days * DAY) {
         break;
       }
-      Event.Builder pageview = base(site, hostname, visitor, visitorId, sessionId, p == 0 ? source : SOURCES.get(0))
+      Event.Builder pageview = base(site, hostname, visitor, day, dayStart, t, sessionId, p == 0 ? source : SOURCES.get(0))
           .name(Event.PAGEVIEW).timestampMillis(t).pathname(path);
       if (siteIndex == 1 && path.startsWith("/blog")) {
         pageview.props(List.of("author"), List.of(AUTHORS[random.nextInt(AUTHORS.length)]));
       }
       out.add(pageview.build());
       if (random.nextInt(100) < 8) {
-        out.add(customEvent(site, hostname, visitor, visitorId, sessionId, path, t + random.nextInt(900)));
+        out.add(customEvent(site, hostname, visitor, day, dayStart, sessionId, path, t + random.nextInt(900)));
       }
       long dwell = 2_000 + (long) (-Math.log(random.nextDouble()) * 40_000);
       if (random.nextInt(100) < 60) {
-        out.add(base(site, hostname, visitor, visitorId, sessionId, SOURCES.get(0))
+        out.add(base(site, hostname, visitor, day, dayStart, t + dwell, sessionId, SOURCES.get(0))
             .name(Event.ENGAGEMENT).timestampMillis(t + dwell).pathname(path)
             .interactive(false)
             .scrollDepth(random.nextInt(101))
@@ -237,9 +236,9 @@ public final class EventGenerator {
     }
   }
 
-  private Event customEvent(String site, String hostname, Visitor visitor, long visitorId, long sessionId,
+  private Event customEvent(String site, String hostname, Visitor visitor, int day, long dayStart, long sessionId,
       String path, long t) {
-    Event.Builder b = base(site, hostname, visitor, visitorId, sessionId, SOURCES.get(0)).timestampMillis(t).pathname(path);
+    Event.Builder b = base(site, hostname, visitor, day, dayStart, t, sessionId, SOURCES.get(0)).timestampMillis(t).pathname(path);
     return switch (random.nextInt(4)) {
       case 0 -> b.name("Signup").props(List.of("plan"), List.of(random.nextBoolean() ? "free" : "pro")).build();
       case 1 -> {
@@ -259,7 +258,16 @@ public final class EventGenerator {
     };
   }
 
-  private Event.Builder base(String site, String hostname, Visitor visitor, long visitorId, long sessionId, String[] source) {
+  /**
+   * An event of the session started on {@code day}; one at {@code t} past that day's end is
+   * the visitor's under the next day's id, in a session of its own, as the collector's daily
+   * salt makes it (a visitor id and a session never span two UTC days). Derived without a draw
+   * from the generator, so the random sequence stays as it was.
+   */
+  private Event.Builder base(String site, String hostname, Visitor visitor, int day, long dayStart, long t,
+      long sessionId, String[] source) {
+    boolean nextDay = t >= dayStart + DAY;
+    long visitorId = mix(visitor.seed() ^ ((nextDay ? day + 1 : day) * 0x9E3779B97F4A7C15L));
     return Event.builder()
         .eventId(newId())
         .site(site)
@@ -272,7 +280,7 @@ public final class EventGenerator {
         .utmTerm(source[5])
         .utmContent(source[6])
         .visitorId(visitorId)
-        .sessionId(sessionId)
+        .sessionId(nextDay ? mix(sessionId) : sessionId)
         .browser(visitor.browser()[0])
         .browserVersion(visitor.browser()[1])
         .os(visitor.system()[0])

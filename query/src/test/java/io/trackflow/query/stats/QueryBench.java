@@ -2,14 +2,11 @@ package io.trackflow.query.stats;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trackflow.adapters.store.clickhouse.ClickHouseEventStore;
-import io.trackflow.adapters.store.clickhouse.ClickHouseOptions;
-import io.trackflow.adapters.store.duckdb.DuckDbEventStore;
 import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.http.HttpServerVerticle;
 import io.trackflow.core.store.EventStore;
-import io.trackflow.core.store.EventsSchema;
 import io.trackflow.core.store.QueryResult;
 import io.trackflow.core.store.SqlDialect;
 import io.trackflow.core.testdata.EventGenerator;
@@ -29,71 +26,100 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Stats query latency on 10 million generated events over 90 days, on ClickHouse and on DuckDB:
- * the dashboard's set of queries (aggregate with comparison, 30-day time series, six top-10
- * breakdowns, realtime), each through the HTTP API without cache ("cold"), through the API with
- * the answer cached, and as the very same SQL sent straight to the store, in the same run.
+ * Stats query latency at several sizes of generated data (1M, 10M and 50M events over 90 days
+ * by default), on ClickHouse and on DuckDB: the dashboard's set of queries (aggregate with
+ * comparison, 30-day time series, six top-10 breakdowns, realtime), each through the HTTP API
+ * without cache ("cold"), through the API with the answer cached, and as the very same SQL sent
+ * straight to the store, in the same run; then a summary of the sizes side by side against the
+ * targets. Sizes up to {@code -Dload.limit} are loaded through the adapter; larger ones are
+ * copies of the {@code -Dcopy.base} store made inside the store ({@link BenchData}).
  *
- * <p>Loading is the slow part, so an already loaded store is reused: point {@code -Dclickhouse.url}
- * at a ClickHouse that keeps its data and {@code -Dduckdb.file} at a file. Usage and figures:
- * docs/benchmarks.md, "Query latency".
+ * <p>Modes ({@code -Dmode}): {@code latency} (the default), {@code approx} (visitor figures
+ * against exact counts, {@link ApproxErrorBench}) and {@code verify} (in-store copies against
+ * the adapter, at 1M). Loaded and copied stores are kept and reused: point
+ * {@code -Dclickhouse.url} at a ClickHouse that keeps its data and {@code -Dduckdb.dir} at a
+ * directory. Usage and figures: docs/benchmarks.md, "Query latency".
  */
 public final class QueryBench {
 
-  static final Instant END = EventGenerator.DEFAULT_END;
+  static final Instant END = BenchData.END;
   /** "Now" for the dashboard: the evening of the last day, so realtime has traffic. */
   static final Instant NOW = END.minus(Duration.ofHours(4));
   static final String SITE = EventGenerator.SITES.get(0);
   static final String ZONE = "Europe/Berlin";
-  private static final int CHUNK = 250_000;
-  private static final int BATCH = 50_000;
+  static final String SET = "dashboard set, parallel";
+  /** Rollups modes a stats service may be asked for; "never" is how a service without rollups answers. */
+  static final List<String> ROLLUPS_MODES = List.of("auto", "always", "never");
+  /**
+   * The system property a stats service built without configuration takes its rollups mode
+   * from (the service's own setting {@code stats.rollups}).
+   */
+  static final String ROLLUPS_PROPERTY = "trackflow.stats.rollups";
 
   private final Vertx vertx = Vertx.vertx();
   private final WebClient client = WebClient.create(vertx);
-  private final int events;
-  private final int days;
   private final int rounds;
+  private final String rollups;
   private int failures;
+  private final List<String> deployments = new ArrayList<>();
 
-  QueryBench(int events, int days, int rounds) {
-    this.events = events;
-    this.days = days;
+  QueryBench(int rounds, String rollups) {
     this.rounds = rounds;
+    this.rollups = rollups;
   }
 
+  /** p50 and p95 (ms) of one query: through the API cold, as raw SQL, and cached. */
+  record Figures(double apiP50, double apiP95, double sqlP50, double sqlP95, double cacheP50, double cacheP95) {}
+
   public static void main(String[] args) throws Exception {
-    QueryBench bench = new QueryBench(Integer.getInteger("events", 10_000_000), Integer.getInteger("days", 90),
-        Integer.getInteger("rounds", 20));
-    List<String> stores = List.of(System.getProperty("stores", "clickhouse,duckdb").split(","));
+    String mode = System.getProperty("mode", "latency");
+    String rollups = System.getProperty(ROLLUPS_PROPERTY, "never");
+    if (!ROLLUPS_MODES.contains(rollups)) {
+      throw new IllegalArgumentException("-D" + ROLLUPS_PROPERTY + " must be one of " + ROLLUPS_MODES + ": " + rollups);
+    }
+    // Before any data is loaded (and before Vert.x starts): a mode this build cannot run fails at once.
+    requireRollupsMode(rollups);
+    QueryBench bench = new QueryBench(Integer.getInteger("rounds", 20), rollups);
+    List<Long> sizes = Arrays.stream(System.getProperty("sizes", "1000000,10000000,50000000").split(","))
+        .map(String::strip).map(Long::parseLong).sorted().toList();
+    List<String> kinds = List.of(System.getProperty("stores", "clickhouse,duckdb").split(","));
     ClickHouseService privateClickHouse = null;
+    Map<String, Map<Long, Map<String, Figures>>> results = new LinkedHashMap<>();
     try {
-      for (String name : stores) {
-        EventStore store;
-        if (name.equals("clickhouse")) {
-          String url = System.getProperty("clickhouse.url", "");
-          if (url.isEmpty()) {
-            privateClickHouse = ClickHouseService.launch();
-            url = privateClickHouse.httpUrl();
-          }
-          store = new ClickHouseEventStore(bench.vertx, ClickHouseOptions.of(url, "trackflow_bench"), new SimpleMeterRegistry());
-        } else {
-          Path file = Path.of(System.getProperty("duckdb.file", "/tmp/trackflow-bench/query-events.duckdb"));
-          Files.createDirectories(file.getParent());
-          store = new DuckDbEventStore(bench.vertx, file, new SimpleMeterRegistry(), 2);
+      String url = System.getProperty("clickhouse.url", "");
+      if (kinds.contains("clickhouse") && url.isEmpty()) {
+        privateClickHouse = ClickHouseService.launch();
+        url = privateClickHouse.httpUrl();
+      }
+      BenchStores stores = new BenchStores(bench.vertx, url,
+          Path.of(System.getProperty("duckdb.dir", "/tmp/trackflow-bench")),
+          Long.getLong("load.limit", 10_000_000L), Long.getLong("copy.base", 10_000_000L));
+      for (String kind : kinds) {
+        if (mode.equals("verify")) {
+          bench.verify(stores, kind);
+          continue;
         }
-        await(store.migrate());
-        bench.load(store);
-        bench.settle(store);
-        bench.measure(store);
-        await(store.close());
+        for (long size : sizes) {
+          EventStore store = stores.prepare(kind, size);
+          settle(store);
+          if (mode.equals("approx")) {
+            new ApproxErrorBench(store, bench).run(BenchData.label(size));
+          } else {
+            results.computeIfAbsent(kind, k -> new LinkedHashMap<>()).put(size, bench.measure(store));
+          }
+          BenchData.await(store.close());
+        }
+        if (mode.equals("latency")) {
+          bench.summary(Map.of(kind, results.get(kind)), sizes);
+        }
       }
     } finally {
       if (privateClickHouse != null) {
@@ -103,37 +129,15 @@ public final class QueryBench {
     }
   }
 
-  /** Loads the generated events unless the store already holds them. */
-  void load(EventStore store) throws Exception {
-    long stored = count(store);
-    if (stored >= events * 0.98) {
-      System.out.printf(Locale.ROOT, "%s: %,d events already stored, not loading%n", store.dialect(), stored);
-      return;
-    }
-    long started = System.nanoTime();
-    long inserted = 0;
-    for (int chunk = 0; inserted < events; chunk++) {
-      List<Event> generated = new EventGenerator(1_000 + chunk, END, days).generate(Math.min(CHUNK, events - (int) inserted));
-      for (int i = 0; i < generated.size(); i += BATCH) {
-        await(store.insert(generated.subList(i, Math.min(generated.size(), i + BATCH))));
-      }
-      inserted += generated.size();
-      System.out.printf(Locale.ROOT, "%s: %,d rows sent in %.0f s%n", store.dialect(), inserted,
-          (System.nanoTime() - started) / 1e9);
-    }
-    System.out.printf(Locale.ROOT, "%s: loaded %,d distinct events in %.0f s%n", store.dialect(), count(store),
-        (System.nanoTime() - started) / 1e9);
-  }
-
   /**
    * The state a running system is in: past days compacted by the writer, the dashboard's today
    * still being written (some of its events replayed, so its partition has several parts and
    * reads of it deduplicate).
    */
-  void settle(EventStore store) throws Exception {
+  static void settle(EventStore store) throws Exception {
     long started = System.nanoTime();
     int merged = store instanceof ClickHouseEventStore ch ? await(ch.compact(Duration.ZERO)) : await(store.compact());
-    List<Event> today = new EventGenerator(1_000, END, days).generate(CHUNK).stream()
+    List<Event> today = BenchData.chunk(0, BenchData.CHUNK).stream()
         .filter(e -> e.timestampMillis() >= END.minus(Duration.ofDays(1)).toEpochMilli())
         .limit(5_000).toList();
     await(store.insert(today));
@@ -142,8 +146,7 @@ public final class QueryBench {
   }
 
   private static long count(EventStore store) throws Exception {
-    QueryResult r = await(store.query("SELECT count(*) AS n FROM " + EventsSchema.deduplicated(store.dialect())));
-    return QueryRunner.toLong(r.rows().get(0).get(0));
+    return BenchData.count(store);
   }
 
   /** The dashboard's queries for one site over the last 30 days, as the dashboard sends them. */
@@ -164,13 +167,45 @@ public final class QueryBench {
     return queries;
   }
 
-  void measure(EventStore raw) throws Exception {
+  /**
+   * The stats service under test; built without configuration, it takes its rollups mode from
+   * {@link #ROLLUPS_PROPERTY}, which the bench prints in every heading.
+   */
+  StatsService statsService(EventStore store, QueryCache cache, SimpleMeterRegistry registry) {
+    requireRollupsMode(rollups);
+    return new StatsService(store, cache, registry, Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  /** Fails unless the stats service can answer in the requested rollups mode. */
+  static void requireRollupsMode(String rollups) {
+    if (!rollups.equals("never") && !hasRollups()) {
+      throw new IllegalStateException("-D" + ROLLUPS_PROPERTY + "=" + rollups + ": this build's stats service has no"
+          + " rollups (it reads raw events only, which is mode never)");
+    }
+  }
+
+  /** Whether this build's stats service has rollups (their options class) to be switched. */
+  private static boolean hasRollups() {
+    try {
+      Class.forName("io.trackflow.query.stats.RollupOptions");
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Serves the stats API without a cache over {@code store}; returns the port. */
+  int serveCold(EventStore store) throws Exception {
+    return serve(statsService(store, new NoCache(), new SimpleMeterRegistry()));
+  }
+
+  Map<String, Figures> measure(EventStore raw) throws Exception {
     RecordingStore recording = new RecordingStore(raw);
-    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    int coldPort = serve(new StatsService(recording, new NoCache(), registry, clock));
-    int cachedPort = serve(new StatsService(raw, new InMemoryQueryCache(Clock.systemUTC(), 1_000), registry, clock));
+    int coldPort = serve(statsService(recording, new NoCache(), registry));
+    int cachedPort = serve(statsService(raw, new InMemoryQueryCache(Clock.systemUTC(), 1_000), registry));
     Map<String, String> queries = dashboard();
+    Map<String, Figures> figures = new LinkedHashMap<>();
 
     // The SQL each API call sends, recorded on a first (also warming) cold call.
     Map<String, List<String>> sql = new LinkedHashMap<>();
@@ -187,8 +222,8 @@ public final class QueryBench {
       Files.write(Path.of(dump + "." + raw.dialect().name().toLowerCase(Locale.ROOT) + ".sql"),
           sql.values().stream().flatMap(List::stream).map(st -> st.replace('\n', ' ')).toList());
     }
-    System.out.printf(Locale.ROOT, "%n%s, %,d events, site %s (%s), 30 days, %d rounds%n", raw.dialect(), count(raw),
-        SITE, ZONE, rounds);
+    System.out.printf(Locale.ROOT, "%n%s, %,d events, site %s (%s), 30 days, %d rounds, rollups %s%n", raw.dialect(),
+        count(raw), SITE, ZONE, rounds, rollups);
     // On ClickHouse, also the same SQL without FINAL: what deduplicating at read time costs (its
     // counts may include replayed copies; timing only).
     boolean clickHouse = raw.dialect() == SqlDialect.CLICKHOUSE;
@@ -216,6 +251,7 @@ public final class QueryBench {
       System.out.printf(Locale.ROOT, "%-26s %9.1f %9.1f %9.1f %9.1f %8.0f%% %9.2f %9.2f %9s%n", q.getKey(),
           p(cold, 50), p(cold, 95), p(direct, 50), p(direct, 95), (p(cold, 50) / p(direct, 50) - 1) * 100,
           p(cached, 50), p(cached, 95), clickHouse ? String.format(Locale.ROOT, "%.1f", p(noFinal, 50)) : "");
+      figures.put(q.getKey(), figures(cold, direct, cached));
     }
 
     // The whole dashboard at once, as a browser opening it fires every query in parallel.
@@ -231,12 +267,142 @@ public final class QueryBench {
     for (int r = 0; r < rounds; r++) {
       cached.add(time(() -> Future.all(queries.values().stream().map(b -> request(cachedPort, b)).toList())));
     }
-    System.out.printf(Locale.ROOT, "%-26s %9.1f %9.1f %9.1f %9.1f %8.0f%% %9.2f %9.2f%n", "dashboard set, parallel",
+    System.out.printf(Locale.ROOT, "%-26s %9.1f %9.1f %9.1f %9.1f %8.0f%% %9.2f %9.2f%n", SET,
         p(cold, 50), p(cold, 95), p(direct, 50), p(direct, 95), (p(cold, 50) / p(direct, 50) - 1) * 100,
         p(cached, 50), p(cached, 95));
+    figures.put(SET, figures(cold, direct, cached));
     double[] load = loadAverage();
     System.out.printf(Locale.ROOT, "failed calls: %d; load average at the end: %.1f (1 min), %.1f (5 min)%n",
         failures, load[0], load[1]);
+    undeployAll();
+    return figures;
+  }
+
+  private static Figures figures(List<Double> cold, List<Double> direct, List<Double> cached) {
+    return new Figures(p(cold, 50), p(cold, 95), p(direct, 50), p(direct, 95), p(cached, 50), p(cached, 95));
+  }
+
+  /**
+   * The sizes side by side per store: p50 and p95 through the API cold, the raw SQL's p95 and
+   * the cached p95, the growth of the cold p95 between consecutive sizes, and the issue's
+   * targets for the set (10M: cold p95 ≤ 300 ms, cached ≤ 10 ms; 50M: ≤ 2 × the 10M figure).
+   */
+  void summary(Map<String, Map<Long, Map<String, Figures>>> results, List<Long> sizes) {
+    for (Map.Entry<String, Map<Long, Map<String, Figures>>> store : results.entrySet()) {
+      Map<Long, Map<String, Figures>> bySize = store.getValue();
+      List<Long> measured = sizes.stream().filter(bySize::containsKey).toList();
+      System.out.printf(Locale.ROOT, "%n%s summary (ms; rollups %s): API p50 / API p95 cold, [SQL p95], {cached p95};"
+          + " growth of the API p50 / p95 from one size to the next%n", store.getKey(), rollups);
+      StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-26s", "query"));
+      for (long size : measured) {
+        head.append(String.format(Locale.ROOT, " %26s", BenchData.label(size)));
+      }
+      for (int i = 1; i < measured.size(); i++) {
+        head.append(String.format(Locale.ROOT, " %12s", growthLabel(measured.get(i - 1), measured.get(i))));
+      }
+      System.out.println(head);
+      for (String query : bySize.get(measured.get(0)).keySet()) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s", query));
+        for (long size : measured) {
+          Figures f = bySize.get(size).get(query);
+          line.append(String.format(Locale.ROOT, " %26s", String.format(Locale.ROOT, "%.0f / %.0f [%.0f] {%.1f}",
+              f.apiP50(), f.apiP95(), f.sqlP95(), f.cacheP95())));
+        }
+        for (int i = 1; i < measured.size(); i++) {
+          Figures smaller = bySize.get(measured.get(i - 1)).get(query);
+          Figures larger = bySize.get(measured.get(i)).get(query);
+          line.append(String.format(Locale.ROOT, " %12s", String.format(Locale.ROOT, "%.2f / %.2f",
+              larger.apiP50() / smaller.apiP50(), larger.apiP95() / smaller.apiP95())));
+        }
+        System.out.println(line);
+      }
+      Figures at10 = bySize.containsKey(10_000_000L) ? bySize.get(10_000_000L).get(SET) : null;
+      Figures at50 = bySize.containsKey(50_000_000L) ? bySize.get(50_000_000L).get(SET) : null;
+      System.out.printf(Locale.ROOT, "targets: set p95 cold at 10M <= 300 ms: %s; cached set p95 at 10M <= 10 ms: %s; "
+              + "set p95 cold at 50M <= 2 x 10M: %s%n",
+          at10 == null ? "not measured" : verdict(at10.apiP95(), 300, "%.0f ms"),
+          at10 == null ? "not measured" : verdict(at10.cacheP95(), 10, "%.1f ms"),
+          at10 == null || at50 == null ? "not measured" : verdict(at50.apiP95() / at10.apiP95(), 2, "%.2fx"));
+    }
+  }
+
+  private static String growthLabel(long from, long to) {
+    return BenchData.label(from) + "→" + BenchData.label(to);
+  }
+
+  private static String verdict(double value, double limit, String format) {
+    return String.format(Locale.ROOT, format, value) + (value <= limit ? " (met)" : " (NOT met)");
+  }
+
+  /**
+   * At 1M: the in-store copies of the first 250k chunk against the same copies made in Java and
+   * loaded through the adapter (must be equal: rows, invariants, dashboard answers), and against
+   * 1M independently generated events loaded through the adapter (equal in distribution).
+   */
+  void verify(BenchStores stores, String kind) throws Exception {
+    int copies = 4;
+    EventStore loaded = stores.prepare(kind, 1_000_000L);
+    compact(loaded);
+    Map<String, Long> independent = BenchDataCheck.aggregates(loaded);
+    Map<String, String> independentAnswers = answers(loaded);
+    BenchData.await(loaded.close());
+    EventStore inStore = stores.copies(kind, BenchData.CHUNK, copies, "1m-copies");
+    EventStore java = stores.open(kind, "1m-java-copies");
+    if (!BenchData.holds(java, (long) copies * BenchData.CHUNK)) {
+      BenchData.loadJavaCopies(java, BenchData.chunk(0, BenchData.CHUNK), copies);
+    }
+    // Reads deduplicate: merged partitions first, or ClickHouse's FINAL opens every inserted part at once.
+    compact(inStore);
+    compact(java);
+    Map<String, String> printsInStore = BenchDataCheck.fingerprint(inStore);
+    Map<String, String> printsJava = BenchDataCheck.fingerprint(java);
+    Map<String, Long> inStoreFigures = BenchDataCheck.aggregates(inStore);
+    Map<String, Long> javaFigures = BenchDataCheck.aggregates(java);
+    Map<String, String> inStoreAnswers = answers(inStore);
+    Map<String, String> javaAnswers = answers(java);
+    System.out.printf(Locale.ROOT, "%n%s: 4 in-store copies of chunk 0 vs the same copies through the adapter%n", kind);
+    printsInStore.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-16s %22s %22s %s%n", k, v, printsJava.get(k),
+        v.equals(printsJava.get(k)) ? "equal" : "DIFFERENT"));
+    System.out.printf(Locale.ROOT, "  raw figures: %s; dashboard answers: %s%n",
+        inStoreFigures.equals(javaFigures) ? "all equal" : "DIFFERENT",
+        inStoreAnswers.equals(javaAnswers) ? "all " + javaAnswers.size() + " equal" : "DIFFERENT");
+    System.out.printf(Locale.ROOT, "%n%s: in-store copies (1M) vs 1M independent events, both through the bench%n", kind);
+    System.out.printf(Locale.ROOT, "  %-52s %12s %12s %8s%n", "figure", "copies", "independent", "ratio");
+    for (Map.Entry<String, Long> f : inStoreFigures.entrySet()) {
+      Long other = independent.get(f.getKey());
+      System.out.printf(Locale.ROOT, "  %-52s %,12d %,12d %8s%n", f.getKey(), f.getValue(), other == null ? 0 : other,
+          other == null || other == 0 ? "-" : String.format(Locale.ROOT, "%.3f", f.getValue() / (double) other));
+    }
+    System.out.printf(Locale.ROOT, "  aggregate answer, copies:      %s%n  aggregate answer, independent: %s%n",
+        new JsonObject(inStoreAnswers.get("aggregate + comparison")).getJsonArray("results"),
+        new JsonObject(independentAnswers.get("aggregate + comparison")).getJsonArray("results"));
+    BenchData.await(inStore.close());
+    BenchData.await(java.close());
+  }
+
+  /** Merges every finished day's partition (ClickHouse; DuckDB keeps no copies to merge). */
+  private static void compact(EventStore store) throws Exception {
+    if (store instanceof ClickHouseEventStore ch) {
+      await(ch.compact(Duration.ZERO));
+    }
+  }
+
+  /** The dashboard's answers (bodies) from a cold API over {@code store}. */
+  Map<String, String> answers(EventStore store) throws Exception {
+    int port = serveCold(store);
+    Map<String, String> bodies = new LinkedHashMap<>();
+    for (Map.Entry<String, String> q : dashboard().entrySet()) {
+      HttpResponse<?> response = (HttpResponse<?>) await(request(port, q.getValue()));
+      bodies.put(q.getKey(), response.bodyAsString());
+    }
+    undeployAll();
+    return bodies;
+  }
+
+  /** Posts a stats query body to a cold API on {@code port}; the answer as JSON. */
+  JsonObject query(int port, String body) throws Exception {
+    HttpResponse<?> response = (HttpResponse<?>) await(request(port, body));
+    return response.bodyAsJsonObject();
   }
 
   /** The machine's load average: other work on the 2 cores inflates every figure. */
@@ -255,8 +421,16 @@ public final class QueryBench {
         domain -> Future.succeededFuture(List.of()), domain -> Future.succeededFuture(List.of()),
         new SimpleMeterRegistry());
     HttpServerVerticle server = new HttpServerVerticle("127.0.0.1", 0, List.of(routes));
-    await(vertx.deployVerticle(server));
+    deployments.add(await(vertx.deployVerticle(server)));
     return server.actualPort();
+  }
+
+  /** Stops the API servers of the store just measured, before its store is closed. */
+  void undeployAll() throws Exception {
+    for (String id : deployments) {
+      await(vertx.undeploy(id));
+    }
+    deployments.clear();
   }
 
   private Future<?> request(int port, String body) {
@@ -306,7 +480,7 @@ public final class QueryBench {
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    return BenchData.await(f);
   }
 
   /** A cache that never holds anything: every API call computes its answer. */
