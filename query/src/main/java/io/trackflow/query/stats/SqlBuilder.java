@@ -320,6 +320,42 @@ final class SqlBuilder {
   }
 
   /**
+   * The distinct visitors of each group (columns d0…dn, visitor_id), for unions with rollup
+   * sketches: of the matching events, or of the sessions that started in the range. Only for
+   * queries without filters.
+   */
+  Function<ReadView, String> visitorIds(Spec spec, boolean ofEvents) {
+    return view -> {
+      List<String> groups = new ArrayList<>();
+      for (int i = 0; i < spec.dimensions().size(); i++) {
+        groups.add("d" + i);
+      }
+      groups.add("visitor_id");
+      if (ofEvents) {
+        Source source = source(view, spec, dialect.notEngagement(), new LinkedHashSet<>(List.of("visitor_id")));
+        List<String> columns = new ArrayList<>(source.dimensions());
+        columns.add("visitor_id");
+        return "SELECT " + String.join(", ", columns) + " FROM " + source.from() + " GROUP BY " + String.join(", ", groups);
+      }
+      Set<String> columns = new LinkedHashSet<>(List.of("visitor_id"));
+      List<String> outer = new ArrayList<>();
+      for (int i = 0; i < spec.dimensions().size(); i++) {
+        Dimension d = spec.dimensions().get(i);
+        if (d.isTime()) {
+          columns.add("start_ms");
+          outer.add(TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), "start_ms") + " AS d" + i);
+        } else {
+          columns.add(sessionColumn(d));
+          outer.add(sessionValue(d) + " AS d" + i);
+        }
+      }
+      outer.add("visitor_id");
+      return "SELECT " + String.join(", ", outer) + " FROM " + view.rows(StoredTable.SESSIONS, spec.site(), spec.from(),
+          spec.to(), List.copyOf(columns), null) + " AS s GROUP BY " + String.join(", ", groups);
+    };
+  }
+
+  /**
    * Sums of an imported table for the site's dates {@code first} to {@code last} (both included):
    * grouped by the date (column {@code dt}, as text) when {@code byDate}, and by each non-time
    * dimension ({@code d0…}, shown as native answers show it), filtered like native rows.
