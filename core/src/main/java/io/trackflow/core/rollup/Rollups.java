@@ -61,10 +61,13 @@ public final class Rollups {
     return dialect == SqlDialect.CLICKHOUSE ? TABLE + " FINAL" : TABLE;
   }
 
-  /** The recorded builds of this version: columns day (text), events_seen, crossing_in, crossing_out. */
+  /**
+   * The recorded builds of this version: columns built_day (text; not aliased to day, which
+   * ClickHouse would then read in conditions on day), events_seen, crossing_in, crossing_out.
+   */
   public static String builds(SqlDialect dialect) {
     String from = dialect == SqlDialect.CLICKHOUSE ? BUILDS_TABLE + " FINAL WHERE built = 1 AND" : BUILDS_TABLE + " WHERE";
-    return "SELECT " + dayText(dialect, "day") + " AS day, events_seen, crossing_in, crossing_out FROM " + from
+    return "SELECT " + dayText(dialect, "day") + " AS built_day, events_seen, crossing_in, crossing_out FROM " + from
         + " rollup_version = " + VERSION;
   }
 

@@ -79,10 +79,15 @@ public abstract class RollupContract {
   static final List<String> SESSION_METRICS = List.of("visitors", "visits", "pageviews", "events", "bounce_rate",
       "visit_duration", "views_per_visit");
 
+  /** The ranges every query is asked for. */
+  protected List<Object> ranges() {
+    return RANGES;
+  }
+
   /** The queries the rollups can answer, with the metrics each dimension takes. */
-  static List<JsonObject> queries(String site) {
+  List<JsonObject> queries(String site) {
     List<JsonObject> queries = new ArrayList<>();
-    for (Object range : RANGES) {
+    for (Object range : ranges()) {
       queries.add(query(site, range, SESSION_METRICS, null));
       queries.add(query(site, range, List.of("visitors", "pageviews"), null)
           .put("include", new JsonObject().put("comparisons", new JsonObject().put("mode", "previous_period"))));
