@@ -81,15 +81,29 @@ public final class RollupBuilder {
     });
   }
 
-  /** Rebuilds every day from {@code first} to {@code last} (both included) that has events; drops the others. */
+  /**
+   * Rebuilds every settled day from {@code first} to {@code last} (both included; null for the
+   * first or last day with events) that has events, drops the rollups of the others; answers the
+   * days built. Days not settled yet are left to the regular runs: built early, they would miss
+   * what is still written to them.
+   */
   public Future<Integer> rebuild(LocalDate first, LocalDate last) {
-    return eventsPerDay().compose(events -> {
+    LocalDate lastSettled = LocalDate.ofInstant(clock.instant().minus(settle), ZoneOffset.UTC).minusDays(1);
+    return Future.all(eventsPerDay(), builds()).compose(both -> {
+      Map<LocalDate, Long> events = both.resultAt(0);
+      Map<LocalDate, Long> built = both.resultAt(1);
+      java.util.TreeSet<LocalDate> days = new java.util.TreeSet<>(events.keySet());
+      days.addAll(built.keySet());
+      if (days.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      LocalDate from = first != null ? first : days.first();
+      LocalDate to = last != null && last.isBefore(lastSettled) ? last : lastSettled;
       Future<Integer> chain = Future.succeededFuture(0);
-      for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
-        LocalDate d = day;
-        Long count = events.get(d);
-        chain = count == null ? chain.compose(n -> store.dropRollups(d).map(n))
-            : chain.compose(n -> build(d, count).map(n + 1));
+      for (LocalDate day : days.subSet(from, true, to, true)) {
+        Long count = events.get(day);
+        chain = count == null ? chain.compose(n -> store.dropRollups(day).map(n))
+            : chain.compose(n -> build(day, count).map(n + 1));
       }
       return chain;
     });
