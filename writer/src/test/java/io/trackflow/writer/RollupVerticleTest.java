@@ -54,8 +54,12 @@ class RollupVerticleTest {
   }
 
   private long builds(String condition) {
+    return count("rollup_builds", condition);
+  }
+
+  private long count(String table, String condition) {
     try {
-      QueryResult r = await(store.query("SELECT count(*) FROM rollup_builds WHERE " + condition));
+      QueryResult r = await(store.query("SELECT count(*) FROM " + table + " WHERE " + condition));
       return ((Number) r.rows().get(0).get(0)).longValue();
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -83,17 +87,8 @@ class RollupVerticleTest {
         .name(Event.PAGEVIEW).pathname("/").visitorId(1).sessionId(1)
         .session(new SessionTotals(late, late, 1, 1, 0, "/", "/")).build())));
     Await.until("the late day rebuilt with the site",
-        () -> countRollups("site = 'late.example' AND day = DATE '2025-03-29'") > 0);
+        () -> count("rollups", "site = 'late.example' AND day = DATE '2025-03-29'") > 0);
     assertThat(before).isEqualTo(1);
     assertThat(registry.counter("trackflow.writer.rollup.days").count()).isEqualTo(settledDays + 1);
-  }
-
-  private long countRollups(String condition) {
-    try {
-      QueryResult r = await(store.query("SELECT count(*) FROM rollups WHERE " + condition));
-      return ((Number) r.rows().get(0).get(0)).longValue();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -12,7 +12,8 @@ import java.util.Set;
  * one a HyperLogLog sketch ({@code h:}): 2^14 six-bit registers, merged by taking the larger
  * register, estimated with Ertl's improved estimator ("New cardinality estimation algorithms for
  * HyperLogLog sketches", 2017), whose relative standard error is 1.04 / sqrt(2^14) ≈ 0.81% over
- * the whole range without bias tables. A union stays an exact set while every part is an id list
+ * the whole range without bias tables; while fewer than a quarter of the registers are set, only
+ * those are written ({@code s:}). A union stays an exact set while every part is an id list
  * and it holds at most its exact limit; otherwise it is a sketch, and approximate.
  *
  * <p>Keeping small rows exact is what keeps small and medium sites' visitors exact. The sketch is
@@ -32,6 +33,8 @@ public final class VisitorSketch {
 
   private static final String IDS = "i:";
   private static final String HLL = "h:";
+  /** A sketch with few registers set: index and value of each, three bytes apiece. */
+  private static final String SPARSE = "s:";
   private static final int Q = 64 - P;
 
   private VisitorSketch() {}
@@ -45,7 +48,35 @@ public final class VisitorSketch {
     }
     byte[] registers = new byte[M];
     ids.forEach(id -> add(registers, id));
-    return HLL + Base64.getEncoder().encodeToString(pack(registers));
+    int set = 0;
+    for (byte r : registers) {
+      set += r == 0 ? 0 : 1;
+    }
+    if (set * 3 >= M / 4 * 3) {
+      return HLL + Base64.getEncoder().encodeToString(pack(registers));
+    }
+    ByteBuffer sparse = ByteBuffer.allocate(set * 3);
+    for (int i = 0; i < M; i++) {
+      if (registers[i] != 0) {
+        int entry = i << 6 | registers[i];
+        sparse.put((byte) (entry >>> 16)).put((byte) (entry >>> 8)).put((byte) entry);
+      }
+    }
+    return SPARSE + Base64.getEncoder().encodeToString(sparse.array());
+  }
+
+  private static void sparseMax(byte[] sparse, byte[] into) {
+    if (sparse.length % 3 != 0) {
+      throw new IllegalArgumentException("not a visitor sketch: " + sparse.length + " bytes");
+    }
+    for (int o = 0; o < sparse.length; o += 3) {
+      int entry = (sparse[o] & 0xff) << 16 | (sparse[o + 1] & 0xff) << 8 | (sparse[o + 2] & 0xff);
+      byte r = (byte) (entry & 0x3f);
+      int index = entry >>> 6;
+      if (r > into[index]) {
+        into[index] = r;
+      }
+    }
   }
 
   private static void add(byte[] registers, long id) {
@@ -162,6 +193,8 @@ public final class VisitorSketch {
         }
       } else if (text.startsWith(HLL)) {
         unpackMax(bytes, toSketch());
+      } else if (text.startsWith(SPARSE)) {
+        sparseMax(bytes, toSketch());
       } else {
         throw new IllegalArgumentException("not a visitor sketch: " + text.substring(0, Math.min(8, text.length())));
       }

@@ -51,6 +51,21 @@ class VisitorSketchTest {
   }
 
   @Test
+  @DisplayName("A sketch with few registers set is written sparse, and estimates the same as written dense")
+  void sparseSketchesEstimateLikeDenseOnes() {
+    List<Long> few = ids(11, 2_000);
+    String sparse = VisitorSketch.encode(new java.util.HashSet<>(few));
+    assertThat(sparse).startsWith("s:");
+    assertThat(sparse.length()).isLessThan(VisitorSketch.encode(new java.util.HashSet<>(ids(12, 20_000))).length() / 2);
+    VisitorSketch.Union fromText = new VisitorSketch.Union(0);
+    fromText.addText(sparse);
+    VisitorSketch.Union fromIds = new VisitorSketch.Union(0);
+    few.forEach(fromIds::add);
+    assertThat(fromText.estimate()).isEqualTo(fromIds.estimate());
+    assertThat(Math.abs(fromText.estimate() - 2_000) / 2_000.0).isLessThan(3 * VisitorSketch.RELATIVE_ERROR);
+  }
+
+  @Test
   @DisplayName("Merging a sketch with itself, or adding the same ids again, changes nothing")
   void mergingIsIdempotent() {
     String sketch = VisitorSketch.encode(new java.util.HashSet<>(ids(7, 50_000)));
@@ -68,5 +83,6 @@ class VisitorSketchTest {
   void refusesOtherText() {
     assertThatThrownBy(() -> new VisitorSketch.Union(10).addText("x:AAAA")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new VisitorSketch.Union(10).addText("h:AAAA")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new VisitorSketch.Union(10).addText("s:AAAAAA")).isInstanceOf(IllegalArgumentException.class);
   }
 }
