@@ -28,6 +28,7 @@ import io.trackflow.query.site.KeysRoutes;
 import io.trackflow.query.site.SiteDeletion;
 import io.trackflow.query.site.SitesRoutes;
 import io.trackflow.query.site.UsersRoutes;
+import io.trackflow.query.stats.RollupOptions;
 import io.trackflow.query.stats.StatsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -55,10 +56,19 @@ public final class QueryAssembly {
       int loginLimitPerAccount,
       Duration loginWindow,
       List<String> trustedProxies,
-      Duration deletedSiteSweep) {
+      Duration deletedSiteSweep,
+      RollupOptions rollups) {
 
     public Options {
       trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** Options with the stats' default use of the rollups. */
+    public Options(String jwtSecret, Duration accessTokenTtl, Duration refreshTokenTtl, int bcryptCost,
+        int loginLimitPerIp, int loginLimitPerAccount, Duration loginWindow, List<String> trustedProxies,
+        Duration deletedSiteSweep) {
+      this(jwtSecret, accessTokenTtl, refreshTokenTtl, bcryptCost, loginLimitPerIp, loginLimitPerAccount, loginWindow,
+          trustedProxies, deletedSiteSweep, RollupOptions.DEFAULT);
     }
 
     /** Production defaults around the given key. */
@@ -93,7 +103,7 @@ public final class QueryAssembly {
     this.setup = new SetupRoutes(store, hasher, sessions, options.jwtSecret());
     AccountRoutes account = new AccountRoutes(store, access, hasher, sessions, limiter, clientAddress, clock);
     InvitationRoutes invitations = new InvitationRoutes(store, access, hasher, sessions, clock);
-    this.stats = events.map(e -> new StatsRoutes(e, cache, access, store, registry, clock)).orElse(null);
+    this.stats = events.map(e -> new StatsRoutes(e, cache, access, store, registry, clock, options.rollups())).orElse(null);
     SiteDeletion deletion = new SiteDeletion(vertx, store, events,
         domain -> stats == null ? cache.invalidatePrefix("stats:") : stats.service().invalidate(domain),
         options.deletedSiteSweep());

@@ -4,6 +4,7 @@ import io.trackflow.core.cache.QueryCache;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.ratelimit.AttemptLimiter;
 import io.trackflow.core.ratelimit.local.InMemoryAttemptLimiter;
+import io.trackflow.core.config.ConfigException;
 import io.trackflow.core.config.Role;
 import io.trackflow.core.config.Setting;
 import io.trackflow.core.config.TrackflowConfig;
@@ -18,6 +19,7 @@ import io.trackflow.query.account.AccountStore;
 import io.trackflow.query.account.AdminBootstrap;
 import io.trackflow.query.auth.SigningKey;
 import io.trackflow.query.data.RetentionJob;
+import io.trackflow.query.stats.RollupOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -72,7 +74,7 @@ public final class QueryRoleProvider implements RoleProvider {
           key.result(), Duration.ofMinutes(15), Duration.ofDays(30), 11,
           config.integer(Setting.LOGIN_LIMIT_IP), config.integer(Setting.LOGIN_LIMIT_ACCOUNT),
           Duration.ofSeconds(config.integer(Setting.LOGIN_WINDOW_SECONDS)),
-          config.list(Setting.TRUSTED_PROXIES), Duration.ofSeconds(60));
+          config.list(Setting.TRUSTED_PROXIES), Duration.ofSeconds(60), rollups(config));
       if (events.result().isEmpty()) {
         log.warn("No event store is configured: the stats API is not served");
       }
@@ -85,6 +87,14 @@ public final class QueryRoleProvider implements RoleProvider {
           .compose(created -> assembly.setup().announce())
           .map(v -> instance(vertx, assembly));
     });
+  }
+
+  private static RollupOptions rollups(TrackflowConfig config) {
+    try {
+      return RollupOptions.of(config.string(Setting.STATS_ROLLUPS), config.integer(Setting.STATS_ROLLUPS_MIN_SESSIONS));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(Setting.STATS_ROLLUPS.env() + ": " + e.getMessage());
+    }
   }
 
   private static RoleInstance instance(Vertx vertx, QueryAssembly assembly) {

@@ -32,6 +32,12 @@ public final class Main {
     applyLogLevel(config.string(Setting.LOG_LEVEL));
     PrometheusMeterRegistry registry = Observability.newRegistry();
     Vertx vertx = Observability.newVertx(registry, new VertxOptions());
+    if (RollupsCommand.applies(args)) {
+      int code = RollupsCommand.run(args, config, vertx, registry, System.out);
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+      System.exit(code);
+      return;
+    }
     TrackflowServer server = new TrackflowServer(vertx, config, registry);
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

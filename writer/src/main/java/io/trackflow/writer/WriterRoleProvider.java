@@ -8,14 +8,17 @@ import io.trackflow.core.role.RoleContext;
 import io.trackflow.core.role.RoleInstance;
 import io.trackflow.core.role.RoleProvider;
 import io.trackflow.core.store.EventStore;
+import io.trackflow.core.rollup.RollupBuilder;
 import io.vertx.core.Future;
+import java.time.Clock;
 import io.vertx.core.Vertx;
 import java.util.List;
 
 /**
  * The writer role: migrates the event store, then deploys one {@link WriterVerticle} that moves
- * events from the process's queue consumer into the store, and a {@link CompactionVerticle} that
- * has the store merge settled data. Readiness covers both adapters.
+ * events from the process's queue consumer into the store, a {@link CompactionVerticle} that has
+ * the store merge settled data, and a {@link RollupVerticle} that builds the rollups of settled
+ * days. Readiness covers both adapters.
  */
 public final class WriterRoleProvider implements RoleProvider {
 
@@ -36,9 +39,17 @@ public final class WriterRoleProvider implements RoleProvider {
           context.health()
               .add(ReadinessCheck.of("writer-queue", () -> Future.succeededFuture(consumer.result().healthy())))
               .add(ReadinessCheck.of("writer-store", () -> store.result().ping()));
+          RollupBuilder rollups = new RollupBuilder(store.result(), context.vertx(), Clock.systemUTC(),
+              RollupVerticle.SETTLE);
           return context.vertx().deployVerticle(new WriterVerticle(consumer.result(), store.result(), options, metrics))
               .compose(writer -> context.vertx().deployVerticle(new CompactionVerticle(store.result(),
-                  CompactionVerticle.DEFAULT_INTERVAL, context.registry())).map(compaction -> List.of(writer, compaction)));
+                  CompactionVerticle.DEFAULT_INTERVAL, context.registry())).map(compaction -> List.of(writer, compaction)))
+              .compose(deployed -> context.vertx().deployVerticle(new RollupVerticle(rollups,
+                  RollupVerticle.DEFAULT_INTERVAL, context.registry())).map(rollup -> {
+                    List<String> all = new java.util.ArrayList<>(deployed);
+                    all.add(rollup);
+                    return all;
+                  }));
         })
         .map(deployments -> instance(context.vertx(), deployments));
   }
@@ -53,7 +64,8 @@ public final class WriterRoleProvider implements RoleProvider {
       @Override
       public Future<Void> stop() {
         // Undeploying stops the writer: it flushes and lets the consumer commit.
-        return vertx.undeploy(deployments.get(1)).eventually(() -> vertx.undeploy(deployments.get(0)));
+        return vertx.undeploy(deployments.get(2)).eventually(() -> vertx.undeploy(deployments.get(1)))
+            .eventually(() -> vertx.undeploy(deployments.get(0)));
       }
     };
   }

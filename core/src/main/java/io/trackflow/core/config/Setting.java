@@ -60,6 +60,10 @@ public enum Setting {
       "How long an event id is remembered so a repeated hit (a retry) is dropped."),
   GEO_CITY_DB("geo.city.db", "", Kind.STRING,
       "MaxMind-format city database (.mmdb, e.g. GeoLite2-City); when set events carry region and city."),
+  STATS_ROLLUPS("stats.rollups", "auto", Kind.STRING,
+      "Stats answers from the hourly and daily rollups: auto (ranges with at least stats.rollups.min.sessions sessions), always, or never."),
+  STATS_ROLLUPS_MIN_SESSIONS("stats.rollups.min.sessions", "1000000", Kind.POSITIVE_INT,
+      "In auto mode, the sessions a range needs before it is answered from the rollups; smaller answers read the raw tables and stay exact."),
   SHUTDOWN_TIMEOUT_MS("shutdown.timeout.ms", "8000", Kind.POSITIVE_INT,
       "How long a clean shutdown may take to flush before it gives up."),
   LOG_LEVEL("log.level", "INFO", Kind.STRING, "Root log level: ERROR, WARN, INFO, DEBUG.");

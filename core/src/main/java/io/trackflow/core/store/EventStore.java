@@ -89,6 +89,21 @@ public interface EventStore {
     return Future.failedFuture(new UnsupportedOperationException(this + " keeps no imported data"));
   }
 
+  /**
+   * Replaces the rollup rows of one UTC day with {@code rows} and records the build (with this
+   * rollup version and the time). Readers never see the day recorded as built with only part of
+   * its rows.
+   */
+  default Future<Void> replaceRollups(io.trackflow.core.rollup.RollupBuild build,
+      List<io.trackflow.core.rollup.RollupRow> rows) {
+    return Future.failedFuture(new UnsupportedOperationException(this + " keeps no rollups"));
+  }
+
+  /** Removes one UTC day's rollup rows and its build record: stats read the day raw again. */
+  default Future<Void> dropRollups(LocalDate day) {
+    return Future.failedFuture(new UnsupportedOperationException(this + " keeps no rollups"));
+  }
+
   /** The SQL dialect queries for this store are compiled to. */
   SqlDialect dialect();
 

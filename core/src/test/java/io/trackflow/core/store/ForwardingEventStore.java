@@ -49,6 +49,17 @@ public abstract class ForwardingEventStore implements EventStore {
   }
 
   @Override
+  public Future<Void> replaceRollups(io.trackflow.core.rollup.RollupBuild build,
+      List<io.trackflow.core.rollup.RollupRow> rows) {
+    return inner.replaceRollups(build, rows);
+  }
+
+  @Override
+  public Future<Void> dropRollups(java.time.LocalDate day) {
+    return inner.dropRollups(day);
+  }
+
+  @Override
   public SqlDialect dialect() {
     return inner.dialect();
   }

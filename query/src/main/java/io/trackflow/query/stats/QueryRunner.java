@@ -55,23 +55,27 @@ final class QueryRunner {
    *     keyed by the group's dimension values other than event:goal and event:props:*
    * @param importsIncluded imported aggregates were added in
    * @param importsSkipped why they were not, when the query asked for them
+   * @param approximateVisitors visitors (somewhere in the rows or totals) are a sketch's estimate
    */
   record Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors,
-      Map<List<String>, Long> goalBase, Revenue revenue, boolean importsIncluded, String importsSkipped) {
+      Map<List<String>, Long> goalBase, Revenue revenue, boolean importsIncluded, String importsSkipped,
+      boolean approximateVisitors) {
 
     Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors, Map<List<String>, Long> goalBase,
         Revenue revenue) {
-      this(rows, pagedInSql, totalRows, totalVisitors, goalBase, revenue, false, null);
+      this(rows, pagedInSql, totalRows, totalVisitors, goalBase, revenue, false, null, false);
     }
   }
 
   private final EventStore store;
   private final SqlBuilder sql;
   private final Timer latency;
+  private final RollupPlanner rollups;
 
-  QueryRunner(EventStore store, MeterRegistry registry) {
+  QueryRunner(EventStore store, MeterRegistry registry, RollupOptions rollups) {
     this.store = store;
     this.sql = new SqlBuilder(Dialect.of(store.dialect()));
+    this.rollups = new RollupPlanner(store, this, rollups);
     this.latency = Timer.builder("trackflow.query.latency")
         .description("Time the event store takes to answer one stats query (all its statements)")
         .tag("dialect", store.dialect().name().toLowerCase(Locale.ROOT))
@@ -120,7 +124,7 @@ final class QueryRunner {
     if (outcome.plan() == null) {
       return runNative(query, site, range, goals, restriction, allowPaging).map(raw -> new Raw(raw.rows(),
           raw.pagedInSql(), raw.totalRows(), raw.totalVisitors(), raw.goalBase(), raw.revenue(), false,
-          outcome.skipped()));
+          outcome.skipped(), raw.approximateVisitors()));
     }
     List<Filter> filters = new ArrayList<>(query.filters());
     filters.addAll(restriction);
@@ -146,7 +150,7 @@ final class QueryRunner {
       Raw mine = own.result();
       Long totalVisitors = mine.totalVisitors() == null ? null : mine.totalVisitors() + extraVisitors.result();
       return new Raw(new ArrayList<>(merged.values()), false, null, totalVisitors, mine.goalBase(), mine.revenue(),
-          true, null);
+          true, null, mine.approximateVisitors());
     });
   }
 
@@ -204,7 +208,69 @@ final class QueryRunner {
     });
   }
 
+  /** From the rollups where they answer the query ({@link RollupPlanner}), else from the raw tables. */
   private Future<Raw> runNative(Query query, String site, DateRange range, SiteGoals goals, List<Filter> restriction,
+      boolean allowPaging) {
+    if (!rollups.answerable(query, restriction, range)) {
+      return runRaw(query, site, range, goals, restriction, allowPaging);
+    }
+    long started = System.nanoTime();
+    return rollups.run(query, site, range, goals, restriction).compose(raw -> {
+      if (raw == null) {
+        return runRaw(query, site, range, goals, restriction, allowPaging);
+      }
+      latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      return Future.succeededFuture(raw);
+    });
+  }
+
+  /** The groups' aggregates of a span, by statement (groups of the answer) and engagement (adding to them). */
+  record Part(List<Row> statements, List<Row> engagement) {}
+
+  /** A query without filters over the instants [from, to), unpaged, its statements' rows apart. */
+  Future<Part> rawPart(Query query, String site, Instant from, Instant to, ZoneId zone, SiteGoals goals) {
+    Plan plan = plan(query, false, false);
+    Revenue revenue = Revenue.of(query, goals);
+    List<Future<List<Row>>> statements = new ArrayList<>();
+    for (Statement st : plan.statements()) {
+      statements.add(rows(statement(st.shape(), new Spec(site, from, to, zone, query.dimensions(), List.of(), st.aggs(),
+          null, goals, revenue)), query.dimensions()));
+    }
+    Future<List<Row>> engagement = plan.engagement() == null ? Future.succeededFuture(List.of())
+        : rows(statement(Shape.ENGAGEMENT, new Spec(site, from, to, zone, query.dimensions(), List.of(),
+            plan.engagement().aggs(), null, goals, revenue)), query.dimensions());
+    return Future.all(Future.all(statements), engagement).map(done -> {
+      List<Row> rows = new ArrayList<>();
+      statements.forEach(f -> rows.addAll(f.result()));
+      return new Part(rows, engagement.result());
+    });
+  }
+
+  /**
+   * The distinct visitor ids per group of a query without filters over [from, to): of its events
+   * with an event dimension, else of the sessions that started then (where the raw path counts them).
+   */
+  Future<Map<List<String>, List<Long>>> rawVisitorIds(Query query, String site, Instant from, Instant to, ZoneId zone,
+      SiteGoals goals) {
+    Spec spec = new Spec(site, from, to, zone, query.dimensions(), List.of(), Set.of(), null, goals);
+    return store.query(sql.visitorIds(spec, query.hasEventDimension())).map(result -> {
+      Map<List<String>, List<Long>> ids = new HashMap<>();
+      int n = query.dimensions().size();
+      for (List<Object> values : result.rows()) {
+        List<String> key = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          Dimension d = query.dimensions().get(i);
+          Object v = values.get(i);
+          key.add(d.isTime() ? TimeBuckets.label(d.grain(), toLong(v)) : v == null ? "" : v.toString());
+        }
+        ids.computeIfAbsent(List.copyOf(key), k -> new ArrayList<>()).add(toLong(values.get(n)));
+      }
+      return ids;
+    });
+  }
+
+  /** The raw path: statements on the raw tables. */
+  Future<Raw> runRaw(Query query, String site, DateRange range, SiteGoals goals, List<Filter> restriction,
       boolean allowPaging) {
     long started = System.nanoTime();
     Plan plan = plan(query, allowPaging, sql.dialect().reportsRowsBeforeLimit());

@@ -271,21 +271,8 @@ final class SqlBuilder {
   /** Aggregates over matching sessions (session metrics; also visitors and visits without event dimensions). */
   Function<ReadView, String> sessions(Spec spec) {
     return view -> {
-      List<String> outer = new ArrayList<>();
       Set<String> columns = new LinkedHashSet<>();
-      for (int i = 0; i < spec.dimensions().size(); i++) {
-        Dimension d = spec.dimensions().get(i);
-        if (d.isEvent()) {
-          throw new IllegalArgumentException("event dimension in a session statement: " + d.name());
-        }
-        if (d.isTime()) {
-          columns.add("start_ms");
-          outer.add(TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), "start_ms") + " AS d" + i);
-        } else {
-          columns.add(sessionColumn(d));
-          outer.add(sessionValue(d) + " AS d" + i);
-        }
-      }
+      List<String> outer = sessionDimensions(spec, columns);
       for (Agg agg : spec.aggs()) {
         columns.addAll(sessionAggColumns(agg));
         outer.add(sessionAgg(agg) + " AS " + agg.column());
@@ -317,6 +304,54 @@ final class SqlBuilder {
           : "(SELECT * FROM " + rows + " AS s WHERE " + String.join(" AND ", after) + ") AS f";
       return select(outer, from, spec);
     };
+  }
+
+  /**
+   * The distinct visitors of each group (columns d0…dn, visitor_id), for unions with rollup
+   * sketches: of the matching events, or of the sessions that started in the range. Only for
+   * queries without filters.
+   */
+  Function<ReadView, String> visitorIds(Spec spec, boolean ofEvents) {
+    return view -> {
+      List<String> groups = new ArrayList<>();
+      for (int i = 0; i < spec.dimensions().size(); i++) {
+        groups.add("d" + i);
+      }
+      groups.add("visitor_id");
+      if (ofEvents) {
+        Source source = source(view, spec, dialect.notEngagement(), new LinkedHashSet<>(List.of("visitor_id")));
+        List<String> columns = new ArrayList<>(source.dimensions());
+        columns.add("visitor_id");
+        return "SELECT " + String.join(", ", columns) + " FROM " + source.from() + " GROUP BY " + String.join(", ", groups);
+      }
+      Set<String> columns = new LinkedHashSet<>(List.of("visitor_id"));
+      List<String> outer = sessionDimensions(spec, columns);
+      outer.add("visitor_id");
+      return "SELECT " + String.join(", ", outer) + " FROM " + view.rows(StoredTable.SESSIONS, spec.site(), spec.from(),
+          spec.to(), List.copyOf(columns), null) + " AS s GROUP BY " + String.join(", ", groups);
+    };
+  }
+
+  /**
+   * The dimensions of a session statement as d0…dn over a sessions row (time: the bucket of the
+   * start); adds the columns they read to {@code columns}.
+   */
+  private List<String> sessionDimensions(Spec spec, Set<String> columns) {
+    List<String> outer = new ArrayList<>();
+    for (int i = 0; i < spec.dimensions().size(); i++) {
+      Dimension d = spec.dimensions().get(i);
+      if (d.isEvent()) {
+        throw new IllegalArgumentException("event dimension in a session statement: " + d.name());
+      }
+      if (d.isTime()) {
+        columns.add("start_ms");
+        outer.add(TimeBuckets.key(dialect, d.grain(), spec.zone(), spec.from(), spec.to(), "start_ms") + " AS d" + i);
+      } else {
+        columns.add(sessionColumn(d));
+        outer.add(sessionValue(d) + " AS d" + i);
+      }
+    }
+    return outer;
   }
 
   /**

@@ -67,8 +67,8 @@ public final class StatsRoutes implements HttpRoutes {
   private final MeterRegistry registry;
 
   public StatsRoutes(EventStore store, QueryCache cache, AccessControl access, AccountStore accounts,
-      MeterRegistry registry, Clock clock) {
-    this(new StatsService(store, cache, registry, clock),
+      MeterRegistry registry, Clock clock, RollupOptions rollups) {
+    this(new StatsService(store, cache, registry, clock, rollups),
         (ctx, domain) -> access.authorizeSite(ctx, domain, Permission.READ), accounts::goals, accounts::funnels,
         registry);
   }

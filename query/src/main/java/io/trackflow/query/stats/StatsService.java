@@ -50,8 +50,13 @@ public final class StatsService {
   private final Counter hits;
   private final Counter misses;
 
+  /** A service using the rollups as the system properties say ({@link RollupOptions#fromSystemProperties()}). */
   public StatsService(EventStore store, QueryCache cache, MeterRegistry registry, Clock clock) {
-    this.runner = new QueryRunner(store, registry);
+    this(store, cache, registry, clock, RollupOptions.fromSystemProperties());
+  }
+
+  public StatsService(EventStore store, QueryCache cache, MeterRegistry registry, Clock clock, RollupOptions rollups) {
+    this.runner = new QueryRunner(store, registry, rollups);
     this.cache = cache;
     this.clock = clock;
     this.hits = Counter.builder("trackflow.query.cache").tag("result", "hit")

@@ -41,6 +41,18 @@ final class TimeBuckets {
     };
   }
 
+  /** The bucket key of an instant, as {@link #key} computes it in SQL. */
+  static long keyOf(TimeGrain grain, ZoneId zone, long millis) {
+    long local = millis + zone.getRules().getOffset(Instant.ofEpochMilli(millis)).getTotalSeconds() * 1000L;
+    long day = Math.floorDiv(local, DAY);
+    return switch (grain) {
+      case HOUR -> Math.floorDiv(local, HOUR);
+      case DAY -> day;
+      case WEEK -> Math.floorDiv(day + 3, 7);
+      case MONTH -> key(YearMonth.from(LocalDate.ofEpochDay(day)));
+    };
+  }
+
   /** The label of a bucket key, as {@link TimeLabels} lists it. */
   static String label(TimeGrain grain, long key) {
     return switch (grain) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trackflow.core.cache.local.InMemoryQueryCache;
+import io.trackflow.core.rollup.RollupBuilder;
+import java.time.Duration;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.testdata.EventGenerator;
@@ -113,6 +115,14 @@ public abstract class StatsAccuracyContract {
   /** A migrated, empty store of the kind under test. */
   protected abstract EventStore createStore(Vertx vertx) throws Exception;
 
+  /**
+   * How the answers use the rollups: never here (the raw path); suites that run this contract
+   * with rollups always build them for every day before {@link #NOW} first.
+   */
+  protected RollupOptions.Mode rollups() {
+    return RollupOptions.Mode.NEVER;
+  }
+
   /** The data set in a store of the kind under test; by default loaded for this class alone. */
   protected Loaded loaded() throws Exception {
     return load(this::createStore);
@@ -153,9 +163,12 @@ public abstract class StatsAccuracyContract {
     store = loaded.store();
     raw = loaded.raw();
     oracle = loaded.oracle();
+    if (rollups() != RollupOptions.Mode.NEVER) {
+      await(new RollupBuilder(store, loaded.vertx(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO).run());
+    }
     // A fresh cache per class: answers cached under other code must never be served here.
     service = new StatsService(store, new InMemoryQueryCache(Clock.systemUTC(), 1_000),
-        new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC));
+        new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC), new RollupOptions(rollups(), 0));
   }
 
   @AfterAll

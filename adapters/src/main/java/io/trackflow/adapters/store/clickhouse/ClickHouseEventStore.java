@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.adapters.store.StoreMetrics;
 import io.trackflow.core.event.Event;
+import io.trackflow.core.rollup.RollupBuild;
+import io.trackflow.core.rollup.RollupRow;
+import io.trackflow.core.rollup.Rollups;
 import io.trackflow.core.session.StoredSession;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.store.EventsSchema;
@@ -296,6 +299,7 @@ public final class ClickHouseEventStore implements EventStore {
     for (ImportedTable t : ImportedTable.values()) {
       tables.add(t.tableName());
     }
+    tables.add(Rollups.TABLE);
     return mutateAndAwait(tables, where);
   }
 
@@ -363,6 +367,7 @@ public final class ClickHouseEventStore implements EventStore {
         chain = chain.compose(v -> http.execute("ALTER TABLE " + drop[0] + " DROP PARTITION " + drop[1], true));
       }
       return chain.compose(v -> deleteRemaining(cutoffs))
+          .compose(deleted -> rollupsOlderThan(cutoffs).map(deleted))
           .map(deleted -> new Trimmed(drops.size(), droppedRows + deleted));
     });
   }
@@ -394,6 +399,84 @@ public final class ClickHouseEventStore implements EventStore {
           return chain.compose(v -> awaitMutations(List.of(EventsSchema.TABLE, EventsSchema.SESSIONS_TABLE), deadline))
               .map(v -> e + s);
         });
+  }
+
+  /**
+   * Retention for the rollups: the site's rows of whole days before its cutoff go (a mutation,
+   * awaited); a day the cutoff cuts is marked unbuilt, so stats read it raw until it is rebuilt.
+   */
+  private Future<Void> rollupsOlderThan(Map<String, Instant> cutoffs) {
+    List<String> old = new ArrayList<>();
+    Set<LocalDate> cut = new HashSet<>();
+    cutoffs.forEach((site, cutoff) -> {
+      LocalDate day = LocalDate.ofInstant(cutoff, ZoneOffset.UTC);
+      old.add("(site = " + quote(site) + " AND day < " + Rollups.dayLiteral(SqlDialect.CLICKHOUSE, day) + ")");
+      if (!day.atStartOfDay(ZoneOffset.UTC).toInstant().equals(cutoff)) {
+        cut.add(day);
+      }
+    });
+    String where = String.join(" OR ", old);
+    Future<Void> chain = Future.succeededFuture();
+    for (LocalDate day : cut) {
+      chain = chain.compose(v -> markUnbuilt(day));
+    }
+    return chain.compose(v -> select("SELECT count() FROM " + Rollups.TABLE + " WHERE " + where))
+        .compose(count -> (Long) count.rows().get(0).get(0) == 0 ? Future.succeededFuture()
+            : mutateAndAwait(List.of(Rollups.TABLE), where));
+  }
+
+  /**
+   * Marks the day unbuilt, drops its partition, inserts the rows, marks it built: readers that
+   * see it built see all its rows. Two writers building one day leave equal rows, which reads
+   * collapse (FINAL).
+   */
+  @Override
+  public Future<Void> replaceRollups(RollupBuild build, List<RollupRow> rows) {
+    LocalDate day = build.day();
+    long builtMs = System.currentTimeMillis();
+    String insert = "INSERT INTO " + Rollups.TABLE + " FORMAT JSONEachRow";
+    // Build records are ordered by this writer's clock: the built mark must outrank the unbuilt one.
+    long unbuilt = System.currentTimeMillis();
+    return buildRecord(new RollupBuild(day, 0, 0, 0), false, unbuilt)
+        .compose(v -> http.execute("ALTER TABLE " + Rollups.TABLE + " DROP PARTITION " + yyyymmdd(day), true))
+        .compose(v -> rows.isEmpty() ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows.size() * 200);
+          try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            for (RollupRow r : rows) {
+              JsonObject json = new JsonObject().put("site", r.site()).put("day", r.day().toString())
+                  .put("grain", r.hourly() ? 0 : 1).put("bucket_ms", r.bucketMs()).put("dimension", r.dimension())
+                  .put("value", r.value()).put("events", r.events()).put("pageviews", r.pageviews())
+                  .put("visits", r.visits()).put("sessions", r.sessions()).put("bounces", r.bounces())
+                  .put("duration_ms", r.durationMs()).put("session_pageviews", r.sessionPageviews())
+                  .put("engaged_visits", r.engagedVisits()).put("scroll_sum", r.scrollSum())
+                  .put("engaged_ms", r.engagedMs()).put("visitors", r.visitors()).put("built_ms", builtMs);
+              gzip.write(json.toBuffer().appendByte((byte) '\n').getBytes());
+            }
+          }
+          return Buffer.buffer(bytes.toByteArray());
+        }, false).compose(body -> http.insert(insert, body)))
+        .compose(v -> buildRecord(build, true, Math.max(System.currentTimeMillis(), unbuilt + 1)));
+  }
+
+  @Override
+  public Future<Void> dropRollups(LocalDate day) {
+    return markUnbuilt(day)
+        .compose(v -> http.execute("ALTER TABLE " + Rollups.TABLE + " DROP PARTITION " + yyyymmdd(day), true));
+  }
+
+  private Future<Void> markUnbuilt(LocalDate day) {
+    return buildRecord(new RollupBuild(day, 0, 0, 0), false, System.currentTimeMillis());
+  }
+
+  private Future<Void> buildRecord(RollupBuild build, boolean built, long builtMs) {
+    return http.execute("INSERT INTO " + Rollups.BUILDS_TABLE
+        + " (day, rollup_version, events_seen, crossing_in, crossing_out, built, built_ms) VALUES ("
+        + Rollups.dayLiteral(SqlDialect.CLICKHOUSE, build.day()) + ", " + Rollups.VERSION + ", " + build.eventsSeen()
+        + ", " + build.crossingIn() + ", " + build.crossingOut() + ", " + (built ? 1 : 0) + ", " + builtMs + ")", true);
+  }
+
+  private static long yyyymmdd(LocalDate day) {
+    return day.getYear() * 10_000L + day.getMonthValue() * 100L + day.getDayOfMonth();
   }
 
   private static Instant dayEnd(long yyyymmdd) {

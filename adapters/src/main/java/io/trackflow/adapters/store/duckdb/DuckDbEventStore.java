@@ -28,6 +28,9 @@ import io.trackflow.core.store.ImportedTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import io.trackflow.core.rollup.RollupBuild;
+import io.trackflow.core.rollup.RollupRow;
+import io.trackflow.core.rollup.Rollups;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.HashSet;
@@ -455,6 +458,7 @@ public final class DuckDbEventStore implements EventStore {
       for (ImportedTable t : ImportedTable.values()) {
         delete(connection, "DELETE FROM " + t.tableName() + " WHERE site = ?", site);
       }
+      delete(connection, "DELETE FROM " + Rollups.TABLE + " WHERE site = ?", site);
       LOG.info("DuckDB {}: deleted {} events and {} sessions of site {}", file, rows, visits, site);
       return null;
     });
@@ -471,8 +475,54 @@ public final class DuckDbEventStore implements EventStore {
             cutoff.getKey(), millis);
         deleted += delete(connection, "DELETE FROM " + EventsSchema.SESSIONS_TABLE + " WHERE site = ? AND start_ms < ?",
             cutoff.getKey(), millis);
+        // Whole days before the cutoff lose the site's rollups; a day the cutoff cuts is read raw until rebuilt.
+        LocalDate cut = LocalDate.ofEpochDay(Math.floorDiv(millis, 86_400_000L));
+        delete(connection, "DELETE FROM " + Rollups.TABLE + " WHERE site = ? AND day < ?", cutoff.getKey(), cut);
+        if (millis % 86_400_000L != 0) {
+          delete(connection, "DELETE FROM " + Rollups.BUILDS_TABLE + " WHERE day = ?", cut);
+        }
       }
       return new Trimmed(0, deleted);
+    });
+  }
+
+  @Override
+  public Future<Void> replaceRollups(RollupBuild build, List<RollupRow> rows) {
+    LocalDate day = build.day();
+    long builtMs = System.currentTimeMillis();
+    return inTransaction(connection -> {
+      delete(connection, "DELETE FROM " + Rollups.TABLE + " WHERE day = ?", day);
+      try (DuckDBAppender a = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, Rollups.TABLE)) {
+        for (RollupRow r : rows) {
+          a.beginRow();
+          a.append(r.site());
+          a.append(r.day());
+          a.append((byte) (r.hourly() ? 0 : 1));
+          a.append(r.bucketMs());
+          a.append(r.dimension());
+          a.append(r.value());
+          for (long count : new long[] {r.events(), r.pageviews(), r.visits(), r.sessions(), r.bounces(),
+              r.durationMs(), r.sessionPageviews(), r.engagedVisits(), r.scrollSum(), r.engagedMs()}) {
+            a.append(count);
+          }
+          a.append(r.visitors());
+          a.append(builtMs);
+          a.endRow();
+        }
+      }
+      delete(connection, "DELETE FROM " + Rollups.BUILDS_TABLE + " WHERE day = ?", day);
+      delete(connection, "INSERT INTO " + Rollups.BUILDS_TABLE + " VALUES (?, ?, ?, ?, ?, 1, ?)", day, Rollups.VERSION,
+          build.eventsSeen(), build.crossingIn(), build.crossingOut(), builtMs);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> dropRollups(LocalDate day) {
+    return inTransaction(connection -> {
+      delete(connection, "DELETE FROM " + Rollups.BUILDS_TABLE + " WHERE day = ?", day);
+      delete(connection, "DELETE FROM " + Rollups.TABLE + " WHERE day = ?", day);
+      return null;
     });
   }
 

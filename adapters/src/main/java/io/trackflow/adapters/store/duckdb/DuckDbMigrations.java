@@ -151,7 +151,8 @@ final class DuckDbMigrations {
       new Migration(3, "sessions resume where their writer stopped", RESUMABLE_SESSIONS),
       new Migration(4, "revenue of events", ADD_REVENUE),
       new Migration(5, "region and city of events and sessions", REGION_AND_CITY),
-      new Migration(6, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV6.duckDb()));
+      new Migration(6, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV6.duckDb()),
+      new Migration(7, "rollups by hour and day", io.trackflow.adapters.store.RollupTablesV7.duckDb()));
 
   private DuckDbMigrations() {}
 }

@@ -121,7 +121,7 @@ class ClickHouseSessionsUpgradeIT {
 
   /** The tables of the current schema: no copy an upgrade made is left behind. */
   static final List<String> CURRENT_TABLES = java.util.stream.Stream.concat(
-          java.util.stream.Stream.of("events", "schema_migrations", "sessions"),
+          java.util.stream.Stream.of("events", "rollup_builds", "rollups", "schema_migrations", "sessions"),
           java.util.Arrays.stream(io.trackflow.core.store.ImportedTable.values()).map(io.trackflow.core.store.ImportedTable::tableName))
       .sorted().toList();
 

@@ -1,0 +1,35 @@
+package io.trackflow.query.stats;
+
+import io.trackflow.core.store.EventStore;
+import io.trackflow.core.store.ForwardingEventStore;
+import io.trackflow.core.store.QueryResult;
+import io.trackflow.core.store.ReadView;
+import io.vertx.core.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/** An event store that counts the statements reading the rollups, so a test knows which path answered. */
+final class RecordingStore extends ForwardingEventStore {
+
+  private final AtomicInteger rollupReads = new AtomicInteger();
+
+  RecordingStore(EventStore store) {
+    super(store);
+  }
+
+  /** Statements so far that read rollup rows (not only the build records). */
+  int rollupReads() {
+    return rollupReads.get();
+  }
+
+  @Override
+  public Future<QueryResult> query(Function<ReadView, String> statement) {
+    return inner.query(view -> {
+      String sql = statement.apply(view);
+      if (sql.contains("FROM rollups")) {
+        rollupReads.incrementAndGet();
+      }
+      return sql;
+    });
+  }
+}
