@@ -60,7 +60,7 @@ public enum Setting {
       "How long an event id is remembered so a repeated hit (a retry) is dropped."),
   GEO_CITY_DB("geo.city.db", "", Kind.STRING,
       "MaxMind-format city database (.mmdb, e.g. GeoLite2-City); when set events carry region and city."),
-  STATS_ROLLUPS("stats.rollups", "auto", Kind.STRING,
+  STATS_ROLLUPS("stats.rollups", "never", Kind.STRING,
       "Stats answers from the hourly and daily rollups: auto (ranges with at least stats.rollups.min.sessions sessions), always, or never."),
   STATS_ROLLUPS_MIN_SESSIONS("stats.rollups.min.sessions", "1000000", Kind.POSITIVE_INT,
       "In auto mode, the sessions a range needs before it is answered from the rollups; smaller answers read the raw tables and stay exact."),

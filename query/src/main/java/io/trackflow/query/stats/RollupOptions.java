@@ -16,7 +16,11 @@ public record RollupOptions(Mode mode, long minSessions) {
 
   /** As configured by default (docs/stats.md, "Rollups", says why this many). */
   public static final long DEFAULT_MIN_SESSIONS = 1_000_000;
-  public static final RollupOptions DEFAULT = new RollupOptions(Mode.AUTO, DEFAULT_MIN_SESSIONS);
+  /**
+   * Off by default: on ClickHouse an answer from the rollups measured slower than the raw one at
+   * every size benched so far (docs/benchmarks.md, "Query latency").
+   */
+  public static final RollupOptions DEFAULT = new RollupOptions(Mode.NEVER, DEFAULT_MIN_SESSIONS);
 
   /** The mode by its configured name; an unknown name is an IllegalArgumentException naming the choices. */
   public static RollupOptions of(String mode, long minSessions) {
@@ -33,7 +37,7 @@ public record RollupOptions(Mode mode, long minSessions) {
    * configuration, like the query benchmark), else the defaults.
    */
   public static RollupOptions fromSystemProperties() {
-    return of(System.getProperty("trackflow.stats.rollups", "auto"),
+    return of(System.getProperty("trackflow.stats.rollups", "never"),
         Long.getLong("trackflow.stats.rollups.min.sessions", DEFAULT_MIN_SESSIONS));
   }
 }
