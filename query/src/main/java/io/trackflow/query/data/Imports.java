@@ -160,7 +160,6 @@ public final class Imports {
         log.warn("Could not delete the upload {}: {}", upload, e.toString());
       }
     }
-    (state.status() == Status.DONE ? done : failed).increment();
   }
 
   private SiteImport importZip(SiteImport state, Path upload) throws Exception {
@@ -278,6 +277,10 @@ public final class Imports {
       LocalDate first, LocalDate last) {
     long now = clock.millis();
     SiteImport next = state.with(status, total, done, errors, first, last, now, now);
+    // Counted and released before the end is recorded: whoever reads the import as finished
+    // also finds it in the metrics and no longer running here.
+    (status == Status.DONE ? this.done : failed).increment();
+    runningSites.remove(state.domain());
     try {
       await(accounts.updateImport(next));
     } catch (Exception e) {

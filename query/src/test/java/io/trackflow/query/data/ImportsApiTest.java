@@ -4,12 +4,10 @@ import static io.trackflow.query.QueryStack.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trackflow.adapters.store.duckdb.DuckDbEventStore;
-import io.trackflow.core.event.Event;
-import io.trackflow.core.session.StoredSession;
 import io.trackflow.core.store.EventStore;
-import io.trackflow.core.store.QueryResult;
-import io.trackflow.core.store.ReadView;
-import io.trackflow.core.store.SqlDialect;
+import io.trackflow.core.store.ForwardingEventStore;
+import io.trackflow.core.store.ImportedRow;
+import io.trackflow.core.store.ImportedTable;
 import io.trackflow.query.QueryStack;
 import io.trackflow.query.account.Site;
 import io.trackflow.query.account.SiteRole;
@@ -28,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -69,41 +66,15 @@ class ImportsApiTest {
     stack.close();
   }
 
-  /** A DuckDB event store without the imported tables: every import's insert fails, as a broken store's would. */
-  private record WithoutImportedTables(EventStore store) implements EventStore {
-    @Override
-    public Future<Void> migrate() {
-      return store.migrate();
+  /** A DuckDB event store whose imported tables refuse every row, as a broken store's would. */
+  private static final class WithoutImportedTables extends ForwardingEventStore {
+    WithoutImportedTables(EventStore inner) {
+      super(inner);
     }
 
     @Override
-    public Future<Void> insert(List<Event> events) {
-      return store.insert(events);
-    }
-
-    @Override
-    public Future<List<StoredSession>> openSessions(long fromMillis, long toMillis) {
-      return store.openSessions(fromMillis, toMillis);
-    }
-
-    @Override
-    public Future<QueryResult> query(Function<ReadView, String> statement) {
-      return store.query(statement);
-    }
-
-    @Override
-    public Future<Void> deleteSite(String site) {
-      return store.deleteSite(site);
-    }
-
-    @Override
-    public SqlDialect dialect() {
-      return store.dialect();
-    }
-
-    @Override
-    public Future<Void> close() {
-      return store.close();
+    public Future<Void> insertImported(ImportedTable table, String site, long importId, List<ImportedRow> rows) {
+      return Future.failedFuture(new IllegalStateException("no imported tables in " + inner));
     }
   }
 
