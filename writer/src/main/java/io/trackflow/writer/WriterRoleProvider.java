@@ -1,6 +1,8 @@
 package io.trackflow.writer;
 
 import io.trackflow.core.config.Role;
+import io.trackflow.core.config.Setting;
+import io.trackflow.core.config.TrackflowConfig;
 import io.trackflow.core.health.ReadinessCheck;
 import io.trackflow.core.http.HttpRoutes;
 import io.trackflow.core.queue.EventConsumer;
@@ -39,19 +41,32 @@ public final class WriterRoleProvider implements RoleProvider {
           context.health()
               .add(ReadinessCheck.of("writer-queue", () -> Future.succeededFuture(consumer.result().healthy())))
               .add(ReadinessCheck.of("writer-store", () -> store.result().ping()));
+          Future<List<String>> running = context.vertx()
+              .deployVerticle(new WriterVerticle(consumer.result(), store.result(), options, metrics))
+              .compose(writer -> context.vertx().deployVerticle(new CompactionVerticle(store.result(),
+                  CompactionVerticle.DEFAULT_INTERVAL, context.registry())).map(compaction -> List.of(writer, compaction)));
+          if (!buildsRollups(context.config())) {
+            return running;
+          }
           RollupBuilder rollups = new RollupBuilder(store.result(), context.vertx(), Clock.systemUTC(),
               RollupVerticle.SETTLE);
-          return context.vertx().deployVerticle(new WriterVerticle(consumer.result(), store.result(), options, metrics))
-              .compose(writer -> context.vertx().deployVerticle(new CompactionVerticle(store.result(),
-                  CompactionVerticle.DEFAULT_INTERVAL, context.registry())).map(compaction -> List.of(writer, compaction)))
-              .compose(deployed -> context.vertx().deployVerticle(new RollupVerticle(rollups,
-                  RollupVerticle.DEFAULT_INTERVAL, context.registry())).map(rollup -> {
-                    List<String> all = new java.util.ArrayList<>(deployed);
-                    all.add(rollup);
-                    return all;
-                  }));
+          return running.compose(deployed -> context.vertx().deployVerticle(new RollupVerticle(rollups,
+              RollupVerticle.DEFAULT_INTERVAL, context.registry())).map(rollup -> {
+                List<String> all = new java.util.ArrayList<>(deployed);
+                all.add(rollup);
+                return all;
+              }));
         })
         .map(deployments -> instance(context.vertx(), deployments));
+  }
+
+  /**
+   * Rollups are built only where stats may read them: with {@code stats.rollups} at {@code never}
+   * finding the days to build would scan every stored event each interval for nothing. Turned on
+   * later, the first run builds every settled day not built yet.
+   */
+  static boolean buildsRollups(TrackflowConfig config) {
+    return !"never".equalsIgnoreCase(config.string(Setting.STATS_ROLLUPS).trim());
   }
 
   private static RoleInstance instance(Vertx vertx, List<String> deployments) {
@@ -63,9 +78,13 @@ public final class WriterRoleProvider implements RoleProvider {
 
       @Override
       public Future<Void> stop() {
-        // Undeploying stops the writer: it flushes and lets the consumer commit.
-        return vertx.undeploy(deployments.get(2)).eventually(() -> vertx.undeploy(deployments.get(1)))
-            .eventually(() -> vertx.undeploy(deployments.get(0)));
+        // In reverse order, the writer last: undeploying it flushes and lets the consumer commit.
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = deployments.size() - 1; i >= 0; i--) {
+          String deployment = deployments.get(i);
+          chain = chain.eventually(() -> vertx.undeploy(deployment));
+        }
+        return chain;
       }
     };
   }
