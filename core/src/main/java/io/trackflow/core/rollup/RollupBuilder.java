@@ -28,8 +28,12 @@ import java.util.TreeMap;
  * replays, retention, a deleted site), when the rollup version changed, or on request. A build
  * replaces the whole day, so building a day twice (two writers) leaves the same rows.
  *
- * <p>The raw rows are aggregated in Java on a worker thread: the visitors of each row become a
- * {@link VisitorSketch}, which no store computes.
+ * <p>The raw rows are aggregated in Java on a worker thread. Each row counts its distinct visitors
+ * exactly; a day row also counts them for every prefix and suffix of whole hours of the day, so a
+ * range or time bucket that cuts a UTC day at a whole hour (a site's local midnight) still gets
+ * exact visitors. Visitor ids are salted per UTC day, so the visitors of different days are
+ * disjoint and their counts add up; the build counts the ids and sessions that do cross a
+ * midnight, and answers read the days on both sides of such a midnight raw.
  */
 public final class RollupBuilder {
 
@@ -135,13 +139,8 @@ public final class RollupBuilder {
 
   /** Builds one day: site by site, then replaces the day's rows at once. */
   Future<Void> build(LocalDate day, long eventsSeen) {
-    long from = day.toEpochDay() * DAY;
-    long to = from + DAY;
-    SqlDialect dialect = store.dialect();
-    String sites = "SELECT DISTINCT site FROM " + StoredTable.EVENTS.tableName() + " WHERE "
-        + (dialect == SqlDialect.CLICKHOUSE ? "timestamp >= toDateTime(" + from / 1000 + ", 'UTC') AND timestamp < toDateTime("
-            + to / 1000 + ", 'UTC') AND " : "")
-        + "timestamp_ms >= " + from + " AND timestamp_ms < " + to + " ORDER BY site";
+    String sites = "SELECT DISTINCT site FROM " + StoredTable.EVENTS.tableName() + " WHERE " + during(day)
+        + " ORDER BY site";
     return store.query(sites).compose(result -> {
       List<RollupRow> rows = new ArrayList<>();
       long[] crossing = new long[2];
@@ -155,8 +154,37 @@ public final class RollupBuilder {
           return null;
         }));
       }
-      return chain.compose(v -> store.replaceRollups(new RollupBuild(day, eventsSeen, crossing[0], crossing[1]), rows));
+      return chain
+          .compose(v -> Future.all(sharedVisitors(day, day.minusDays(1)), sharedVisitors(day, day.plusDays(1))))
+          .compose(shared -> store.replaceRollups(new RollupBuild(day, eventsSeen,
+              crossing[0] + shared.<Long>resultAt(0), crossing[1] + shared.<Long>resultAt(1)), rows));
     });
+  }
+
+  /**
+   * The visitor ids (per site) with events both on {@code day} and on {@code other}: ids salted
+   * per UTC day meet only when a collector rotated its salt a little after midnight.
+   */
+  Future<Long> sharedVisitors(LocalDate day, LocalDate other) {
+    String events = StoredTable.EVENTS.tableName();
+    String ofDay = during(day);
+    String ofOther = during(other);
+    String statement = store.dialect() == SqlDialect.CLICKHOUSE
+        ? "SELECT count() AS n FROM (SELECT DISTINCT site, visitor_id FROM " + events + " WHERE " + ofDay
+            + ") WHERE (site, visitor_id) IN (SELECT site, visitor_id FROM " + events + " WHERE " + ofOther + ")"
+        : "SELECT count(*) AS n FROM (SELECT DISTINCT site, visitor_id FROM " + events + " WHERE " + ofDay
+            + ") AS d WHERE EXISTS (SELECT 1 FROM " + events + " AS o WHERE o.site = d.site AND o.visitor_id = d.visitor_id"
+            + " AND " + ofOther.replace("timestamp_ms", "o.timestamp_ms") + ")";
+    return store.query(statement).map(r -> r.rows().isEmpty() ? 0L : toLong(r.rows().get(0).get(0)));
+  }
+
+  /** A condition on the events of one UTC day (ClickHouse also on its partition key). */
+  private String during(LocalDate day) {
+    long from = day.toEpochDay() * DAY;
+    long to = from + DAY;
+    return (store.dialect() == SqlDialect.CLICKHOUSE ? "timestamp >= toDateTime(" + from / 1000
+        + ", 'UTC') AND timestamp < toDateTime(" + to / 1000 + ", 'UTC') AND " : "")
+        + "timestamp_ms >= " + from + " AND timestamp_ms < " + to;
   }
 
   /** One site's rows of one day, and its sessions crossing the day's start and end. */
@@ -207,10 +235,47 @@ public final class RollupBuilder {
       long bounces;
       long durationMs;
       long sessionPageviews;
-      final Set<Long> visitors = new HashSet<>();
+      /** Per visitor, the hours of the day it was seen in (bit h for hour h). */
+      final Map<Long, Integer> visitorHours = new HashMap<>();
       final Set<Long> visits = new HashSet<>();
       /** Per visit with engagement: deepest scroll, engaged ms. */
       final Map<Long, long[]> engagement = new HashMap<>();
+
+      void see(long visitor, long millis) {
+        int hour = (int) (Math.floorMod(millis, DAY) / HOUR);
+        visitorHours.merge(visitor, 1 << hour, (a, b) -> a | b);
+      }
+
+      /** For each hour h, the visitors seen before it (before) or from it on (from), as stored text. */
+      String visitorsBefore() {
+        int[] counts = new int[24];
+        for (int hours : visitorHours.values()) {
+          // Seen before hour h when its first hour is below h.
+          for (int h = Integer.numberOfTrailingZeros(hours) + 1; h < 24; h++) {
+            counts[h]++;
+          }
+        }
+        return text(counts);
+      }
+
+      String visitorsFrom() {
+        int[] counts = new int[24];
+        for (int hours : visitorHours.values()) {
+          int lastHour = 31 - Integer.numberOfLeadingZeros(hours);
+          for (int h = 0; h <= lastHour; h++) {
+            counts[h]++;
+          }
+        }
+        return text(counts);
+      }
+
+      private static String text(int[] counts) {
+        StringBuilder text = new StringBuilder(counts.length * 4);
+        for (int count : counts) {
+          text.append(text.isEmpty() ? "" : ",").append(count);
+        }
+        return text.toString();
+      }
     }
 
     private final String site;
@@ -262,7 +327,7 @@ public final class RollupBuilder {
           acc.bounces += pageviews <= 1 && interactive == 0 ? 1 : 0;
           acc.durationMs += duration;
           acc.sessionPageviews += pageviews;
-          acc.visitors.add(visitor);
+          acc.see(visitor, start);
         });
       }
       int ts = events.columnIndex("timestamp_ms");
@@ -306,7 +371,7 @@ public final class RollupBuilder {
           acc.events++;
           acc.pageviews += kind == 1 ? 1 : 0;
           if (dimension.equals(Rollups.PAGE)) {
-            acc.visitors.add(visitor);
+            acc.see(visitor, time);
             acc.visits.add(session);
           }
         });
@@ -346,8 +411,8 @@ public final class RollupBuilder {
         boolean page = key.dimension().equals(Rollups.PAGE);
         rows.add(new RollupRow(site, day, key.hourly(), key.bucket(), key.dimension(), key.value(), acc.events,
             acc.pageviews, page ? acc.visits.size() : acc.sessions, acc.sessions, acc.bounces, acc.durationMs,
-            acc.sessionPageviews, acc.engagement.size(), scrollSum, engagedMs,
-            acc.visitors.isEmpty() ? "" : VisitorSketch.encode(acc.visitors)));
+            acc.sessionPageviews, acc.engagement.size(), scrollSum, engagedMs, acc.visitorHours.size(),
+            key.hourly() ? "" : acc.visitorsBefore(), key.hourly() ? "" : acc.visitorsFrom()));
       });
       return rows;
     }

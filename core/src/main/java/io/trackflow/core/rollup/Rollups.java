@@ -6,14 +6,14 @@ import java.util.Map;
 
 /**
  * What the rollup tables hold (docs/storage.md, "Rollups"): per site, UTC hour and UTC day, and
- * value of each dimension listed here, the counts stats compute and the visitors as a
- * {@link VisitorSketch}. Built from the raw tables by {@link RollupBuilder}; the stats planner
- * answers from them what they answer exactly.
+ * value of each dimension listed here, the counts stats compute and the distinct visitors (day
+ * rows also for each prefix and suffix of whole hours). Built from the raw tables by
+ * {@link RollupBuilder}; the stats planner answers from them what they answer exactly.
  */
 public final class Rollups {
 
   /** Changes whenever what a build writes changes; days built by another version are rebuilt. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public static final String TABLE = "rollups";
   public static final String BUILDS_TABLE = "rollup_builds";
@@ -56,19 +56,24 @@ public final class Rollups {
     return TOTAL.equals(dimension) || COLUMNS.containsKey(dimension);
   }
 
-  /** How a statement reads the rollup rows: ClickHouse collapses rows two builders wrote. */
-  public static String from(SqlDialect dialect) {
-    return dialect == SqlDialect.CLICKHOUSE ? TABLE + " FINAL" : TABLE;
-  }
-
   /**
    * The recorded builds of this version: columns built_day (text; not aliased to day, which
-   * ClickHouse would then read in conditions on day), events_seen, crossing_in, crossing_out.
+   * ClickHouse would then read in conditions on day), events_seen, crossing_in, crossing_out and
+   * built_ms (the build's rows carry the same, so readers take exactly the recorded build's rows).
    */
   public static String builds(SqlDialect dialect) {
     String from = dialect == SqlDialect.CLICKHOUSE ? BUILDS_TABLE + " FINAL WHERE built = 1 AND" : BUILDS_TABLE + " WHERE";
-    return "SELECT " + dayText(dialect, "day") + " AS built_day, events_seen, crossing_in, crossing_out FROM " + from
-        + " rollup_version = " + VERSION;
+    return "SELECT " + dayText(dialect, "day") + " AS built_day, events_seen, crossing_in, crossing_out, built_ms FROM "
+        + from + " rollup_version = " + VERSION;
+  }
+
+  /**
+   * Element {@code index} (from 0) of a day row's visitors_before or visitors_from text, as a
+   * number; 0 on hour rows (ClickHouse evaluates every branch of a CASE on every row).
+   */
+  public static String hourCount(SqlDialect dialect, String column, int index) {
+    return dialect == SqlDialect.CLICKHOUSE ? "toInt64OrZero(splitByChar(',', " + column + ")[" + (index + 1) + "])"
+        : "coalesce(TRY_CAST(string_split(" + column + ", ',')[" + (index + 1) + "] AS BIGINT), 0)";
   }
 
   /** A date column as ISO text. */

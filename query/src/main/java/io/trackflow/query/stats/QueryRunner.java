@@ -55,15 +55,13 @@ final class QueryRunner {
    *     keyed by the group's dimension values other than event:goal and event:props:*
    * @param importsIncluded imported aggregates were added in
    * @param importsSkipped why they were not, when the query asked for them
-   * @param approximateVisitors visitors (somewhere in the rows or totals) are a sketch's estimate
    */
   record Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors,
-      Map<List<String>, Long> goalBase, Revenue revenue, boolean importsIncluded, String importsSkipped,
-      boolean approximateVisitors) {
+      Map<List<String>, Long> goalBase, Revenue revenue, boolean importsIncluded, String importsSkipped) {
 
     Raw(List<Row> rows, boolean pagedInSql, Long totalRows, Long totalVisitors, Map<List<String>, Long> goalBase,
         Revenue revenue) {
-      this(rows, pagedInSql, totalRows, totalVisitors, goalBase, revenue, false, null, false);
+      this(rows, pagedInSql, totalRows, totalVisitors, goalBase, revenue, false, null);
     }
   }
 
@@ -124,7 +122,7 @@ final class QueryRunner {
     if (outcome.plan() == null) {
       return runNative(query, site, range, goals, restriction, allowPaging).map(raw -> new Raw(raw.rows(),
           raw.pagedInSql(), raw.totalRows(), raw.totalVisitors(), raw.goalBase(), raw.revenue(), false,
-          outcome.skipped(), raw.approximateVisitors()));
+          outcome.skipped()));
     }
     List<Filter> filters = new ArrayList<>(query.filters());
     filters.addAll(restriction);
@@ -150,7 +148,7 @@ final class QueryRunner {
       Raw mine = own.result();
       Long totalVisitors = mine.totalVisitors() == null ? null : mine.totalVisitors() + extraVisitors.result();
       return new Raw(new ArrayList<>(merged.values()), false, null, totalVisitors, mine.goalBase(), mine.revenue(),
-          true, null, mine.approximateVisitors());
+          true, null);
     });
   }
 
@@ -243,29 +241,6 @@ final class QueryRunner {
       List<Row> rows = new ArrayList<>();
       statements.forEach(f -> rows.addAll(f.result()));
       return new Part(rows, engagement.result());
-    });
-  }
-
-  /**
-   * The distinct visitor ids per group of a query without filters over [from, to): of its events
-   * with an event dimension, else of the sessions that started then (where the raw path counts them).
-   */
-  Future<Map<List<String>, List<Long>>> rawVisitorIds(Query query, String site, Instant from, Instant to, ZoneId zone,
-      SiteGoals goals) {
-    Spec spec = new Spec(site, from, to, zone, query.dimensions(), List.of(), Set.of(), null, goals);
-    return store.query(sql.visitorIds(spec, query.hasEventDimension())).map(result -> {
-      Map<List<String>, List<Long>> ids = new HashMap<>();
-      int n = query.dimensions().size();
-      for (List<Object> values : result.rows()) {
-        List<String> key = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          Dimension d = query.dimensions().get(i);
-          Object v = values.get(i);
-          key.add(d.isTime() ? TimeBuckets.label(d.grain(), toLong(v)) : v == null ? "" : v.toString());
-        }
-        ids.computeIfAbsent(List.copyOf(key), k -> new ArrayList<>()).add(toLong(values.get(n)));
-      }
-      return ids;
     });
   }
 

@@ -22,9 +22,6 @@ import java.util.Map;
  */
 final class ResultShaper {
 
-  /** The relative standard error of approximate visitors, rounded up (HLL, lgK 14). */
-  static final double APPROXIMATE_ERROR = Math.ceil(io.trackflow.core.rollup.VisitorSketch.RELATIVE_ERROR * 10_000) / 10_000;
-
   private ResultShaper() {}
 
   /** Time series (one time dimension alone) get every bucket of the range, empty ones as zero. */
@@ -137,18 +134,6 @@ final class ResultShaper {
     }
     if (revenueMismatches != null) {
       meta.put("revenue_excluded_events", revenueMismatches);
-    }
-    if (main.approximateVisitors() || totals != null && totals.approximateVisitors()
-        || comparison != null && comparison.approximateVisitors()) {
-      // Visitors of large rollup answers are a sketch's estimate (docs/stats.md, "Rollups").
-      JsonArray approximate = new JsonArray();
-      for (Metric m : List.of(Metric.VISITORS, Metric.PERCENTAGE)) {
-        if (query.has(m)) {
-          approximate.add(m.apiName());
-        }
-      }
-      meta.put("approximate", approximate);
-      meta.put("approximate_relative_error", APPROXIMATE_ERROR);
     }
     if (comparisonRange != null) {
       String[] echo = comparisonRange.echo();

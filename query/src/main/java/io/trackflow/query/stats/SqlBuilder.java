@@ -307,32 +307,6 @@ final class SqlBuilder {
   }
 
   /**
-   * The distinct visitors of each group (columns d0…dn, visitor_id), for unions with rollup
-   * sketches: of the matching events, or of the sessions that started in the range. Only for
-   * queries without filters.
-   */
-  Function<ReadView, String> visitorIds(Spec spec, boolean ofEvents) {
-    return view -> {
-      List<String> groups = new ArrayList<>();
-      for (int i = 0; i < spec.dimensions().size(); i++) {
-        groups.add("d" + i);
-      }
-      groups.add("visitor_id");
-      if (ofEvents) {
-        Source source = source(view, spec, dialect.notEngagement(), new LinkedHashSet<>(List.of("visitor_id")));
-        List<String> columns = new ArrayList<>(source.dimensions());
-        columns.add("visitor_id");
-        return "SELECT " + String.join(", ", columns) + " FROM " + source.from() + " GROUP BY " + String.join(", ", groups);
-      }
-      Set<String> columns = new LinkedHashSet<>(List.of("visitor_id"));
-      List<String> outer = sessionDimensions(spec, columns);
-      outer.add("visitor_id");
-      return "SELECT " + String.join(", ", outer) + " FROM " + view.rows(StoredTable.SESSIONS, spec.site(), spec.from(),
-          spec.to(), List.copyOf(columns), null) + " AS s GROUP BY " + String.join(", ", groups);
-    };
-  }
-
-  /**
    * The dimensions of a session statement as d0…dn over a sessions row (time: the bucket of the
    * start); adds the columns they read to {@code columns}.
    */

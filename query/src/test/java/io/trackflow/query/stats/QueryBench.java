@@ -7,6 +7,7 @@ import io.trackflow.core.cache.local.InMemoryQueryCache;
 import io.trackflow.core.event.Event;
 import io.trackflow.core.http.HttpServerVerticle;
 import io.trackflow.core.rollup.RollupBuilder;
+import io.trackflow.query.account.Goal;
 import io.trackflow.core.store.EventStore;
 import io.trackflow.core.store.QueryResult;
 import io.trackflow.core.store.SqlDialect;
@@ -160,23 +161,42 @@ public final class QueryBench {
     return BenchData.count(store);
   }
 
-  /** The dashboard's queries for one site over the last 30 days, as the dashboard sends them. */
+  /**
+   * The dashboard's queries for one site over the last 30 days, as the dashboard sends them
+   * (dashboard/src/lib/cards.js and query.js) with comparisons on: the KPI row and the graph
+   * against the previous period, the first tab of each card (pages with scroll depth and time on
+   * page, entry pages, sources, countries, devices and browsers, goals with revenue), realtime.
+   */
   static Map<String, String> dashboard() {
     Map<String, String> queries = new LinkedHashMap<>();
-    queries.put("aggregate + comparison", "{\"site_id\":\"" + SITE + "\",\"metrics\":[\"visitors\",\"visits\",\"pageviews\","
-        + "\"views_per_visit\",\"bounce_rate\",\"visit_duration\"],\"date_range\":\"30d\","
-        + "\"include\":{\"comparisons\":{\"mode\":\"previous_period\"}}}");
-    queries.put("timeseries 30 days", "{\"site_id\":\"" + SITE + "\",\"metrics\":[\"visitors\"],\"date_range\":\"30d\","
-        + "\"dimensions\":[\"time:day\"],\"order_by\":[[\"time:day\",\"asc\"]],\"include\":{\"time_labels\":true}}");
-    for (String dimension : List.of("visit:source", "event:page", "visit:entry_page", "visit:country",
-        "visit:browser", "visit:device")) {
-      queries.put("top 10 " + dimension, "{\"site_id\":\"" + SITE + "\",\"metrics\":[\"visitors\"],\"date_range\":\"30d\","
-          + "\"dimensions\":[\"" + dimension + "\"],\"order_by\":[[\"visitors\",\"desc\"]],"
-          + "\"pagination\":{\"limit\":10,\"offset\":0},\"include\":{\"total_rows\":true}}");
+    String site = "{\"site_id\":\"" + SITE + "\",\"date_range\":\"30d\",";
+    String compare = "\"comparisons\":{\"mode\":\"previous_period\"}";
+    queries.put("aggregate + comparison", site + "\"metrics\":[\"visitors\",\"visits\",\"pageviews\","
+        + "\"views_per_visit\",\"bounce_rate\",\"visit_duration\"],\"include\":{" + compare + "}}");
+    queries.put("timeseries + comparison", site + "\"metrics\":[\"visitors\"],\"dimensions\":[\"time:day\"],"
+        + "\"order_by\":[[\"time:day\",\"asc\"]],\"include\":{\"time_labels\":true," + compare + "}}");
+    queries.put("top 10 event:page", breakdown(site, "event:page", "visitors\",\"pageviews\",\"scroll_depth\",\"time_on_page"));
+    queries.put("top 10 visit:entry_page", breakdown(site, "visit:entry_page", "visitors\",\"visits"));
+    for (String dimension : List.of("visit:source", "visit:country", "visit:device", "visit:browser")) {
+      queries.put("top 10 " + dimension, breakdown(site, dimension, "visitors"));
     }
+    queries.put("top 10 event:goal", breakdown(site, "event:goal",
+        "visitors\",\"events\",\"conversion_rate\",\"total_revenue\",\"average_revenue"));
     queries.put("realtime", null);
     return queries;
   }
+
+  private static String breakdown(String site, String dimension, String metrics) {
+    return site + "\"metrics\":[\"" + metrics + "\"],\"dimensions\":[\"" + dimension + "\"],"
+        + "\"order_by\":[[\"" + metrics.split("\"")[0] + "\",\"desc\"]],\"pagination\":{\"limit\":10,\"offset\":0},"
+        + "\"include\":{\"total_rows\":true}}";
+  }
+
+  /** The bench site's goals: two custom events (one with revenue in euros) and a page goal. */
+  static final List<Goal> GOALS = List.of(
+      new Goal(1, SITE, "Signup", "Signup", null, null, 0),
+      new Goal(2, SITE, "Purchase", "Purchase", null, "EUR", 0),
+      new Goal(3, SITE, "Visit /blog*", null, "/blog*", null, 0));
 
   /**
    * The stats service under test; built without configuration, it takes its rollups mode from
@@ -429,7 +449,7 @@ public final class QueryBench {
   private int serve(StatsService service) throws Exception {
     StatsRoutes routes = new StatsRoutes(service,
         (ctx, domain) -> Future.succeededFuture(new SiteAccess(domain, ZONE, SiteRole.VIEWER)),
-        domain -> Future.succeededFuture(List.of()), domain -> Future.succeededFuture(List.of()),
+        domain -> Future.succeededFuture(GOALS), domain -> Future.succeededFuture(List.of()),
         new SimpleMeterRegistry());
     HttpServerVerticle server = new HttpServerVerticle("127.0.0.1", 0, List.of(routes));
     deployments.add(await(vertx.deployVerticle(server)));

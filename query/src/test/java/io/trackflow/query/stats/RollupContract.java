@@ -202,38 +202,91 @@ public abstract class RollupContract {
     }
   }
 
+  /** A pageview that is its session's only event. */
+  private static Event pageview(String site, long id, long visitor, long session, long millis, String page) {
+    return Event.builder().eventId(id).site(site).timestampMillis(millis)
+        .name(Event.PAGEVIEW).pathname(page).visitorId(visitor).sessionId(session)
+        .session(new io.trackflow.core.event.SessionTotals(millis, millis, 1, 1, 0, page, page))
+        .build();
+  }
+
   @Test
-  @DisplayName("Beyond the exact range visitors are the sketch's estimate within 3%, and meta says they are approximate")
-  void largeAnswersSayTheirVisitorsAreApproximate() throws Exception {
+  @DisplayName("Visitors stay exact at any size: thousands per row, ranges and local days that cut UTC days at whole hours")
+  void largeAnswersStayExact() throws Exception {
     Vertx vertx = Vertx.vertx();
     EventStore store = createStore(vertx);
     try {
       List<Event> events = new ArrayList<>();
       long start = Instant.parse("2025-03-10T00:00:00Z").toEpochMilli();
-      for (int day = 0; day < 3; day++) {
+      for (int day = 0; day < 4; day++) {
         for (int i = 0; i < 1_500; i++) {
-          long t = start + day * 86_400_000L + i * 50_000L;
+          // Over every hour of the day, some visitors twice (two pages, hours apart).
+          long dayStart = start + day * 86_400_000L;
           long visitor = day * 1_000_000L + i;
-          events.add(Event.builder().eventId(visitor + 1).site("big.example").timestampMillis(t).name(Event.PAGEVIEW)
-              .pathname("/").visitorId(visitor).sessionId(visitor)
-              .session(new io.trackflow.core.event.SessionTotals(t, t, 1, 1, 0, "/", "/"))
-              .build());
+          events.add(pageview("big.example", events.size() + 1, visitor, visitor, dayStart + i * 57_000L, "/p" + i % 7));
+          if (i % 3 == 0) {
+            events.add(pageview("big.example", events.size() + 1, visitor, visitor + 500_000,
+                dayStart + (i * 57_000L + 5 * 3_600_000L) % 86_400_000L, "/p" + i % 5));
+          }
         }
       }
       await(store.insert(events));
       await(new RollupBuilder(store, vertx, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO).run());
+      RecordingStore reads = new RecordingStore(store);
+      StatsService withRollups = service(reads, RollupOptions.Mode.ALWAYS);
+      StatsService withoutRollups = service(store, RollupOptions.Mode.NEVER);
+      for (java.time.ZoneId zone : List.of(ZoneOffset.UTC, java.time.ZoneId.of("Europe/Berlin"),
+          java.time.ZoneId.of("America/New_York"))) {
+        for (String dimension : new String[] {null, "event:page", "visit:entry_page", "time:day", "time:hour"}) {
+          JsonObject body = query("big.example", List.of("2025-03-10", "2025-03-13"), List.of("visitors", "pageviews"),
+              dimension);
+          Query q = new QueryParser().parse(body);
+          int before = reads.rollupReads();
+          JsonObject answer = await(withRollups.query(q, "big.example", zone)).body().toJsonObject();
+          assertThat(reads.rollupReads()).as("%s %s read rollups", zone, dimension).isGreaterThan(before);
+          assertThat(answer).as("%s %s", zone, dimension)
+              .isEqualTo(await(withoutRollups.query(q, "big.example", zone)).body().toJsonObject());
+          assertThat(answer.getJsonObject("meta").containsKey("approximate")).isFalse();
+        }
+      }
       JsonObject body = query("big.example", List.of("2025-03-10", "2025-03-12"), List.of("visitors", "pageviews"), null);
-      Query q = new QueryParser().parse(body);
-      JsonObject answer = await(service(store, RollupOptions.Mode.ALWAYS).query(q, "big.example", ZoneOffset.UTC))
-          .body().toJsonObject();
-      JsonArray metrics = answer.getJsonArray("results").getJsonObject(0).getJsonArray("metrics");
-      assertThat(metrics.getLong(1)).as("pageviews, exact").isEqualTo(4_500);
-      assertThat(metrics.getLong(0)).as("visitors, estimated").isBetween(4_365L, 4_635L);
-      assertThat(answer.getJsonObject("meta").getJsonArray("approximate")).containsExactly("visitors");
-      JsonObject exact = await(service(store, RollupOptions.Mode.NEVER).query(q, "big.example", ZoneOffset.UTC))
-          .body().toJsonObject();
-      assertThat(exact.getJsonArray("results").getJsonObject(0).getJsonArray("metrics").getLong(0)).isEqualTo(4_500);
-      assertThat(exact.getJsonObject("meta").containsKey("approximate")).isFalse();
+      JsonArray metrics = await(withRollups.query(new QueryParser().parse(body), "big.example", ZoneOffset.UTC))
+          .body().toJsonObject().getJsonArray("results").getJsonObject(0).getJsonArray("metrics");
+      assertThat(metrics.getLong(0)).as("visitors").isEqualTo(4_500);
+      assertThat(metrics.getLong(1)).as("pageviews").isEqualTo(6_000);
+    } finally {
+      await(store.close());
+      await(vertx.close());
+    }
+  }
+
+  @Test
+  @DisplayName("A visitor id seen on both sides of a UTC midnight (a late salt rotation) counts once: both days are read raw")
+  void visitorAcrossMidnightCountsOnce() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    EventStore store = createStore(vertx);
+    try {
+      long midnight = Instant.parse("2025-03-11T00:00:00Z").toEpochMilli();
+      List<Event> events = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        events.add(pageview("cross.example", events.size() + 1, 100 + i, 100 + i, midnight - 40_000_000L + i * 60_000L, "/a"));
+        events.add(pageview("cross.example", events.size() + 1, 200 + i, 200 + i, midnight + 40_000_000L + i * 60_000L, "/a"));
+      }
+      // The same id 10 s before and 10 s after midnight, in two sessions (none crosses midnight).
+      events.add(pageview("cross.example", 1_001, 42, 4_201, midnight - 10_000L, "/b"));
+      events.add(pageview("cross.example", 1_002, 42, 4_202, midnight + 10_000L, "/b"));
+      await(store.insert(events));
+      await(new RollupBuilder(store, vertx, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO).run());
+      StatsService withRollups = service(store, RollupOptions.Mode.ALWAYS);
+      for (String dimension : new String[] {null, "event:page", "visit:entry_page"}) {
+        JsonObject body = query("cross.example", List.of("2025-03-10", "2025-03-11"), List.of("visitors", "visits"),
+            dimension);
+        JsonObject answer = await(withRollups.query(new QueryParser().parse(body), "cross.example", ZoneOffset.UTC))
+            .body().toJsonObject();
+        long visitors = answer.getJsonArray("results").stream()
+            .mapToLong(r -> ((JsonObject) r).getJsonArray("metrics").getLong(0)).sum();
+        assertThat(visitors).as("%s: visitors (page /b once)", dimension).isEqualTo(81);
+      }
     } finally {
       await(store.close());
       await(vertx.close());

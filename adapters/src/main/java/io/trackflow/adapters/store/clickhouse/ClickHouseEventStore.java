@@ -433,10 +433,11 @@ public final class ClickHouseEventStore implements EventStore {
   @Override
   public Future<Void> replaceRollups(RollupBuild build, List<RollupRow> rows) {
     LocalDate day = build.day();
-    long builtMs = System.currentTimeMillis();
     String insert = "INSERT INTO " + Rollups.TABLE + " FORMAT JSONEachRow";
-    // Build records are ordered by this writer's clock: the built mark must outrank the unbuilt one.
+    // Build records are ordered by this writer's clock: the built mark must outrank the unbuilt
+    // one. The rows carry the built mark's time: readers take only the recorded build's rows.
     long unbuilt = System.currentTimeMillis();
+    long builtMs = Math.max(System.currentTimeMillis(), unbuilt + 1);
     return buildRecord(new RollupBuild(day, 0, 0, 0), false, unbuilt)
         .compose(v -> http.execute("ALTER TABLE " + Rollups.TABLE + " DROP PARTITION " + yyyymmdd(day), true))
         .compose(v -> rows.isEmpty() ? Future.succeededFuture() : vertx.executeBlocking(() -> {
@@ -449,13 +450,15 @@ public final class ClickHouseEventStore implements EventStore {
                   .put("visits", r.visits()).put("sessions", r.sessions()).put("bounces", r.bounces())
                   .put("duration_ms", r.durationMs()).put("session_pageviews", r.sessionPageviews())
                   .put("engaged_visits", r.engagedVisits()).put("scroll_sum", r.scrollSum())
-                  .put("engaged_ms", r.engagedMs()).put("visitors", r.visitors()).put("built_ms", builtMs);
+                  .put("engaged_ms", r.engagedMs()).put("visitor_count", r.visitorCount())
+                  .put("visitors_before", r.visitorsBefore()).put("visitors_from", r.visitorsFrom())
+                  .put("built_ms", builtMs);
               gzip.write(json.toBuffer().appendByte((byte) '\n').getBytes());
             }
           }
           return Buffer.buffer(bytes.toByteArray());
         }, false).compose(body -> http.insert(insert, body)))
-        .compose(v -> buildRecord(build, true, Math.max(System.currentTimeMillis(), unbuilt + 1)));
+        .compose(v -> buildRecord(build, true, builtMs));
   }
 
   @Override

@@ -181,7 +181,8 @@ final class ClickHouseMigrations {
       new Version(4, "revenue of events", ClickHouseMigrations::addRevenue),
       new Version(5, "region and city of events and sessions", ClickHouseMigrations::regionAndCity),
       Version.of(6, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV6.clickHouse()),
-      Version.of(7, "rollups by hour and day", io.trackflow.adapters.store.RollupTablesV7.clickHouse()));
+      Version.of(7, "rollups by hour and day", io.trackflow.adapters.store.RollupTablesV7.clickHouse()),
+      Version.of(8, "rollups with exact visitor counts", io.trackflow.adapters.store.RollupTablesV8.clickHouse()));
 
   private ClickHouseMigrations() {}
 

@@ -502,10 +502,11 @@ public final class DuckDbEventStore implements EventStore {
           a.append(r.dimension());
           a.append(r.value());
           for (long count : new long[] {r.events(), r.pageviews(), r.visits(), r.sessions(), r.bounces(),
-              r.durationMs(), r.sessionPageviews(), r.engagedVisits(), r.scrollSum(), r.engagedMs()}) {
+              r.durationMs(), r.sessionPageviews(), r.engagedVisits(), r.scrollSum(), r.engagedMs(), r.visitorCount()}) {
             a.append(count);
           }
-          a.append(r.visitors());
+          a.append(r.visitorsBefore());
+          a.append(r.visitorsFrom());
           a.append(builtMs);
           a.endRow();
         }

@@ -152,7 +152,8 @@ final class DuckDbMigrations {
       new Migration(4, "revenue of events", ADD_REVENUE),
       new Migration(5, "region and city of events and sessions", REGION_AND_CITY),
       new Migration(6, "imported daily aggregates", io.trackflow.adapters.store.ImportedTablesV6.duckDb()),
-      new Migration(7, "rollups by hour and day", io.trackflow.adapters.store.RollupTablesV7.duckDb()));
+      new Migration(7, "rollups by hour and day", io.trackflow.adapters.store.RollupTablesV7.duckDb()),
+      new Migration(8, "rollups with exact visitor counts", io.trackflow.adapters.store.RollupTablesV8.duckDb()));
 
   private DuckDbMigrations() {}
 }
