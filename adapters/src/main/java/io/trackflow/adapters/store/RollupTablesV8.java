@@ -19,16 +19,17 @@ public final class RollupTablesV8 {
   private RollupTablesV8() {}
 
   /**
-   * ClickHouse: one partition per UTC day, so a rebuild drops the day's rows at once (no
-   * mutation). Readers take the rows whose built_ms is the day's recorded build, so rows a
-   * second builder wrote at the same time are never read twice (and no FINAL is needed).
+   * ClickHouse: one partition per month, so a month's answer reads a few merged parts (daily
+   * partitions made every answer open thirty). Readers take the rows whose built_ms is the
+   * day's recorded build (no FINAL): a rebuild inserts the new rows, records them, then deletes
+   * the older ones.
    */
   public static List<String> clickHouse() {
     List<String> statements = new ArrayList<>(List.of("DROP TABLE IF EXISTS rollups", "DROP TABLE IF EXISTS rollup_builds"));
     statements.add("CREATE TABLE IF NOT EXISTS rollups (\n  site String,\n  day Date,\n  grain UInt8,\n"
         + "  bucket_ms Int64,\n  dimension String,\n  value String,\n" + String.format(COUNTS, "Int64")
         + "  visitors_before String,\n  visitors_from String,\n  built_ms UInt64\n) ENGINE = MergeTree\n"
-        + "PARTITION BY toYYYYMMDD(day)\nORDER BY (site, dimension, grain, bucket_ms, value)");
+        + "PARTITION BY toYYYYMM(day)\nORDER BY (site, dimension, grain, bucket_ms, value)");
     statements.add("CREATE TABLE IF NOT EXISTS rollup_builds (\n  day Date,\n  rollup_version UInt32,\n"
         + "  events_seen Int64,\n  crossing_in Int64,\n  crossing_out Int64,\n  built UInt8,\n  built_ms UInt64\n)"
         + " ENGINE = ReplacingMergeTree(built_ms)\nORDER BY day");

@@ -420,27 +420,23 @@ public final class ClickHouseEventStore implements EventStore {
     for (LocalDate day : cut) {
       chain = chain.compose(v -> markUnbuilt(day));
     }
-    return chain.compose(v -> select("SELECT count() FROM " + Rollups.TABLE + " WHERE " + where))
-        .compose(count -> (Long) count.rows().get(0).get(0) == 0 ? Future.succeededFuture()
-            : mutateAndAwait(List.of(Rollups.TABLE), where));
+    return chain.compose(v -> deleteRollupRows(where));
   }
 
   /**
-   * Marks the day unbuilt, drops its partition, inserts the rows, marks it built: readers that
-   * see it built see all its rows. Two writers building one day leave equal rows, which reads
-   * collapse (FINAL).
+   * Inserts the day's rows with the build's time, records the build with the same time, then
+   * deletes the day's rows of earlier builds: readers take only the recorded build's rows, so
+   * they see the previous build's until the new one is recorded, never a part of either. Two
+   * writers building one day at once each delete only rows older than their own; the later
+   * record wins and its rows stay.
    */
   @Override
   public Future<Void> replaceRollups(RollupBuild build, List<RollupRow> rows) {
     LocalDate day = build.day();
     String insert = "INSERT INTO " + Rollups.TABLE + " FORMAT JSONEachRow";
-    // Build records are ordered by this writer's clock: the built mark must outrank the unbuilt
-    // one. The rows carry the built mark's time: readers take only the recorded build's rows.
-    long unbuilt = System.currentTimeMillis();
-    long builtMs = Math.max(System.currentTimeMillis(), unbuilt + 1);
-    return buildRecord(new RollupBuild(day, 0, 0, 0), false, unbuilt)
-        .compose(v -> http.execute("ALTER TABLE " + Rollups.TABLE + " DROP PARTITION " + yyyymmdd(day), true))
-        .compose(v -> rows.isEmpty() ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+    // Build records are ordered by this writer's clock: a later build (or unbuilt mark) outranks this one.
+    long builtMs = System.currentTimeMillis();
+    return (rows.isEmpty() ? Future.<Void>succeededFuture() : vertx.executeBlocking(() -> {
           ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows.size() * 200);
           try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
             for (RollupRow r : rows) {
@@ -458,13 +454,20 @@ public final class ClickHouseEventStore implements EventStore {
           }
           return Buffer.buffer(bytes.toByteArray());
         }, false).compose(body -> http.insert(insert, body)))
-        .compose(v -> buildRecord(build, true, builtMs));
+        .compose(v -> buildRecord(build, true, builtMs))
+        .compose(v -> deleteRollupRows("day = " + Rollups.dayLiteral(SqlDialect.CLICKHOUSE, day) + " AND built_ms < " + builtMs));
   }
 
   @Override
   public Future<Void> dropRollups(LocalDate day) {
-    return markUnbuilt(day)
-        .compose(v -> http.execute("ALTER TABLE " + Rollups.TABLE + " DROP PARTITION " + yyyymmdd(day), true));
+    return markUnbuilt(day).compose(v -> deleteRollupRows("day = " + Rollups.dayLiteral(SqlDialect.CLICKHOUSE, day)));
+  }
+
+  /** Deletes rollup rows (a mutation, awaited) when there are any to delete. */
+  private Future<Void> deleteRollupRows(String where) {
+    return select("SELECT count() FROM " + Rollups.TABLE + " WHERE " + where)
+        .compose(count -> (Long) count.rows().get(0).get(0) == 0 ? Future.succeededFuture()
+            : mutateAndAwait(List.of(Rollups.TABLE), where));
   }
 
   private Future<Void> markUnbuilt(LocalDate day) {
@@ -476,10 +479,6 @@ public final class ClickHouseEventStore implements EventStore {
         + " (day, rollup_version, events_seen, crossing_in, crossing_out, built, built_ms) VALUES ("
         + Rollups.dayLiteral(SqlDialect.CLICKHOUSE, build.day()) + ", " + Rollups.VERSION + ", " + build.eventsSeen()
         + ", " + build.crossingIn() + ", " + build.crossingOut() + ", " + (built ? 1 : 0) + ", " + builtMs + ")", true);
-  }
-
-  private static long yyyymmdd(LocalDate day) {
-    return day.getYear() * 10_000L + day.getMonthValue() * 100L + day.getDayOfMonth();
   }
 
   private static Instant dayEnd(long yyyymmdd) {
