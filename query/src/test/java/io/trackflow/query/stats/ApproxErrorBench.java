@@ -20,7 +20,8 @@ import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
 
 /**
- * How far approximate unique-visitor figures lie from exact counts, for the dashboard's 30-day
+ * How far unique-visitor figures lie from exact counts (the sketch column shows what rollups
+ * keeping sketches, as schema 7 did, would answer), for the dashboard's 30-day
  * aggregate and every group of its six breakdowns: exact is {@code uniqExact} /
  * {@code count(DISTINCT visitor_id)} in SQL over the stored rows; approximate is
  *
@@ -28,9 +29,9 @@ import org.apache.datasketches.hll.Union;
  *   <li>"sketch": an HLL sketch (DataSketches, lgK = 14, HLL_4) per group and UTC day built from
  *       the raw visitor ids, the days merged for the range, as rollups keeping a sketch per day
  *       would answer;
- *   <li>"API": the stats API's own answer in the bench's rollups mode ({@link QueryBench#ROLLUPS_PROPERTY}); with
- *       rollups "never" it must be exact, which also checks that the exact SQL here means what
- *       the dashboard means.
+ *   <li>"API": the stats API's own answer in the bench's rollups mode ({@link QueryBench#ROLLUPS_PROPERTY}); it
+ *       must be exact in every mode (rollups count visitors exactly), which also checks that the
+ *       exact SQL here means what the dashboard means.
  * </ul>
  *
  * <p>Replayed rows (not yet merged on ClickHouse) repeat a visitor id already counted, so plain
