@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 class WriterRoleProviderTest {
 
   @Test
-  @DisplayName("Builds rollups only where stats may read them: not with stats.rollups at its default 'never', but with 'auto' or 'always'")
+  @DisplayName("Builds rollups only where stats may read them: with stats.rollups at its default 'auto', or 'always', not with 'never'")
   void buildsRollupsOnlyWhereStatsReadThem() {
-    assertThat(WriterRoleProvider.buildsRollups(TrackflowConfig.defaults())).isFalse();
+    assertThat(WriterRoleProvider.buildsRollups(TrackflowConfig.defaults())).isTrue();
     assertThat(WriterRoleProvider.buildsRollups(TrackflowConfig.defaults().with(Map.of(Setting.STATS_ROLLUPS, "NEVER "))))
         .isFalse();
     assertThat(WriterRoleProvider.buildsRollups(TrackflowConfig.defaults().with(Map.of(Setting.STATS_ROLLUPS, "auto"))))
