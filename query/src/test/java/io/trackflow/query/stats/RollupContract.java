@@ -76,9 +76,18 @@ public abstract class RollupContract {
     return new RollupBuilder(store, loaded.vertx(), Clock.fixed(now, ZoneOffset.UTC), Duration.ZERO);
   }
 
+  /** A builder of every day settled at the contract's now. */
+  private static RollupBuilder builder(EventStore store, Vertx vertx) {
+    return new RollupBuilder(store, vertx, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+  }
+
   private static StatsService service(EventStore store, RollupOptions.Mode mode) {
+    return service(store, new RollupOptions(mode, 0));
+  }
+
+  private static StatsService service(EventStore store, RollupOptions options) {
     return new StatsService(store, new InMemoryQueryCache(Clock.systemUTC(), 1), new SimpleMeterRegistry(),
-        Clock.fixed(NOW, ZoneOffset.UTC), new RollupOptions(mode, 0));
+        Clock.fixed(NOW, ZoneOffset.UTC), options);
   }
 
   static final List<Object> RANGES = List.of("7d", "30d", "month", "all", "day",
@@ -159,10 +168,8 @@ public abstract class RollupContract {
   @DisplayName("In auto mode the rollups answer a range holding the threshold's sessions, the raw tables a smaller one; both equal the raw answers")
   void autoModeAnswersLargeRangesFromRollups() throws Exception {
     RecordingStore reads = new RecordingStore(loaded.store());
-    StatsService large = new StatsService(reads, new InMemoryQueryCache(Clock.systemUTC(), 1), new SimpleMeterRegistry(),
-        Clock.fixed(NOW, ZoneOffset.UTC), new RollupOptions(RollupOptions.Mode.AUTO, 1));
-    StatsService small = new StatsService(reads, new InMemoryQueryCache(Clock.systemUTC(), 1), new SimpleMeterRegistry(),
-        Clock.fixed(NOW, ZoneOffset.UTC), new RollupOptions(RollupOptions.Mode.AUTO, Long.MAX_VALUE));
+    StatsService large = service(reads, new RollupOptions(RollupOptions.Mode.AUTO, 1));
+    StatsService small = service(reads, new RollupOptions(RollupOptions.Mode.AUTO, Long.MAX_VALUE));
     for (String dimension : new String[] {null, "visit:source", "event:page", "time:day"}) {
       JsonObject body = query("shop.example.com", "30d", List.of("visitors", "visits", "pageviews"), dimension);
       JsonObject expected = ask(raw, body);
@@ -180,7 +187,7 @@ public abstract class RollupContract {
   void lateEventRebuildsItsDay() throws Exception {
     StatsAccuracyContract.Loaded fresh = loadSmall();
     try {
-      RollupBuilder builder = new RollupBuilder(fresh.store(), fresh.vertx(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+      RollupBuilder builder = builder(fresh.store(), fresh.vertx());
       await(builder.run());
       assertThat(await(builder.run()).built()).as("a second run with nothing new").isZero();
       StatsService withRollups = service(fresh.store(), RollupOptions.Mode.ALWAYS);
@@ -208,8 +215,8 @@ public abstract class RollupContract {
   void concurrentRebuildsAnswerOnce() throws Exception {
     StatsAccuracyContract.Loaded fresh = loadSmall();
     try {
-      RollupBuilder first = new RollupBuilder(fresh.store(), fresh.vertx(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
-      RollupBuilder second = new RollupBuilder(fresh.store(), fresh.vertx(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+      RollupBuilder first = builder(fresh.store(), fresh.vertx());
+      RollupBuilder second = builder(fresh.store(), fresh.vertx());
       await(first.run());
       LocalDate from = LocalDate.parse("2025-03-08");
       LocalDate to = LocalDate.parse("2025-03-20");
@@ -233,7 +240,7 @@ public abstract class RollupContract {
   void retentionDropsRollups() throws Exception {
     StatsAccuracyContract.Loaded fresh = loadSmall();
     try {
-      await(new RollupBuilder(fresh.store(), fresh.vertx(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO).run());
+      await(builder(fresh.store(), fresh.vertx()).run());
       StatsService withRollups = service(fresh.store(), RollupOptions.Mode.ALWAYS);
       StatsService withoutRollups = service(fresh.store(), RollupOptions.Mode.NEVER);
       // Berlin's midnight: a cutoff inside a UTC day, so that day is read raw afterwards.
@@ -276,7 +283,7 @@ public abstract class RollupContract {
         }
       }
       await(store.insert(events));
-      await(new RollupBuilder(store, vertx, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO).run());
+      await(builder(store, vertx).run());
       RecordingStore reads = new RecordingStore(store);
       StatsService withRollups = service(reads, RollupOptions.Mode.ALWAYS);
       StatsService withoutRollups = service(store, RollupOptions.Mode.NEVER);
@@ -321,7 +328,7 @@ public abstract class RollupContract {
       events.add(pageview("cross.example", 1_001, 42, 4_201, midnight - 10_000L, "/b"));
       events.add(pageview("cross.example", 1_002, 42, 4_202, midnight + 10_000L, "/b"));
       await(store.insert(events));
-      await(new RollupBuilder(store, vertx, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO).run());
+      await(builder(store, vertx).run());
       StatsService withRollups = service(store, RollupOptions.Mode.ALWAYS);
       for (String dimension : new String[] {null, "event:page", "visit:entry_page"}) {
         JsonObject body = query("cross.example", List.of("2025-03-10", "2025-03-11"), List.of("visitors", "visits"),
