@@ -20,19 +20,19 @@ public final class RollupTablesV8 {
 
   /**
    * ClickHouse: one partition per month, so a month's answer reads a few merged parts (daily
-   * partitions made every answer open thirty). Readers take the rows whose built_ms is the
-   * day's recorded build (no FINAL): a rebuild inserts the new rows, records them, then deletes
+   * partitions made every answer open thirty). Readers take the rows whose build is the day's
+   * recorded build ({@code Rollups.newBuild}; no FINAL): a rebuild inserts the new rows, records them, then deletes
    * the older ones.
    */
   public static List<String> clickHouse() {
     List<String> statements = new ArrayList<>(List.of("DROP TABLE IF EXISTS rollups", "DROP TABLE IF EXISTS rollup_builds"));
     statements.add("CREATE TABLE IF NOT EXISTS rollups (\n  site String,\n  day Date,\n  grain UInt8,\n"
         + "  bucket_ms Int64,\n  dimension String,\n  value String,\n" + String.format(COUNTS, "Int64")
-        + "  visitors_before String,\n  visitors_from String,\n  built_ms UInt64\n) ENGINE = MergeTree\n"
+        + "  visitors_before String,\n  visitors_from String,\n  build UInt64\n) ENGINE = MergeTree\n"
         + "PARTITION BY toYYYYMM(day)\nORDER BY (site, dimension, grain, bucket_ms, value)");
     statements.add("CREATE TABLE IF NOT EXISTS rollup_builds (\n  day Date,\n  rollup_version UInt32,\n"
-        + "  events_seen Int64,\n  crossing_in Int64,\n  crossing_out Int64,\n  built UInt8,\n  built_ms UInt64\n)"
-        + " ENGINE = ReplacingMergeTree(built_ms)\nORDER BY day");
+        + "  events_seen Int64,\n  crossing_in Int64,\n  crossing_out Int64,\n  built UInt8,\n  build UInt64\n)"
+        + " ENGINE = ReplacingMergeTree(build)\nORDER BY day");
     return statements;
   }
 
@@ -42,10 +42,10 @@ public final class RollupTablesV8 {
     statements.add("CREATE TABLE IF NOT EXISTS rollups (\n  site VARCHAR NOT NULL,\n  day DATE NOT NULL,\n"
         + "  grain UTINYINT NOT NULL,\n  bucket_ms BIGINT NOT NULL,\n  dimension VARCHAR NOT NULL,\n"
         + "  value VARCHAR NOT NULL,\n" + String.format(COUNTS, "BIGINT NOT NULL")
-        + "  visitors_before VARCHAR NOT NULL,\n  visitors_from VARCHAR NOT NULL,\n  built_ms BIGINT NOT NULL\n)");
+        + "  visitors_before VARCHAR NOT NULL,\n  visitors_from VARCHAR NOT NULL,\n  build BIGINT NOT NULL\n)");
     statements.add("CREATE TABLE IF NOT EXISTS rollup_builds (\n  day DATE PRIMARY KEY,\n  rollup_version INTEGER NOT NULL,\n"
         + "  events_seen BIGINT NOT NULL,\n  crossing_in BIGINT NOT NULL,\n  crossing_out BIGINT NOT NULL,\n"
-        + "  built UTINYINT NOT NULL,\n  built_ms BIGINT NOT NULL\n)");
+        + "  built UTINYINT NOT NULL,\n  build BIGINT NOT NULL\n)");
     return statements;
   }
 }

@@ -59,12 +59,21 @@ public final class Rollups {
   /**
    * The recorded builds of this version: columns built_day (text; not aliased to day, which
    * ClickHouse would then read in conditions on day), events_seen, crossing_in, crossing_out and
-   * built_ms (the build's rows carry the same, so readers take exactly the recorded build's rows).
+   * build (the build's rows carry the same, so readers take exactly the recorded build's rows).
    */
   public static String builds(SqlDialect dialect) {
     String from = dialect == SqlDialect.CLICKHOUSE ? BUILDS_TABLE + " FINAL WHERE built = 1 AND" : BUILDS_TABLE + " WHERE";
-    return "SELECT " + dayText(dialect, "day") + " AS built_day, events_seen, crossing_in, crossing_out, built_ms FROM "
+    return "SELECT " + dayText(dialect, "day") + " AS built_day, events_seen, crossing_in, crossing_out, build FROM "
         + from + " rollup_version = " + VERSION;
+  }
+
+  /**
+   * A new build's number, which orders builds (and unbuilt marks) of a day by time and tells two
+   * apart: the clock's milliseconds times a million plus a random number below a million, so two
+   * writers building one day in the same millisecond still write different numbers.
+   */
+  public static long newBuild(long nowMillis) {
+    return nowMillis * 1_000_000L + java.util.concurrent.ThreadLocalRandom.current().nextLong(1_000_000L);
   }
 
   /**

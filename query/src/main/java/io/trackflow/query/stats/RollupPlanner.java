@@ -128,7 +128,7 @@ final class RollupPlanner {
   record Split(int before, int from) {}
 
   /** A built day's sessions and visitors crossing its start and its end, and its rows' build time. */
-  record Build(long in, long out, long builtMs) {}
+  record Build(long in, long out, long build) {}
 
   static Parts decompose(DateRange range, Map<LocalDate, Build> built, Dimension dimension, boolean visitors,
       boolean dayOnly) {
@@ -309,8 +309,8 @@ final class RollupPlanner {
     if (dialect != SqlDialect.CLICKHOUSE) {
       return inDays;
     }
-    return inDays + " AND (day, built_ms) IN (" + days.stream()
-        .map(d -> "(" + Rollups.dayLiteral(dialect, d) + ", " + builds.get(d).builtMs() + ")")
+    return inDays + " AND (day, build) IN (" + days.stream()
+        .map(d -> "(" + Rollups.dayLiteral(dialect, d) + ", " + builds.get(d).build() + ")")
         .collect(Collectors.joining(", ")) + ")";
   }
 

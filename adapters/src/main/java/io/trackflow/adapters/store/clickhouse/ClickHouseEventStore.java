@@ -435,7 +435,7 @@ public final class ClickHouseEventStore implements EventStore {
     LocalDate day = build.day();
     String insert = "INSERT INTO " + Rollups.TABLE + " FORMAT JSONEachRow";
     // Build records are ordered by this writer's clock: a later build (or unbuilt mark) outranks this one.
-    long builtMs = System.currentTimeMillis();
+    long buildNumber = Rollups.newBuild(System.currentTimeMillis());
     return (rows.isEmpty() ? Future.<Void>succeededFuture() : vertx.executeBlocking(() -> {
           ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows.size() * 200);
           try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
@@ -448,14 +448,14 @@ public final class ClickHouseEventStore implements EventStore {
                   .put("engaged_visits", r.engagedVisits()).put("scroll_sum", r.scrollSum())
                   .put("engaged_ms", r.engagedMs()).put("visitor_count", r.visitorCount())
                   .put("visitors_before", r.visitorsBefore()).put("visitors_from", r.visitorsFrom())
-                  .put("built_ms", builtMs);
+                  .put("build", buildNumber);
               gzip.write(json.toBuffer().appendByte((byte) '\n').getBytes());
             }
           }
           return Buffer.buffer(bytes.toByteArray());
         }, false).compose(body -> http.insert(insert, body)))
-        .compose(v -> buildRecord(build, true, builtMs))
-        .compose(v -> deleteRollupRows("day = " + Rollups.dayLiteral(SqlDialect.CLICKHOUSE, day) + " AND built_ms < " + builtMs));
+        .compose(v -> buildRecord(build, true, buildNumber))
+        .compose(v -> deleteRollupRows("day = " + Rollups.dayLiteral(SqlDialect.CLICKHOUSE, day) + " AND build < " + buildNumber));
   }
 
   @Override
@@ -471,14 +471,14 @@ public final class ClickHouseEventStore implements EventStore {
   }
 
   private Future<Void> markUnbuilt(LocalDate day) {
-    return buildRecord(new RollupBuild(day, 0, 0, 0), false, System.currentTimeMillis());
+    return buildRecord(new RollupBuild(day, 0, 0, 0), false, Rollups.newBuild(System.currentTimeMillis()));
   }
 
-  private Future<Void> buildRecord(RollupBuild build, boolean built, long builtMs) {
+  private Future<Void> buildRecord(RollupBuild build, boolean built, long buildNumber) {
     return http.execute("INSERT INTO " + Rollups.BUILDS_TABLE
-        + " (day, rollup_version, events_seen, crossing_in, crossing_out, built, built_ms) VALUES ("
+        + " (day, rollup_version, events_seen, crossing_in, crossing_out, built, build) VALUES ("
         + Rollups.dayLiteral(SqlDialect.CLICKHOUSE, build.day()) + ", " + Rollups.VERSION + ", " + build.eventsSeen()
-        + ", " + build.crossingIn() + ", " + build.crossingOut() + ", " + (built ? 1 : 0) + ", " + builtMs + ")", true);
+        + ", " + build.crossingIn() + ", " + build.crossingOut() + ", " + (built ? 1 : 0) + ", " + buildNumber + ")", true);
   }
 
   private static Instant dayEnd(long yyyymmdd) {

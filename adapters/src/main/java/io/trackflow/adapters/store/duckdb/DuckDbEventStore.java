@@ -489,7 +489,7 @@ public final class DuckDbEventStore implements EventStore {
   @Override
   public Future<Void> replaceRollups(RollupBuild build, List<RollupRow> rows) {
     LocalDate day = build.day();
-    long builtMs = System.currentTimeMillis();
+    long buildNumber = Rollups.newBuild(System.currentTimeMillis());
     return inTransaction(connection -> {
       delete(connection, "DELETE FROM " + Rollups.TABLE + " WHERE day = ?", day);
       try (DuckDBAppender a = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, Rollups.TABLE)) {
@@ -507,13 +507,13 @@ public final class DuckDbEventStore implements EventStore {
           }
           a.append(r.visitorsBefore());
           a.append(r.visitorsFrom());
-          a.append(builtMs);
+          a.append(buildNumber);
           a.endRow();
         }
       }
       delete(connection, "DELETE FROM " + Rollups.BUILDS_TABLE + " WHERE day = ?", day);
       delete(connection, "INSERT INTO " + Rollups.BUILDS_TABLE + " VALUES (?, ?, ?, ?, ?, 1, ?)", day, Rollups.VERSION,
-          build.eventsSeen(), build.crossingIn(), build.crossingOut(), builtMs);
+          build.eventsSeen(), build.crossingIn(), build.crossingOut(), buildNumber);
       return null;
     });
   }
