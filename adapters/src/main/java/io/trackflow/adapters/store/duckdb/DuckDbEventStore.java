@@ -81,6 +81,8 @@ public final class DuckDbEventStore implements EventStore {
   private final Path file;
   private final int readers;
   private final StoreMetrics metrics;
+  private final java.util.concurrent.atomic.AtomicReference<Future<Void>> closing =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private final WorkerExecutor writer;
   private final WorkerExecutor reader;
   private final AtomicInteger pendingWrites = new AtomicInteger();
@@ -421,6 +423,9 @@ public final class DuckDbEventStore implements EventStore {
   }
 
   private <T> Future<T> read(String sql, ResultReader<T> reader) {
+    if (closing.get() != null) {
+      return Future.failedFuture(closedError());
+    }
     if (pendingQueries.incrementAndGet() > readers * QUEUE_PER_READER) {
       pendingQueries.decrementAndGet();
       return Future.failedFuture(new RejectedExecutionException(
@@ -612,7 +617,13 @@ public final class DuckDbEventStore implements EventStore {
   /** Waits for running queries to hand their connections back, then closes the database. */
   @Override
   public Future<Void> close() {
-    return this.<Void>onWriter(() -> {
+    // Closing twice (a role's stop, then the process's) answers the first close: the worker
+    // pools are gone after it, so running it again would be refused.
+    io.vertx.core.Promise<Void> promise = io.vertx.core.Promise.promise();
+    if (!closing.compareAndSet(null, promise.future())) {
+      return closing.get();
+    }
+    writer.<Void>executeBlocking(() -> {
       closed = true;
       if (writeConnection != null) {
         for (int i = 0; i < readers; i++) {
@@ -626,7 +637,8 @@ public final class DuckDbEventStore implements EventStore {
         LOG.info("DuckDB event store closed at {}", file);
       }
       return null;
-    }).eventually(() -> Future.join(writer.close(), reader.close()));
+    }).eventually(() -> Future.join(writer.close(), reader.close())).onComplete(promise);
+    return promise.future();
   }
 
   private DuckDBConnection opened() {
@@ -640,12 +652,20 @@ public final class DuckDbEventStore implements EventStore {
   }
 
   private <T> Future<T> onWriter(Callable<T> work) {
+    if (closing.get() != null) {
+      return Future.failedFuture(closedError());
+    }
     if (pendingWrites.incrementAndGet() > WRITE_QUEUE) {
       pendingWrites.decrementAndGet();
       return Future.failedFuture(new RejectedExecutionException(
           "DuckDB event store is busy: " + WRITE_QUEUE + " writes already waiting"));
     }
     return writer.<T>executeBlocking(work, true).andThen(r -> pendingWrites.decrementAndGet());
+  }
+
+  /** What work asked of a closed store fails with (its worker pools are gone). */
+  private IllegalStateException closedError() {
+    return new IllegalStateException("DuckDB event store " + file + " is closed");
   }
 
   private static void closeQuietly(Connection connection) {

@@ -112,6 +112,16 @@ class DuckDbStorageTest {
   }
 
   @Test
+  @DisplayName("Closing the store twice succeeds both times (the second answers the first)")
+  void closesTwice() throws Exception {
+    DuckDbEventStore store = new DuckDbEventStore(vertx, dir.resolve("events.duckdb"), new SimpleMeterRegistry());
+    await(store.migrate());
+    await(store.close());
+    await(store.close());
+    assertThatThrownBy(() -> await(store.query("SELECT 1"))).hasMessageContaining("closed");
+  }
+
+  @Test
   @DisplayName("Using the store before migrate() opened it fails with a message saying so")
   void mustBeOpenedFirst() throws Exception {
     DuckDbEventStore store = new DuckDbEventStore(vertx, dir.resolve("events.duckdb"), new SimpleMeterRegistry());
