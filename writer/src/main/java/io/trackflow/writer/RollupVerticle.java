@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trackflow.core.rollup.RollupBuilder;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,10 +11,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Has the {@link RollupBuilder} build, every few minutes, the rollups of UTC days that settled
  * since, and rebuild days written to after their build (docs/storage.md, "Rollups"). One run at a
- * time; a failed run is logged and the next one tries again. Writers of a cluster each run it: a
- * build replaces its day whole, so two writers building one day leave the same rows.
+ * time; a failed run is logged and the next one tries again. Writers of a cluster each run it:
+ * a build replaces its day whole, and where two writers build one day at once, stats read one
+ * build's rows (the later record's).
  */
-final class RollupVerticle extends VerticleBase {
+final class RollupVerticle extends PeriodicJobVerticle<RollupBuilder.Outcome> {
 
   private static final Logger log = LoggerFactory.getLogger(RollupVerticle.class);
 
@@ -28,52 +28,32 @@ final class RollupVerticle extends VerticleBase {
   static final Duration SETTLE = Duration.ofMinutes(30);
 
   private final RollupBuilder builder;
-  private final Duration interval;
   private final Counter built;
-  private final Counter failures;
-  private long timer = -1;
-  private boolean running;
 
   RollupVerticle(RollupBuilder builder, Duration interval, MeterRegistry registry) {
+    super(interval, registry, log, "Rollup build", "trackflow.writer.rollup.failures",
+        "Rollup build runs that failed (the next run tries again)");
     this.builder = builder;
-    this.interval = interval;
     this.built = Counter.builder("trackflow.writer.rollup.days")
         .description("UTC days whose rollups the writer built or rebuilt from the raw tables")
         .register(registry);
-    this.failures = Counter.builder("trackflow.writer.rollup.failures")
-        .description("Rollup build runs that failed (the next run tries again)")
-        .register(registry);
   }
 
   @Override
-  public Future<?> start() {
-    timer = vertx.setPeriodic(interval.toMillis(), interval.toMillis(), id -> run());
-    return Future.succeededFuture();
+  Future<RollupBuilder.Outcome> runOnce() {
+    return builder.run();
   }
 
-  /** One run, unless the previous one is still running. */
-  Future<RollupBuilder.Outcome> run() {
-    if (running) {
-      return Future.succeededFuture(new RollupBuilder.Outcome(0, 0));
+  @Override
+  void completed(RollupBuilder.Outcome outcome) {
+    built.increment(outcome.built());
+    if (outcome.built() + outcome.dropped() > 0) {
+      log.info("Rollups: built {} day(s), dropped {}", outcome.built(), outcome.dropped());
     }
-    running = true;
-    return builder.run()
-        .onSuccess(outcome -> {
-          built.increment(outcome.built());
-          if (outcome.built() + outcome.dropped() > 0) {
-            log.info("Rollups: built {} day(s), dropped {}", outcome.built(), outcome.dropped());
-          }
-        })
-        .onFailure(e -> {
-          failures.increment();
-          log.warn("Rollup build failed; trying again in {} s: {}", interval.toSeconds(), e.toString());
-        })
-        .andThen(ar -> running = false);
   }
 
   @Override
-  public Future<?> stop() {
-    vertx.cancelTimer(timer);
-    return Future.succeededFuture();
+  RollupBuilder.Outcome nothing() {
+    return new RollupBuilder.Outcome(0, 0);
   }
 }
